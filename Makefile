@@ -1,0 +1,88 @@
+# Brandstation — `make help` lists the targets. Two commands matter: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+BIN       := $(VENV)/bin
+# Set TORCH_INDEX_URL to a CPU wheel index to skip the ~4.6 GB of CUDA packages PyPI's Linux torch pulls in.
+TORCH_INDEX_URL ?=
+export RASA_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
+CATALOG_CODE := $(wildcard knowledge/catalog.py knowledge/passives.py knowledge/fasteners.py knowledge/bearings_iso15.py knowledge/commerce.py knowledge/units.py knowledge/attributes.py)
+RASA_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f 2>/dev/null)
+MODEL := models/brandstation.tar.gz
+
+.PHONY: help install run serve ingest index train test lint types unit stories e2e bench eval clean lock
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## create .venv (Python 3.10) with the pinned dependencies
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 is required (Rasa 3.6 does not run on 3.11+)."; \
+	  echo "Install it, e.g. 'pyenv install 3.10' or 'apt-get install python3.10 python3.10-venv', then rerun."; exit 1; fi
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.3.1"
+	@if [ -n "$(TORCH_INDEX_URL)" ]; then \
+	  $(PY) -m pip install --quiet --no-deps torch==$$(grep -E '^torch==' requirements.lock | cut -d= -f3) --index-url "$(TORCH_INDEX_URL)" && \
+	  grep -vE '^(torch|triton|nvidia-|cuda-)' requirements.lock > $(VENV)/requirements.cpu.lock && \
+	  $(PY) -m pip install --quiet --no-deps -r $(VENV)/requirements.cpu.lock; \
+	else $(PY) -m pip install --quiet --no-deps -r requirements.lock; fi
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+var/catalog.sqlite: $(VENV)/.installed $(CATALOG_CODE) $(shell find catalog/sources -type f 2>/dev/null)
+	$(BIN)/brandstation ingest
+
+ingest: $(VENV)/.installed ## rebuild the catalog store from catalog/sources (progress bars)
+	$(BIN)/brandstation ingest
+
+index: var/catalog.sqlite ## build the faiss + lexical indexes (no-op when current)
+	$(BIN)/brandstation index
+
+train: $(MODEL) ## train the Rasa model when data/config changed
+
+$(MODEL): $(VENV)/.installed $(RASA_INPUTS)
+	$(BIN)/rasa train --config config.yml --domain domain.yml --data data --out models --fixed-model-name brandstation
+
+run: install index train ## install, ingest, index, train as needed, then start everything
+	$(BIN)/brandstation serve --model $(MODEL)
+
+serve: ## start the stack without checking the build steps
+	$(BIN)/brandstation serve --model $(MODEL)
+
+lint: $(VENV)/.installed ## ruff lint + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(VENV)/.installed ## mypy on knowledge/ and bot/
+	$(BIN)/mypy knowledge bot
+
+unit: $(VENV)/.installed ## unit, action and consistency tests (fast)
+	$(BIN)/pytest -q tests/unit tests/actions tests/consistency
+
+stories: $(MODEL) ## rasa test core on tests/stories (fails on any prediction error)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/story-results
+
+e2e: $(MODEL) var/catalog.sqlite ## real servers on free loopback ports, REST + socket.io turns
+	$(BIN)/pytest -q tests/e2e
+
+test: lint types unit stories e2e ## everything CI runs
+
+bench: index ## search / index / embedding benchmarks -> bench/results/*.json
+	$(PY) -m bench.run
+
+lock: ## re-resolve requirements.in in one pip run and rewrite requirements.lock
+	rm -rf /tmp/brandstation-lock && $(PYTHON310) -m venv /tmp/brandstation-lock
+	/tmp/brandstation-lock/bin/pip install --quiet -r requirements.in
+	/tmp/brandstation-lock/bin/pip freeze | grep -v '^-e' > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+clean: ## remove built data (keeps .venv)
+	rm -rf var models/*.tar.gz
