@@ -1,0 +1,263 @@
+"""Hybrid product search: exact code -> fuzzy code -> parametric filters + dense and lexical retrieval.
+
+Every `Hit` carries the reasons it matched, in the buyer's terms ("exact MPN match", "resistance 10 kΩ").
+Parameters parsed from the query are hard filters: a product that states a different value is dropped,
+whatever its embedding score; a product that does not state it is kept but ranked lower.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from knowledge.catalog import CatalogStore, normalize_code
+from knowledge.embedder import Embedder
+from knowledge.errors import UnitError
+from knowledge.glossary import expand_query
+from knowledge.index import VectorIndex
+from knowledge.lexical import LexicalIndex
+from knowledge.models import Hit, Product
+from knowledge.units import extract_package, extract_quantities, format_quantity, parse_quantity, parse_thread
+
+FUZZY_CUTOFF = 85.0
+STRONG_FUZZY = 90.0  # a close match of a longer span beats an exact match of its fragment
+_RRF_K = 60
+IN_STOCK_BONUS = 0.03  # among near-equal matches, a buyer wants the one they can order today
+_ASCII_RUN = re.compile(r"[A-Za-z0-9±][A-Za-z0-9\-/.#*×+_%]*")
+_VALUE_SHAPE = re.compile(r"[±+-]?\d+(?:[.,/]\d+)?[A-Za-zµμ%Ω℃°]{0,4}\d*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class QueryParameters:
+    """Values a buyer typed that a matching product must share."""
+
+    quantities: tuple[tuple[str, float, str], ...] = ()
+    package: str | None = None
+    thread: str | None = None
+    length_mm: float | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.quantities or self.package or self.thread)
+
+
+@dataclass
+class SearchEngine:
+    """Search over a catalog store; dense and lexical indexes are optional (codes and parameters still work)."""
+
+    store: CatalogStore
+    embedder: Embedder | None = None
+    vectors: VectorIndex | None = None
+    lexical: LexicalIndex | None = None
+    _codes: list[str] = field(default_factory=list, repr=False)
+    _code_skus: list[str] = field(default_factory=list, repr=False)
+
+    def search(self, text: str, k: int = 10) -> list[Hit]:
+        """Ranked hits for free text; exact and fuzzy part-number matches come first."""
+        scored: dict[str, tuple[float, list[str]]] = {}
+        for hit in self.find_by_code(text):
+            _merge(scored, hit.product.sku, hit.score, hit.why)
+        params = parse_parameters(text)
+        for sku, score, why in self._retrieve(text, params, pool=max(50, 5 * k)):
+            _merge(scored, sku, score, why)
+        products = {p.sku: p for p in self.store.products(list(scored))}
+        hits: list[Hit] = []
+        for sku, (score, why) in scored.items():
+            product = products[sku]
+            verdict = check_parameters(product, params)
+            if verdict is None:
+                continue  # states a conflicting value: never shown, whatever the score
+            bonus = 0.25 * len(verdict) / max(1, _param_count(params))
+            if score < 1.0 and (product.stock or 0) > 0:
+                bonus += IN_STOCK_BONUS
+            hits.append(Hit(product, min(1.0, score + bonus), tuple(why + verdict)))
+        hits.sort(key=lambda h: (-h.score, (h.product.stock or 0) <= 0, h.product.sku))
+        return hits[:k]
+
+    def find_by_code(self, text: str) -> list[Hit]:
+        """Products whose SKU, MPN or alias equals (score 1) or closely resembles (score < 1) a code in `text`.
+
+        Longer spans win: in "6205 2RS1" a close match of the whole span (6205-2RS) ranks above an exact
+        match of a fragment of it (the open 6205).
+        """
+        candidates = code_candidates(text)
+        exact: dict[str, Hit] = {}
+        exact_span = 0
+        for code in candidates:
+            span = len(normalize_code(code))
+            for product in self.store.by_code(code):
+                if product.sku not in exact:
+                    exact[product.sku] = Hit(product, 1.0, (f"exact part number match: {code}",))
+                    exact_span = max(exact_span, span)
+        longer = [c for c in candidates if len(normalize_code(c)) > exact_span]
+        fuzzy = self._fuzzy(longer, cutoff=FUZZY_CUTOFF if not exact else STRONG_FUZZY)
+        if not exact:
+            return fuzzy
+        if not fuzzy:
+            return list(exact.values())
+        fragments = [Hit(h.product, 0.7, (f"{h.why[0]} (part of a longer code)",)) for h in exact.values()]
+        return fuzzy + fragments
+
+    def _fuzzy(self, candidates: list[str], cutoff: float) -> list[Hit]:
+        best: dict[str, tuple[float, str]] = {}
+        for code in candidates:
+            norm = normalize_code(code)
+            if len(norm) < 5 or not looks_like_part_number(code):
+                continue
+            self._load_codes()
+            for _, ratio, idx in process.extract(norm, self._codes, scorer=fuzz.ratio, limit=10, score_cutoff=cutoff):
+                sku = self._code_skus[idx]
+                if ratio > best.get(sku, (0.0, ""))[0]:
+                    best[sku] = (ratio, code)
+        products = {p.sku: p for p in self.store.products(list(best))}
+        hits = [
+            Hit(products[sku], round(0.6 + 0.35 * (ratio - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF), 4),
+                (f"part number similar to {code} ({ratio:.0f}% alike)",))
+            for sku, (ratio, code) in best.items()
+        ]
+        hits.sort(key=lambda h: (-h.score, h.product.sku))
+        return hits
+
+    def _retrieve(
+        self, text: str, params: QueryParameters, pool: int
+    ) -> Iterable[tuple[str, float, list[str]]]:
+        expanded = expand_query(text)
+        ranked_lists: list[tuple[str, list[str]]] = []
+        if self.vectors is not None and self.embedder is not None:
+            query_vector = self.embedder.encode([expanded])
+            dense = [sku for sku, _ in self.vectors.search(query_vector, pool)[0]]
+            ranked_lists.append(("semantic match", dense))
+        if self.lexical is not None:
+            ranked_lists.append(("words match", [sku for sku, _ in self.lexical.search(expanded, pool)]))
+        if params:
+            ranked_lists.append(("parameters match", self._parametric_candidates(params, expanded, pool)))
+        fused: dict[str, float] = {}
+        reasons: dict[str, list[str]] = {}
+        for label, skus in ranked_lists:
+            for rank, sku in enumerate(skus):
+                fused[sku] = fused.get(sku, 0.0) + 1.0 / (_RRF_K + rank)
+                reasons.setdefault(sku, []).append(label)
+        if not fused:
+            return []
+        best = max(fused.values())
+        # Retrieval alone never outranks a code match: its scores live in (0, 0.55].
+        return [(sku, 0.55 * score / best, reasons[sku]) for sku, score in fused.items()]
+
+    def _parametric_candidates(self, params: QueryParameters, text: str, pool: int) -> list[str]:
+        """Products stating every parsed value, ordered by name similarity to the query then stock."""
+        skus: list[str] | None = None
+        for key, value, _unit in params.quantities:
+            found = self.store.with_attribute(key, value, limit=20_000)
+            skus = found if skus is None else [s for s in skus if s in set(found)]
+        if params.thread:
+            found = self.store.with_attribute("thread", params.thread, limit=20_000)
+            skus = found if skus is None else [s for s in skus if s in set(found)]
+        if skus is None:
+            return []
+        products = [p for p in self.store.products(skus[:20_000]) if check_parameters(p, params)]
+        if not products:
+            return []
+        names = [f"{p.name} {p.category}" for p in products]
+        similarity = np.array([fuzz.token_set_ratio(text, n) for n in names])
+        stocked = np.array([(p.stock or 0) > 0 for p in products])
+        order = np.lexsort((~stocked, -similarity))
+        return [products[i].sku for i in order[:pool]]
+
+    def _load_codes(self) -> None:
+        if not self._codes:
+            pairs = self.store.codes()
+            self._codes = [code for code, _ in pairs]
+            self._code_skus = [sku for _, sku in pairs]
+
+
+def parse_parameters(text: str) -> QueryParameters:
+    """The values, package and thread size a query asks for."""
+    thread = None
+    length = None
+    for token in _ASCII_RUN.findall(text):
+        spec = parse_thread(token)
+        if spec is not None:
+            thread, length = spec.size, spec.length_mm
+            break
+    quantities = tuple(q for q in extract_quantities(text) if not (thread and q[0] == "length"))
+    if length is not None:
+        quantities += (("length", float(length), "mm"),)
+    return QueryParameters(quantities, extract_package(text), thread, length)
+
+
+def check_parameters(product: Product, params: QueryParameters) -> list[str] | None:
+    """Reasons for each parameter the product matches; None when it states a conflicting value."""
+    reasons: list[str] = []
+    for key, value, unit in params.quantities:
+        attr = product.attribute(key)
+        if attr is None or attr.value is None:
+            continue
+        if not _close(attr.value, value):
+            return None
+        reasons.append(f"{key.replace('_', ' ')} {format_quantity(value, unit)}")
+    if params.package:
+        package = normalize_code(product.package or "")
+        if package:
+            if not package.startswith(normalize_code(params.package)):
+                return None
+            reasons.append(f"package {params.package}")
+    if params.thread:
+        attr = product.attribute("thread")
+        if attr is not None:
+            if normalize_code(attr.raw) != normalize_code(params.thread):
+                return None
+            reasons.append(f"thread {params.thread}")
+    return reasons
+
+
+def code_candidates(text: str) -> list[str]:
+    """Tokens that may be part numbers, plus adjacent pairs/triples joined ('6205 2RS'); values are skipped."""
+    runs = [m.group(0).rstrip(".-/") for m in _ASCII_RUN.finditer(_CJK.sub(" ", text))]
+    runs = [r for r in runs if r and not _is_plain_value(r)]
+    out: list[str] = []
+    for size in (3, 2, 1):
+        for i in range(len(runs) - size + 1):
+            window = runs[i : i + size]
+            joined = " ".join(window)
+            # Tokens joined to a code carry digits or are upper-case suffixes ('2RS', 'NU 205 ECP'), not words.
+            if size > 1 and not all(any(c.isdigit() for c in t) or (t.isupper() and len(t) <= 6) for t in window):
+                continue
+            if any(ch.isdigit() for ch in joined) and len(normalize_code(joined)) >= 3:
+                out.append(joined)
+    return list(dict.fromkeys(out))
+
+
+def _is_plain_value(token: str) -> bool:
+    """'10k', '100nF', '0603', '1%', 'M3x20' are search parameters, not part numbers."""
+    if extract_package(token) == token or parse_thread(token) is not None:
+        return True
+    if _VALUE_SHAPE.fullmatch(token) and extract_quantities(token):
+        return True
+    try:
+        parse_quantity(token)
+    except UnitError:
+        return False
+    return True
+
+
+def looks_like_part_number(code: str) -> bool:
+    norm = normalize_code(code)
+    has_alpha = any(c.isalpha() for c in norm)
+    return (has_alpha and any(c.isdigit() for c in norm)) or (norm.isdigit() and len(norm) >= 4)
+
+
+def _merge(scored: dict[str, tuple[float, list[str]]], sku: str, score: float, why: Sequence[str]) -> None:
+    old_score, old_why = scored.get(sku, (0.0, []))
+    scored[sku] = (max(old_score, score), old_why + [w for w in why if w not in old_why])
+
+
+def _param_count(params: QueryParameters) -> int:
+    return len(params.quantities) + bool(params.package) + bool(params.thread)
+
+
+def _close(a: float, b: float, rel: float = 1e-6) -> bool:
+    return abs(a - b) <= rel * max(abs(a), abs(b), 1e-30)
