@@ -1,0 +1,1 @@
+"""Brandstation application services: settings, providers, CLI, web chat."""

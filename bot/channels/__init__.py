@@ -1,0 +1,1 @@
+"""Rasa input channels (web chat socket.io; IM connectors later)."""

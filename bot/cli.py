@@ -1,0 +1,154 @@
+"""`brandstation` command line: ingest, index, ask, search, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot.settings import get_settings
+from knowledge.errors import KnowledgeError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `brandstation` console script."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = argparse.ArgumentParser(prog="brandstation", description="Brandstation buyer assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="rebuild the catalog store from the shipped sources")
+    p.add_argument("--sources", type=Path, help="sources directory (default: catalog/sources)")
+    p = sub.add_parser("index", help="build the dense + lexical indexes (skipped when current)")
+    p.add_argument("--force", action="store_true", help="rebuild even when the saved index is current")
+    p = sub.add_parser("ask", help="answer a spec question from the catalog (no Rasa)")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("search", help="ranked products for free text, with why each matched")
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-k", type=int, default=10)
+    p = sub.add_parser("serve", help="start action server, Rasa (REST + socket.io) and the web chat page")
+    p.add_argument("--model", type=Path, help="trained model (default: newest in models/)")
+    args = parser.parse_args(argv)
+    try:
+        return int(_COMMANDS[args.command](args) or 0)
+    except KnowledgeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from knowledge.catalog import CatalogStore, ingest_all
+
+    settings = get_settings()
+    target = settings.catalog_db
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Build beside the live store and swap atomically, so a running server never sees half a catalog.
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".sqlite", delete=False) as tmp:
+        tmp_path = Path(tmp.name)
+    store = CatalogStore(tmp_path)
+    store.create()
+    report = ingest_all(args.sources or settings.catalog_sources, store, progress=True)
+    store.close()
+    tmp_path.replace(target)
+    for source, count in report.counts.items():
+        print(f"{source:>28}: {count:>8,} products")
+    print(f"{'total':>28}: {report.total:>8,} products in {report.seconds:.1f} s -> {target}")
+    for problem in report.problems[:20]:
+        print(f"skipped {problem.file}:{problem.line}: {problem.reason}")
+    if len(report.problems) > 20:
+        print(f"... and {len(report.problems) - 20} more skipped rows")
+    return 0
+
+
+def _index(args: argparse.Namespace) -> int:
+    from knowledge.catalog import CatalogStore
+    from knowledge.embedder import load_embedder
+    from knowledge.indexing import ensure_indexes
+
+    settings = get_settings()
+    store = CatalogStore(settings.catalog_db)
+    report = ensure_indexes(store, load_embedder(settings.embedder), settings.index_dir, force=args.force)
+    state = "built" if report.rebuilt else "already current"
+    print(f"index {state}: {report.count:,} products, {report.kind}, {report.seconds:.1f} s -> {settings.index_dir}")
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.providers import get_engine
+    from knowledge.specs import answer_question
+
+    answer = answer_question(args.question, get_engine())
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.text)
+        for hit in answer.candidates[:5] if answer.status == "ambiguous" else ():
+            print(f"  - {hit.product.mpn} ({hit.product.manufacturer}, SKU {hit.product.sku}): {hit.product.name}")
+    return 0 if answer.status in ("answered", "overview") else 1
+
+
+def _search(args: argparse.Namespace) -> int:
+    from bot.providers import get_engine
+
+    hits = get_engine().search(args.text, k=args.k)
+    if args.json:
+        print(json.dumps([
+            {"sku": h.product.sku, "mpn": h.product.mpn, "manufacturer": h.product.manufacturer,
+             "name": h.product.name, "score": round(h.score, 4), "why": list(h.why), "stock": h.product.stock}
+            for h in hits
+        ], ensure_ascii=False, indent=2))
+    else:
+        for rank, hit in enumerate(hits, 1):
+            p = hit.product
+            print(f"{rank:>2}. {hit.score:.3f}  {p.mpn}  [{p.sku}]  {p.manufacturer}\n      {p.name}\n"
+                  f"      why: {'; '.join(hit.why)}")
+    return 0 if hits else 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.stack import Stack
+
+    settings = get_settings()
+    model = args.model or _newest_model(settings.models_dir)
+    stack = Stack(settings, model, settings.var_dir / "run")
+    print(f"starting action server, Rasa and the web chat (logs in {stack.log_dir}) ...", flush=True)
+    stack.start()
+    print(f"\n  Brandstation is up. Open the chat: {stack.web_url}\n"
+          f"  Rasa REST: {stack.rasa_url}/webhooks/rest/webhook   (Ctrl-C stops everything)\n", flush=True)
+    stopping = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stopping:
+            failed = stack.failed()
+            if failed:
+                print(f"{failed} stopped unexpectedly; see {stack.log_dir}/{failed}.log", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+    finally:
+        print("stopping ...", flush=True)
+        stack.stop()
+    return 0
+
+
+def _newest_model(models_dir: Path) -> Path:
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise KnowledgeError(f"no trained model in {models_dir}: run `make train`")
+    return models[-1]
+
+
+_COMMANDS = {"ingest": _ingest, "index": _index, "ask": _ask, "search": _search, "serve": _serve}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Shared, load-once providers (catalog store, embedder, indexes, search engine) for actions and the CLI.
+
+Tests swap them with `set_engine(...)`; production loads them lazily from settings on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from bot.demand import DemandLog
+from bot.settings import Settings, get_settings
+from knowledge.catalog import CatalogStore
+from knowledge.embedder import load_embedder
+from knowledge.errors import KnowledgeError
+from knowledge.index import VectorIndex
+from knowledge.lexical import LexicalIndex
+from knowledge.search import SearchEngine
+
+_lock = threading.Lock()
+_engine: SearchEngine | None = None
+_demand: DemandLog | None = None
+
+
+def get_engine() -> SearchEngine:
+    """The process-wide search engine, loaded on first call (thread-safe)."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = load_engine(get_settings())
+        return _engine
+
+
+def set_engine(engine: SearchEngine | None) -> None:
+    """Inject an engine (tests) or reset to lazy loading (None)."""
+    global _engine
+    with _lock:
+        _engine = engine
+
+
+def get_demand_log() -> DemandLog:
+    global _demand
+    with _lock:
+        if _demand is None:
+            _demand = DemandLog(get_settings().database)
+        return _demand
+
+
+def set_demand_log(log: DemandLog | None) -> None:
+    global _demand
+    with _lock:
+        _demand = log
+
+
+def load_engine(settings: Settings) -> SearchEngine:
+    """Open the catalog and the saved indexes; refuse indexes built for another catalog or embedder."""
+    if not settings.catalog_db.exists():
+        raise KnowledgeError(f"catalog {settings.catalog_db} does not exist: run `brandstation ingest` (or make run)")
+    store = CatalogStore(settings.catalog_db)
+    embedder = load_embedder(settings.embedder)
+    vectors = VectorIndex.load(
+        settings.index_dir, model=embedder.name, catalog_hash=store.catalog_hash(),
+        dimension=embedder.dimension,
+    )
+    lexical = LexicalIndex(settings.index_dir / "lexical.sqlite")
+    return SearchEngine(store, embedder, vectors, lexical)

@@ -1,0 +1,127 @@
+"""Start and stop the whole local stack: action server, Rasa server (REST + socket.io), web chat page.
+
+`brandstation serve` and the end-to-end tests use the same code, so what the tests drive is what users run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import ROOT, Settings
+
+READY_TIMEOUT_S = 180.0
+
+
+class StackError(RuntimeError):
+    """A component of the stack failed to start; the message says which and where its log is."""
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    model: Path
+    log_dir: Path
+    web: bool = True
+    _procs: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.actions_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.web_port}/"
+
+    def start(self) -> None:
+        """Start every component and wait until each answers; stop all and raise StackError on failure."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        endpoints = self.log_dir / "endpoints.yml"
+        endpoints.write_text(
+            f"action_endpoint:\n  url: \"{self.actions_url}/webhook\"\n"
+            "tracker_store:\n  type: SQL\n  dialect: sqlite\n"
+            f"  db: \"{self.settings.var_dir / 'tracker.db'}\"\n",
+            encoding="utf-8",
+        )
+        python = sys.executable
+        try:
+            self._spawn("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
+                                    "--port", str(self.settings.actions_port)])
+            self._spawn("rasa", [python, "-m", "rasa", "run", "--enable-api", "--cors", "*",
+                                 "--interface", self.settings.host, "--port", str(self.settings.rasa_port),
+                                 "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints),
+                                 "--model", str(self.model)])
+            if self.web:
+                self._spawn("web", [python, "-m", "bot.web.server", "--host", self.settings.host,
+                                    "--port", str(self.settings.web_port), "--rasa-url", self.rasa_url])
+            self._wait_ready("actions", f"{self.actions_url}/health")
+            self._wait_ready("rasa", f"{self.rasa_url}/status")
+            if self.web:
+                self._wait_ready("web", self.web_url)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Terminate every component (SIGTERM, then SIGKILL after 10 s)."""
+        for _, proc in self._procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for _, proc in self._procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self._procs.clear()
+
+    def failed(self) -> str | None:
+        """Name of a component that exited, if any."""
+        return next((name for name, proc in self._procs if proc.poll() is not None), None)
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        env = {**os.environ, **self._child_env()}
+        log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - the child owns it for its lifetime
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self._procs.append((name, proc))
+
+    def _child_env(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            "RASA_TELEMETRY_ENABLED": "false",
+            "HF_HUB_OFFLINE": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "BRANDSTATION_VAR_DIR": str(s.var_dir),
+            "BRANDSTATION_CATALOG_DB": str(s.catalog_db),
+            "BRANDSTATION_INDEX_DIR": str(s.index_dir),
+            "BRANDSTATION_DATABASE": str(s.database),
+            "BRANDSTATION_EMBEDDER": s.embedder,
+        }
+
+    def _wait_ready(self, name: str, url: str) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            proc = dict(self._procs)[name]
+            if proc.poll() is not None:
+                raise StackError(f"{name} exited with code {proc.returncode}; see {self.log_dir / (name + '.log')}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        raise StackError(f"{name} did not answer {url} within {READY_TIMEOUT_S:.0f} s; see {self.log_dir}/{name}.log")

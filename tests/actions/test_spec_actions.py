@@ -1,0 +1,85 @@
+"""Spec and search actions with a real Tracker and CollectingDispatcher over the fixture catalog."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.spec import ActionAnswerSpec, ActionSearchProduct
+from bot import providers
+from bot.demand import DemandLog
+
+
+@pytest.fixture(autouse=True)
+def injected(engine, tmp_path):
+    providers.set_engine(engine)
+    log = DemandLog(tmp_path / "demand.sqlite")
+    providers.set_demand_log(log)
+    yield log
+    providers.set_engine(None)
+    providers.set_demand_log(None)
+
+
+def tracker(text: str, *, entities: list[dict] | None = None, slots: dict | None = None) -> Tracker:
+    return Tracker("buyer-1", slots or {}, {"text": text, "intent": {"name": "ask_spec"}, "entities": entities or []},
+                   [], False, None, {}, "action_listen")
+
+
+def run(action, t: Tracker) -> tuple[list[dict], list]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return dispatcher.messages, events
+
+
+def test_spec_answer_has_value_unit_product_source_and_card():
+    messages, events = run(ActionAnswerSpec(), tracker("6205-2RS 内径多少?", slots={"language": "zh"}))
+    assert "25 mm" in messages[0]["text"] and "6205-2RS" in messages[0]["text"] and "来源" in messages[0]["text"]
+    card = messages[0]["custom"]["data"]["card"]
+    assert card["mpn"] == "6205-2RS" and "25 mm" in card["answer"]
+    assert SlotSet("last_sku", "ISO15-6205-2RS") in events
+
+
+def test_follow_up_uses_last_sku_slot():
+    messages, _ = run(ActionAnswerSpec(), tracker("and the outer diameter?", slots={"last_sku": "ISO15-6205-2RS"}))
+    assert "52 mm" in messages[0]["text"]
+
+
+def test_clicked_candidate_carries_part_and_attribute_entities():
+    t = tracker('/ask_spec{"part_number": "ISO15-6206-2RS", "attribute": "width"}',
+                entities=[{"entity": "part_number", "value": "ISO15-6206-2RS"}, {"entity": "attribute", "value": "width"}],
+                slots={"language": "en"})
+    messages, _ = run(ActionAnswerSpec(), t)
+    assert "16 mm" in messages[0]["text"] and "6206-2RS" in messages[0]["text"]
+
+
+def test_unknown_part_says_so_and_records_demand(injected):
+    messages, _ = run(ActionAnswerSpec(), tracker("what is the bore of ZQX9999-77QQ?"))
+    assert "could not find" in messages[0]["text"]
+    [record] = injected.recent()
+    assert (record.kind, record.language, record.sender_id) == ("spec_not_found", "en", "buyer-1")
+
+
+def test_unknown_attribute_shows_what_is_known(injected):
+    messages, _ = run(ActionAnswerSpec(), tracker("6205-2RS 额定动载荷是多少"))
+    text = messages[0]["text"]
+    assert "没有标注" in text and "25 mm" in text
+    assert injected.recent()[0].kind == "attribute_unknown"
+
+
+def test_search_returns_parameter_matches_first_with_reasons():
+    messages, _ = run(ActionSearchProduct(), tracker("找一个 10k 0603 1% 的贴片电阻"))
+    text = messages[0]["text"]
+    assert text.startswith("为您找到")
+    first_line = text.splitlines()[1]
+    assert "0603" in first_line and "resistance 10 kΩ" in first_line
+    assert "RC0402" not in text.splitlines()[1] and "4701" not in first_line
+    assert messages[0]["buttons"]
+
+
+def test_unknown_part_is_not_answered_with_the_previous_one():
+    messages, _ = run(ActionAnswerSpec(), tracker("what is the bore of ZQX9999-77QQ?", slots={"last_sku": "ISO15-6205-2RS"}))
+    assert "could not find" in messages[0]["text"] and "25 mm" not in messages[0]["text"]
