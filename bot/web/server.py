@@ -1,0 +1,121 @@
+"""Serve the web chat page; the browser talks to Rasa's socket.io channel directly.
+
+Run: `python -m bot.web.server --port 8080 --rasa-url http://localhost:5005`
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+from yarl import URL
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+DEFAULT_SOCKET_PATH = "/socket.io"  # Rasa's default `socketio_path` in credentials.yml
+
+_RASA_URL_KEY = web.AppKey("rasa_url", str)
+_SOCKET_PATH_KEY = web.AppKey("socket_path", str)
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def create_app(rasa_url: str, *, socket_path: str = DEFAULT_SOCKET_PATH) -> web.Application:
+    """The web chat app: `/` (page), `/config.json` (where Rasa is) and `/static/...`."""
+    base = normalize_rasa_url(rasa_url)
+    if not socket_path.startswith("/"):
+        raise ValueError(f"socket path must start with '/', got {socket_path!r}")
+    app = web.Application(middlewares=[_security_headers(base)])
+    app[_RASA_URL_KEY] = base
+    app[_SOCKET_PATH_KEY] = socket_path
+    app.router.add_get("/", _index)
+    app.router.add_get("/config.json", _config)
+    app.router.add_static("/static", STATIC_DIR, append_version=False)
+    return app
+
+
+async def serve(host: str, port: int, rasa_url: str) -> None:
+    """Serve the page until cancelled."""
+    runner = web.AppRunner(create_app(rasa_url))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        await asyncio.Event().wait()  # forever; cancellation (Ctrl-C, SIGTERM) ends it
+    finally:
+        await runner.cleanup()
+
+
+def normalize_rasa_url(rasa_url: str) -> str:
+    """Rasa's origin, e.g. `http://localhost:5005`; ValueError unless it is a bare http(s) origin."""
+    url = URL(rasa_url.strip())
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"Rasa URL must be an absolute http(s) URL like http://localhost:5005: {rasa_url!r}")
+    # socket.io reads a URL path as a namespace, so a proxy prefix belongs in socket_path instead.
+    if url.path not in ("", "/") or url.query_string or url.fragment or url.user or url.password:
+        raise ValueError(f"Rasa URL must be only scheme, host and port (no path, query, user): {rasa_url!r}")
+    return str(url.origin())
+
+
+async def _index(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(STATIC_DIR / "index.html")
+
+
+async def _config(request: web.Request) -> web.Response:
+    # Config as JSON, not templated into HTML: nothing in the URL can ever become markup or script.
+    config = {"rasaUrl": request.app[_RASA_URL_KEY], "socketPath": request.app[_SOCKET_PATH_KEY]}
+    return web.json_response(config)
+
+
+def _security_headers(rasa_url: str) -> Callable[[web.Request, _Handler], Awaitable[web.StreamResponse]]:
+    origin = URL(rasa_url).origin()
+    ws_origin = origin.with_scheme("wss" if origin.scheme == "https" else "ws")
+    # Second line of defence against XSS: only our own scripts run, and the page may only talk to Rasa.
+    csp = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {origin} {ws_origin}; base-uri 'none'; form-action 'none'"
+    )
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: _Handler) -> web.StreamResponse:
+        response = await handler(request)
+        response.headers["Content-Security-Policy"] = csp
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("Cache-Control", "no-cache")  # revalidate, so an upgrade is seen at once
+        return response
+
+    return middleware
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bot.web.server", description="Serve the web chat page.")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default: %(default)s)")
+    parser.add_argument("--rasa-url", default="http://localhost:5005",
+                        help="Rasa server the browser connects to (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        normalize_rasa_url(args.rasa_url)
+    except ValueError as error:
+        parser.error(str(error))
+    print(f"web chat on http://{args.host}:{args.port}/ (Rasa at {args.rasa_url})", flush=True)
+    asyncio.run(_serve_until_signal(args.host, args.port, args.rasa_url))
+    return 0
+
+
+async def _serve_until_signal(host: str, port: int, rasa_url: str) -> None:
+    task = asyncio.create_task(serve(host, port, rasa_url))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)  # clean shutdown when the stack stops us
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+if __name__ == "__main__":
+    sys.exit(main())

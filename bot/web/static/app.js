@@ -1,0 +1,356 @@
+/* Brandstation web chat: a plain-JS client for Rasa's socket.io channel.
+ *
+ * Safety rule for this file: message content (the buyer's and the bot's) is only ever put on the page
+ * with textContent or as an attribute value checked here; never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var SESSION_KEY = "brandstation.session_id";
+  var TYPING_TIMEOUT_MS = 15000;
+  var EXAMPLES = ["6205-2RS 内径多少?", "power rating of 0603WAF1002T5E?"];
+
+  var STRINGS = {
+    zh: {
+      title: "Brandstation 选型助手",
+      label: "您的消息",
+      placeholder: "输入型号或参数问题…",
+      send: "发送",
+      welcome: "您好!我可以查询型号参数、寻找替代料。试试这样问:",
+      examples: "示例问题",
+      choices: "可选回复",
+      you: "您说:",
+      bot: "助手说:",
+      typing: "助手正在输入",
+      connecting: "正在连接…",
+      offline: "暂时无法连接助手,正在重试…",
+      mpn: "型号",
+      manufacturer: "品牌",
+      sku: "料号",
+      price: "价格",
+      stock: "库存",
+      datasheet: "查看规格书",
+      source: "来源",
+    },
+    en: {
+      title: "Brandstation parts assistant",
+      label: "Your message",
+      placeholder: "Part number or question…",
+      send: "Send",
+      welcome: "Hi! I can look up part specs and find substitutes. Try asking:",
+      examples: "Example questions",
+      choices: "Suggested replies",
+      you: "You said:",
+      bot: "Assistant said:",
+      typing: "The assistant is typing",
+      connecting: "Connecting…",
+      offline: "Can't reach the assistant, retrying…",
+      mpn: "MPN",
+      manufacturer: "Manufacturer",
+      sku: "SKU",
+      price: "Price",
+      stock: "Stock",
+      datasheet: "Datasheet",
+      source: "Source",
+    },
+  };
+
+  /** "zh" for any Chinese browser locale (or ?lang=zh), else "en". */
+  function pickLanguage(languages, override) {
+    if (override === "zh" || override === "en") return override;
+    var list = Array.isArray(languages) ? languages : [languages];
+    var first = String(list.find(function (l) { return typeof l === "string" && l; }) || "en");
+    return first.toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
+  }
+
+  /** The URL when it is an absolute http(s) link, else null (no javascript:, data:, relative ...). */
+  function safeHttpUrl(value) {
+    if (typeof value !== "string") return null;
+    var trimmed = value.trim();
+    if (!/^https?:\/\//i.test(trimmed)) return null;
+    try {
+      var url = new URL(trimmed);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** A fresh conversation id, like Rasa's own uuid4().hex (works on plain http too, unlike randomUUID). */
+  function newSessionId(crypto) {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    var hex = function (b) { return (b + 0x100).toString(16).slice(1); };
+    return Array.prototype.map.call(bytes, hex).join("");
+  }
+
+  function start() {
+    var params = new URLSearchParams(window.location.search);
+    var lang = pickLanguage(navigator.languages && navigator.languages.length ? navigator.languages
+      : navigator.language, params.get("lang"));
+    var t = STRINGS[lang];
+    var $ = function (id) { return document.getElementById(id); };
+    var log = $("log");
+    var input = $("composer-input");
+    var typing = $("typing");
+    var typingTimer = null;
+    var socket = null;
+    var ready = false; // true between session_confirm and disconnect
+    var queue = []; // messages typed before the session is confirmed
+    var pendingQuestion = params.get("q"); // deep link: ?q=... asks once on arrival
+    var sessionId = loadSessionId() || newSessionId(window.crypto);
+    saveSessionId(sessionId);
+
+    localize();
+    renderWelcome();
+    // When the phone keyboard opens (or the window shrinks) keep the newest message in view,
+    // unless the buyer has scrolled up to read.
+    var pinned = true;
+    log.addEventListener("scroll", function () { pinned = nearBottom(); }, { passive: true });
+    window.addEventListener("resize", function () { if (pinned) scrollToEnd(); });
+    setStatus(t.connecting);
+
+    $("composer").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value.trim();
+      if (!text) return;
+      input.value = "";
+      say(text, text);
+    });
+    input.addEventListener("keydown", function (event) {
+      // Enter that only confirms a Chinese IME candidate must not send (Safari reports it as keyCode 229).
+      if (event.key === "Enter" && (event.isComposing || event.keyCode === 229)) event.preventDefault();
+    });
+
+    fetch("/config.json", { cache: "no-store" })
+      .then(function (r) { if (!r.ok) throw new Error("config " + r.status); return r.json(); })
+      .then(connect)
+      .catch(function () { setStatus(t.offline); });
+
+    function connect(config) {
+      socket = window.io(config.rasaUrl, { path: config.socketPath || "/socket.io" });
+      socket.on("connect", function () {
+        setStatus("");
+        socket.emit("session_request", { session_id: sessionId });
+      });
+      socket.on("session_confirm", function (data) {
+        // Rasa sends the id itself; accept {session_id} too in case a proxy wraps it.
+        var id = data && typeof data === "object" ? data.session_id : data;
+        if (typeof id === "string" && id) {
+          sessionId = id;
+          saveSessionId(id);
+        }
+        ready = true;
+        queue.splice(0).forEach(emitUser);
+        if (pendingQuestion) {
+          var q = pendingQuestion.trim();
+          pendingQuestion = null;
+          dropQueryParam("q"); // a reload must not ask again
+          if (q) say(q, q);
+        }
+      });
+      socket.on("bot_uttered", renderBot);
+      socket.on("disconnect", function () { ready = false; setStatus(t.offline); });
+      socket.on("connect_error", function () { setStatus(t.offline); });
+    }
+
+    /** Show the buyer's words (`shown`) and send `message` (a quick reply's payload may differ). */
+    function say(shown, message) {
+      addBubble("user", shown);
+      showTyping();
+      if (ready) emitUser(message);
+      else queue.push(message); // sent on session_confirm, so Rasa knows the conversation first
+    }
+
+    function emitUser(message) {
+      socket.emit("user_uttered", { message: message, session_id: sessionId });
+    }
+
+    function renderBot(payload) {
+      if (!payload || typeof payload !== "object") return;
+      hideTyping();
+      if (typeof payload.text === "string" && payload.text) addBubble("bot", payload.text);
+      var replies = payload.quick_replies;
+      if (Array.isArray(replies) && replies.length) addQuickReplies(replies);
+      if (payload.card && typeof payload.card === "object") addCard(payload.card);
+    }
+
+    function addBubble(who, text) {
+      var row = el("div", "msg msg--" + who);
+      row.appendChild(el("span", "visually-hidden", who === "user" ? t.you : t.bot));
+      row.appendChild(el("p", "bubble", text));
+      append(row);
+    }
+
+    function addQuickReplies(replies) {
+      var group = el("div", "choices");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", t.choices);
+      replies.forEach(function (reply) {
+        if (!reply || typeof reply.title !== "string") return;
+        var payload = typeof reply.payload === "string" && reply.payload ? reply.payload : reply.title;
+        var button = el("button", "chip", reply.title);
+        button.type = "button";
+        button.addEventListener("click", function () {
+          // One answer per question: the other buttons go quiet, the chosen one stays marked.
+          Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
+          button.classList.add("chip--chosen");
+          say(reply.title, payload);
+          input.focus();
+        });
+        group.appendChild(button);
+      });
+      append(group);
+    }
+
+    function addCard(card) {
+      var box = el("article", "card");
+      var title = text(card.title) || text(card.mpn);
+      if (title) box.appendChild(el("h2", "card__title", title));
+
+      var codes = el("p", "card__codes");
+      if (text(card.mpn) && text(card.mpn) !== title) codes.appendChild(el("span", "card__mpn", card.mpn));
+      if (text(card.manufacturer)) codes.appendChild(el("span", "card__maker", card.manufacturer));
+      if (codes.childNodes.length) box.appendChild(codes);
+
+      if (text(card.answer)) box.appendChild(el("p", "card__answer", card.answer));
+
+      var facts = Array.isArray(card.facts) ? card.facts.filter(function (f) {
+        return Array.isArray(f) && f.length >= 2 && text(f[0]) && text(f[1]);
+      }) : [];
+      if (facts.length) {
+        var list = el("dl", "card__facts");
+        facts.forEach(function (f) {
+          var row = el("div", "card__fact");
+          row.appendChild(el("dt", null, f[0]));
+          row.appendChild(el("dd", null, f[1]));
+          list.appendChild(row);
+        });
+        box.appendChild(list);
+      }
+
+      var trade = el("dl", "card__trade");
+      [["price", card.price], ["stock", card.stock], ["sku", card.sku]].forEach(function (pair) {
+        if (!text(pair[1])) return;
+        var row = el("div");
+        row.appendChild(el("dt", null, t[pair[0]]));
+        row.appendChild(el("dd", null, pair[1]));
+        trade.appendChild(row);
+      });
+      if (trade.childNodes.length) box.appendChild(trade);
+
+      var href = safeHttpUrl(card.datasheet);
+      if (href) {
+        var link = el("a", "card__link", t.datasheet);
+        link.href = href;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        box.appendChild(link);
+      }
+      if (text(card.source)) box.appendChild(el("p", "card__source", t.source + ": " + text(card.source)));
+
+      var row = el("div", "msg msg--bot");
+      row.appendChild(box);
+      append(row);
+    }
+
+    function renderWelcome() {
+      var row = el("div", "msg msg--bot");
+      row.appendChild(el("p", "bubble", t.welcome));
+      append(row);
+      var group = el("div", "choices choices--examples");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", t.examples);
+      EXAMPLES.forEach(function (example) {
+        var button = el("button", "chip", example);
+        button.type = "button";
+        button.addEventListener("click", function () { say(example, example); input.focus(); });
+        group.appendChild(button);
+      });
+      append(group);
+    }
+
+    function localize() {
+      document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+      document.title = t.title;
+      $("title").textContent = t.title;
+      $("composer-label").textContent = t.label;
+      $("composer-send").textContent = t.send;
+      $("typing-label").textContent = t.typing;
+      input.placeholder = t.placeholder;
+    }
+
+    function showTyping() {
+      typing.hidden = false;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(hideTyping, TYPING_TIMEOUT_MS);
+      scrollToEnd();
+    }
+
+    function hideTyping() {
+      clearTimeout(typingTimer);
+      typing.hidden = true;
+    }
+
+    function setStatus(message) {
+      $("status").textContent = message;
+    }
+
+    function append(node) {
+      log.insertBefore(node, typing);
+      scrollToEnd();
+    }
+
+    function scrollToEnd() {
+      log.scrollTop = log.scrollHeight;
+    }
+
+    function nearBottom() {
+      return log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    }
+  }
+
+  /** An element with a class and text content; the only way this file puts message text on the page. */
+  function el(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content !== undefined && content !== null) node.textContent = String(content);
+    return node;
+  }
+
+  function text(value) {
+    return typeof value === "string" || typeof value === "number" ? String(value).trim() : "";
+  }
+
+  function loadSessionId() {
+    try {
+      return window.localStorage.getItem(SESSION_KEY);
+    } catch (e) {
+      return null; // storage blocked (private mode, cookies off): a new conversation per page load
+    }
+  }
+
+  function saveSessionId(id) {
+    try {
+      window.localStorage.setItem(SESSION_KEY, id);
+    } catch (e) {
+      /* see loadSessionId */
+    }
+  }
+
+  function dropQueryParam(name) {
+    try {
+      var url = new URL(window.location.href);
+      url.searchParams.delete(name);
+      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+    } catch (e) {
+      /* old browser: the question may be asked again on reload, harmless */
+    }
+  }
+
+  if (typeof module === "object" && module.exports) {
+    module.exports = { pickLanguage: pickLanguage, safeHttpUrl: safeHttpUrl, newSessionId: newSessionId };
+  } else {
+    start();
+  }
+})();
