@@ -20,17 +20,20 @@ class ActionAnswerSpec(Action):
     def name(self) -> str:
         return "action_answer_spec"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         language = _language(tracker, text)
         part = next(tracker.get_latest_entity_values("part_number"), None)
         attributes = list(tracker.get_latest_entity_values("attribute"))
         engine = await asyncio.to_thread(providers.get_engine)
         answer = await asyncio.to_thread(
-            answer_question, text, engine, part=part, attributes=attributes,
-            last_sku=tracker.get_slot("last_sku"), language=language,
+            answer_question,
+            text,
+            engine,
+            part=part,
+            attributes=attributes,
+            last_sku=tracker.get_slot("last_sku"),
+            language=language,
         )
         buttons = candidate_buttons(answer.candidates, answer.attribute) if answer.status == "ambiguous" else []
         dispatcher.utter_message(text=answer.text, buttons=buttons or None, json_message=spec_payload(answer))
@@ -38,8 +41,11 @@ class ActionAnswerSpec(Action):
             await asyncio.to_thread(
                 providers.get_demand_log().record,
                 "spec_not_found" if answer.status == "not_found" else "attribute_unknown",
-                text, part_text=part or (answer.product.mpn if answer.product else ""),
-                attribute=answer.attribute or "", language=language, sender_id=tracker.sender_id,
+                text,
+                part_text=part or (answer.product.mpn if answer.product else ""),
+                attribute=answer.attribute or "",
+                language=language,
+                sender_id=tracker.sender_id,
             )
         events: list[EventType] = [SlotSet("attribute", answer.attribute)]
         if answer.product is not None:
@@ -53,26 +59,33 @@ class ActionSearchProduct(Action):
     def name(self) -> str:
         return "action_search_product"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         language = _language(tracker, text)
         engine = await asyncio.to_thread(providers.get_engine)
         hits = await asyncio.to_thread(engine.search, text, 5)
         if not hits:
-            await asyncio.to_thread(providers.get_demand_log().record, "search_empty", text, language=language,
-                                    sender_id=tracker.sender_id)
-            dispatcher.utter_message(text=(
-                "没有找到符合的产品。我已记录这个需求,可以换个说法,或回复“转人工”让销售帮您找。" if language == "zh"
-                else "No product matches that. I have noted the request; try other words, or reply “talk to sales”."
-            ))
+            await asyncio.to_thread(
+                providers.get_demand_log().record, "search_empty", text, language=language, sender_id=tracker.sender_id
+            )
+            dispatcher.utter_message(
+                text=(
+                    "没有找到符合的产品。我已记录这个需求,可以换个说法,或回复“转人工”让销售帮您找。"
+                    if language == "zh"
+                    else "No product matches that. I have noted the request; try other words, or reply “talk to sales”."
+                )
+            )
             return []
         intro = "为您找到这些产品:" if language == "zh" else "Here is what matches best:"
-        lines = [f"{i}. {h.product.mpn} · {h.product.manufacturer} — {h.product.name} ({'; '.join(h.why)})"
-                 for i, h in enumerate(hits, 1)]
-        dispatcher.utter_message(text="\n".join([intro, *lines]), buttons=candidate_buttons(hits, None),
-                                 json_message={"data": {"card": product_card(hits[0].product, language)}})
+        lines = [
+            f"{i}. {h.product.mpn} · {h.product.manufacturer} — {h.product.name} ({'; '.join(h.why)})"
+            for i, h in enumerate(hits, 1)
+        ]
+        dispatcher.utter_message(
+            text="\n".join([intro, *lines]),
+            buttons=candidate_buttons(hits, None),
+            json_message={"data": {"card": product_card(hits[0].product, language)}},
+        )
         return [SlotSet("last_sku", hits[0].product.sku)]
 
 

@@ -38,8 +38,9 @@ def spec_payload(answer: SpecAnswer) -> dict[str, Any] | None:
     line = ""
     if first is not None and answer.attribute:
         line = f"{display_name(answer.attribute, answer.language)}: {answer.value_text}"
-    card = product_card(answer.product, answer.language, answer=line,
-                        source=source_of(answer.product, first) if first else "")
+    card = product_card(
+        answer.product, answer.language, answer=line, source=source_of(answer.product, first) if first else ""
+    )
     return {"data": {"card": card}}
 
 

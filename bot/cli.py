@@ -97,16 +97,31 @@ def _search(args: argparse.Namespace) -> int:
 
     hits = get_engine().search(args.text, k=args.k)
     if args.json:
-        print(json.dumps([
-            {"sku": h.product.sku, "mpn": h.product.mpn, "manufacturer": h.product.manufacturer,
-             "name": h.product.name, "score": round(h.score, 4), "why": list(h.why), "stock": h.product.stock}
-            for h in hits
-        ], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "sku": h.product.sku,
+                        "mpn": h.product.mpn,
+                        "manufacturer": h.product.manufacturer,
+                        "name": h.product.name,
+                        "score": round(h.score, 4),
+                        "why": list(h.why),
+                        "stock": h.product.stock,
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for rank, hit in enumerate(hits, 1):
             p = hit.product
-            print(f"{rank:>2}. {hit.score:.3f}  {p.mpn}  [{p.sku}]  {p.manufacturer}\n      {p.name}\n"
-                  f"      why: {'; '.join(hit.why)}")
+            print(
+                f"{rank:>2}. {hit.score:.3f}  {p.mpn}  [{p.sku}]  {p.manufacturer}\n      {p.name}\n"
+                f"      why: {'; '.join(hit.why)}"
+            )
     return 0 if hits else 1
 
 
@@ -118,8 +133,11 @@ def _serve(args: argparse.Namespace) -> int:
     stack = Stack(settings, model, settings.var_dir / "run")
     print(f"starting action server, Rasa and the web chat (logs in {stack.log_dir}) ...", flush=True)
     stack.start()
-    print(f"\n  Brandstation is up. Open the chat: {stack.web_url}\n"
-          f"  Rasa REST: {stack.rasa_url}/webhooks/rest/webhook   (Ctrl-C stops everything)\n", flush=True)
+    print(
+        f"\n  Brandstation is up. Open the chat: {stack.web_url}\n"
+        f"  Rasa REST: {stack.rasa_url}/webhooks/rest/webhook   (Ctrl-C stops everything)\n",
+        flush=True,
+    )
     stopping = False
 
     def _stop(*_: object) -> None:

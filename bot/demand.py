@@ -31,11 +31,19 @@ class DemandLog:
                 " part_text TEXT, attribute TEXT, language TEXT, sender_id TEXT, created_at TEXT NOT NULL)"
             )
 
-    def record(self, kind: str, text: str, *, part_text: str = "", attribute: str = "", language: str = "",
-               sender_id: str = "") -> DemandRecord:
+    def record(
+        self, kind: str, text: str, *, part_text: str = "", attribute: str = "", language: str = "", sender_id: str = ""
+    ) -> DemandRecord:
         """Store one unmet ask and return it."""
-        row = DemandRecord(kind, text, part_text, attribute, language, sender_id,
-                           datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        row = DemandRecord(
+            kind,
+            text,
+            part_text,
+            attribute,
+            language,
+            sender_id,
+            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
         with self._connect() as db:
             db.execute(
                 "INSERT INTO demand (kind, text, part_text, attribute, language, sender_id, created_at)"
@@ -49,7 +57,8 @@ class DemandLog:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT kind, text, part_text, attribute, language, sender_id, created_at FROM demand"
-                " ORDER BY id DESC LIMIT ?", (limit,)
+                " ORDER BY id DESC LIMIT ?",
+                (limit,),
             ).fetchall()
         return [DemandRecord(*row) for row in rows]
 

@@ -58,7 +58,9 @@ def load_engine(settings: Settings) -> SearchEngine:
     store = CatalogStore(settings.catalog_db)
     embedder = load_embedder(settings.embedder)
     vectors = VectorIndex.load(
-        settings.index_dir, model=embedder.name, catalog_hash=store.catalog_hash(),
+        settings.index_dir,
+        model=embedder.name,
+        catalog_hash=store.catalog_hash(),
         dimension=embedder.dimension,
     )
     lexical = LexicalIndex(settings.index_dir / "lexical.sqlite")

@@ -49,22 +49,53 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         endpoints = self.log_dir / "endpoints.yml"
         endpoints.write_text(
-            f"action_endpoint:\n  url: \"{self.actions_url}/webhook\"\n"
+            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
             "tracker_store:\n  type: SQL\n  dialect: sqlite\n"
-            f"  db: \"{self.settings.var_dir / 'tracker.db'}\"\n",
+            f'  db: "{self.settings.var_dir / "tracker.db"}"\n',
             encoding="utf-8",
         )
         python = sys.executable
         try:
-            self._spawn("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
-                                    "--port", str(self.settings.actions_port)])
-            self._spawn("rasa", [python, "-m", "rasa", "run", "--enable-api", "--cors", "*",
-                                 "--interface", self.settings.host, "--port", str(self.settings.rasa_port),
-                                 "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints),
-                                 "--model", str(self.model)])
+            self._spawn(
+                "actions", [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.settings.actions_port)]
+            )
+            self._spawn(
+                "rasa",
+                [
+                    python,
+                    "-m",
+                    "rasa",
+                    "run",
+                    "--enable-api",
+                    "--cors",
+                    "*",
+                    "--interface",
+                    self.settings.host,
+                    "--port",
+                    str(self.settings.rasa_port),
+                    "--credentials",
+                    str(ROOT / "credentials.yml"),
+                    "--endpoints",
+                    str(endpoints),
+                    "--model",
+                    str(self.model),
+                ],
+            )
             if self.web:
-                self._spawn("web", [python, "-m", "bot.web.server", "--host", self.settings.host,
-                                    "--port", str(self.settings.web_port), "--rasa-url", self.rasa_url])
+                self._spawn(
+                    "web",
+                    [
+                        python,
+                        "-m",
+                        "bot.web.server",
+                        "--host",
+                        self.settings.host,
+                        "--port",
+                        str(self.settings.web_port),
+                        "--rasa-url",
+                        self.rasa_url,
+                    ],
+                )
             self._wait_ready("actions", f"{self.actions_url}/health")
             self._wait_ready("rasa", f"{self.rasa_url}/status")
             if self.web:
@@ -94,8 +125,9 @@ class Stack:
     def _spawn(self, name: str, command: list[str]) -> None:
         env = {**os.environ, **self._child_env()}
         log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - the child owns it for its lifetime
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self._procs.append((name, proc))
 
     def _child_env(self) -> dict[str, str]:

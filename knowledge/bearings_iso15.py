@@ -180,9 +180,7 @@ def _skf_small_bearings(path: Path, problems: list[RowProblem]) -> Iterator[Prod
             attrs.append(Attribute(name="bearing_type", raw="deep groove ball bearing", label="table"))
             attrs.append(Attribute(name="seal", raw=seal, label="designation suffix"))
             by = {a.name: a.value for a in attrs}
-            size = "×".join(
-                f"{by[k]:g}" for k in ("bore_diameter", "outer_diameter", "width") if by.get(k) is not None
-            )
+            size = "×".join(f"{by[k]:g}" for k in ("bore_diameter", "outer_diameter", "width") if by.get(k) is not None)
             yield Product(
                 sku=f"SKF-{designation.replace(' ', '')}",
                 mpn=designation,

@@ -115,9 +115,7 @@ class CatalogStore:
     def open_existing(cls, path: str | Path) -> CatalogStore:
         """Open a catalog built earlier; CatalogError when the file or its tables are missing."""
         if not Path(path).is_file():
-            raise CatalogError(
-                "no catalog database here; build it with `brandstation ingest`", file=str(path)
-            )
+            raise CatalogError("no catalog database here; build it with `brandstation ingest`", file=str(path))
         store = cls(path)
         tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"products", "codes", "attributes", "meta"} <= tables:
@@ -173,12 +171,9 @@ class CatalogStore:
                             acc = (acc + _row_digest(row)) % _HASH_MOD
                             code_rows.extend((code, product.sku) for code in _codes_of(product))
                             attr_rows.extend(
-                                (product.sku, a.name, a.value, a.value_max, a.unit, a.raw)
-                                for a in product.attributes
+                                (product.sku, a.name, a.value, a.value_max, a.unit, a.raw) for a in product.attributes
                             )
-                        self._conn.executemany(
-                            f"INSERT INTO products ({_PRODUCT_COLUMNS}) VALUES ({_QMARKS})", rows
-                        )
+                        self._conn.executemany(f"INSERT INTO products ({_PRODUCT_COLUMNS}) VALUES ({_QMARKS})", rows)
                         self._conn.executemany("INSERT INTO codes (code, sku) VALUES (?, ?)", code_rows)
                         self._conn.executemany(
                             "INSERT INTO attributes (sku, name, value, value_max, unit, raw) VALUES (?, ?, ?, ?, ?, ?)",
@@ -197,9 +192,7 @@ class CatalogStore:
     def get(self, sku: str) -> Product:
         """The product with this exact SKU; raises ProductNotFound."""
         with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku = ?", (sku,)
-            ).fetchone()
+            row = self._conn.execute(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku = ?", (sku,)).fetchone()
         if row is None:
             raise ProductNotFound(sku)
         return _row_product(row)
@@ -211,9 +204,7 @@ class CatalogStore:
         with self._lock:
             for chunk in _chunks(unique, 500):
                 marks = ",".join("?" * len(chunk))
-                for row in self._conn.execute(
-                    f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku IN ({marks})", chunk
-                ):
+                for row in self._conn.execute(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku IN ({marks})", chunk):
                     found[row[0]] = _row_product(row)
         missing = [sku for sku in unique if sku not in found]
         if missing:
@@ -227,19 +218,14 @@ class CatalogStore:
             return []
         with self._lock:
             skus = [
-                r[0]
-                for r in self._conn.execute(
-                    "SELECT DISTINCT sku FROM codes WHERE code = ? ORDER BY sku", (key,)
-                )
+                r[0] for r in self._conn.execute("SELECT DISTINCT sku FROM codes WHERE code = ? ORDER BY sku", (key,))
             ]
         return self.products(skus)
 
     def codes(self) -> list[tuple[str, str]]:
         """Every (normalized code, sku) pair, for fuzzy matching."""
         with self._lock:
-            return [
-                (r[0], r[1]) for r in self._conn.execute("SELECT code, sku FROM codes ORDER BY code, sku")
-            ]
+            return [(r[0], r[1]) for r in self._conn.execute("SELECT code, sku FROM codes ORDER BY code, sku")]
 
     def iter_products(self, batch: int = 5000) -> Iterator[Product]:
         """Every product in SKU order, read `batch` rows at a time."""
@@ -402,9 +388,7 @@ def ingest_all(
         nonlocal duplicates, shadowed
         for label, products in plan:
             counts[label] = 0
-            for product in tqdm(
-                products, desc=f"ingest {label}", unit=" parts", disable=not progress, leave=False
-            ):
+            for product in tqdm(products, desc=f"ingest {label}", unit=" parts", disable=not progress, leave=False):
                 if product.sku in seen:
                     duplicates += 1
                     problems.append(RowProblem(label, None, f"duplicate sku {product.sku!r}: kept the first"))
@@ -559,9 +543,7 @@ def read_jlc_parts(
         header = [h.strip().lstrip("\ufeff") for h in header]
         missing = [c for c in ("LCSC Part", "MFR.Part") if c not in header]
         if missing:
-            raise CatalogError(
-                f"not a JLCPCB parts table: missing column(s) {', '.join(missing)}", file=str(path)
-            )
+            raise CatalogError(f"not a JLCPCB parts table: missing column(s) {', '.join(missing)}", file=str(path))
         index = {name: header.index(name) for name in JLC_COLUMNS if name in header}
         try:
             for cells in reader:
@@ -569,9 +551,7 @@ def read_jlc_parts(
                     continue
                 line = reader.line_num
                 if len(cells) != len(header):
-                    problems.append(
-                        RowProblem(str(path), line, f"expected {len(header)} fields, found {len(cells)}")
-                    )
+                    problems.append(RowProblem(str(path), line, f"expected {len(header)} fields, found {len(cells)}"))
                     continue
                 row = {name: cells[i].strip() for name, i in index.items()}
                 try:
@@ -780,9 +760,7 @@ def read_digikey(path: Path | str, *, problems: list[RowProblem] | None = None) 
         required = {"mpn", "manufacturer", "digikey_pn", "category", "family", "description"}
         missing = required - set(reader.fieldnames or ())
         if missing:
-            raise CatalogError(
-                f"not a Digi-Key components table: missing {', '.join(sorted(missing))}", file=str(path)
-            )
+            raise CatalogError(f"not a Digi-Key components table: missing {', '.join(sorted(missing))}", file=str(path))
         for row in reader:
             line = reader.line_num
             sku, mpn = (row.get("digikey_pn") or "").strip(), (row.get("mpn") or "").strip()
@@ -925,9 +903,7 @@ def merge_products(primary: Product, secondary: Product) -> Product:
     """One product from two records of the same part: union of attributes and aliases, `primary` wins."""
     names = {a.name for a in primary.attributes}
     aliases = tuple(
-        dict.fromkeys(
-            a for a in (*primary.aliases, secondary.mpn, *secondary.aliases) if a and a != primary.mpn
-        )
+        dict.fromkeys(a for a in (*primary.aliases, secondary.mpn, *secondary.aliases) if a and a != primary.mpn)
     )
     return replace(
         primary,
@@ -1042,9 +1018,7 @@ def _precision_product(row: Mapping[str, str], labels: Mapping[str, str], file_n
             attrs.append(Attribute(name=key, raw=raw, label=labels.get(col, col)))
     angle = row.get("angle", "")
     if re.fullmatch(r"\d+(?:\.\d+)?", angle):
-        attrs.append(
-            Attribute(name="contact_angle", raw=angle, value=float(angle), unit="°", label=labels["angle"])
-        )
+        attrs.append(Attribute(name="contact_angle", raw=angle, value=float(angle), unit="°", label=labels["angle"]))
     elif angle:  # the angle column of cylindrical roller bearings holds the bore shape instead
         attrs.append(Attribute(name="bore_type", raw=angle, label=labels["angle"]))
     aliases: list[str] = []
@@ -1186,9 +1160,7 @@ def read_generic(path: Path | str, *, problems: list[RowProblem] | None = None) 
             problems.append(RowProblem(str(path), line, exc.reason))
 
 
-def _generic_product(
-    row: Mapping[str, str], attr_cells: list[tuple[str, str, str, str]], file_name: str
-) -> Product:
+def _generic_product(row: Mapping[str, str], attr_cells: list[tuple[str, str, str, str]], file_name: str) -> Product:
     for name in GENERIC_REQUIRED:
         if not row.get(name):
             raise CatalogError(f"empty required cell {name!r}")
@@ -1225,9 +1197,7 @@ def parse_price_breaks(text: str) -> tuple[PriceBreak, ...]:
             continue
         match = re.fullmatch(r"\s*(\d+)\s*[:：]\s*(\d+(?:\.\d+)?|\.\d+)\s*", part)
         if match is None:
-            raise CatalogError(
-                f"bad price_breaks {text!r}: expected 'qty:price;qty:price', e.g. '1:0.10;100:0.08'"
-            )
+            raise CatalogError(f"bad price_breaks {text!r}: expected 'qty:price;qty:price', e.g. '1:0.10;100:0.08'")
         qty = int(match.group(1))
         if qty < 1 or (breaks and qty <= breaks[-1].min_qty):
             raise CatalogError(f"bad price_breaks {text!r}: quantities must start at 1 or more and increase")
@@ -1251,9 +1221,7 @@ def _generic_attribute(key: str, unit: str, label: str, cell: str) -> Attribute 
             return Attribute(name=key, raw=cell, value=float(cell), unit=unit, label=label)
         if "~" in cell:
             lo, hi, got = parse_range(cell)
-            return Attribute(
-                name=key, raw=cell, value=float(lo), value_max=float(hi), unit=got or unit, label=label
-            )
+            return Attribute(name=key, raw=cell, value=float(lo), value_max=float(hi), unit=got or unit, label=label)
         value, got = parse_quantity(cell, unit)
         return Attribute(name=key, raw=cell, value=float(value), unit=got or unit, label=label)
     except UnitError as exc:

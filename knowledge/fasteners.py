@@ -225,9 +225,7 @@ def standard_fasteners(
                 values = {suffix: float(text) for suffix, text in dims.items() if text}
                 short, long = _range(row, std)
             except ValueError as exc:
-                problems.append(
-                    RowProblem(str(directory / std.table), line, f"{std.standard}: bad number ({exc})")
-                )
+                problems.append(RowProblem(str(directory / std.table), line, f"{std.standard}: bad number ({exc})"))
                 continue
             nominal = float(size.group(1))
             # Every standard here is a coarse-thread one; the table's pitch is a fallback (its ISO 4035
@@ -259,9 +257,7 @@ def _fastener(
         attrs.append(Attribute(name="length", raw=f"{length:g}", value=length, unit="mm", label="l"))
     for suffix, (key, label) in std.columns.items():
         if suffix in values:
-            attrs.append(
-                Attribute(name=key, raw=f"{values[suffix]:g}", value=values[suffix], unit="mm", label=label)
-            )
+            attrs.append(Attribute(name=key, raw=f"{values[suffix]:g}", value=values[suffix], unit="mm", label=label))
     attrs.append(Attribute(name="material", raw=material.en, label="material"))
     attrs.append(Attribute(name="standard", raw=std.standard, label="standard"))
     if std.equivalent:
@@ -290,9 +286,7 @@ def _nominal_lengths(path: Path) -> dict[str, tuple[float, ...]]:
     out: dict[str, tuple[float, ...]] = {}
     for line, row in _read_table(path):
         try:
-            out[row["Screw_Type"].strip()] = tuple(
-                sorted({float(v) for v in row["Nominal_Sizes"].split(",") if v})
-            )
+            out[row["Screw_Type"].strip()] = tuple(sorted({float(v) for v in row["Nominal_Sizes"].split(",") if v}))
         except (KeyError, ValueError) as exc:
             raise CatalogError(f"bad nominal length row: {exc}", file=str(path), line=line) from exc
     return out

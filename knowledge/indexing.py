@@ -43,12 +43,14 @@ def ensure_indexes(
     catalog_hash = store.catalog_hash()
     if not force:
         try:
-            current = VectorIndex.load(directory, model=embedder.name, catalog_hash=catalog_hash,
-                                       dimension=embedder.dimension)
+            current = VectorIndex.load(
+                directory, model=embedder.name, catalog_hash=catalog_hash, dimension=embedder.dimension
+            )
             if (directory / LEXICAL_FILE).exists():
                 return IndexReport(current.manifest.count, current.manifest.kind, time.perf_counter() - start, False)
         except IndexMismatch:
             pass
+    (directory / "manifest.json").unlink(missing_ok=True)  # a rebuild cut short must never look current
     skus: list[str] = []
     texts: list[str] = []
     documents: list[str] = []
@@ -59,14 +61,15 @@ def ensure_indexes(
     LexicalIndex.build(directory / LEXICAL_FILE, zip(skus, documents)).close()
     del documents
     batch = 1024
-    parts = [
-        embedder.encode(texts[i : i + batch])
-        for i in tqdm(range(0, len(texts), batch), desc=f"embedding ({embedder.name})", unit_scale=batch,
-                      disable=not progress)
-    ]
+    parts = []
+    with tqdm(total=len(texts), desc=f"embedding ({embedder.name})", unit=" products", disable=not progress) as bar:
+        for i in range(0, len(texts), batch):
+            parts.append(embedder.encode(texts[i : i + batch]))
+            bar.update(len(parts[-1]))
     vectors = np.vstack(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
-    index = VectorIndex.build(vectors, skus, model=embedder.name, catalog_hash=catalog_hash,
-                              flat_threshold=flat_threshold)
+    index = VectorIndex.build(
+        vectors, skus, model=embedder.name, catalog_hash=catalog_hash, flat_threshold=flat_threshold
+    )
     index.save(directory)
     return IndexReport(len(skus), index.manifest.kind, time.perf_counter() - start, True)
 
@@ -82,6 +85,14 @@ def document_text(product: Product) -> str:
         f"{a.name.replace('_', ' ')} {format_quantity(a.value, a.unit) if a.value is not None else a.raw}"
         for a in key_facts(product)
     )
-    parts = [product.mpn, product.name, product.manufacturer, product.category, product.package, facts,
-             product.description, " ".join(product.aliases)]
+    parts = [
+        product.mpn,
+        product.name,
+        product.manufacturer,
+        product.category,
+        product.package,
+        facts,
+        product.description,
+        " ".join(product.aliases),
+    ]
     return " | ".join(p for p in parts if p)

@@ -85,22 +85,21 @@ class SearchEngine:
         match of a fragment of it (the open 6205).
         """
         candidates = code_candidates(text)
-        exact: dict[str, Hit] = {}
-        exact_span = 0
-        for code in candidates:
+        exact: dict[str, tuple[int, Hit]] = {}
+        for code in candidates:  # longest spans come first
             span = len(normalize_code(code))
             for product in self.store.by_code(code):
-                if product.sku not in exact:
-                    exact[product.sku] = Hit(product, 1.0, (f"exact part number match: {code}",))
-                    exact_span = max(exact_span, span)
+                exact.setdefault(product.sku, (span, Hit(product, 1.0, (f"exact part number match: {code}",))))
+        exact_span = max((span for span, _ in exact.values()), default=0)
         longer = [c for c in candidates if len(normalize_code(c)) > exact_span]
         fuzzy = self._fuzzy(longer, cutoff=FUZZY_CUTOFF if not exact else STRONG_FUZZY)
-        if not exact:
-            return fuzzy
-        if not fuzzy:
-            return list(exact.values())
-        fragments = [Hit(h.product, 0.7, (f"{h.why[0]} (part of a longer code)",)) for h in exact.values()]
-        return fuzzy + fragments
+        full = [hit for span, hit in exact.values() if span == exact_span and not fuzzy]
+        fragments = [
+            Hit(hit.product, 0.7, (f"{hit.why[0]} (part of a longer code)",))
+            for span, hit in exact.values()
+            if span < exact_span or fuzzy
+        ]
+        return full + fuzzy + fragments
 
     def _fuzzy(self, candidates: list[str], cutoff: float) -> list[Hit]:
         best: dict[str, tuple[float, str]] = {}
@@ -115,16 +114,17 @@ class SearchEngine:
                     best[sku] = (ratio, code)
         products = {p.sku: p for p in self.store.products(list(best))}
         hits = [
-            Hit(products[sku], round(0.6 + 0.35 * (ratio - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF), 4),
-                (f"part number similar to {code} ({ratio:.0f}% alike)",))
+            Hit(
+                products[sku],
+                round(0.6 + 0.35 * (ratio - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF), 4),
+                (f"part number similar to {code} ({ratio:.0f}% alike)",),
+            )
             for sku, (ratio, code) in best.items()
         ]
         hits.sort(key=lambda h: (-h.score, h.product.sku))
         return hits
 
-    def _retrieve(
-        self, text: str, params: QueryParameters, pool: int
-    ) -> Iterable[tuple[str, float, list[str]]]:
+    def _retrieve(self, text: str, params: QueryParameters, pool: int) -> Iterable[tuple[str, float, list[str]]]:
         expanded = expand_query(text)
         ranked_lists: list[tuple[str, list[str]]] = []
         if self.vectors is not None and self.embedder is not None:

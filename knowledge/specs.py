@@ -26,10 +26,32 @@ _STAND_INS: dict[str, tuple[str, ...]] = {
 }
 # Facts shown on a product card, in this order, when the product states them.
 KEY_FACTS: tuple[str, ...] = (
-    "resistance", "capacitance", "inductance", "frequency", "tolerance", "power", "voltage_rating",
-    "current_rating", "load_capacitance", "dielectric", "temperature_coefficient", "bore_diameter",
-    "outer_diameter", "width", "dynamic_load_rating", "static_load_rating", "limiting_speed", "grease_speed",
-    "oil_speed", "precision_class", "seal", "thread", "length", "material", "standard", "temperature_range",
+    "resistance",
+    "capacitance",
+    "inductance",
+    "frequency",
+    "tolerance",
+    "power",
+    "voltage_rating",
+    "current_rating",
+    "load_capacitance",
+    "dielectric",
+    "temperature_coefficient",
+    "bore_diameter",
+    "outer_diameter",
+    "width",
+    "dynamic_load_rating",
+    "static_load_rating",
+    "limiting_speed",
+    "grease_speed",
+    "oil_speed",
+    "precision_class",
+    "seal",
+    "thread",
+    "length",
+    "material",
+    "standard",
+    "temperature_range",
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -97,24 +119,34 @@ def answer_question(
         return SpecAnswer("not_found", lang, _not_found_text(question, lang), attribute=keys[0] if keys else None)
     product, rest = _pick_product(hits, keys)
     if product is None:
-        return SpecAnswer("ambiguous", lang, _which_text(lang, keys), attribute=keys[0] if keys else None,
-                          candidates=tuple(rest))
+        return SpecAnswer(
+            "ambiguous", lang, _which_text(lang, keys), attribute=keys[0] if keys else None, candidates=tuple(rest)
+        )
     chosen = next(h for h in hits if h.product.sku == product.sku)
     note = _closest_note(chosen, lang) if chosen.score < 1.0 else ""
     if not keys:
         facts = key_facts(product)
-        return SpecAnswer("overview", lang, note + _overview_text(product, facts, lang), product, None, facts,
-                          tuple(rest))
+        return SpecAnswer(
+            "overview", lang, note + _overview_text(product, facts, lang), product, None, facts, tuple(rest)
+        )
     # Direct facts for any key named beat stand-ins ("精度" is precision class or tolerance, whichever is stated).
     for direct in (True, False):
         for key in keys:
             facts = facts_for(product, key, stand_ins=not direct)
             if facts:
-                return SpecAnswer("answered", lang, note + _answer_text(product, key, facts, lang), product, key,
-                                  facts, tuple(rest))
+                return SpecAnswer(
+                    "answered", lang, note + _answer_text(product, key, facts, lang), product, key, facts, tuple(rest)
+                )
     facts = key_facts(product)
-    return SpecAnswer("attribute_unknown", lang, note + _unknown_text(product, keys[0], facts, lang), product,
-                      keys[0], facts, tuple(rest))
+    return SpecAnswer(
+        "attribute_unknown",
+        lang,
+        note + _unknown_text(product, keys[0], facts, lang),
+        product,
+        keys[0],
+        facts,
+        tuple(rest),
+    )
 
 
 def detect_language(text: str) -> str:
@@ -153,12 +185,31 @@ def facts_for(product: Product, key: str, *, stand_ins: bool = True) -> tuple[At
     attr = product.attribute(key)
     if attr is not None:
         return (attr,)
-    column = {"package": product.package, "manufacturer": product.manufacturer, "datasheet": product.datasheet}
+    column = {
+        "package": product.package,
+        "manufacturer": product.manufacturer,
+        "datasheet": product.datasheet,
+        **commerce_facts(product),
+    }
     if column.get(key):
         return (Attribute(key, column[key], label=key),)
     if not stand_ins:
         return ()
     return tuple(a for k in _STAND_INS.get(key, ()) if (a := product.attribute(k)) is not None)
+
+
+def commerce_facts(product: Product) -> dict[str, str]:
+    """Price breaks, stock and lead time as buyer-facing text, each saying whether it is real or demo data."""
+    facts: dict[str, str] = {}
+    label = f" ({product.price_source})" if product.price_source else ""
+    if product.price_breaks:
+        breaks = ", ".join(f"{b.unit_price:g} @ {b.min_qty:,}+" for b in product.price_breaks)
+        facts["price"] = f"{product.currency} {breaks}{label}"
+    if product.stock is not None:
+        facts["stock"] = f"{product.stock:,} pcs{label}"
+    if product.lead_time_days is not None:
+        facts["lead_time"] = f"{product.lead_time_days} days{label}"
+    return facts
 
 
 def key_facts(product: Product, limit: int = 8) -> tuple[Attribute, ...]:
@@ -181,8 +232,9 @@ def _pick_product(hits: list[Hit], keys: list[str]) -> tuple[Product | None, lis
         groups = {normalize_code(h.product.mpn) for h in exact}
         if len(groups) == 1 or len(exact) == 1:
             # Prefer the listing that states the fact, then the one with real stock.
-            ranked = sorted(exact, key=lambda h: (-sum(bool(facts_for(h.product, k)) for k in keys),
-                                                  -(h.product.stock or 0)))
+            ranked = sorted(
+                exact, key=lambda h: (-sum(bool(facts_for(h.product, k)) for k in keys), -(h.product.stock or 0))
+            )
             return ranked[0].product, ranked[1:]
         return None, exact
     best = hits[0]
@@ -245,10 +297,14 @@ def _overview_text(product: Product, facts: tuple[Attribute, ...], lang: str) ->
 def _unknown_text(product: Product, key: str, facts: tuple[Attribute, ...], lang: str) -> str:
     lines = "\n".join(f"• {_fact_line(a, lang)}" for a in facts)
     if lang == "zh":
-        return (f"目录中 {_title(product)} 没有标注{display_name(key, 'zh')}。已知参数:\n{lines}\n"
-                "需要的话我可以把问题转给销售确认。")
-    return (f"The catalog does not state the {display_name(key, 'en')} of {_title(product)}. What it does state:\n"
-            f"{lines}\nI can pass the question to sales if you need it confirmed.")
+        return (
+            f"目录中 {_title(product)} 没有标注{display_name(key, 'zh')}。已知参数:\n{lines}\n"
+            "需要的话我可以把问题转给销售确认。"
+        )
+    return (
+        f"The catalog does not state the {display_name(key, 'en')} of {_title(product)}. What it does state:\n"
+        f"{lines}\nI can pass the question to sales if you need it confirmed."
+    )
 
 
 def _which_text(lang: str, keys: list[str]) -> str:
@@ -260,8 +316,10 @@ def _which_text(lang: str, keys: list[str]) -> str:
 def _not_found_text(question: str, lang: str) -> str:
     if lang == "zh":
         return "目录里没有找到这个型号。我已记录这个需求;需要的话可以转给销售帮您查询(回复“转人工”)。"
-    return ("I could not find that part in the catalog. I have noted the request; reply “talk to sales” "
-            "and a salesperson can source it for you.")
+    return (
+        "I could not find that part in the catalog. I have noted the request; reply “talk to sales” "
+        "and a salesperson can source it for you."
+    )
 
 
 def _strip_codes(text: str) -> str:

@@ -96,8 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.web.server", description="Serve the web chat page.")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default: %(default)s)")
-    parser.add_argument("--rasa-url", default="http://localhost:5005",
-                        help="Rasa server the browser connects to (default: %(default)s)")
+    parser.add_argument(
+        "--rasa-url", default="http://localhost:5005", help="Rasa server the browser connects to (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     try:
         normalize_rasa_url(args.rasa_url)

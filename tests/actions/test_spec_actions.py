@@ -25,8 +25,16 @@ def injected(engine, tmp_path):
 
 
 def tracker(text: str, *, entities: list[dict] | None = None, slots: dict | None = None) -> Tracker:
-    return Tracker("buyer-1", slots or {}, {"text": text, "intent": {"name": "ask_spec"}, "entities": entities or []},
-                   [], False, None, {}, "action_listen")
+    return Tracker(
+        "buyer-1",
+        slots or {},
+        {"text": text, "intent": {"name": "ask_spec"}, "entities": entities or []},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
 
 
 def run(action, t: Tracker) -> tuple[list[dict], list]:
@@ -49,9 +57,11 @@ def test_follow_up_uses_last_sku_slot():
 
 
 def test_clicked_candidate_carries_part_and_attribute_entities():
-    t = tracker('/ask_spec{"part_number": "ISO15-6206-2RS", "attribute": "width"}',
-                entities=[{"entity": "part_number", "value": "ISO15-6206-2RS"}, {"entity": "attribute", "value": "width"}],
-                slots={"language": "en"})
+    t = tracker(
+        '/ask_spec{"part_number": "ISO15-6206-2RS", "attribute": "width"}',
+        entities=[{"entity": "part_number", "value": "ISO15-6206-2RS"}, {"entity": "attribute", "value": "width"}],
+        slots={"language": "en"},
+    )
     messages, _ = run(ActionAnswerSpec(), t)
     assert "16 mm" in messages[0]["text"] and "6206-2RS" in messages[0]["text"]
 
@@ -81,5 +91,7 @@ def test_search_returns_parameter_matches_first_with_reasons():
 
 
 def test_unknown_part_is_not_answered_with_the_previous_one():
-    messages, _ = run(ActionAnswerSpec(), tracker("what is the bore of ZQX9999-77QQ?", slots={"last_sku": "ISO15-6205-2RS"}))
+    messages, _ = run(
+        ActionAnswerSpec(), tracker("what is the bore of ZQX9999-77QQ?", slots={"last_sku": "ISO15-6205-2RS"})
+    )
     assert "could not find" in messages[0]["text"] and "25 mm" not in messages[0]["text"]

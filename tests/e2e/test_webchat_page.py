@@ -100,8 +100,9 @@ def test_vendored_socketio_client_is_the_real_v4_library(base_url: str) -> None:
     assert "MIT License" in (STATIC_DIR / "vendor" / "LICENSE").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("path", "content_type"),
-                         [("/static/app.js", "javascript"), ("/static/style.css", "text/css")])
+@pytest.mark.parametrize(
+    ("path", "content_type"), [("/static/app.js", "javascript"), ("/static/style.css", "text/css")]
+)
 def test_page_assets_are_served(base_url: str, path: str, content_type: str) -> None:
     reply = get(base_url + path)
     assert reply.status == 200
@@ -147,8 +148,14 @@ def test_app_js_helpers_reject_unsafe_links_and_pick_the_language() -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", result["id"])
 
 
-BAD_RASA_URLS = ["localhost:5005", "javascript:alert(1)", "ftp://host", "http://host/prefix",
-                 "http://user:pw@host:5005", "http://host:5005/?x=1"]
+BAD_RASA_URLS = [
+    "localhost:5005",
+    "javascript:alert(1)",
+    "ftp://host",
+    "http://host/prefix",
+    "http://user:pw@host:5005",
+    "http://host:5005/?x=1",
+]
 
 
 @pytest.mark.parametrize("url", BAD_RASA_URLS)

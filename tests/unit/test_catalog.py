@@ -198,9 +198,7 @@ def test_replace_is_atomic(store: CatalogStore) -> None:
 def test_jlc_reads_good_rows_and_reports_the_bad_one() -> None:
     problems: list[RowProblem] = []
     products = list(
-        read_jlc_parts(
-            SOURCES / "lcsc/jlc_parts.csv", SOURCES / "lcsc/jlc_attributes.jsonl", problems=problems
-        )
+        read_jlc_parts(SOURCES / "lcsc/jlc_parts.csv", SOURCES / "lcsc/jlc_attributes.jsonl", problems=problems)
     )
     assert [p.sku for p in products] == ["C25804", "C14663"]
     bad_rows = [p for p in problems if p.file.endswith("jlc_parts.csv")]
@@ -360,9 +358,7 @@ def test_fasteners_expand_iso4762_m3x20_a2() -> None:
     assert _value(screw, "pitch") == 0.5
     assert _value(screw, "head_diameter") == 5.68
     assert _raw(screw, "material") == "A2-70 stainless"
-    assert (
-        screw.name == "ISO 4762 M3×20 socket head cap screw, A2-70 stainless / 内六角圆柱头螺钉 不锈钢 A2-70"
-    )
+    assert screw.name == "ISO 4762 M3×20 socket head cap screw, A2-70 stainless / 内六角圆柱头螺钉 不锈钢 A2-70"
     lengths = sorted({_value(p, "length") for p in products.values() if p.sku.startswith("ISO4762-")})
     assert lengths == [5, 6, 8, 10, 12, 16, 20, 25, 30]  # ISO 4762 M3: 5..30 mm
     assert "ISO4032-M3-A4" in products and "ISO7089-M3-A2" in products
@@ -422,9 +418,7 @@ def test_generic_missing_required_column_raises(tmp_path: Path) -> None:
 
 def test_ingest_all_on_fixture_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     passive = Product(sku="C25804", mpn="DUP", manufacturer="x", category="Resistors / Chip", name="dup")
-    twin = Product(
-        sku="GEN-0603WAF1002T5E", mpn="0603WAF1002T5E", manufacturer="x", category="R", name="twin"
-    )
+    twin = Product(sku="GEN-0603WAF1002T5E", mpn="0603WAF1002T5E", manufacturer="x", category="R", name="twin")
     fresh = Product(
         sku="GEN-1",
         mpn="RC0603FR-0710KL",

@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from knowledge.embedder import HashingEmbedder
 from knowledge.errors import IndexMismatch
 from knowledge.index import VectorIndex, build_faiss_index
+from knowledge.indexing import ensure_indexes
+from knowledge.models import Product
+from tests.conftest import fixture_products
 
 
 def _vectors(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
@@ -28,11 +32,14 @@ def test_save_load_round_trip_gives_identical_results(tmp_path, threshold):
     assert loaded.search(vectors[7], k=1)[0][0][0] == "SKU7"
 
 
-@pytest.mark.parametrize(("field", "kwargs"), [
-    ("catalog_hash", {"model": "m", "catalog_hash": "other"}),
-    ("model", {"model": "other-model", "catalog_hash": "h1"}),
-    ("dimension", {"model": "m", "catalog_hash": "h1", "dimension": 64}),
-])
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("catalog_hash", {"model": "m", "catalog_hash": "other"}),
+        ("model", {"model": "other-model", "catalog_hash": "h1"}),
+        ("dimension", {"model": "m", "catalog_hash": "h1", "dimension": 64}),
+    ],
+)
 def test_stale_index_is_refused(tmp_path, field, kwargs):
     VectorIndex.build(_vectors(20), [str(i) for i in range(20)], model="m", catalog_hash="h1").save(tmp_path)
     with pytest.raises(IndexMismatch) as err:
@@ -62,3 +69,14 @@ def test_approximate_recall_at_10_against_exact(kind):
     _, approx = build_faiss_index(data, kind).search(queries, 10)
     recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
     assert recall >= 0.95, f"{kind} recall@10 = {recall:.3f}"
+
+
+def test_indexes_are_rebuilt_only_when_catalog_or_model_changes(store, tmp_path):
+    first = ensure_indexes(store, HashingEmbedder(64), tmp_path, progress=False)
+    again = ensure_indexes(store, HashingEmbedder(64), tmp_path, progress=False)
+    other_model = ensure_indexes(store, HashingEmbedder(32), tmp_path, progress=False)
+    assert (first.rebuilt, again.rebuilt, other_model.rebuilt) == (True, False, True)
+    assert first.count == len(fixture_products()) and first.kind == "flat"
+    store.add([Product(sku="NEW-1", mpn="NEW-1", manufacturer="x", category="y", name="z")])
+    assert ensure_indexes(store, HashingEmbedder(32), tmp_path, progress=False).rebuilt
+    assert (tmp_path / "lexical.sqlite").exists()

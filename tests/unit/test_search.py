@@ -55,3 +55,9 @@ def test_parse_parameters_reads_values_package_and_thread():
     params = parse_parameters("100nF 50V 0603")
     assert params.package == "0603"
     assert {q[0] for q in params.quantities} == {"capacitance", "voltage_rating"}
+
+
+def test_exact_match_of_the_whole_span_beats_its_fragment(engine):
+    hits = engine.find_by_code("6205 2RS")
+    assert hits[0].product.mpn == "6205-2RS" and hits[0].score == 1.0
+    assert [(h.product.mpn, h.score) for h in hits[1:]] == [("6205", 0.7)]

@@ -7,17 +7,20 @@ import pytest
 from knowledge.specs import answer_question, detect_language, find_attributes
 
 
-@pytest.mark.parametrize(("question", "key"), [
-    ("6205-2RS 内径多少?", "bore_diameter"),
-    ("what is the outer diameter of 7008CEGA/P4A?", "outer_diameter"),
-    ("7008CEGA/P4A 外径", "outer_diameter"),
-    ("NX3225GD-8MHZ-STD-CRA-3 的频率是多少", "frequency"),
-    ("power rating of 0603WAF1002T5E?", "power"),
-    ("RC0603FR-0710KL 耐压", "voltage_rating"),
-    ("6205 额定动载荷", "dynamic_load_rating"),
-    ("what's the bore (d) of 6205?", "bore_diameter"),
-    ("M3x20 头部直径", "head_diameter"),
-])
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("6205-2RS 内径多少?", "bore_diameter"),
+        ("what is the outer diameter of 7008CEGA/P4A?", "outer_diameter"),
+        ("7008CEGA/P4A 外径", "outer_diameter"),
+        ("NX3225GD-8MHZ-STD-CRA-3 的频率是多少", "frequency"),
+        ("power rating of 0603WAF1002T5E?", "power"),
+        ("RC0603FR-0710KL 耐压", "voltage_rating"),
+        ("6205 额定动载荷", "dynamic_load_rating"),
+        ("what's the bore (d) of 6205?", "bore_diameter"),
+        ("M3x20 头部直径", "head_diameter"),
+    ],
+)
 def test_question_maps_to_attribute(question, key):
     assert find_attributes(question)[0] == key
 
@@ -39,9 +42,12 @@ def test_answer_has_value_unit_product_and_source(engine):
     assert "25 mm" in answer.text and "来源" in answer.text and "ISO 15" in answer.text
     data = answer.to_json()
     assert (data["attribute"], data["value"], data["unit"]) == ("bore_diameter", 25.0, "mm")
-    assert data["product"] == {"sku": "ISO15-6205-2RS", "mpn": "6205-2RS",
-                               "manufacturer": "Brandstation standard range (ISO 15 dimensions)",
-                               "name": answer.product.name}
+    assert data["product"] == {
+        "sku": "ISO15-6205-2RS",
+        "mpn": "6205-2RS",
+        "manufacturer": "Brandstation standard range (ISO 15 dimensions)",
+        "name": answer.product.name,
+    }
 
 
 def test_english_answer_and_frequency_formatting(engine):
@@ -73,3 +79,11 @@ def test_unknown_part_is_not_found(engine):
 def test_follow_up_uses_previous_product(engine):
     answer = answer_question("那外径呢?", engine, last_sku="ISO15-6205-2RS")
     assert answer.status == "answered" and answer.value_text == "52 mm"
+
+
+def test_price_and_stock_questions_answer_from_commerce_data(engine):
+    price = answer_question("C25804 多少钱?", engine)
+    assert price.status == "answered" and price.attribute == "price"
+    assert "USD 0.0014 @ 1+, 0.0011 @ 1,000+" in price.text
+    stock = answer_question("is 0603WAF1002T5E in stock?", engine)
+    assert stock.attribute == "stock" and "10,973,398 pcs" in stock.text

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components: rule-based entity extraction for part numbers, attributes and language."""

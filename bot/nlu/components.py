@@ -1,0 +1,130 @@
+"""Rasa NLU components that put knowledge/entities.py and the buyer's language into the parse.
+
+Both are rule-based (nothing to train), so unseen part numbers work the day they enter the catalog.
+Register them in config.yml as `bot.nlu.components.PartEntityExtractor` and `...LanguageTagger`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from knowledge.entities import PART_NUMBER, Entity, extract_entities
+
+LANGUAGE = "language"
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class PartEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds `part_number` and `attribute` entities (value: canonical attribute key) found by spaCy rules."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> PartEntityExtractor:
+        """Creates the component; it has no state and nothing to train."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Appends the entities found in each message's text to its `entities`."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            found = [_as_rasa_entity(e.kind, e.value, e.start, e.end) for e in extract_entities(text)]
+            _append(message, self.add_extractor_name(found))
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LanguageTagger(GraphComponent, EntityExtractorMixin):
+    """Adds a `language` entity ("zh" or "en") so the `language` slot follows the buyer every turn."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageTagger:
+        """Creates the component; it has no state and nothing to train."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Appends one `language` entity per message that shows its language."""
+        for message in messages:
+            span = language_span(message.get(TEXT) or "")
+            if span is not None:
+                language, start, end = span
+                _append(message, self.add_extractor_name([_as_rasa_entity(LANGUAGE, language, start, end)]))
+        return messages
+
+
+def language_span(text: str) -> tuple[str, int, int] | None:
+    """("zh" | "en", start, end) of the text that shows the buyer's language, or None when nothing does.
+
+    Any Chinese character makes it "zh"; Latin letters outside part numbers make it "en"; a bare part
+    number ("6205-2RS") says nothing, so the slot keeps the language of the turn before. The span is the
+    first run of that script outside other entities, else the first entity holding it, because test
+    stories can only annotate an entity that is disjoint from, or identical to, the others.
+    """
+    entities = extract_entities(text)
+    parts = _covered(e for e in entities if e.kind == PART_NUMBER)
+    if _CJK.search(text):
+        language, script = "zh", _CJK
+    elif any(_LATIN.match(c) and i not in parts for i, c in enumerate(text)):
+        language, script = "en", _LATIN
+    else:
+        return None
+    taken = _covered(entities)
+    start = None
+    for i, char in enumerate(text):
+        inside = bool(script.match(char)) and i not in taken
+        if inside and start is None:
+            start = i
+        elif not inside and start is not None:
+            return language, start, i
+    if start is not None:
+        return language, start, len(text)
+    holder = next((e for e in entities if script.search(e.text) and e.kind != PART_NUMBER), None)
+    return (language, holder.start, holder.end) if holder else (language, 0, len(text))
+
+
+def _covered(entities: Iterable[Entity]) -> set[int]:
+    return {i for e in entities for i in range(e.start, e.end)}
+
+
+def _as_rasa_entity(kind: str, value: str, start: int, end: int) -> dict[str, Any]:
+    return {
+        ENTITY_ATTRIBUTE_TYPE: kind,
+        ENTITY_ATTRIBUTE_VALUE: value,
+        ENTITY_ATTRIBUTE_START: start,
+        ENTITY_ATTRIBUTE_END: end,
+        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+    }
+
+
+def _append(message: Message, entities: list[dict[str, Any]]) -> None:
+    message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)

@@ -1,0 +1,128 @@
+"""The custom NLU components on real Rasa Message objects, as the trained pipeline runs them."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.components import LanguageTagger, PartEntityExtractor, language_span
+
+
+@pytest.fixture(scope="module")
+def create_kwargs(tmp_path_factory):
+    return {
+        "config": {},
+        "model_storage": LocalModelStorage(tmp_path_factory.mktemp("model")),
+        "resource": Resource("nlu_component"),
+        "execution_context": ExecutionContext(GraphSchema({}), "test-model"),
+    }
+
+
+def parse(text: str, create_kwargs) -> list[dict]:
+    message = Message.build(text=text)
+    for component in (PartEntityExtractor, LanguageTagger):
+        component.create(**create_kwargs).process([message])
+    return message.get("entities")
+
+
+def test_spec_question_gets_part_attribute_and_language(create_kwargs):
+    entities = parse("6205-2RS 内径多少?", create_kwargs)
+    assert entities == [
+        {
+            "entity": "part_number",
+            "value": "6205-2RS",
+            "start": 0,
+            "end": 8,
+            "confidence": 1.0,
+            "extractor": "PartEntityExtractor",
+        },
+        {
+            "entity": "attribute",
+            "value": "bore_diameter",
+            "start": 9,
+            "end": 11,
+            "confidence": 1.0,
+            "extractor": "PartEntityExtractor",
+        },
+        {"entity": "language", "value": "zh", "start": 11, "end": 13, "confidence": 1.0, "extractor": "LanguageTagger"},
+    ]
+
+
+def test_entities_are_added_to_those_already_there(create_kwargs):
+    message = Message.build(text="what is the outer diameter of 7008CEGA/P4A?")
+    message.set("entities", [{"entity": "other", "value": "x", "start": 0, "end": 4}], add_to_output=True)
+    PartEntityExtractor.create(**create_kwargs).process([message])
+    assert [e["entity"] for e in message.get("entities")] == ["other", "attribute", "part_number"]
+    assert "entities" in message.as_dict_nlu()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("你好", "zh"),
+        ("hello there", "en"),
+        ("what's the 功率 of 0805W8F1002T5E", "zh"),  # any Chinese means a Chinese reply
+        ("RC0603FR-0710KL 精度", "zh"),
+        ("6205 bore?", "en"),
+    ],
+)
+def test_language_follows_the_script(text, language, create_kwargs):
+    found = [e["value"] for e in parse(text, create_kwargs) if e["entity"] == "language"]
+    assert found == [language]
+
+
+@pytest.mark.parametrize("text", ["6205-2RS", "C25804?", "", "   "])
+def test_a_bare_part_number_says_nothing_about_language(text, create_kwargs):
+    assert [e for e in parse(text, create_kwargs) if e["entity"] == "language"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RC0603FR-0710KL 精度",
+        "power rating of 0603WAF1002T5E?",
+        "6205 bore",
+        "那外径呢?",
+        "M3x20 的 head diameter",
+        "NX3225GD-8MHZ-STD-CRA-3 的频率是多少",
+    ],
+)
+def test_language_span_is_disjoint_from_or_equal_to_other_entities(text, create_kwargs):
+    # rasa test stories cannot annotate partly overlapping entities.
+    entities = parse(text, create_kwargs)
+    language = next(e for e in entities if e["entity"] == "language")
+    for other in entities:
+        if other is not language:
+            same = (other["start"], other["end"]) == (language["start"], language["end"])
+            apart = other["end"] <= language["start"] or language["end"] <= other["start"]
+            assert same or apart, (text, other, language)
+
+
+def test_language_span_prefers_free_text():
+    assert language_span("6205-2RS 内径多少?") == ("zh", 11, 13)
+    assert language_span("what is the bore of 6205") == ("en", 0, 4)
+    assert language_span("RC0603FR-0710KL 精度") == ("zh", 16, 18)
+
+
+def test_a_message_without_text_is_left_alone(create_kwargs):
+    message = Message(data={"intent": {"name": "greet"}})
+    PartEntityExtractor.create(**create_kwargs).process([message])
+    LanguageTagger.create(**create_kwargs).process([message])
+    assert message.get("entities") == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bot.nlu.components.PartEntityExtractor",
+        "bot.nlu.components.LanguageTagger",
+    ],
+)
+def test_components_are_registered_as_untrained_entity_extractors(name):
+    registered = DefaultV1Recipe._from_registry(name)
+    assert DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR in registered.types
+    assert registered.is_trainable is False

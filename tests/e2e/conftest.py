@@ -1,0 +1,99 @@
+"""End-to-end fixtures: a real catalog subset with real indexes, and the real stack on free loopback ports.
+
+The subset is cut from the catalog `make` ingests (var/catalog.sqlite, the shipped sources) so the
+products are real; it keeps the parts the tests ask about plus a few thousand others, so indexing with
+the real multilingual embedder takes seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import ROOT, Settings
+from bot.stack import Stack
+from knowledge.catalog import CatalogStore
+from knowledge.embedder import load_embedder
+from knowledge.indexing import ensure_indexes
+
+FULL_CATALOG = ROOT / "var" / "catalog.sqlite"
+MODEL = ROOT / "models" / "brandstation.tar.gz"
+PARTS_ASKED = (
+    "6205-2RS",
+    "6205-2Z",
+    "6205",
+    "7008CEGA/P4A",
+    "NX3225GD-8MHZ-STD-CRA-3",
+    "0603WAF1002T5E",
+    "RC0603FR-0710KL",
+    "C25804",
+    "VEX407CE1UL",
+)
+SUBSET_SIZE = 3000
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    if not FULL_CATALOG.exists():
+        pytest.fail(f"{FULL_CATALOG} is missing: run `make ingest` (make e2e does)")
+    var = tmp_path_factory.mktemp("var")
+    settings = Settings(
+        var_dir=var,
+        catalog_db=var / "catalog.sqlite",
+        index_dir=var / "index",
+        database=var / "brandstation.sqlite",
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        web_port=free_port(),
+    )
+    full = CatalogStore(FULL_CATALOG)
+    wanted: dict[str, None] = {}
+    for code in PARTS_ASKED:
+        found = full.by_code(code)
+        assert found, f"the shipped catalog lost {code}"
+        wanted.update(dict.fromkeys(p.sku for p in found))
+    # Every 40th product keeps all families (resistors, MLCCs, bearings, fasteners, ICs) in the mix.
+    for i, product in enumerate(full.iter_products()):
+        if i % 40 == 0 and len(wanted) < SUBSET_SIZE:
+            wanted[product.sku] = None
+    subset = CatalogStore(settings.catalog_db)
+    subset.create()
+    subset.add(full.products(list(wanted)))
+    ensure_indexes(subset, load_embedder(settings.embedder), settings.index_dir, progress=False)
+    subset.close()
+    full.close()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def stack(e2e_settings: Settings) -> Iterator[Stack]:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make e2e does)")
+    running = Stack(e2e_settings, MODEL, e2e_settings.var_dir / "run")
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sender(request: pytest.FixtureRequest) -> str:
+    return f"e2e-{request.node.name}"[:60]
+
+
+def logs(stack: Stack) -> str:
+    return "\n".join(
+        f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in Path(stack.log_dir).glob("*.log")
+    )
