@@ -13,7 +13,10 @@ export TRANSFORMERS_OFFLINE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
+# The first Python 3.10 that really runs (a pyenv shim on PATH may exist without a selected 3.10).
+PYTHON310 := $(shell for c in $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null) \
+  $$(command -v python3.10 2>/dev/null); do "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' \
+  2>/dev/null && { echo "$$c"; break; }; done)
 CATALOG_CODE := $(wildcard knowledge/catalog.py knowledge/passives.py knowledge/fasteners.py knowledge/bearings_iso15.py knowledge/commerce.py knowledge/units.py knowledge/attributes.py)
 RASA_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f 2>/dev/null)
 MODEL := models/brandstation.tar.gz
@@ -21,7 +24,7 @@ MODEL := models/brandstation.tar.gz
 .PHONY: help install run serve ingest index train test lint types unit stories e2e bench eval clean lock
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## create .venv (Python 3.10) with the pinned dependencies
 
