@@ -82,17 +82,7 @@ class VectorIndex:
     @classmethod
     def load(cls, directory: Path, *, model: str, catalog_hash: str, dimension: int | None = None) -> VectorIndex:
         """Load a saved index; raise IndexMismatch when it was built for another model, catalog or dimension."""
-        manifest_path = directory / "manifest.json"
-        if not manifest_path.exists():
-            raise IndexMismatch("manifest", "present", "missing", str(directory))
-        manifest = Manifest(**json.loads(manifest_path.read_text(encoding="utf-8")))
-        expected = {"model": model, "catalog_hash": catalog_hash}
-        if dimension is not None:
-            expected["dimension"] = str(dimension)
-        for field_name, value in expected.items():
-            found = getattr(manifest, field_name)
-            if str(found) != value:
-                raise IndexMismatch(field_name, value, found, str(directory))
+        manifest = check_manifest(directory, model=model, catalog_hash=catalog_hash, dimension=dimension)
         index = faiss.read_index(str(directory / "index.faiss"))
         if isinstance(index, faiss.IndexHNSW):
             index.hnsw.efSearch = HNSW_EF_SEARCH
@@ -100,6 +90,22 @@ class VectorIndex:
         if index.ntotal != manifest.count or len(skus) != manifest.count:
             raise IndexMismatch("count", manifest.count, index.ntotal, str(directory))
         return cls(index, skus, manifest)
+
+
+def check_manifest(directory: Path, *, model: str, catalog_hash: str, dimension: int | None = None) -> Manifest:
+    """The saved manifest when it matches the model, catalog and dimension given; IndexMismatch otherwise."""
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.exists():
+        raise IndexMismatch("manifest", "present", "missing", str(directory))
+    manifest = Manifest(**json.loads(manifest_path.read_text(encoding="utf-8")))
+    expected = {"model": model, "catalog_hash": catalog_hash}
+    if dimension is not None:
+        expected["dimension"] = str(dimension)
+    for field_name, value in expected.items():
+        found = getattr(manifest, field_name)
+        if str(found) != value:
+            raise IndexMismatch(field_name, value, found, str(directory))
+    return manifest
 
 
 def build_faiss_index(vectors: np.ndarray, kind: str) -> faiss.Index:

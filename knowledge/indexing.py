@@ -12,7 +12,7 @@ from tqdm import tqdm
 from knowledge.catalog import CatalogStore
 from knowledge.embedder import Embedder
 from knowledge.errors import IndexMismatch
-from knowledge.index import FLAT_THRESHOLD, VectorIndex
+from knowledge.index import FLAT_THRESHOLD, VectorIndex, check_manifest
 from knowledge.lexical import LexicalIndex
 from knowledge.models import Product
 from knowledge.specs import key_facts
@@ -43,11 +43,11 @@ def ensure_indexes(
     catalog_hash = store.catalog_hash()
     if not force:
         try:
-            current = VectorIndex.load(
+            current = check_manifest(
                 directory, model=embedder.name, catalog_hash=catalog_hash, dimension=embedder.dimension
             )
-            if (directory / LEXICAL_FILE).exists():
-                return IndexReport(current.manifest.count, current.manifest.kind, time.perf_counter() - start, False)
+            if (directory / LEXICAL_FILE).exists() and (directory / "index.faiss").exists():
+                return IndexReport(current.count, current.kind, time.perf_counter() - start, False)
         except IndexMismatch:
             pass
     (directory / "manifest.json").unlink(missing_ok=True)  # a rebuild cut short must never look current

@@ -33,9 +33,8 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class PartEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Adds `part_number` and `attribute` entities (value: canonical attribute key) found by spaCy rules."""
+class _RuleBasedExtractor(GraphComponent, EntityExtractorMixin):
+    """An entity extractor with no state and nothing to train."""
 
     @classmethod
     def create(
@@ -44,9 +43,14 @@ class PartEntityExtractor(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> PartEntityExtractor:
-        """Creates the component; it has no state and nothing to train."""
+    ) -> GraphComponent:
+        """Creates the component."""
         return cls()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class PartEntityExtractor(_RuleBasedExtractor):
+    """Adds `part_number` and `attribute` entities (value: canonical attribute key) found by spaCy rules."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Appends the entities found in each message's text to its `entities`."""
@@ -58,19 +62,8 @@ class PartEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LanguageTagger(GraphComponent, EntityExtractorMixin):
+class LanguageTagger(_RuleBasedExtractor):
     """Adds a `language` entity ("zh" or "en") so the `language` slot follows the buyer every turn."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageTagger:
-        """Creates the component; it has no state and nothing to train."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Appends one `language` entity per message that shows its language."""

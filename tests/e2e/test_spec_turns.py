@@ -100,20 +100,21 @@ def test_socketio_turn_gets_text_and_card(stack):
     assert card["mpn"] == "6205-2RS" and card["sku"]
 
 
-def test_cli_ask_json_answers_without_rasa(e2e_settings):
+def brandstation(settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `brandstation` CLI against the test catalog, as a user would."""
     env = {
-        "BRANDSTATION_CATALOG_DB": str(e2e_settings.catalog_db),
-        "BRANDSTATION_INDEX_DIR": str(e2e_settings.index_dir),
+        "BRANDSTATION_CATALOG_DB": str(settings.catalog_db),
+        "BRANDSTATION_INDEX_DIR": str(settings.index_dir),
         "HF_HUB_OFFLINE": "1",
         "PATH": "/usr/bin:/bin",
     }
-    out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", "6205-2RS 内径多少?", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, timeout=120
     )
+
+
+def test_cli_ask_json_answers_without_rasa(e2e_settings):
+    out = brandstation(e2e_settings, "ask", "6205-2RS 内径多少?", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["product"]["mpn"] == "6205-2RS"
@@ -122,19 +123,7 @@ def test_cli_ask_json_answers_without_rasa(e2e_settings):
 
 
 def test_cli_search_explains_why(e2e_settings):
-    env = {
-        "BRANDSTATION_CATALOG_DB": str(e2e_settings.catalog_db),
-        "BRANDSTATION_INDEX_DIR": str(e2e_settings.index_dir),
-        "HF_HUB_OFFLINE": "1",
-        "PATH": "/usr/bin:/bin",
-    }
-    out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "search", "6205 2RS", "--json", "-k", "3"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    out = brandstation(e2e_settings, "search", "6205 2RS", "--json", "-k", "3")
     assert out.returncode == 0, out.stderr
     hits = json.loads(out.stdout)
     assert hits[0]["mpn"] == "6205-2RS" and hits[0]["why"], hits

