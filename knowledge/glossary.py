@@ -43,7 +43,7 @@ GLOSSARY: dict[str, str] = {
     "防尘盖": "shielded 2Z ZZ",
     "内六角圆柱头螺钉": "socket head cap screw ISO 4762",
     "内六角螺丝": "socket head cap screw",
-    "内六角": "socket head hex socket",
+    "内六角": "socket head",
     "外六角螺栓": "hex head bolt",
     "六角螺栓": "hex head bolt",
     "沉头螺丝": "countersunk screw",

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.embedder import Embedder
 from knowledge.errors import UnitError
-from knowledge.glossary import expand_query
+from knowledge.glossary import GLOSSARY, expand_query
 from knowledge.index import VectorIndex
 from knowledge.lexical import LexicalIndex
 from knowledge.models import Hit, Product
@@ -26,6 +26,7 @@ from knowledge.units import extract_package, extract_quantities, format_quantity
 FUZZY_CUTOFF = 85.0
 STRONG_FUZZY = 90.0  # a close match of a longer span beats an exact match of its fragment
 _RRF_K = 60
+COVERAGE_WEIGHT = 0.2
 IN_STOCK_BONUS = 0.03  # among near-equal matches, a buyer wants the one they can order today
 _ASCII_RUN = re.compile(r"[A-Za-z0-9±][A-Za-z0-9\-/.#*×+_%]*")
 _VALUE_SHAPE = re.compile(r"[±+-]?\d+(?:[.,/]\d+)?[A-Za-zµμ%Ω℃°]{0,4}\d*")
@@ -65,6 +66,7 @@ class SearchEngine:
         for sku, score, why in self._retrieve(text, params, pool=max(50, 5 * k)):
             _merge(scored, sku, score, why)
         products = {p.sku: p for p in self.store.products(list(scored))}
+        terms = query_terms(text)
         hits: list[Hit] = []
         for sku, (score, why) in scored.items():
             product = products[sku]
@@ -72,6 +74,8 @@ class SearchEngine:
             if verdict is None:
                 continue  # states a conflicting value: never shown, whatever the score
             bonus = 0.25 * len(verdict) / max(1, _param_count(params))
+            # Rerank: how many of the buyer's words (socket head, 不锈钢 ...) the product's own text contains.
+            bonus += COVERAGE_WEIGHT * term_coverage(terms, product)
             if score < 1.0 and (product.stock or 0) > 0:
                 bonus += IN_STOCK_BONUS
             hits.append(Hit(product, min(1.0, score + bonus), tuple(why + verdict)))
@@ -161,10 +165,10 @@ class SearchEngine:
         products = [p for p in self.store.products(skus[:20_000]) if check_parameters(p, params)]
         if not products:
             return []
-        names = [f"{p.name} {p.category}" for p in products]
-        similarity = np.array([fuzz.token_set_ratio(text, n) for n in names])
-        stocked = np.array([(p.stock or 0) > 0 for p in products])
-        order = np.lexsort((~stocked, -similarity))
+        similarity = np.array([fuzz.token_set_ratio(text, f"{p.name} {p.category}") for p in products])
+        # Among parts that all fit, the one stocked in depth is what most buyers want: log-stock breaks near-ties.
+        availability = np.log10(1.0 + np.array([max(0, p.stock or 0) for p in products], dtype=float))
+        order = np.argsort(-(similarity + 3.0 * availability), kind="stable")
         return [products[i].sku for i in order[:pool]]
 
     def _load_codes(self) -> None:
@@ -175,7 +179,7 @@ class SearchEngine:
 
 
 def parse_parameters(text: str) -> QueryParameters:
-    """The values, package and thread size a query asks for."""
+    """The values, package, thread size and dimensions a query asks for."""
     thread = None
     length = None
     for token in _ASCII_RUN.findall(text):
@@ -184,9 +188,103 @@ def parse_parameters(text: str) -> QueryParameters:
             thread, length = spec.size, spec.length_mm
             break
     quantities = tuple(q for q in extract_quantities(text) if not (thread and q[0] == "length"))
+    dimensions = parse_dimensions(text, default="length" if thread else None)
     if length is not None:
-        quantities += (("length", float(length), "mm"),)
+        dimensions = {**dimensions, "length": float(length)}
+    quantities += tuple((key, value, "mm") for key, value in dimensions.items())
     return QueryParameters(quantities, extract_package(text), thread, length)
+
+
+def parse_dimensions(text: str, default: str | None = None) -> dict[str, float]:
+    """Millimetre dimensions in a query: '25x52x15' (d × D × B), 'bore 25mm', '内径25', 'M4 ... 12mm' (length)."""
+    boxed = _BOX.search(text)
+    if boxed and not _THREAD_START.search(text[: boxed.start() + 1]):
+        d, big_d, b = (float(g) for g in boxed.groups())
+        return {"bore_diameter": d, "outer_diameter": big_d, "width": b}
+    found: dict[str, float] = {}
+    for match in _MM_VALUE.finditer(text):
+        if _THREAD_START.search(text[max(0, match.start() - 2) : match.start() + 1]):
+            continue  # the 3 of M3 is a thread, not a dimension
+        key = _nearest_dimension_word(text, match.start(), match.end())
+        has_unit = bool(match.group(2))
+        if key is None and has_unit and default:
+            key = default
+        if key is not None and key not in found:
+            found[key] = float(match.group(1))
+    return found
+
+
+def _nearest_dimension_word(text: str, start: int, end: int) -> str | None:
+    best: tuple[int, str] | None = None
+    lowered = text.lower()
+    for key, words in _DIMENSION_WORDS.items():
+        for word in words:
+            for hit in re.finditer(re.escape(word), lowered):
+                gap = start - hit.end() if hit.end() <= start else hit.start() - end
+                if 0 <= gap <= 8 and (best is None or gap < best[0]):
+                    best = (gap, key)
+    return best[1] if best else None
+
+
+# Numbers standing alone (Chinese characters may touch them: 内径25), never inside a code like 6205-2RS.
+_BOX = re.compile(
+    r"(?<![A-Za-z0-9.\-/])(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)(?![A-Za-z0-9.\-/])"
+)
+_MM_VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(\d+(?:\.\d+)?)\s*(mm|毫米)?(?![A-Za-z0-9.\-/%])")
+_THREAD_START = re.compile(r"[Mm]\d*\.?$|[Mm]\d")
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]{2,}")
+_STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "need",
+        "want",
+        "what",
+        "which",
+        "find",
+        "show",
+        "any",
+        "are",
+        "is",
+        "of",
+        "a",
+        "an",
+        "in",
+        "on",
+        "to",
+        "me",
+        "i",
+        "you",
+        "have",
+        "got",
+        "do",
+        "does",
+    ]
+)
+_DIMENSION_WORDS: dict[str, tuple[str, ...]] = {
+    "bore_diameter": ("内径", "孔径", "bore", "inner diameter", "inside diameter"),
+    "outer_diameter": ("外径", "outer diameter", "outside diameter"),
+    "width": ("宽度", "厚度", "width", "thickness"),
+    "length": ("长度", "长", "length", "long"),
+}
+
+
+def query_terms(text: str) -> list[str]:
+    """Content words of a query, with the English of its Chinese trade terms: what a matching product should say."""
+    english = [w.lower() for w in _WORD.findall(expand_query(text)) if w.lower() not in _STOPWORDS]
+    chinese = [zh for zh in GLOSSARY if zh in text]
+    return list(dict.fromkeys(english + chinese))
+
+
+def term_coverage(terms: list[str], product: Product) -> float:
+    """Share of `terms` found in the product's name, category, description and text attributes."""
+    if not terms:
+        return 0.0
+    stated = " ".join(a.raw for a in product.attributes if a.value is None)  # seal, material, dielectric ...
+    own = f"{product.name} {product.category} {product.description} {stated}".lower()
+    return sum(term in own for term in terms) / len(terms)
 
 
 def check_parameters(product: Product, params: QueryParameters) -> list[str] | None:

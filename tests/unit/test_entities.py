@@ -111,7 +111,10 @@ def test_common_typos_still_name_the_attribute(typo, attribute):
 
 
 def test_real_words_near_a_synonym_are_not_corrected():
-    assert attributes("with lower price") == []
+    # "poker" is one letter from "power", "pride" two from "price": real words, not typos.
+    assert attributes("the poker night") == []
+    assert attributes("a matter of pride") == []
+    assert attributes("with lower price") == ["price"]
 
 
 def test_longest_synonym_wins():

@@ -61,3 +61,31 @@ def test_exact_match_of_the_whole_span_beats_its_fragment(engine):
     hits = engine.find_by_code("6205 2RS")
     assert hits[0].product.mpn == "6205-2RS" and hits[0].score == 1.0
     assert [(h.product.mpn, h.score) for h in hits[1:]] == [("6205", 0.7)]
+
+
+def test_dimensions_are_read_from_words_and_boxes_not_from_codes():
+    assert parse_parameters("deep groove ball bearing 25mm bore").quantities == (("bore_diameter", 25.0, "mm"),)
+    assert parse_parameters("内径25 外径52 的轴承").quantities == (
+        ("bore_diameter", 25.0, "mm"),
+        ("outer_diameter", 52.0, "mm"),
+    )
+    assert {q[0] for q in parse_parameters("bearing 25x52x15").quantities} == {
+        "bore_diameter",
+        "outer_diameter",
+        "width",
+    }
+    assert parse_parameters("M4 socket head cap screw 12mm").quantities == (("length", 12.0, "mm"),)
+    assert parse_parameters("6205-2RS 内径多少").quantities == ()
+
+
+def test_bore_parameter_filters_bearings(engine):
+    hits = engine.search("deep groove ball bearing 30mm bore", k=5)
+    assert hits[0].product.mpn == "6206-2RS"
+    # Bearings stating another bore never appear; products not stating a bore at all may, below.
+    bores = [h.product.attribute("bore_diameter") for h in hits]
+    assert all(b is None or b.value == 30 for b in bores)
+
+
+def test_words_the_product_states_lift_it(engine):
+    hits = engine.search("sealed bearing 25mm bore contact seals", k=3)
+    assert hits[0].product.mpn == "6205-2RS", [h.product.mpn for h in hits]
