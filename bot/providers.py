@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 
+import faiss
+
 from bot.demand import DemandLog
 from bot.settings import Settings, get_settings
 from knowledge.catalog import CatalogStore
@@ -55,6 +57,8 @@ def load_engine(settings: Settings) -> SearchEngine:
     """Open the catalog and the saved indexes; refuse indexes built for another catalog or embedder."""
     if not settings.catalog_db.exists():
         raise KnowledgeError(f"catalog {settings.catalog_db} does not exist: run `brandstation ingest` (or make run)")
+    # One query cannot use a second thread, and OpenMP spinning on a busy box made single queries 25x slower.
+    faiss.omp_set_num_threads(1)
     store = CatalogStore(settings.catalog_db)
     embedder = load_embedder(settings.embedder)
     vectors = VectorIndex.load(

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from knowledge.catalog import CatalogStore
 from knowledge.embedder import Embedder
 from knowledge.errors import IndexMismatch
-from knowledge.index import FLAT_THRESHOLD, VectorIndex, check_manifest
+from knowledge.index import FLAT_THRESHOLD, VectorIndex, check_manifest, index_kind
 from knowledge.lexical import LexicalIndex
 from knowledge.models import Product
 from knowledge.specs import key_facts
@@ -46,7 +46,8 @@ def ensure_indexes(
             current = check_manifest(
                 directory, model=embedder.name, catalog_hash=catalog_hash, dimension=embedder.dimension
             )
-            if (directory / LEXICAL_FILE).exists() and (directory / "index.faiss").exists():
+            files_there = (directory / LEXICAL_FILE).exists() and (directory / "index.faiss").exists()
+            if files_there and current.kind == index_kind(current.count, flat_threshold):
                 return IndexReport(current.count, current.kind, time.perf_counter() - start, False)
         except IndexMismatch:
             pass

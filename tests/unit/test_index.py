@@ -19,7 +19,7 @@ def _vectors(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-@pytest.mark.parametrize("threshold", [10_000, 100])  # flat, then HNSW for the same 500 vectors
+@pytest.mark.parametrize("threshold", [10_000, 100])  # flat, then IVF for the same 500 vectors
 def test_save_load_round_trip_gives_identical_results(tmp_path, threshold):
     vectors = _vectors(500)
     skus = [f"SKU{i}" for i in range(500)]
@@ -27,7 +27,7 @@ def test_save_load_round_trip_gives_identical_results(tmp_path, threshold):
     index.save(tmp_path)
     loaded = VectorIndex.load(tmp_path, model="m", catalog_hash="h1", dimension=32)
     assert loaded.manifest == index.manifest
-    assert loaded.manifest.kind == ("flat" if threshold > 500 else "hnsw")
+    assert loaded.manifest.kind == ("flat" if threshold > 500 else "ivf")
     assert loaded.search(vectors[:5], k=3) == index.search(vectors[:5], k=3)
     assert loaded.search(vectors[7], k=1)[0][0][0] == "SKU7"
 
