@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import providers
-from bot.cards import candidate_buttons, product_card, spec_payload
+from bot.cards import candidate_buttons, search_message, spec_payload
 from knowledge.specs import answer_question, detect_language
 
 
@@ -21,8 +21,7 @@ class ActionAnswerSpec(Action):
         return "action_answer_spec"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        language = _language(tracker, text)
+        text, language = _question(tracker)
         part = next(tracker.get_latest_entity_values("part_number"), None)
         attributes = list(tracker.get_latest_entity_values("attribute"))
         engine = await asyncio.to_thread(providers.get_engine)
@@ -60,33 +59,22 @@ class ActionSearchProduct(Action):
         return "action_search_product"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        language = _language(tracker, text)
+        text, language = _question(tracker)
         engine = await asyncio.to_thread(providers.get_engine)
         hits = await asyncio.to_thread(engine.search, text, 5)
+        dispatcher.utter_message(**search_message(hits, language))
         if not hits:
             await asyncio.to_thread(
                 providers.get_demand_log().record, "search_empty", text, language=language, sender_id=tracker.sender_id
             )
-            dispatcher.utter_message(
-                text=(
-                    "没有找到符合的产品。我已记录这个需求,可以换个说法,或回复“转人工”让销售帮您找。"
-                    if language == "zh"
-                    else "No product matches that. I have noted the request; try other words, or reply “talk to sales”."
-                )
-            )
             return []
-        intro = "为您找到这些产品:" if language == "zh" else "Here is what matches best:"
-        lines = [
-            f"{i}. {h.product.mpn} · {h.product.manufacturer} — {h.product.name} ({'; '.join(h.why)})"
-            for i, h in enumerate(hits, 1)
-        ]
-        dispatcher.utter_message(
-            text="\n".join([intro, *lines]),
-            buttons=candidate_buttons(hits, None),
-            json_message={"data": {"card": product_card(hits[0].product, language)}},
-        )
         return [SlotSet("last_sku", hits[0].product.sku)]
+
+
+def _question(tracker: Tracker) -> tuple[str, str]:
+    """The buyer's latest text and the language to answer in."""
+    text = tracker.latest_message.get("text") or ""
+    return text, _language(tracker, text)
 
 
 def _language(tracker: Tracker, text: str) -> str:

@@ -44,6 +44,24 @@ def spec_payload(answer: SpecAnswer) -> dict[str, Any] | None:
     return {"data": {"card": card}}
 
 
+def search_message(hits: list[Hit], language: str) -> dict[str, Any]:
+    """The reply to a product search: ranked lines with reasons, a button per product, a card for the best."""
+    if not hits:
+        if language == "zh":
+            return {"text": "没有找到符合的产品。我已记录这个需求,可以换个说法,或回复“转人工”让销售帮您找。"}
+        return {"text": "No product matches that. I have noted the request; try other words, or reply “talk to sales”."}
+    intro = "为您找到这些产品:" if language == "zh" else "Here is what matches best:"
+    lines = [
+        f"{i}. {h.product.mpn} · {h.product.manufacturer} — {h.product.name} ({'; '.join(h.why)})"
+        for i, h in enumerate(hits, 1)
+    ]
+    return {
+        "text": "\n".join([intro, *lines]),
+        "buttons": candidate_buttons(hits, None),
+        "json_message": {"data": {"card": product_card(hits[0].product, language)}},
+    }
+
+
 def candidate_buttons(hits: tuple[Hit, ...] | list[Hit], attribute: str | None, limit: int = 5) -> list[dict[str, str]]:
     """One button per candidate product; the payload names the part (and the attribute still wanted)."""
     buttons = []

@@ -58,7 +58,11 @@ class IndexMismatch(KnowledgeError):
         self.expected = expected
         self.found = found
         self.path = path
-        super().__init__(
-            f"index {path or '(in memory)'} was built for {field}={found!r} but the current one is "
-            f"{expected!r}; rebuild it with `brandstation index`"
-        )
+        if field == "manifest":
+            message = f"no complete index at {path}; build it with `brandstation index`"
+        else:
+            message = (
+                f"index {path or '(in memory)'} was built for {field}={found!r} but the current one is "
+                f"{expected!r}; rebuild it with `brandstation index`"
+            )
+        super().__init__(message)

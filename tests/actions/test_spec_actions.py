@@ -95,3 +95,9 @@ def test_unknown_part_is_not_answered_with_the_previous_one():
         ActionAnswerSpec(), tracker("what is the bore of ZQX9999-77QQ?", slots={"last_sku": "ISO15-6205-2RS"})
     )
     assert "could not find" in messages[0]["text"] and "25 mm" not in messages[0]["text"]
+
+
+def test_search_with_no_match_says_so_and_records_demand(injected):
+    messages, events = run(ActionSearchProduct(), tracker("qqqq zzzz wwww"))
+    assert messages[0]["text"].startswith("No product matches") and events == []
+    assert injected.recent()[0].kind == "search_empty"
