@@ -209,8 +209,9 @@ def parse_dimensions(text: str, default: str | None = None) -> dict[str, float]:
     for match in _MM_VALUE.finditer(text):
         if _THREAD_START.search(text[max(0, match.start() - 2) : match.start() + 1]):
             continue  # the 3 of M3 is a thread, not a dimension
-        key = _nearest_dimension_word(text, match.start(), match.end())
         has_unit = bool(match.group(2))
+        # '内径25' / 'bore 25mm' / '25mm bore'; a bare number before the word is a code ('6205 外径'), not a size.
+        key = _nearest_dimension_word(text, match.start(), match.end(), after=has_unit)
         if key is None and has_unit and default:
             key = default
         if key is not None and key not in found:
@@ -218,13 +219,19 @@ def parse_dimensions(text: str, default: str | None = None) -> dict[str, float]:
     return found
 
 
-def _nearest_dimension_word(text: str, start: int, end: int) -> str | None:
+def _nearest_dimension_word(text: str, start: int, end: int, *, after: bool) -> str | None:
+    """The dimension named right before the number (or right after it, when `after`)."""
     best: tuple[int, str] | None = None
     lowered = text.lower()
     for key, words in _DIMENSION_WORDS.items():
         for word in words:
             for hit in re.finditer(re.escape(word), lowered):
-                gap = start - hit.end() if hit.end() <= start else hit.start() - end
+                if hit.end() <= start:
+                    gap = start - hit.end()
+                elif after:
+                    gap = hit.start() - end
+                else:
+                    continue
                 if 0 <= gap <= 8 and (best is None or gap < best[0]):
                     best = (gap, key)
     return best[1] if best else None

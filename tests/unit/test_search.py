@@ -76,6 +76,7 @@ def test_dimensions_are_read_from_words_and_boxes_not_from_codes():
     }
     assert parse_parameters("M4 socket head cap screw 12mm").quantities == (("length", 12.0, "mm"),)
     assert parse_parameters("6205-2RS 内径多少").quantities == ()
+    assert parse_parameters("6205 2RS1 外径").quantities == ()
 
 
 def test_bore_parameter_filters_bearings(engine):
