@@ -106,7 +106,7 @@ def answer_question(
     `last_sku` is the product of the previous turn, used when the question names none.
     """
     lang = language or detect_language(question)
-    keys = [k for k in (attributes or []) if k] or find_attributes(question)
+    keys = list(dict.fromkeys([*(k for k in attributes or [] if k), *find_attributes(question)]))
     hits = engine.find_by_code(part) if part else []
     hits = hits or engine.find_by_code(question)
     names_a_part = any(looks_like_part_number(c) for c in code_candidates(part or question))
