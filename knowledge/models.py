@@ -67,3 +67,61 @@ class Hit:
     product: Product
     score: float
     why: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class BomLine:
+    """One item line of a buyer's BOM, as the file states it (see knowledge/bom.py).
+
+    `line` is the 1-based text line (text files) or row (xlsx) where the item starts; `quantity` is per
+    board as stated (None when the text is not a number, e.g. "若干", with `quantity_text` kept);
+    `alternates` are the buyer's approved substitutes (替代料1–3); `attrition_pct` is 损耗率 in percent;
+    `raw` maps each header to the original cell text; `notes` say what looked odd about the line.
+    """
+
+    line: int
+    sheet: str
+    designators: tuple[str, ...]
+    quantity: float | None
+    quantity_text: str
+    mpn: str
+    manufacturer: str
+    value: str
+    package: str
+    description: str
+    supplier_code: str
+    alternates: tuple[str, ...] = ()
+    attrition_pct: float | None = None
+    dnp: bool = False
+    raw: dict[str, str] = field(default_factory=dict, hash=False, compare=True)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BomProblem:
+    """A BOM row that is not an item line, or cannot be read as one, and why."""
+
+    line: int
+    sheet: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How a substitute compares with the original on one attribute (display strings, not numbers)."""
+
+    attribute: str
+    original: str
+    substitute: str
+    verdict: str  # same | better | worse | unknown
+
+
+@dataclass(frozen=True)
+class Substitute:
+    """A product that can replace another: kind, a score in [0, 1], every compared attribute and one line why."""
+
+    product: Product
+    kind: str  # cross-reference | drop-in | functional
+    score: float
+    differences: tuple[Difference, ...]
+    why: str

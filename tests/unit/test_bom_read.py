@@ -1,0 +1,363 @@
+"""Reading BOM files: encodings, delimiters, headers, designators, quantities, DNP, and no row lost."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from knowledge.bom import BomReadResult, parse_designators, parse_quantity, read_bom, read_bom_text
+from knowledge.errors import BomFormatError
+from knowledge.models import BomLine
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "boms"
+DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
+EXPECTED = sorted((FIXTURES / "expected").glob("*.json"))
+
+
+def _dev_path(name: str, copied: bool) -> Path:
+    if copied:
+        return FIXTURES / name
+    if not (DEV / name).exists():
+        pytest.skip(f"GPL dev BOM {name} is not copied into the project and {DEV} is absent")
+    return DEV / name
+
+
+def _line(result: BomReadResult, line: int, sheet: str = "") -> BomLine:
+    found = [item for item in (*result.lines, *result.dnp) if item.line == line and item.sheet == sheet]
+    assert len(found) == 1, f"no single item at {sheet}:{line}"
+    return found[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# The eight real dev BOMs
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
+def test_dev_bom_counts_and_spot_checks(expected: Path) -> None:
+    spec = json.loads(expected.read_text(encoding="utf-8"))
+    result = read_bom(_dev_path(spec["file"], spec["copied_to_fixtures"]))
+    counts = {k: len(getattr(result, k)) for k in ("lines", "dnp", "skipped", "problems")}
+    assert counts == spec["counts"]
+    for check in spec["spot_checks"]:
+        item = _line(result, check["line"], check.get("sheet", ""))
+        for key, want in check.items():
+            if key in {"line", "sheet"}:
+                continue
+            got = getattr(item, key)
+            assert (list(got) if isinstance(got, tuple) else got) == want, f"line {check['line']} {key}"
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
+def test_dev_bom_loses_no_row(expected: Path) -> None:
+    """lines + dnp + skipped + problems account for every non-empty row, each exactly once."""
+    spec = json.loads(expected.read_text(encoding="utf-8"))
+    path = _dev_path(spec["file"], spec["copied_to_fixtures"])
+    result = read_bom(path)
+    accounted = [
+        *((i.sheet, i.line) for i in (*result.lines, *result.dnp)),
+        *((p.sheet, p.line) for p in (*result.skipped, *result.problems)),
+    ]
+    assert len(accounted) == len(set(accounted)), "a row was counted twice"
+    non_empty = _non_empty_rows(path)
+    assert non_empty - set(accounted) == set(), "rows lost"
+    blanks = {(p.sheet, p.line) for p in result.skipped if p.reason == "blank row"}
+    assert set(accounted) - non_empty == blanks
+
+
+def _non_empty_rows(path: Path) -> set[tuple[str, int]]:
+    """Every non-empty row, computed without knowledge.bom: xlsx rows, or text lines that start a record."""
+    data = path.read_bytes()
+    if data.startswith(b"PK"):
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = {
+            (sheet.title, row[0].row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            if row and any(c.value not in (None, "") for c in row)
+        }
+        book.close()
+        return rows
+    text = data.decode("utf-16") if data.startswith(b"\xff\xfe") else data.decode("utf-8", errors="replace")
+    out: set[tuple[str, int]] = set()
+    open_quote = False  # a quoted cell spanning lines continues the record that started above
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not open_quote:
+            out.add(("", number))
+        if path.suffix == ".csv" and line.count('"') % 2:
+            open_quote = not open_quote
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Encodings and delimiters
+
+
+def test_lceda_export_is_utf16_tab_separated() -> None:
+    result = read_bom(FIXTURES / "csv_lceda_utf16_tab_keyboard_nano.csv")
+    assert (result.encoding, result.delimiter) == ("utf-16-le", "\t")
+    assert _line(result, 7).value == "键盘键轴"
+
+
+def test_eagle_export_reads_without_mojibake_and_counts_designators() -> None:
+    result = read_bom(FIXTURES / "eagle_espheatcontroller_latin1.csv")
+    item = _line(result, 32)
+    assert (item.designators, item.quantity, item.value) == (("R101",), 1.0, "12k")
+    assert "no quantity column: counted 1 designator" in item.notes
+    assert _line(result, 36).notes[-1] == "value 'n/a': may mean not populated"
+
+
+def test_gbk_erp_export_reads_every_column() -> None:
+    result = read_bom(FIXTURES / "gbk_erp_export.csv")
+    assert result.encoding == "gb18030"
+    r = _line(result, 5)
+    assert r.designators == ("R1", "R2", "R5", "R6", "R7", "R8")
+    assert (r.quantity, r.value, r.description) == (6.0, "0603 10K 1%", "贴片电阻")
+    assert (r.alternates, r.attrition_pct) == (("RC0603FR-0710KL",), 2.0)
+    assert r.raw["物料编码"] == "1.01.0001"
+    assert [d.line for d in result.dnp] == [8]
+    assert "quantity 2 disagrees with 1 designator" in result.dnp[0].notes
+    reasons = {p.line: p.reason for p in (*result.skipped, *result.problems)}
+    assert reasons[9] == "blank row"
+    assert reasons[11].startswith("no part information")
+    assert reasons[12].startswith("subtotal row")
+    assert reasons[1].startswith("before the header row")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("gbk", b""),
+    ],
+)
+def test_encodings(encoding: str, prefix: bytes) -> None:
+    text = "位号,数量,型号,封装\nR1,1,RC0603FR-0710KL,0603\nC1;C2,2,贴片电容 100nF,0402\n"
+    result = read_bom("x.csv", prefix + text.encode(encoding))
+    assert [i.mpn for i in result.lines] == ["RC0603FR-0710KL", "贴片电容 100nF"]
+    assert result.lines[1].designators == ("C1", "C2")
+
+
+def test_latin1_german_export_with_fitted_flag() -> None:
+    text = "Bauteil;Wert;Gehäuse;Menge;Bestückt\nR1;10k;0603;1;WAHR\nR2;4k7;0603;1;FALSCH\n"
+    result = read_bom("de.csv", text.encode("cp1252"))
+    assert result.encoding in {"cp1252", "latin-1"}
+    assert result.delimiter == ";"
+    assert [i.value for i in result.lines] == ["10k"]
+    assert [(i.value, i.package, i.dnp) for i in result.dnp] == [("4k7", "0603", True)]
+
+
+def test_semicolon_utf8_sig_with_preamble_and_dnp_column() -> None:
+    text = "Project: demo\nExported 2024-01-01\n\nReference;Qty;Value;Footprint;DNP\nR1 R2;2;10k;R0603;\nR3;1;1k;R0603;DNP\n"
+    result = read_bom("s.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert (result.encoding, result.delimiter) == ("utf-8-sig", ";")
+    assert [(i.line, i.designators) for i in result.lines] == [(5, ("R1", "R2"))]
+    assert [i.line for i in result.dnp] == [6]
+    assert [p.line for p in result.skipped] == [1, 2, 4]  # the blank line before the header is not a row
+
+
+# ------------------------------------------------------------------------------------------------
+# Markdown and pasted text
+
+
+def test_markdown_table_with_chinese_header() -> None:
+    result = read_bom(FIXTURES / "markdown_zh.md")
+    assert [(i.line, i.mpn, i.designators) for i in result.lines] == [
+        (5, "RC0603FR-0710KL", ("R1", "R2", "R3", "R4")),
+        (6, "GRM155R71H104KE14D", ("C1", "C2")),
+    ]
+    assert [i.line for i in result.dnp] == [7]
+    assert {p.line for p in result.skipped} == {1, 3, 4, 8, 9}
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "Designator\tQty\tMPN\nR1,R2\t2\tRC0603FR-0710KL\nU1\t1\tAMS1117-3.3\n",
+        "Designator | Qty | MPN\nR1,R2 | 2 | RC0603FR-0710KL\nU1 | 1 | AMS1117-3.3\n",
+        "Designator    Qty    MPN\nR1,R2    2    RC0603FR-0710KL\nU1    1    AMS1117-3.3\n",
+    ],
+    ids=["tab", "pipe", "spaces"],
+)
+def test_pasted_rows(pasted: str) -> None:
+    result = read_bom_text(pasted)
+    assert [(i.designators, i.quantity, i.mpn) for i in result.lines] == [
+        (("R1", "R2"), 2.0, "RC0603FR-0710KL"),
+        (("U1",), 1.0, "AMS1117-3.3"),
+    ]
+
+
+def test_pasted_rows_without_header_guess_columns() -> None:
+    result = read_bom_text("R1-R3\t10k 1%\t0603\t3\nC5\t100nF\tC14663\n")
+    first, second = result.lines
+    assert (first.designators, first.quantity, first.value, first.package) == (
+        ("R1", "R2", "R3"),
+        3.0,
+        "10k 1%",
+        "0603",
+    )
+    assert (second.quantity, second.supplier_code) == (1.0, "C14663")
+
+
+# ------------------------------------------------------------------------------------------------
+# xlsx
+
+
+def _xlsx(build: object) -> bytes:
+    book = openpyxl.Workbook()
+    build(book)  # type: ignore[operator]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_merged_cells_sheets_and_blocks() -> None:
+    def build(book: openpyxl.Workbook) -> None:
+        ws = book.active
+        ws.title = "PCBA"
+        ws.append(["整机物料清单"])
+        ws.append(["位号", "数量", "规格型号", "品牌", "损耗率"])
+        ws.append(["R1,R2", 2, "10K 0603", "YAGEO", 0.02])
+        ws.append(["R3", 1, "1K 0603", None, 0.02])
+        ws.merge_cells("D3:D4")  # 品牌 merged over two rows: the lower row takes YAGEO
+        ws["E3"].number_format = "0%"
+        ws.append([])
+        ws.append(["合计", 3])
+        second = book.create_sheet("结构件")
+        second.append(["名称", "用量"])
+        second.append(["M3x8 ISO 4762 A2", "8个"])
+        book.create_sheet("empty")
+
+    result = read_bom("bom.xlsx", _xlsx(build))
+    r12, r3 = _line(result, 3, "PCBA"), _line(result, 4, "PCBA")
+    assert (r12.designators, r12.value, r12.manufacturer, r12.attrition_pct) == (
+        ("R1", "R2"),
+        "10K 0603",
+        "YAGEO",
+        2.0,
+    )
+    assert r3.manufacturer == "YAGEO"
+    screw = _line(result, 2, "结构件")
+    assert (screw.description, screw.quantity, screw.quantity_text) == ("M3x8 ISO 4762 A2", 8.0, "8个")
+    reasons = {(p.sheet, p.line): p.reason for p in result.skipped}
+    assert reasons[("PCBA", 5)] == "blank row" and reasons[("PCBA", 6)].startswith("subtotal")
+
+
+def test_xls_name_holding_ooxml_is_read_by_magic_bytes() -> None:
+    result = read_bom(FIXTURES / "xls_drawbot_plotter_mechanical.xls")
+    assert len(result.lines) == 48
+    assert result.skipped[-1].reason == "subtotal row ('合计')"
+
+
+def test_two_header_blocks_in_one_sheet() -> None:
+    result = read_bom(FIXTURES / "xlsx_rubiks_cube_robot_mro_and_pcba.xlsx")
+    reasons = [p.reason for p in result.skipped]
+    assert reasons == [
+        "before the header row (preamble or title)",
+        "header row",
+        "section title 'PCBA上的元器件：'",
+        "header row of a new block",
+    ]
+    assert len(_line(result, 38, "Sheet1").designators) == 31
+
+
+# ------------------------------------------------------------------------------------------------
+# Broken files
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "legacy .xls: save as .xlsx or .csv",
+        ),
+        ("empty.csv", b"", "empty file"),
+        ("blank.csv", b" \r\n\r\n", "empty file"),
+        ("garbage.bin", bytes(range(256)) * 20, "binary file"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00\x01" * 100, "binary file"),
+        ("archive.xlsx", b"PK\x03\x04" + b"\x00" * 100, "damaged zip"),
+        ("prose.txt", b"This is a letter, not a bill of materials.\nRegards\n", "no header row"),
+    ],
+)
+def test_files_that_cannot_be_a_bom(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(BomFormatError) as error:
+        read_bom(name, data)
+    assert error.value.reason.startswith(reason)
+    assert error.value.file == name
+
+
+def test_zip_that_is_not_a_workbook() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(BomFormatError, match=r"not an \.xlsx workbook"):
+        read_bom("x.xlsx", buffer.getvalue())
+
+
+# ------------------------------------------------------------------------------------------------
+# Cell parsers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("R1,R2,R5-R8", ("R1", "R2", "R5", "R6", "R7", "R8")),
+        ("C1 C2", ("C1", "C2")),
+        ("R1-R4", ("R1", "R2", "R3", "R4")),
+        ("R1 - R3；R7", ("R1", "R2", "R3", "R7")),
+        ("U1~3", ("U1", "U2", "U3")),
+        ("无", ()),
+        ("LED红", ("LED红",)),
+    ],
+)
+def test_parse_designators(text: str, expected: tuple[str, ...]) -> None:
+    assert parse_designators(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "noted"),
+    [
+        ("12个", 12.0, False),
+        ("2 pcs", 2.0, False),
+        ("1,000", 1000.0, False),
+        ("x3", 3.0, False),
+        ("1 m", 1.0, True),
+        ("若干", None, True),
+        ("少量", None, True),
+        ("一卷", None, True),
+    ],
+)
+def test_parse_quantity(text: str, quantity: float | None, noted: bool) -> None:
+    got, note = parse_quantity(text)
+    assert got == quantity
+    assert bool(note) is noted
+
+
+def test_quantity_mismatch_keeps_stated_quantity() -> None:
+    result = read_bom_text("Designator,Qty,Value\nR1,R2,R3,4,10k\n".replace("R1,R2,R3", '"R1,R2,R3"'))
+    item = result.lines[0]
+    assert item.quantity == 4.0
+    assert item.notes == ("quantity 4 disagrees with 3 designators",)
+
+
+@pytest.mark.parametrize("flag", ["DNP", "不贴", "NC", "Do not populate", "DNF"])
+def test_dnp_markers_in_value(flag: str) -> None:
+    result = read_bom_text(f"Designator,Qty,Value,Footprint\nR1,1,10k,0603\nR2,1,{flag},0603\n")
+    assert [i.designators for i in result.lines] == [("R1",)]
+    assert [i.designators for i in result.dnp] == [("R2",)]
+
+
+def test_note_and_title_rows_are_skipped_with_reason() -> None:
+    text = "商品名称,数量,价格\nESP-WROOM-32,1,11.5\n以下磁铁二选一购买,,\n径向磁铁 6*3mm,10,9.9\n排母 3P,,0.25\n"
+    result = read_bom("t.csv", text.encode("utf-8"))
+    assert [(i.line, i.quantity) for i in result.lines] == [(2, 1.0), (4, 10.0), (5, None)]
+    assert result.skipped[-1].reason == "note row '以下磁铁二选一购买'"
