@@ -68,7 +68,7 @@ lint: $(VENV)/.installed ## ruff lint + format check
 types: $(VENV)/.installed ## mypy on knowledge/ and bot/
 	$(BIN)/mypy knowledge bot
 
-unit: $(VENV)/.installed ## unit, action and consistency tests (fast)
+unit: $(VENV)/.installed var/catalog.sqlite ## unit, action and consistency tests (some check the real catalog)
 	$(BIN)/pytest -q tests/unit tests/actions tests/consistency
 
 stories: $(MODEL) ## rasa test core on tests/stories (fails on any prediction error)
@@ -81,6 +81,9 @@ test: lint types unit stories e2e ## everything CI runs
 
 bench: index ## search / index / embedding benchmarks -> bench/results/*.json
 	$(PY) -m bench.run
+
+eval: var/catalog.sqlite ## quality figures: cross-references, hard-rule violations, BOM reading -> bench/results/eval.json
+	$(PY) -m bench.eval
 
 lock: ## re-resolve requirements.in in one pip run and rewrite requirements.lock
 	rm -rf /tmp/brandstation-lock && $(PYTHON310) -m venv /tmp/brandstation-lock

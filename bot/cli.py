@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-k", type=int, default=10)
     p = sub.add_parser("serve", help="start action server, Rasa (REST + socket.io) and the web chat page")
     p.add_argument("--model", type=Path, help="trained model (default: newest in models/)")
+    p = sub.add_parser("substitutes", help="cross-reference, drop-in and functional substitutes for a part")
+    p.add_argument("part")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--in-stock", action="store_true", help="only substitutes in stock")
+    p.add_argument("--crossref", type=Path, action="append", help="brand cross-reference CSV (catalog/CROSSREF.md)")
     args = parser.parse_args(argv)
     try:
         return int(_COMMANDS[args.command](args) or 0)
@@ -166,7 +172,41 @@ def _newest_model(models_dir: Path) -> Path:
     return models[-1]
 
 
-_COMMANDS = {"ingest": _ingest, "index": _index, "ask": _ask, "search": _search, "serve": _serve}
+def _substitutes(args: argparse.Namespace) -> int:
+    from bot.providers import get_engine
+    from knowledge.substitutes import default_crossrefs, find_substitutes, load_crossref, result_json
+
+    refs = list(default_crossrefs())
+    for path in args.crossref or ():
+        refs += load_crossref(path)
+    result = find_substitutes(args.part, get_engine(), k=args.k, in_stock_only=args.in_stock, crossrefs=refs)
+    if args.json:
+        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        return 0 if result.status == "found" else 1
+    part = result.part
+    if part is not None:
+        print(
+            f"{part.mpn} ({part.manufacturer}{', SKU ' + part.sku if part.sku else ', not in the catalog'}): {result.status}"
+        )
+    else:
+        print(f"{args.part}: {result.status}")
+    for hit in result.candidates[:5]:
+        print(f"  which one? {hit.product.mpn} ({hit.product.manufacturer}, SKU {hit.product.sku})")
+    for rank, s in enumerate(result.substitutes, 1):
+        p = s.product
+        print(f"{rank:>2}. {s.kind:<15} {s.score:.2f}  {p.mpn}  [{p.sku}]  {p.manufacturer}  stock {p.stock}")
+        print(f"      {s.why}")
+    return 0 if result.status == "found" else 1
+
+
+_COMMANDS = {
+    "ingest": _ingest,
+    "index": _index,
+    "ask": _ask,
+    "search": _search,
+    "serve": _serve,
+    "substitutes": _substitutes,
+}
 
 if __name__ == "__main__":
     sys.exit(main())
