@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._common import question
 from bot import providers
 from bot.cards import candidate_buttons, search_message, spec_payload
-from knowledge.specs import answer_question, detect_language
+from knowledge.specs import answer_question
 
 
 class ActionAnswerSpec(Action):
@@ -21,7 +22,7 @@ class ActionAnswerSpec(Action):
         return "action_answer_spec"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        text, language = _question(tracker)
+        text, language = question(tracker)
         part = next(tracker.get_latest_entity_values("part_number"), None)
         attributes = list(tracker.get_latest_entity_values("attribute"))
         engine = await asyncio.to_thread(providers.get_engine)
@@ -59,7 +60,7 @@ class ActionSearchProduct(Action):
         return "action_search_product"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        text, language = _question(tracker)
+        text, language = question(tracker)
         engine = await asyncio.to_thread(providers.get_engine)
         hits = await asyncio.to_thread(engine.search, text, 5)
         dispatcher.utter_message(**search_message(hits, language))
@@ -69,14 +70,3 @@ class ActionSearchProduct(Action):
             )
             return []
         return [SlotSet("last_sku", hits[0].product.sku)]
-
-
-def _question(tracker: Tracker) -> tuple[str, str]:
-    """The buyer's latest text and the language to answer in."""
-    text = tracker.latest_message.get("text") or ""
-    return text, _language(tracker, text)
-
-
-def _language(tracker: Tracker, text: str) -> str:
-    slot = tracker.get_slot("language")
-    return slot if slot in ("zh", "en") else detect_language(text)

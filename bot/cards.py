@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from knowledge.attributes import display_name
 from knowledge.models import Hit, Product
 from knowledge.specs import SpecAnswer, key_facts, source_of
 from knowledge.units import format_quantity
+
+if TYPE_CHECKING:  # annotations only: cards render what knowledge/substitutes.py returns
+    from knowledge.models import Difference, Substitute
+    from knowledge.substitutes import SubstituteResult
 
 
 def product_card(product: Product, language: str, *, answer: str = "", source: str = "") -> dict[str, Any]:
@@ -98,3 +102,107 @@ def _stock(product: Product, language: str) -> str:
     if product.stock > 0:
         return f"{product.stock:,} in stock"
     return f"out of stock, lead time ~{product.lead_time_days or '?'} days"
+
+
+# --- substitutes ---------------------------------------------------------------------------------------
+
+_KIND_LABELS = {
+    "cross-reference": {"zh": "交叉参考", "en": "cross-reference"},
+    "drop-in": {"zh": "直接替换", "en": "drop-in"},
+    "functional": {"zh": "功能替代", "en": "functional"},
+}
+_VERDICT_LABELS = {
+    "better": {"zh": "更好", "en": "better"},
+    "worse": {"zh": "更差", "en": "worse"},
+    "unknown": {"zh": "未知", "en": "unknown"},
+}
+SUBSTITUTES_SHOWN = 3
+
+
+def substitutes_message(result: SubstituteResult, language: str) -> dict[str, Any]:
+    """utter_message kwargs for a substitute request: the top 3 with why and differences, buttons, a card."""
+    zh = language == "zh"
+    if result.status == "ambiguous" and result.candidates:
+        text = (
+            "有几个型号都符合,您要替代的是哪一个?" if zh else "Several parts match; which one do you want to replace?"
+        )
+        return {"text": text, "buttons": _substitute_request_buttons(result.candidates)}
+    if result.status != "found" or result.part is None or not result.substitutes:
+        return _no_substitute_message(result, language)
+    part = result.part
+    intro = (
+        f"{part.mpn} · {part.manufacturer} 的替代料,按匹配度排序:"
+        if zh
+        else f"Substitutes for {part.mpn} · {part.manufacturer}, best first:"
+    )
+    shown = result.substitutes[:SUBSTITUTES_SHOWN]
+    lines = [f"{i}. {substitute_line(s, language)}" for i, s in enumerate(shown, 1)]
+    buttons = [
+        {
+            "title": f"{_kind_label(s.kind, language)} · {s.product.mpn} · {s.product.manufacturer}"[:80],
+            "payload": f"/ask_spec{json.dumps({'part_number': s.product.sku}, ensure_ascii=False)}",
+        }
+        for s in shown
+    ]
+    best = shown[0]
+    card = product_card(best.product, language, answer=f"{_kind_label(best.kind, language)}: {best.why}")
+    return {"text": "\n".join([intro, *lines]), "buttons": buttons, "json_message": {"data": {"card": card}}}
+
+
+def substitute_line(substitute: Substitute, language: str) -> str:
+    """One line: kind, MPN · manufacturer, why, and every difference that is not "same" (密封形式: 2RS → 2Z)."""
+    product = substitute.product
+    # `why` ends with an English "; differs: ..." that the localized differences below spell out again.
+    why = substitute.why.split("; differs: ")[0]
+    notes = [why] if why and why != substitute.kind else []
+    notes += [_difference(d, language) for d in substitute.differences if d.verdict != "same"]
+    head = f"{_kind_label(substitute.kind, language)} · {product.mpn} · {product.manufacturer}"
+    return f"{head} — {'; '.join(notes)}" if notes else head
+
+
+def _difference(difference: Difference, language: str) -> str:
+    verdict = _VERDICT_LABELS.get(difference.verdict, {}).get(language if language == "zh" else "en", "")
+    change = f"{difference.original or '?'} → {difference.substitute or '?'}"
+    suffix = (f"({verdict})" if language == "zh" else f" ({verdict})") if verdict else ""
+    return f"{display_name(difference.attribute, language)}: {change}{suffix}"
+
+
+def _kind_label(kind: str, language: str) -> str:
+    return _KIND_LABELS.get(kind, {}).get("zh" if language == "zh" else "en", kind)
+
+
+def _no_substitute_message(result: SubstituteResult, language: str) -> dict[str, Any]:
+    """Nothing qualifies, or the part is unknown: say so, say it was noted, and offer sales."""
+    part = result.part
+    if part is None:
+        if language == "zh":
+            text = "没有找到您要替代的型号。请发完整型号,例如“6205-2RS 有替代吗?”。我已记录这个需求,也可以回复“转人工”让销售帮您找。"
+        else:
+            text = (
+                "I could not find the part you want to replace. Send its full part number, e.g. “alternatives to "
+                "6205-2RS”. I have noted the request; you can also reply “talk to sales”."
+            )
+        return {"text": text}
+    if language == "zh":
+        text = (
+            f"目录里没有能替代 {part.mpn} · {part.manufacturer} 的型号:关键参数(尺寸、封装、阻值等)必须一致,"
+            "宁缺毋滥。我已记录这个需求,回复“转人工”让销售帮您找。"
+        )
+    else:
+        text = (
+            f"Nothing in the catalog qualifies as a substitute for {part.mpn} · {part.manufacturer}: the key "
+            "parameters (dimensions, package, value ...) must match. I have noted the request; reply “talk to sales” "
+            "and a sales engineer will look for one."
+        )
+    return {"text": text, "json_message": {"data": {"card": product_card(part, language)}}}
+
+
+def _substitute_request_buttons(hits: tuple[Hit, ...], limit: int = 5) -> list[dict[str, str]]:
+    """One button per candidate part; clicking asks for that part's substitutes."""
+    return [
+        {
+            "title": f"{h.product.mpn} · {h.product.manufacturer}"[:80],
+            "payload": f"/ask_substitute{json.dumps({'part_number': h.product.sku}, ensure_ascii=False)}",
+        }
+        for h in hits[:limit]
+    ]

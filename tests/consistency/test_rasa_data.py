@@ -17,7 +17,7 @@ from knowledge.attributes import VOCABULARY
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
-CORE_INTENTS = ("ask_spec", "search_product")
+CORE_INTENTS = ("ask_spec", "search_product", "ask_substitute")
 CHITCHAT_INTENTS = ("greet", "goodbye", "thanks", "help")
 
 
