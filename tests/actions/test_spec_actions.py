@@ -4,37 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.spec import ActionAnswerSpec, ActionSearchProduct
-from bot import providers
-from bot.demand import DemandLog
-
-
-@pytest.fixture(autouse=True)
-def injected(engine, tmp_path):
-    providers.set_engine(engine)
-    log = DemandLog(tmp_path / "demand.sqlite")
-    providers.set_demand_log(log)
-    yield log
-    providers.set_engine(None)
-    providers.set_demand_log(None)
+from tests.actions.conftest import make_tracker
 
 
 def tracker(text: str, *, entities: list[dict] | None = None, slots: dict | None = None) -> Tracker:
-    return Tracker(
-        "buyer-1",
-        slots or {},
-        {"text": text, "intent": {"name": "ask_spec"}, "entities": entities or []},
-        [],
-        False,
-        None,
-        {},
-        "action_listen",
-    )
+    return make_tracker(text, "ask_spec", entities=entities, slots=slots)
 
 
 def run(action, t: Tracker) -> tuple[list[dict], list]:

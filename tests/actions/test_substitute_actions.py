@@ -12,33 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import substitutes as action_module
 from actions.substitutes import ActionFindSubstitutes
-from bot import providers
-from bot.demand import DemandLog
 from knowledge.models import Attribute, Difference, Hit, Product, Substitute
 from knowledge.substitutes import SubstituteResult
-
-
-@pytest.fixture(autouse=True)
-def injected(engine, tmp_path):
-    providers.set_engine(engine)
-    log = DemandLog(tmp_path / "demand.sqlite")
-    providers.set_demand_log(log)
-    yield log
-    providers.set_engine(None)
-    providers.set_demand_log(None)
+from tests.actions.conftest import make_tracker
 
 
 def tracker(text: str, *, entities: list[dict] | None = None, slots: dict | None = None) -> Tracker:
-    return Tracker(
-        "buyer-1",
-        slots or {},
-        {"text": text, "intent": {"name": "ask_substitute"}, "entities": entities or []},
-        [],
-        False,
-        None,
-        {},
-        "action_listen",
-    )
+    return make_tracker(text, "ask_substitute", entities=entities, slots=slots)
 
 
 def run(t: Tracker) -> tuple[list[dict], list]:
