@@ -7,6 +7,7 @@ whatever its embedding score; a product that does not state it is kept but ranke
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from knowledge.models import Hit, Product
 from knowledge.units import extract_package, extract_quantities, format_quantity, parse_quantity, parse_thread
 
 FUZZY_CUTOFF = 85.0
+REL_TOL = 1e-6  # values equal up to float noise ('10k' vs 10000.0000001)
 STRONG_FUZZY = 90.0  # a close match of a longer span beats an exact match of its fragment
 _RRF_K = 60
 COVERAGE_WEIGHT = 0.2
@@ -40,7 +42,6 @@ class QueryParameters:
     quantities: tuple[tuple[str, float, str], ...] = ()
     package: str | None = None
     thread: str | None = None
-    length_mm: float | None = None
 
     def __bool__(self) -> bool:
         return bool(self.quantities or self.package or self.thread)
@@ -196,7 +197,7 @@ def parse_parameters(text: str) -> QueryParameters:
     if length is not None:
         dimensions = {**dimensions, "length": float(length)}
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
-    return QueryParameters(quantities, extract_package(text), thread, length)
+    return QueryParameters(quantities, extract_package(text), thread)
 
 
 def parse_dimensions(text: str, default: str | None = None) -> dict[str, float]:
@@ -305,7 +306,7 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
         attr = product.attribute(key)
         if attr is None or attr.value is None:
             continue
-        if not _close(attr.value, value):
+        if not math.isclose(attr.value, value, rel_tol=REL_TOL):
             return None
         reasons.append(f"{key.replace('_', ' ')} {format_quantity(value, unit)}")
     if params.package:
@@ -366,7 +367,3 @@ def _merge(scored: dict[str, tuple[float, list[str]]], sku: str, score: float, w
 
 def _param_count(params: QueryParameters) -> int:
     return len(params.quantities) + bool(params.package) + bool(params.thread)
-
-
-def _close(a: float, b: float, rel: float = 1e-6) -> bool:
-    return abs(a - b) <= rel * max(abs(a), abs(b), 1e-30)

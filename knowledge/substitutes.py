@@ -25,7 +25,7 @@ from knowledge.attributes import display_name
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.errors import CatalogError, ProductNotFound
 from knowledge.models import Attribute, Difference, Hit, Product, Substitute
-from knowledge.search import SearchEngine, looks_like_part_number
+from knowledge.search import REL_TOL, SearchEngine, looks_like_part_number
 from knowledge.units import format_quantity, format_range
 
 RULES_PATH = Path(__file__).resolve().parent / "data" / "substitution_rules.yml"
@@ -436,7 +436,7 @@ def _diff(rule: Rule, want: _Value | None, have: _Value | None, verdict: str) ->
 
 
 def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1e-30)
+    return math.isclose(a, b, rel_tol=REL_TOL)
 
 
 # --------------------------------------------------------------------------------------------------
