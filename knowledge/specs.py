@@ -107,6 +107,7 @@ def answer_question(
     """
     lang = language or detect_language(question)
     keys = list(dict.fromkeys([*(k for k in attributes or [] if k), *find_attributes(question)]))
+    asked = keys[0] if keys else None
     hits = engine.find_by_code(part) if part else []
     hits = hits or engine.find_by_code(question)
     names_a_part = any(looks_like_part_number(c) for c in code_candidates(part or question))
@@ -116,12 +117,10 @@ def answer_question(
         # No part number named: the buyer described one ("the 8 MHz crystal"); offer the closest products.
         hits = [h for h in engine.search(question, k=5) if h.score >= 0.2]
     if not hits:
-        return SpecAnswer("not_found", lang, _not_found_text(question, lang), attribute=keys[0] if keys else None)
+        return SpecAnswer("not_found", lang, _not_found_text(lang), attribute=asked)
     product, rest = _pick_product(hits, keys)
     if product is None:
-        return SpecAnswer(
-            "ambiguous", lang, _which_text(lang, keys), attribute=keys[0] if keys else None, candidates=tuple(rest)
-        )
+        return SpecAnswer("ambiguous", lang, _which_text(lang), attribute=asked, candidates=tuple(rest))
     chosen = next(h for h in hits if h.product.sku == product.sku)
     note = _closest_note(chosen, lang) if chosen.score < 1.0 else ""
     if not keys:
@@ -307,13 +306,13 @@ def _unknown_text(product: Product, key: str, facts: tuple[Attribute, ...], lang
     )
 
 
-def _which_text(lang: str, keys: list[str]) -> str:
+def _which_text(lang: str) -> str:
     if lang == "zh":
         return "有几个型号都可能符合,您指的是哪一个?请点选或输入完整型号。"
     return "Several parts could match. Which one do you mean? Pick one or type the full part number."
 
 
-def _not_found_text(question: str, lang: str) -> str:
+def _not_found_text(lang: str) -> str:
     if lang == "zh":
         return "目录里没有找到这个型号。我已记录这个需求;需要的话可以转给销售帮您查询(回复“转人工”)。"
     return (
