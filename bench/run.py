@@ -329,36 +329,13 @@ def bench_search(quick: bool) -> SuiteResult:
             sweep.append({"setting": f"ivf nprobe={nprobe}", **_measure(ivf, queries, truth_ids, truth_scores)})
         ivf.nprobe = default_nprobe
     base = index_data["flat (exact)"]["p50_ms"]
-    rows: list[list[Any]] = [
-        [
-            label,
-            d["build_seconds"],
-            d["bytes"] / 1e6,
-            d["recall_at_10"],
-            d["recall_at_10_ties"],
-            d["top1_ties"],
-            d["p50_ms"],
-            d["p95_ms"],
-            d["p50_ms_all_threads"],
-            f"x{base / d['p50_ms']:.1f}",
-        ]
-        for label, d in index_data.items()
-    ]
-    rows += [
-        [
-            f"  {d['setting']}",
-            "",
-            "",
-            d["recall_at_10"],
-            d["recall_at_10_ties"],
-            d["top1_ties"],
-            d["p50_ms"],
-            d["p95_ms"],
-            d["p50_ms_all_threads"],
-            f"x{base / d['p50_ms']:.1f}",
-        ]
-        for d in sweep
-    ]
+
+    def row(label: str, build: Any, megabytes: Any, d: dict[str, Any]) -> list[Any]:
+        measured = ["recall_at_10", "recall_at_10_ties", "top1_ties", "p50_ms", "p95_ms", "p50_ms_all_threads"]
+        return [label, build, megabytes, *(d[key] for key in measured), f"x{base / d['p50_ms']:.1f}"]
+
+    rows = [row(label, d["build_seconds"], d["bytes"] / 1e6, d) for label, d in index_data.items()]
+    rows += [row(f"  {d['setting']}", "", "", d) for d in sweep]
     data["index"] = index_data
     data["sweep"] = sweep
     data["index_queries"] = "500 random product names (without the ' | category' suffix the index embeds), embedded"
