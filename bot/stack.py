@@ -124,10 +124,11 @@ class Stack:
 
     def _spawn(self, name: str, command: list[str]) -> None:
         env = {**os.environ, **self._child_env()}
-        log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - the child owns it for its lifetime
-        proc = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        # The child gets its own copy of the descriptor; the parent's is closed right away.
+        with open(self.log_dir / f"{name}.log", "wb") as log:
+            proc = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self._procs.append((name, proc))
 
     def _child_env(self) -> dict[str, str]:
