@@ -1,6 +1,6 @@
-"""`make bench`: embedder, catalog, search and ANN benchmarks; prints a table per suite, writes bench/results/<suite>.json.
+"""`make bench`: embedder, catalog, search, ANN and substitute / selection benchmarks; prints a table per suite, writes bench/results/<suite>.json.
 
-    python -m bench.run [--quick] [--only embedders,catalog,search,ann]
+    python -m bench.run [--quick] [--only embedders,catalog,search,ann,substitutes]
 
 Suites measure their contenders side by side in one process, so ratios between them hold even on a busy
 machine; absolute numbers depend on the host (machine info and the load average go into every JSON file).
@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -607,6 +608,137 @@ def _mixed(fixed: Sequence[str], templates: Sequence[str], n: int, rng: np.rando
 
 
 # --------------------------------------------------------------------------------------------------
+# substitutes and selection: latency of a substitute request and of one selection (选型) step
+# --------------------------------------------------------------------------------------------------
+
+SELECTION = [
+    "{r} resistor {pkg} 1%",
+    "I need a {r} resistor",
+    "{c} capacitor",
+    "{c} {v} {pkg} 电容",
+    "贴片电阻 {r} {pkg}",
+    "{t} 内六角螺丝 不锈钢 长度 {l}",
+    "{t}x{l} screw",
+    "{mhz}MHz crystal",
+    "10uH inductor",
+    "深沟球轴承 内径25",
+    "bearing 25x52x15",
+    "{t} nut stainless",
+    "{pkg} 1%",
+    "resistor",
+]
+
+
+def bench_substitutes(quick: bool) -> SuiteResult:
+    """substitutes_for / find_substitutes latency on seeded rule-family parts; select() per turn, cold and warm."""
+    from knowledge.search import SearchEngine
+    from knowledge.selection import load_families, select
+    from knowledge.substitutes import family_of, find_substitutes, substitutes_for
+
+    store = CatalogStore.open_existing(_settings().catalog_db)
+    engine = SearchEngine(store)  # codes, parameters and rules: no dense index needed
+    n = 100 if quick else 400
+    candidates = store.products(_sample_skus(store, n * 6, seed=SEED + 4))
+    parts = [p for p in candidates if family_of(p) is not None][:n]
+    # the first unknown code reads the fuzzy code list once: not a per-request cost
+    warm_s = _timed(lambda: find_substitutes("QXZ9ZZ12345 有替代吗?", engine))[0]
+    by_family: dict[str, list[float]] = {}
+    direct: list[float] = []
+    end_to_end: list[float] = []
+    found: Counter[str] = Counter()
+    for product in parts:
+        elapsed, _ = _timed(partial(substitutes_for, product, store))
+        direct.append(elapsed * 1000)
+        by_family.setdefault(family_of(product).name, []).append(elapsed * 1000)  # type: ignore[union-attr]
+        elapsed, result = _timed(partial(find_substitutes, f"{product.mpn} 有替代吗?", engine))
+        end_to_end.append(elapsed * 1000)
+        found[result.status] += 1
+    rows: list[list[Any]] = [
+        _latency_row("substitutes_for(part), k=5", direct),
+        _latency_row("find_substitutes('<MPN> 有替代吗?')", end_to_end),
+    ]
+    rows += [_latency_row(f"  {name}", ms) for name, ms in sorted(by_family.items())]
+    data: dict[str, Any] = {
+        "parts": len(parts),
+        "first_request_seconds": warm_s,
+        "substitutes_for": _latency(direct),
+        "find_substitutes": {**_latency(end_to_end), "statuses": dict(found)},
+        "by_family": {name: _latency(ms) for name, ms in sorted(by_family.items())},
+    }
+    tables = [
+        Table(
+            f"substitutes: {len(parts)} seeded catalog parts of the rule families",
+            ["request", "n", "p50 ms", "p95 ms", "max ms"],
+            rows,
+            [
+                f"find_substitutes statuses {dict(found)}; the first fuzzy lookup ({warm_s:.1f} s, reads the code list) "
+                "is not counted.",
+            ],
+        )
+    ]
+
+    # selection: the first call per family reads that family's columns; later turns are numpy masks
+    cold: dict[str, float] = {}
+    for spec in load_families():
+        cold[spec.name] = _timed(partial(select, engine, spec.words[0]))[0]
+    rng = np.random.default_rng(SEED + 5)
+    queries = _templated(SELECTION, 60 if quick else 280, rng)
+    turns: list[float] = []
+    first_turns: list[float] = []
+    steps: list[int] = []
+    statuses: Counter[str] = Counter()
+    for query in queries:
+        answers: dict[str, str] = {}
+        for step in range(8):  # follow the most common option until the parts are listed
+            elapsed, sel = _timed(partial(select, engine, query, dict(answers)))
+            turns.append(elapsed * 1000)
+            if step == 0:
+                first_turns.append(elapsed * 1000)
+                statuses[sel.status] += 1
+            if sel.status != "ask" or not sel.options or sel.attribute is None:
+                steps.append(step + 1)
+                break
+            answers[sel.attribute] = sel.options[0][1]
+    data["selection"] = {
+        "queries": len(queries),
+        "cold_first_call_seconds_by_family": cold,
+        "first_turn": {**_latency(first_turns), "statuses": dict(statuses)},
+        "every_turn": _latency(turns),
+        "turns_to_done": {"mean": float(np.mean(steps)), "max": int(max(steps))},
+        "examples": queries[:8],
+    }
+    tables.append(
+        Table(
+            f"select() (选型): {len(queries)} seeded requests, each followed through its most common option",
+            ["turn", "n", "p50 ms", "p95 ms", "max ms"],
+            [_latency_row("first turn (the request)", first_turns), _latency_row("every turn", turns)],
+            [
+                f"first-turn statuses {dict(statuses)}; turns until the parts are listed: mean {np.mean(steps):.1f}, "
+                f"max {max(steps)}.",
+                "cold first call per family (reads its columns, then cached per store): "
+                + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in cold.items()),
+            ],
+        )
+    )
+    store.close()
+    return SuiteResult(tables, data)
+
+
+def _latency(ms: Sequence[float]) -> dict[str, float]:
+    return {
+        "n": len(ms),
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "max_ms": float(np.max(ms)),
+    }
+
+
+def _latency_row(label: str, ms: Sequence[float]) -> list[Any]:
+    d = _latency(ms)
+    return [label, len(ms), d["p50_ms"], d["p95_ms"], d["max_ms"]]
+
+
+# --------------------------------------------------------------------------------------------------
 # ann: flat vs IVF vs HNSW on synthetic clustered vectors
 # --------------------------------------------------------------------------------------------------
 
@@ -910,6 +1042,7 @@ SUITES: dict[str, Callable[[bool], SuiteResult]] = {
     "catalog": bench_catalog,
     "search": bench_search,
     "ann": bench_ann,
+    "substitutes": bench_substitutes,
 }
 
 if __name__ == "__main__":

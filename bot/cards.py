@@ -206,3 +206,135 @@ def _substitute_request_buttons(hits: tuple[Hit, ...], limit: int = 5) -> list[d
         }
         for h in hits[:limit]
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# BOM quotes
+
+DECISIONS_SHOWN = 8
+_STATUS_LABELS = {
+    "exact": {"zh": "型号匹配", "en": "exact"},
+    "parametric": {"zh": "参数匹配", "en": "by parameters"},
+    "ambiguous": {"zh": "待确认", "en": "to decide"},
+    "not_found": {"zh": "未找到", "en": "not found"},
+}
+
+
+def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
+    """utter_message kwargs for a BOM quote: summary text, the lines to decide with their candidates first,
+    buttons to pick the first candidate of each, and a `quote` payload (table + download links)."""
+    zh = language == "zh"
+    s = quote["summary"]
+    head = (
+        f"{quote['quote_id']} r{quote['revision']} · {quote['file']} · {quote['boards']:,} {'套' if zh else 'board(s)'}"
+    )
+    lead = s["longest_lead_time_days"]
+    if zh:
+        counts = (
+            f"读取 {s['lines']} 行:型号匹配 {s['exact']},参数匹配 {s['parametric']},"
+            f"待确认 {s['ambiguous']},未找到 {s['not_found']}"
+            + (f";不贴 {s['dnp']} 行" if s["dnp"] else "")
+            + (f";{s['problems']} 行无法识别" if s["problems"] else "")
+        )
+        money = f"合计 {quote['currency']} {quote['total']}(含税 {_percent(quote['tax_rate'])}),有效期至 {quote['valid_until']}"
+        if lead is not None:
+            money += f",最长交期 {lead} 天"
+    else:
+        counts = (
+            f"{s['lines']} lines read: {s['exact']} exact, {s['parametric']} by parameters, "
+            f"{s['ambiguous']} to decide, {s['not_found']} not found"
+            + (f"; {s['dnp']} DNP" if s["dnp"] else "")
+            + (f"; {s['problems']} unreadable rows" if s["problems"] else "")
+        )
+        money = (
+            f"Total {quote['currency']} {quote['total']} incl. {_percent(quote['tax_rate'])} VAT, "
+            f"valid until {quote['valid_until']}"
+        )
+        if lead is not None:
+            money += f"; longest lead time {lead} days"
+    decide = [line for line in quote["lines"] if line["status"] in ("ambiguous", "not_found")]
+    lines = [_decision_line(line, language) for line in decide[:DECISIONS_SHOWN]]
+    if len(decide) > DECISIONS_SHOWN:
+        more = len(decide) - DECISIONS_SHOWN
+        lines.append(f"…另有 {more} 行待处理,见下载的报价单" if zh else f"…{more} more in the downloaded quote")
+    if decide:
+        first = next((line for line in decide if line["candidates"]), None)
+        example = first["line"] if first else decide[0]["line"]
+        hint = (
+            f"回复“第{example}行用第二个”选择候选,或“报价 500 套”改数量。"
+            if zh
+            else f"Reply “line {example} use the second one” to pick a candidate, or “quote for 500 boards”."
+        )
+    else:
+        hint = "回复“报价 500 套”可按套数重新报价。" if zh else "Reply “quote for 500 boards” to change the quantity."
+    text = "\n".join([head, counts, money, *lines, hint])
+    buttons = [
+        {
+            "title": (
+                f"第{line['line']}行 → {line['candidates'][0]['mpn']}"
+                if zh
+                else f"Line {line['line']} → {line['candidates'][0]['mpn']}"
+            )[:80],
+            "payload": f"/revise_quote{json.dumps({'quote_line': line['line'], 'candidate': 1})}",
+        }
+        for line in decide
+        if line["candidates"] and line["status"] == "ambiguous"
+    ][:5]
+    payload = {"data": {"quote": quote_card(quote, language)}}
+    return {"text": text, "buttons": buttons, "json_message": payload}
+
+
+def quote_card(quote: dict[str, Any], language: str) -> dict[str, Any]:
+    """What the web chat draws: header, status counts, the decision lines with candidates, totals, downloads."""
+    return {
+        "quote_id": quote["quote_id"],
+        "revision": quote["revision"],
+        "file": quote["file"],
+        "boards": quote["boards"],
+        "currency": quote["currency"],
+        "subtotal": quote["subtotal"],
+        "tax": quote["tax"],
+        "total": quote["total"],
+        "valid_until": quote["valid_until"],
+        "summary": quote["summary"],
+        "downloads": quote.get("downloads", {}),
+        "lines": [
+            {
+                "line": line["line"],
+                "status": line["status"],
+                "status_label": _STATUS_LABELS[line["status"]]["zh" if language == "zh" else "en"],
+                "input": line["input"]["mpn"] or line["input"]["value"] or line["input"]["description"],
+                "mpn": line["mpn"],
+                "qty": line["qty"],
+                "ext_price": line["ext_price"],
+                "candidates": [c["mpn"] for c in line["candidates"][:5]],
+            }
+            for line in quote["lines"][:200]
+        ],
+    }
+
+
+def quote_error_message(reason: str, language: str) -> dict[str, Any]:
+    """A BOM that cannot be read or a revision that cannot apply: the reason and what to do."""
+    if language == "zh":
+        return {"text": f"这份 BOM 无法报价:{reason}。请上传 .xlsx / .csv / .tsv / .md 文件,或直接粘贴带表头的表格。"}
+    return {
+        "text": f"I cannot quote that: {reason}. Upload an .xlsx / .csv / .tsv / .md file, or paste the table with its header row."
+    }
+
+
+def _decision_line(line: dict[str, Any], language: str) -> str:
+    zh = language == "zh"
+    shown = line["input"]["mpn"] or line["input"]["value"] or line["input"]["description"] or "?"
+    label = _STATUS_LABELS[line["status"]]["zh" if zh else "en"]
+    candidates = " / ".join(f"{i}. {c['mpn']}" for i, c in enumerate(line["candidates"][:3], 1))
+    head = f"{'第' + str(line['line']) + '行' if zh else 'Line ' + str(line['line'])} [{label}] {shown[:40]}"
+    if line["status"] == "ambiguous" and candidates:
+        return f"{head} → {candidates}"
+    return f"{head}: {line.get('match_note', '')[:80]}" + (
+        f" ({'近似' if zh else 'closest'}: {candidates})" if candidates else ""
+    )
+
+
+def _percent(rate: str) -> str:
+    return f"{float(rate) * 100:g}%"

@@ -39,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--in-stock", action="store_true", help="only substitutes in stock")
     p.add_argument("--crossref", type=Path, action="append", help="brand cross-reference CSV (catalog/CROSSREF.md)")
+    p = sub.add_parser("bom", help="BOM tools")
+    bom = p.add_subparsers(dest="bom_command", required=True)
+    p = bom.add_parser("quote", help="read, match and price a BOM file; store the quote")
+    p.add_argument("file", type=Path)
+    p.add_argument("--boards", type=int, default=1, help="number of boards (default 1)")
+    p.add_argument("--json", action="store_true", help="print the quote as JSON")
+    p.add_argument("--out", type=Path, action="append", help="write the quote to .xlsx / .csv / .pdf (repeatable)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the exported files")
     args = parser.parse_args(argv)
     try:
         return int(_COMMANDS[args.command](args) or 0)
@@ -199,7 +207,51 @@ def _substitutes(args: argparse.Namespace) -> int:
     return 0 if result.status == "found" else 1
 
 
+def _bom(args: argparse.Namespace) -> int:
+    from bot.providers import get_quote_service
+    from knowledge.quote import decision_lines
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise KnowledgeError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    quote = get_quote_service().quote_file(args.file.name, data, boards=args.boards)
+    for out in args.out or ():
+        _export(quote, out, args.lang)
+    if args.json:
+        print(json.dumps(quote, ensure_ascii=False, indent=2))
+        return 0
+    s = quote["summary"]
+    print(
+        f"{quote['quote_id']} r{quote['revision']}  {quote['file']}  {quote['boards']} board(s)  "
+        f"{s['lines']} lines: {s['exact']} exact, {s['parametric']} by parameters, {s['ambiguous']} to decide, "
+        f"{s['not_found']} not found; {s['dnp']} DNP, {s['problems']} unreadable rows"
+    )
+    print(f"subtotal {quote['currency']} {quote['subtotal']}  tax {quote['tax']}  total {quote['total']}")
+    print(f"valid until {quote['valid_until']}; longest lead time {s['longest_lead_time_days'] or '-'} days")
+    for line in decision_lines(quote)[:20]:
+        shown = line["input"]["mpn"] or line["input"]["value"] or line["input"]["description"]
+        print(f"  line {line['line']:>4} {line['status']:<10} {shown[:40]}  {line['note'][:100]}")
+        for number, cand in enumerate(line["candidates"][:3], 1):
+            print(f"           {number}. {cand['mpn']} ({cand['manufacturer']}, {cand['package']}) {cand['why'][:60]}")
+    for warning in quote["warnings"][:10]:
+        print(f"warning: {warning}")
+    return 0
+
+
+def _export(quote: dict[str, object], out: Path, lang: str) -> None:
+    from bot.quote_export import EXPORT_FORMATS
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in EXPORT_FORMATS:
+        raise KnowledgeError(f"cannot export to {out.name}: use .xlsx, .csv or .pdf")
+    render, _ = EXPORT_FORMATS[fmt]
+    out.write_bytes(render(quote, lang))
+    print(f"wrote {out}", file=sys.stderr)
+
+
 _COMMANDS = {
+    "bom": _bom,
     "ingest": _ingest,
     "index": _index,
     "ask": _ask,

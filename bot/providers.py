@@ -10,6 +10,7 @@ import threading
 import faiss
 
 from bot.demand import DemandLog
+from bot.quotes import QuoteService, QuoteStore
 from bot.settings import Settings, get_settings
 from knowledge.catalog import CatalogStore
 from knowledge.embedder import load_embedder
@@ -21,6 +22,7 @@ from knowledge.search import SearchEngine
 _lock = threading.Lock()
 _engine: SearchEngine | None = None
 _demand: DemandLog | None = None
+_quotes: QuoteService | None = None
 
 
 def get_engine() -> SearchEngine:
@@ -51,6 +53,26 @@ def set_demand_log(log: DemandLog | None) -> None:
     global _demand
     with _lock:
         _demand = log
+
+
+def get_quote_service() -> QuoteService:
+    """The process-wide BOM quote service (shares the engine and the demand log)."""
+    global _quotes
+    engine = get_engine()
+    demand = get_demand_log()
+    with _lock:
+        if _quotes is None or _quotes.engine is not engine:
+            settings = get_settings()
+            _quotes = QuoteService(
+                engine, QuoteStore(settings.database), demand, settings.pricing(), public_url=settings.base_url()
+            )
+        return _quotes
+
+
+def set_quote_service(service: QuoteService | None) -> None:
+    global _quotes
+    with _lock:
+        _quotes = service
 
 
 def load_engine(settings: Settings) -> SearchEngine:

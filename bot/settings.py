@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseSettings
+
+from knowledge.pricing import PricingSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +27,29 @@ class Settings(BaseSettings):
     actions_port: int = 5055
     web_port: int = 8080
     models_dir: Path = ROOT / "models"
+    # Where buyers reach the web server (download links in replies); default http://host:web_port.
+    public_url: str = ""
+    # Quotes: currency, VAT, validity and the USD rate (a demo rate, not a market quote: set your own).
+    quote_currency: str = "CNY"
+    tax_rate: Decimal = Decimal("0.13")
+    quote_validity_days: int = 7
+    usd_rate: Decimal = Decimal("7.10")
+    attrition_pct: Decimal = Decimal("0")
+
+    def base_url(self) -> str:
+        """The public URL of the web server (download links)."""
+        return (self.public_url or f"http://{self.host}:{self.web_port}").rstrip("/")
+
+    def pricing(self) -> PricingSettings:
+        """Quote terms from these settings."""
+        fx = {} if self.quote_currency.upper() == "USD" else {"USD": self.usd_rate}
+        return PricingSettings(
+            currency=self.quote_currency.upper(),
+            tax_rate=self.tax_rate,
+            validity_days=self.quote_validity_days,
+            fx=fx,
+            attrition_pct=self.attrition_pct,
+        )
 
     class Config:
         env_prefix = "BRANDSTATION_"

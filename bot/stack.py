@@ -142,6 +142,8 @@ class Stack:
             "BRANDSTATION_INDEX_DIR": str(s.index_dir),
             "BRANDSTATION_DATABASE": str(s.database),
             "BRANDSTATION_EMBEDDER": s.embedder,
+            # Download links in the action server's replies point at this stack's web server.
+            "BRANDSTATION_PUBLIC_URL": s.base_url(),
         }
 
     def _wait_ready(self, name: str, url: str) -> None:

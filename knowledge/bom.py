@@ -71,6 +71,21 @@ def read_bom_text(text: str, name: str = "pasted") -> BomReadResult:
     return BomReadResult(result.file, result.lines, result.dnp, result.problems, result.skipped, "", result.delimiter)
 
 
+def looks_like_pasted_bom(text: str) -> bool:
+    """Whether chat text is a BOM table: three lines or more, and a header with two item rows or, without a
+    header, two rows whose cells read as designators or quantities."""
+    if text.count("\n") < 2 or len(text) > 2_000_000:
+        return False
+    try:
+        read = read_bom_text(text)
+    except BomFormatError:
+        return False
+    if any(p.reason.startswith("header row") for p in read.skipped):
+        return len(read.lines) + len(read.dnp) >= 2
+    # No header: rows that still read as items (designators or a quantity in their own cell).
+    return sum(1 for line in read.lines if len(line.raw) >= 2 and (line.designators or line.quantity)) >= 2
+
+
 def decode_bom_bytes(data: bytes, name: str = "") -> tuple[str, str]:
     """Decode BOM text bytes; returns (text, encoding). Byte-order marks first, then UTF-8, then detection."""
     for mark, encoding in _BOMS:

@@ -255,17 +255,32 @@ class CatalogStore:
         return hashlib.sha256(f"{acc}:{count}".encode()).hexdigest()[:32]
 
     def with_attribute(
-        self, name: str, value: float | str, rel_tol: float = 1e-6, limit: int | None = 1000
+        self,
+        name: str,
+        value: float | str,
+        rel_tol: float = 1e-6,
+        limit: int | None = 1000,
+        *,
+        package: str | None = None,
     ) -> list[str]:
-        """SKUs whose attribute `name` equals `value`: numbers within rel_tol, text case-insensitively."""
+        """SKUs whose attribute `name` equals `value`: numbers within rel_tol, text case-insensitively;
+        with `package`, only products whose package is it or starts with it ('0603', '0603(1608)')."""
         with self._lock:
             if isinstance(value, str):
-                sql = "SELECT sku FROM attributes WHERE name = ? AND raw = ? COLLATE NOCASE ORDER BY sku"
+                where = "a.name = ? AND a.raw = ? COLLATE NOCASE"
                 params: tuple[Any, ...] = (name, value)
             else:
                 spread = abs(value) * rel_tol
-                sql = "SELECT sku FROM attributes WHERE name = ? AND value BETWEEN ? AND ? ORDER BY sku"
+                where = "a.name = ? AND a.value BETWEEN ? AND ?"
                 params = (name, value - spread, value + spread)
+            if package:
+                sql = (
+                    f"SELECT a.sku FROM attributes a JOIN products p ON p.sku = a.sku WHERE {where}"
+                    " AND (p.package = ? COLLATE NOCASE OR p.package LIKE ?) ORDER BY a.sku"
+                )
+                params += (package, package.replace("%", "").replace("_", "") + "%")
+            else:
+                sql = f"SELECT a.sku FROM attributes a WHERE {where} ORDER BY a.sku"
             if limit is not None:
                 sql += " LIMIT ?"
                 params += (limit,)

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+MAX_TERMS = 8
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-/%±]*|[\u4e00-\u9fff]+")
 
 
@@ -36,7 +37,9 @@ class LexicalIndex:
 
     def search(self, text: str, k: int = 50) -> list[tuple[str, float]]:
         """Top-k (sku, score) where score in (0, 1] grows with BM25 relevance."""
-        terms = [t for t in _TERM.findall(text) if len(t) >= 3]
+        terms = [t for t in dict.fromkeys(_TERM.findall(text)) if len(t) >= 3]
+        # Every OR-ed term adds its whole posting list to the ranking: keep the longest (most specific) few.
+        terms = sorted(terms, key=len, reverse=True)[:MAX_TERMS]
         if not terms:
             return []
         query = " OR ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(terms))

@@ -7,6 +7,7 @@ whatever its embedding score; a product that does not state it is kept but ranke
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -60,10 +61,11 @@ class SearchEngine:
     _codes: list[str] = field(default_factory=list, repr=False)
     _code_skus: list[str] = field(default_factory=list, repr=False)
 
-    def search(self, text: str, k: int = 10) -> list[Hit]:
-        """Ranked hits for free text; exact and fuzzy part-number matches come first."""
+    def search(self, text: str, k: int = 10, *, codes: bool = True) -> list[Hit]:
+        """Ranked hits for free text; exact and fuzzy part-number matches come first (unless `codes` is False,
+        for callers that looked the codes up themselves)."""
         scored: dict[str, tuple[float, list[str]]] = {}
-        for hit in self.find_by_code(text):
+        for hit in self.find_by_code(text) if codes else ():
             _merge(scored, hit.product.sku, hit.score, hit.why)
         params = parse_parameters(text)
         for sku, score, why in self._retrieve(text, params, pool=max(50, 5 * k)):
@@ -107,6 +109,30 @@ class SearchEngine:
             if span < exact_span or fuzzy
         ]
         return full + fuzzy + fragments
+
+    def similar_codes(self, code: str, cutoff: float = FUZZY_CUTOFF, limit: int = 5) -> list[tuple[str, float]]:
+        """SKUs whose code is close to `code` (rapidfuzz ratio ≥ cutoff), comparing only codes that share its
+        first two characters: ~100× faster than the full scan, and a typo there is rare."""
+        norm = normalize_code(code)
+        self._load_codes()
+        lo = bisect.bisect_left(self._codes, norm[:2])
+        hi = bisect.bisect_left(self._codes, norm[:2] + "\uffff")
+        found = process.extract(norm, self._codes[lo:hi], scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
+        best: dict[str, float] = {}
+        for _, ratio, idx in found:
+            sku = self._code_skus[lo + idx]
+            best[sku] = max(best.get(sku, 0.0), ratio)
+        return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+    def extended_codes(self, code: str, limit: int = 5) -> list[str]:
+        """SKUs whose code starts with `code` (normalized, ≥ 6 characters): 'TB6612FNG' -> 'TB6612FNG,C,8,EL'."""
+        norm = normalize_code(code)
+        if len(norm) < 6:
+            return []
+        self._load_codes()
+        lo = bisect.bisect_left(self._codes, norm)
+        hi = bisect.bisect_left(self._codes, norm + "\uffff")
+        return list(dict.fromkeys(self._code_skus[i] for i in range(lo, hi) if self._codes[i] != norm))[:limit]
 
     def _fuzzy(self, candidates: list[str], cutoff: float) -> list[Hit]:
         best: dict[str, tuple[float, str]] = {}

@@ -38,6 +38,13 @@ RELATIONS = ("equivalent", "successor")
 MAX_POOL = 6000
 _BASE_SCORE = {"cross-reference": 1.0, "drop-in": 0.9, "functional": 0.6}
 _ASCII_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*")
+# "out of stock" / 缺货 describe the original part; only these ask for substitutes that are in stock.
+_NOT_IN_STOCK = re.compile(
+    r"out[\s-]+of[\s-]+stock|not[\s-]+in[\s-]+stock|no[\s-]+stock|缺货|无货|没货|没有货|断货|"
+    r"没有库存|无库存|零库存|库存不足|不在库",
+    re.IGNORECASE,
+)
+_IN_STOCK = re.compile(r"\bin[\s-]*stock\b|\bstocked\b|\bavailable now\b|有货|现货|有库存|库存", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -104,8 +111,12 @@ def find_substitutes(
     in_stock_only: bool = False,
     crossrefs: Sequence[CrossRef] | None = None,
 ) -> SubstituteResult:
-    """Resolve the part named in `text` (or `last_sku` when it names none) and list its substitutes."""
+    """Resolve the part named in `text` (or `last_sku` when it names none) and list its substitutes.
+
+    `in_stock_only` (or "in stock" / 有货 / 现货 in `text`) keeps only substitutes with stock > 0.
+    """
     store = engine.store
+    in_stock_only = in_stock_only or wants_in_stock(text)
     refs = default_crossrefs() if crossrefs is None else tuple(crossrefs)
     foreign = _foreign_part(text, store, refs)
     if foreign is not None:
@@ -136,6 +147,11 @@ def find_substitutes(
     part = max((h.product for h in exact), key=lambda p: (len(p.attributes), -len(p.sku)))
     found = substitutes_for(part, store, k=k, in_stock_only=in_stock_only, crossrefs=refs)
     return SubstituteResult("found" if found else "none_qualify", part, found)
+
+
+def wants_in_stock(text: str) -> bool:
+    """Whether the buyer asks for parts in stock ("alternatives in stock", 有货, 现货, 库存), not "out of stock"."""
+    return bool(_IN_STOCK.search(_NOT_IN_STOCK.sub(" ", text)))
 
 
 def substitutes_for(
@@ -668,4 +684,5 @@ __all__ = [
     "result_json",
     "substitutes_for",
     "unit_price",
+    "wants_in_stock",
 ]

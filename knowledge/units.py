@@ -242,7 +242,9 @@ def parse_thread(text: str) -> ThreadSize | None:
     dash, first, second = (float(g) if g else None for g in match.group(2, 3, 4))
     pitch: float | None
     length: float | None
-    if dash is not None:
+    if dash is not None and first is None and not _is_pitch(diameter, dash):
+        pitch, length = None, dash  # 'M2-8' in a mechanical BOM: M2, 8 mm long (8 is no M2 pitch)
+    elif dash is not None:
         pitch, length = dash, first
     elif second is not None:
         pitch, length = first, second

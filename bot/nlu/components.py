@@ -22,10 +22,15 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from knowledge.bom import looks_like_pasted_bom
 from knowledge.entities import PART_NUMBER, Entity, extract_entities
 
 LANGUAGE = "language"
@@ -73,6 +78,28 @@ class LanguageTagger(_RuleBasedExtractor):
                 language, start, end = span
                 _append(message, self.add_extractor_name([_as_rasa_entity(LANGUAGE, language, start, end)]))
         return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class BomPasteClassifier(_RuleBasedExtractor):
+    """Classifies a message that is a pasted BOM table (a header row and item rows) as `upload_bom`.
+
+    Runs after DIET in config.yml: a table is recognised by its shape, which no trained classifier sees
+    reliably, and the action reads the rows from the message text.
+    """
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Overrides the intent of messages that read as a BOM table."""
+        for message in messages:
+            if looks_like_pasted_bom(message.get(TEXT) or ""):
+                intent = {INTENT_NAME_KEY: UPLOAD_BOM, PREDICTED_CONFIDENCE_KEY: 1.0}
+                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != UPLOAD_BOM]
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+        return messages
+
+
+UPLOAD_BOM = "upload_bom"
 
 
 def language_span(text: str) -> tuple[str, int, int] | None:

@@ -16,31 +16,80 @@ from pathlib import Path
 from aiohttp import web
 from yarl import URL
 
+from bot.quote_export import EXPORT_FORMATS
+from bot.quotes import MAX_UPLOAD_BYTES, QuoteNotFound, QuoteStore
+from bot.settings import get_settings
+from knowledge.errors import KnowledgeError
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEFAULT_SOCKET_PATH = "/socket.io"  # Rasa's default `socketio_path` in credentials.yml
 
 _RASA_URL_KEY = web.AppKey("rasa_url", str)
 _SOCKET_PATH_KEY = web.AppKey("socket_path", str)
+_QUOTES_KEY = web.AppKey("quotes", QuoteStore)
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def create_app(rasa_url: str, *, socket_path: str = DEFAULT_SOCKET_PATH) -> web.Application:
-    """The web chat app: `/` (page), `/config.json` (where Rasa is) and `/static/...`."""
+def create_app(
+    rasa_url: str, *, socket_path: str = DEFAULT_SOCKET_PATH, quotes: QuoteStore | None = None
+) -> web.Application:
+    """The web chat app: `/` (page), `/config.json` (where Rasa is), `/static/...`, and with a quote store
+    `POST /uploads` (a BOM file for the chat) and `GET /quotes/{token}/{quote}-r{n}.{xlsx|csv|pdf}`."""
     base = normalize_rasa_url(rasa_url)
     if not socket_path.startswith("/"):
         raise ValueError(f"socket path must start with '/', got {socket_path!r}")
-    app = web.Application(middlewares=[_security_headers(base)])
+    app = web.Application(middlewares=[_security_headers(base)], client_max_size=MAX_UPLOAD_BYTES + 64 * 1024)
     app[_RASA_URL_KEY] = base
     app[_SOCKET_PATH_KEY] = socket_path
     app.router.add_get("/", _index)
     app.router.add_get("/config.json", _config)
     app.router.add_static("/static", STATIC_DIR, append_version=False)
+    if quotes is not None:
+        app[_QUOTES_KEY] = quotes
+        app.router.add_post("/uploads", _upload)
+        app.router.add_get(r"/quotes/{token}/{quote_id:Q-\d{8}-\d{4}}-r{revision:\d+}.{fmt:xlsx|csv|pdf}", _download)
     return app
 
 
-async def serve(host: str, port: int, rasa_url: str) -> None:
+async def _upload(request: web.Request) -> web.Response:
+    """A BOM file from the chat (multipart field `file`) → {"upload_id", "name", "size"}; 413 / 400 with a reason."""
+    try:
+        form = await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        limit = MAX_UPLOAD_BYTES // 2**20
+        return web.json_response({"error": f"file too large: BOMs up to {limit} MB"}, status=413)
+    field = form.get("file")
+    if not isinstance(field, web.FileField):
+        return web.json_response({"error": "no file: send the BOM as the multipart field 'file'"}, status=400)
+    data = field.file.read()
+    sender = str(form.get("sender_id") or "")[:100]
+    try:
+        upload_id = await asyncio.to_thread(request.app[_QUOTES_KEY].save_upload, field.filename, data, sender)
+    except KnowledgeError as exc:
+        return web.json_response({"error": str(exc)}, status=400)
+    return web.json_response({"upload_id": upload_id, "name": field.filename, "size": len(data)})
+
+
+async def _download(request: web.Request) -> web.Response:
+    """One revision of a quote as XLSX / CSV / PDF, if the token matches; 404 otherwise."""
+    info = request.match_info
+    lang = "en" if request.query.get("lang") == "en" else "zh"
+    try:
+        quote = await asyncio.to_thread(
+            request.app[_QUOTES_KEY].by_token, info["token"], info["quote_id"], int(info["revision"])
+        )
+    except QuoteNotFound:
+        raise web.HTTPNotFound(text="no such quote") from None
+    render, content_type = EXPORT_FORMATS[info["fmt"]]
+    body = await asyncio.to_thread(render, quote, lang)
+    name = f"{info['quote_id']}-r{info['revision']}.{info['fmt']}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
+    return web.Response(body=body, headers=headers, content_type=content_type.split(";")[0], charset=None)
+
+
+async def serve(host: str, port: int, rasa_url: str, quotes: QuoteStore | None = None) -> None:
     """Serve the page until cancelled."""
-    runner = web.AppRunner(create_app(rasa_url))
+    runner = web.AppRunner(create_app(rasa_url, quotes=quotes))
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
@@ -99,18 +148,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rasa-url", default="http://localhost:5005", help="Rasa server the browser connects to (default: %(default)s)"
     )
+    parser.add_argument("--database", type=Path, help="quotes and uploads database (default: from settings)")
     args = parser.parse_args(argv)
     try:
         normalize_rasa_url(args.rasa_url)
     except ValueError as error:
         parser.error(str(error))
     print(f"web chat on http://{args.host}:{args.port}/ (Rasa at {args.rasa_url})", flush=True)
-    asyncio.run(_serve_until_signal(args.host, args.port, args.rasa_url))
+    quotes = QuoteStore(args.database or get_settings().database)
+    asyncio.run(_serve_until_signal(args.host, args.port, args.rasa_url, quotes))
     return 0
 
 
-async def _serve_until_signal(host: str, port: int, rasa_url: str) -> None:
-    task = asyncio.create_task(serve(host, port, rasa_url))
+async def _serve_until_signal(host: str, port: int, rasa_url: str, quotes: QuoteStore) -> None:
+    task = asyncio.create_task(serve(host, port, rasa_url, quotes))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, task.cancel)  # clean shutdown when the stack stops us

@@ -71,7 +71,7 @@ def test_page_has_a_labelled_input_and_only_local_scripts(base_url: str) -> None
     assert reply.headers.get_content_type() == "text/html"
     html = reply.text
     assert re.search(r'<label[^>]*\bfor="composer-input"', html)
-    assert re.search(r'<input[^>]*\bid="composer-input"', html)
+    assert re.search(r'<textarea[^>]*\bid="composer-input"', html)  # a textarea: pasted BOM rows keep their lines
     assert re.findall(r'<script src="([^"]+)"', html) == ["/static/vendor/socket.io.min.js", "/static/app.js"]
     assert not re.search(r'(src|href)="(https?:)?//', html), "no CDN: every asset is served locally"
 
@@ -124,8 +124,12 @@ def test_app_js_puts_message_content_on_the_page_only_as_text() -> None:
         assert sink not in code, f"app.js must not use {sink}"
     assert "textContent = String(content)" in code
     # The only link the page builds from bot data goes through the http(s) check.
-    assert re.findall(r"\.href = (\w+)", code) == ["href"]
+    # The only links the page builds from bot data go through the http(s) check: the datasheet, and the quote
+    # downloads (reduced to their path on this server).
+    assert sorted(re.findall(r"\.href = (\w+)", code)) == ["href", "path"]
     assert "var href = safeHttpUrl(card.datasheet);" in code
+    assert "var href = safeHttpUrl(downloads[fmt]);" in code
+    assert "var path = new URL(href).pathname" in code
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")

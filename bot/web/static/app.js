@@ -9,6 +9,8 @@
   var SESSION_KEY = "brandstation.session_id";
   var TYPING_TIMEOUT_MS = 15000;
   var EXAMPLES = ["6205-2RS 内径多少?", "power rating of 0603WAF1002T5E?"];
+  var MAX_UPLOAD_BYTES = 5 * 1024 * 1024; // same limit as the server (bot/quotes.py)
+  var BOM_TYPES = /\.(xlsx|csv|tsv|txt|md|markdown)$/i;
 
   var STRINGS = {
     zh: {
@@ -31,6 +33,24 @@
       stock: "库存",
       datasheet: "查看规格书",
       source: "来源",
+      attach: "上传 BOM 文件",
+      uploading: "正在上传",
+      tooLarge: "文件太大:BOM 文件不能超过 5 MB。",
+      badType: "请上传 .xlsx / .csv / .tsv / .md 格式的 BOM。",
+      uploadFailed: "上传失败:",
+      dropHere: "松开即可上传 BOM",
+      quote: "报价单",
+      line: "行",
+      status: "状态",
+      input: "BOM 型号/规格",
+      matched: "匹配型号",
+      qty: "数量",
+      amount: "金额",
+      subtotal: "小计",
+      tax: "税额",
+      total: "合计",
+      validUntil: "有效期至",
+      download: "下载",
     },
     en: {
       title: "Brandstation parts assistant",
@@ -52,6 +72,24 @@
       stock: "Stock",
       datasheet: "Datasheet",
       source: "Source",
+      attach: "Attach a BOM file",
+      uploading: "Uploading",
+      tooLarge: "File too large: BOM files up to 5 MB.",
+      badType: "Please attach the BOM as .xlsx, .csv, .tsv or .md.",
+      uploadFailed: "Upload failed: ",
+      dropHere: "Drop the BOM to upload it",
+      quote: "Quote",
+      line: "Line",
+      status: "Status",
+      input: "BOM item",
+      matched: "Matched part",
+      qty: "Qty",
+      amount: "Amount",
+      subtotal: "Subtotal",
+      tax: "Tax",
+      total: "Total",
+      validUntil: "Valid until",
+      download: "Download",
     },
   };
 
@@ -118,8 +156,31 @@
       say(text, text);
     });
     input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
       // Enter that only confirms a Chinese IME candidate must not send (Safari reports it as keyCode 229).
-      if (event.key === "Enter" && (event.isComposing || event.keyCode === 229)) event.preventDefault();
+      if (event.isComposing || event.keyCode === 229) { event.preventDefault(); return; }
+      // Enter sends; Shift+Enter keeps a new line (a pasted BOM table keeps its rows).
+      if (!event.shiftKey) { event.preventDefault(); $("composer").requestSubmit(); }
+    });
+    $("composer-attach").addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); $("composer-file").click(); }
+    });
+    $("composer-file").addEventListener("change", function (event) {
+      var file = event.target.files && event.target.files[0];
+      event.target.value = "";
+      if (file) upload(file);
+    });
+    var chat = document.querySelector(".chat");
+    chat.addEventListener("dragover", function (event) {
+      event.preventDefault();
+      chat.classList.add("chat--drop");
+    });
+    chat.addEventListener("dragleave", function () { chat.classList.remove("chat--drop"); });
+    chat.addEventListener("drop", function (event) {
+      event.preventDefault();
+      chat.classList.remove("chat--drop");
+      var file = event.dataTransfer && event.dataTransfer.files && event.dataTransfer.files[0];
+      if (file) upload(file);
     });
 
     fetch("/config.json", { cache: "no-store" })
@@ -173,6 +234,87 @@
       var replies = payload.quick_replies;
       if (Array.isArray(replies) && replies.length) addQuickReplies(replies);
       if (payload.card && typeof payload.card === "object") addCard(payload.card);
+      if (payload.quote && typeof payload.quote === "object") addQuote(payload.quote);
+    }
+
+    /** Send a BOM file to the web server, then tell Rasa which upload to quote. */
+    function upload(file) {
+      if (!BOM_TYPES.test(file.name)) { addBubble("bot", t.badType); return; }
+      if (file.size > MAX_UPLOAD_BYTES) { addBubble("bot", t.tooLarge); return; }
+      addBubble("user", "📎 " + file.name);
+      showTyping();
+      var form = new FormData();
+      form.append("file", file, file.name);
+      form.append("sender_id", sessionId);
+      fetch("/uploads", { method: "POST", body: form })
+        .then(function (r) {
+          return r.json().then(function (body) {
+            if (!r.ok) throw new Error(text(body && body.error) || String(r.status));
+            return body;
+          });
+        })
+        .then(function (body) {
+          var message = "/upload_bom" + JSON.stringify({ upload_id: String(body.upload_id) });
+          if (ready) emitUser(message);
+          else queue.push(message);
+        })
+        .catch(function (error) {
+          hideTyping();
+          addBubble("bot", t.uploadFailed + (error && error.message ? error.message : ""));
+        });
+    }
+
+    function addQuote(quote) {
+      var box = el("article", "card quote");
+      box.appendChild(el("h2", "card__title", t.quote + " " + text(quote.quote_id) + " r" + text(quote.revision)));
+      if (text(quote.file)) box.appendChild(el("p", "card__codes", text(quote.file)));
+      var lines = Array.isArray(quote.lines) ? quote.lines : [];
+      if (lines.length) {
+        var wrap = el("div", "quote__scroll");
+        var table = el("table", "quote__table");
+        var head = el("tr");
+        [t.line, t.status, t.input, t.matched, t.qty, t.amount].forEach(function (h) { head.appendChild(el("th", null, h)); });
+        table.appendChild(head);
+        lines.forEach(function (line) {
+          var row = el("tr", "quote__row quote__row--" + (text(line.status) || "unknown"));
+          row.appendChild(el("td", null, text(line.line)));
+          row.appendChild(el("td", null, text(line.status_label) || text(line.status)));
+          row.appendChild(el("td", null, text(line.input)));
+          var cands = Array.isArray(line.candidates) ? line.candidates.map(text).filter(Boolean).join(" / ") : "";
+          row.appendChild(el("td", null, text(line.mpn) || (cands ? "? " + cands : "—")));
+          row.appendChild(el("td", null, text(line.qty)));
+          row.appendChild(el("td", null, text(line.ext_price)));
+          table.appendChild(row);
+        });
+        wrap.appendChild(table);
+        box.appendChild(wrap);
+      }
+      var totals = el("dl", "card__trade");
+      [[t.subtotal, quote.subtotal], [t.tax, quote.tax], [t.total, quote.total], [t.validUntil, quote.valid_until]]
+        .forEach(function (pair) {
+          if (!text(pair[1])) return;
+          var row = el("div");
+          row.appendChild(el("dt", null, pair[0]));
+          row.appendChild(el("dd", null, (pair[0] === t.validUntil ? "" : text(quote.currency) + " ") + text(pair[1])));
+          totals.appendChild(row);
+        });
+      box.appendChild(totals);
+      var downloads = quote.downloads && typeof quote.downloads === "object" ? quote.downloads : {};
+      var links = el("p", "quote__downloads");
+      ["xlsx", "pdf", "csv"].forEach(function (fmt) {
+        var href = safeHttpUrl(downloads[fmt]);
+        if (!href) return;
+        var link = el("a", "chip quote__download", t.download + " " + fmt.toUpperCase());
+        // Served by this page's own server: keep only the path, whatever host the bot was configured with.
+        var path = new URL(href).pathname + (lang === "en" ? "?lang=en" : "");
+        link.href = path;
+        link.setAttribute("download", "");
+        links.appendChild(link);
+      });
+      if (links.childNodes.length) box.appendChild(links);
+      var row = el("div", "msg msg--bot");
+      row.appendChild(box);
+      append(row);
     }
 
     function addBubble(who, text) {
@@ -276,6 +418,8 @@
       $("title").textContent = t.title;
       $("composer-label").textContent = t.label;
       $("composer-send").textContent = t.send;
+      $("composer-attach").setAttribute("aria-label", t.attach);
+      $("composer-attach").title = t.attach;
       $("typing-label").textContent = t.typing;
       input.placeholder = t.placeholder;
     }

@@ -1,0 +1,102 @@
+"""BOM quotes in the chat: an uploaded file or pasted rows → quote; "第7行用第二个" / "quote for 500 boards" → revision."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._common import question
+from bot import providers
+from bot.cards import quote_error_message, quote_message
+from knowledge.bom import looks_like_pasted_bom
+from knowledge.errors import KnowledgeError
+from knowledge.quote import Revision, parse_revision
+
+
+class ActionQuoteBom(Action):
+    """Read, match and price the BOM the buyer attached (upload id) or pasted (the message text)."""
+
+    def name(self) -> str:
+        return "action_quote_bom"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text, language = question(tracker)
+        upload_id = next(tracker.get_latest_entity_values("upload_id"), None)
+        stated = parse_revision(text).boards if not text.startswith("/") else None
+        boards = stated or _whole(tracker.get_slot("boards")) or 1
+        if not upload_id and not looks_like_pasted_bom(text):
+            dispatcher.utter_message(text=_ask_for_file(language == "zh", stated))
+            return [SlotSet("boards", float(stated))] if stated else []
+        service = await asyncio.to_thread(providers.get_quote_service)
+        try:
+            if upload_id:
+                upload = await asyncio.to_thread(service.store.upload, upload_id)
+                quote = await asyncio.to_thread(
+                    service.quote_file, upload.name, upload.data, boards=boards, sender_id=tracker.sender_id
+                )
+            else:
+                quote = await asyncio.to_thread(service.quote_text, text, boards=boards, sender_id=tracker.sender_id)
+        except KnowledgeError as exc:
+            dispatcher.utter_message(**quote_error_message(str(exc), language))
+            return []
+        dispatcher.utter_message(**quote_message(quote, language))
+        return [SlotSet("quote_id", quote["quote_id"]), SlotSet("boards", float(boards))]
+
+
+class ActionReviseQuote(Action):
+    """Apply the buyer's change to the current quote: board count and/or a candidate for one line."""
+
+    def name(self) -> str:
+        return "action_revise_quote"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text, language = question(tracker)
+        zh = language == "zh"
+        quote_id = tracker.get_slot("quote_id")
+        revision = _revision(tracker, text)
+        if not quote_id:
+            dispatcher.utter_message(text=_ask_for_file(zh, revision.boards))
+            return [SlotSet("boards", float(revision.boards))] if revision.boards else []
+        if not revision:
+            dispatcher.utter_message(
+                text="要改什么?例如“报价 500 套”或“第7行用第二个”。"
+                if zh
+                else "What should change? For example “quote for 500 boards” or “line 7 use the second one”."
+            )
+            return []
+        service = await asyncio.to_thread(providers.get_quote_service)
+        try:
+            quote = await asyncio.to_thread(service.revise, quote_id, revision, sender_id=tracker.sender_id)
+        except KnowledgeError as exc:
+            dispatcher.utter_message(text=f"无法修改报价:{exc}" if zh else f"I could not change the quote: {exc}")
+            return []
+        dispatcher.utter_message(**quote_message(quote, language))
+        return [SlotSet("boards", float(quote["boards"]))]
+
+
+def _revision(tracker: Tracker, text: str) -> Revision:
+    """From a button's entities (/revise_quote{"quote_line": 7, "candidate": 2}) or from the words."""
+    line = _whole(next(tracker.get_latest_entity_values("quote_line"), None))
+    if line is not None:
+        return Revision(line=line, choice=_whole(next(tracker.get_latest_entity_values("candidate"), None)) or 1)
+    return parse_revision(text)
+
+
+def _ask_for_file(zh: bool, boards: int | None) -> str:
+    if zh:
+        count = f"按 {boards:,} 套" if boards else ""
+        return f"请点 📎 上传 BOM 文件(.xlsx / .csv / .tsv / .md),或直接粘贴带表头的 BOM 表格,我{count}给您报价。"
+    count = f" for {boards:,} boards" if boards else ""
+    return f"Attach your BOM file (📎: .xlsx / .csv / .tsv / .md) or paste the table with its header row, and I will quote it{count}."
+
+
+def _whole(value: object) -> int | None:
+    try:
+        number = float(str(value))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and number > 0 else None

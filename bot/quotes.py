@@ -1,0 +1,228 @@
+"""BOM quotes as a service: uploads and quote revisions in the embedded SQLite database, ids, and download links.
+
+`QuoteService.quote_file` reads an uploaded BOM, matches it, prices it and stores revision 1;
+`revise` applies a buyer's change ("第7行用第二个", "quote for 500 boards") as the next revision of the same
+quote id. Every revision is kept. Download links carry a random per-quote token, so a guessed quote id
+reveals nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bot.demand import DemandLog
+from knowledge.bom import BomReadResult, read_bom, read_bom_text
+from knowledge.bom_match import BomMatcher
+from knowledge.errors import KnowledgeError
+from knowledge.pricing import PricingSettings, new_quote_id
+from knowledge.quote import Revision, build_quote, revise_quote
+from knowledge.search import SearchEngine
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+EXPORT_FORMATS = ("xlsx", "csv", "pdf")
+
+
+class QuoteNotFound(KnowledgeError):
+    """No stored quote (or upload) with that id."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    upload_id: str
+    name: str
+    data: bytes
+    sender_id: str
+
+
+class QuoteStore:
+    """`uploads` and `quotes` tables (one row per revision) in the embedded SQLite database."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        with closing(self._connect()) as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS uploads (upload_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                " size INTEGER NOT NULL, data BLOB NOT NULL, sender_id TEXT NOT NULL, created_at TEXT NOT NULL)"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS quotes (quote_id TEXT NOT NULL, revision INTEGER NOT NULL,"
+                " token TEXT NOT NULL, sender_id TEXT NOT NULL, total TEXT NOT NULL, created_at TEXT NOT NULL,"
+                " body TEXT NOT NULL, PRIMARY KEY (quote_id, revision))"
+            )
+            db.execute("CREATE INDEX IF NOT EXISTS quotes_token ON quotes (token)")
+
+    def save_upload(self, name: str, data: bytes, sender_id: str = "") -> str:
+        """Keep an uploaded file; returns its id. Refuses empty and oversized files."""
+        if not data:
+            raise KnowledgeError("empty upload: attach a BOM file (.xlsx, .csv, .tsv, .md)")
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise KnowledgeError(
+                f"the file is {len(data) / 1e6:.1f} MB; BOM uploads are limited to {MAX_UPLOAD_BYTES // 2**20} MB"
+            )
+        upload_id = secrets.token_urlsafe(12)
+        with closing(self._connect()) as db:
+            db.execute(
+                "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?)",
+                (upload_id, Path(name).name[:200] or "bom", len(data), data, sender_id, _now()),
+            )
+        return upload_id
+
+    def upload(self, upload_id: str) -> Upload:
+        with closing(self._connect()) as db:
+            row = db.execute(
+                "SELECT upload_id, name, data, sender_id FROM uploads WHERE upload_id = ?", (upload_id,)
+            ).fetchone()
+        if row is None:
+            raise QuoteNotFound(f"no uploaded file {upload_id!r}: upload it again")
+        return Upload(row[0], row[1], bytes(row[2]), row[3])
+
+    def save(self, quote: dict[str, Any], sender_id: str = "", *, today: date | None = None) -> dict[str, Any]:
+        """Store one revision. With `today`, a new quote: it gets the day's next free id (Q-YYYYMMDD-NNNN,
+        allocated inside the write transaction, so concurrent quotes never share one) and a fresh download
+        token; later revisions reuse the token."""
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if today is not None:
+                prefix = f"Q-{today:%Y%m%d}-"
+                count = db.execute(
+                    "SELECT COUNT(DISTINCT quote_id) FROM quotes WHERE quote_id LIKE ?", (prefix + "%",)
+                ).fetchone()[0]
+                quote["quote_id"] = new_quote_id(today, int(count) + 1)
+                token = secrets.token_urlsafe(16)
+            else:
+                row = db.execute("SELECT token FROM quotes WHERE quote_id = ? LIMIT 1", (quote["quote_id"],)).fetchone()
+                if row is None:
+                    raise QuoteNotFound(f"no quote {quote['quote_id']!r} to revise")
+                token = row[0]
+            quote["token"] = token
+            db.execute(
+                "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    quote["quote_id"],
+                    int(quote["revision"]),
+                    token,
+                    sender_id,
+                    quote["total"],
+                    _now(),
+                    json.dumps(quote, ensure_ascii=False),
+                ),
+            )
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+        finally:
+            db.close()
+        return quote
+
+    def latest(self, quote_id: str) -> dict[str, Any]:
+        return self._one("SELECT body FROM quotes WHERE quote_id = ? ORDER BY revision DESC LIMIT 1", (quote_id,))
+
+    def by_token(self, token: str, quote_id: str, revision: int) -> dict[str, Any]:
+        return self._one(
+            "SELECT body FROM quotes WHERE token = ? AND quote_id = ? AND revision = ?", (token, quote_id, revision)
+        )
+
+    def latest_id(self) -> str:
+        """The most recently created quote id (CLI and tests)."""
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT quote_id FROM quotes ORDER BY created_at DESC, rowid DESC LIMIT 1").fetchone()
+        if row is None:
+            raise QuoteNotFound("no quotes yet")
+        return str(row[0])
+
+    def revisions(self, quote_id: str) -> list[int]:
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT revision FROM quotes WHERE quote_id = ? ORDER BY revision", (quote_id,))
+            return [int(r[0]) for r in rows]
+
+    def _one(self, sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
+        with closing(self._connect()) as db:
+            row = db.execute(sql, params).fetchone()
+        if row is None:
+            raise QuoteNotFound("no such quote")
+        body: dict[str, Any] = json.loads(row[0])
+        return body
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(str(self._path), timeout=10, isolation_level=None)
+
+
+@dataclass
+class QuoteService:
+    """Read → match → price → store, and revisions; one per process (bot/providers.py)."""
+
+    engine: SearchEngine
+    store: QuoteStore
+    demand: DemandLog | None = None
+    settings: PricingSettings = field(default_factory=PricingSettings)
+    public_url: str = ""
+    _matcher: BomMatcher | None = field(default=None, repr=False)
+
+    @property
+    def matcher(self) -> BomMatcher:
+        if self._matcher is None:
+            self._matcher = BomMatcher(self.engine)
+        return self._matcher
+
+    def quote_file(self, name: str, data: bytes, *, boards: int = 1, sender_id: str = "") -> dict[str, Any]:
+        """Quote an uploaded file (BomFormatError when it cannot be a BOM)."""
+        return self._quote(read_bom(name, data), boards, sender_id)
+
+    def quote_text(self, text: str, *, boards: int = 1, sender_id: str = "") -> dict[str, Any]:
+        """Quote BOM rows pasted into the chat."""
+        return self._quote(read_bom_text(text), boards, sender_id)
+
+    def revise(self, quote_id: str, revision: Revision, *, sender_id: str = "") -> dict[str, Any]:
+        """The next revision of a stored quote (QuoteError for a change it cannot take)."""
+        quote = self.store.latest(quote_id)
+        new = revise_quote(quote, self.engine.store, revision, settings=self.settings, today=date.today())
+        return self._with_links(self.store.save(new, sender_id))
+
+    def links(self, quote: dict[str, Any]) -> dict[str, str]:
+        """Download URLs of this revision, one per export format."""
+        base = f"{self.public_url.rstrip('/')}/quotes/{quote['token']}/{quote['quote_id']}-r{quote['revision']}"
+        return {fmt: f"{base}.{fmt}" for fmt in EXPORT_FORMATS}
+
+    def _quote(self, read: BomReadResult, boards: int, sender_id: str) -> dict[str, Any]:
+        today = date.today()
+        matches = self.matcher.match_all(read.lines)
+        quote = build_quote(
+            read,
+            matches,
+            self.engine.store,
+            boards=boards,
+            settings=self.settings,
+            today=today,
+            quote_id="",  # allocated by the store when saved
+        )
+        quote = self.store.save(quote, sender_id, today=today)
+        if self.demand is not None:
+            for match in matches:
+                if match.status == "not_found":
+                    line = match.line
+                    text = " ".join(x for x in (line.mpn, line.value, line.package, line.description) if x)
+                    self.demand.record(
+                        "bom_not_found",
+                        f"{read.file} line {line.line}: {text}"[:500],
+                        part_text=line.mpn or line.value,
+                        sender_id=sender_id,
+                    )
+        return self._with_links(quote)
+
+    def _with_links(self, quote: dict[str, Any]) -> dict[str, Any]:
+        quote["downloads"] = self.links(quote)
+        return quote
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,637 @@
+"""Match each BOM line to a catalog product: codes first, then parameters, then search, never a silent guess.
+
+Order, per line (the first step that decides wins):
+1. Exact codes: the supplier code (LCSC C-number), the MPN (the manufacturer column breaks ties), the buyer's
+   approved alternates (替代料1–3) and a part number written in the value column. A supplier code and an
+   MPN that name different parts, or an MPN whose package contradicts the footprint (a 1206 part on a 0603
+   pad), is a decision for the buyer (`ambiguous`), not a match.
+2. The MPN without packaging suffixes (-TR, /NOPB, ,115, #PBF, -REEL7 ...): the same part on another reel,
+   `exact` with a note and lower confidence. A merely similar MPN (a typo or a different grade) is only ever
+   a candidate.
+3. Parameters: value + package (+ tolerance, voltage, dielectric ...) for chip resistors, MLCCs and
+   crystals, checked with the substitution rule table (knowledge/data/substitution_rules.yml), so the same
+   hard rules hold: the package must be stated and agree; value alone never matches. Screws, nuts and
+   washers by thread, length, type (words or standard) and material. Result `parametric`.
+4. Hybrid search over the line's text as a last resort: candidates to pick from (`ambiguous`) when the
+   best one shares the line's words or parameters, otherwise `not_found` with the closest items.
+
+Confidence: 1.0 supplier code and MPN agree; 0.97 one exact code; 0.9 suffix-normalized MPN or a code in the
+value column; 0.7–0.9 parametric (more stated facts, more confidence); ≤ 0.5 ambiguous; 0 not found.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
+
+from knowledge.catalog import normalize_code
+from knowledge.glossary import expand_query
+from knowledge.models import Attribute, BomLine, Hit, Product
+from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, query_terms, term_coverage
+from knowledge.substitutes import Family, evaluate, load_rules, unit_price
+from knowledge.units import extract_package, extract_quantities, format_quantity, parse_thread
+
+STATUSES = ("exact", "parametric", "ambiguous", "not_found")
+MAX_CANDIDATES = 5
+FUZZY_MPN = 90.0  # rapidfuzz ratio above which a different MPN is shown as a candidate
+_POOL_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class LineMatch:
+    """How one BOM line matched: status, confidence in [0, 1], the product (None unless exact/parametric),
+    up to five candidates to choose from, how it was found (`via`) and a note the buyer reads."""
+
+    line: BomLine
+    status: str
+    confidence: float
+    product: Product | None = None
+    candidates: tuple[Hit, ...] = ()
+    via: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown match status {self.status!r}")
+        if (self.product is None) != (self.status in ("ambiguous", "not_found")):
+            raise ValueError(f"status {self.status} and product {self.product} disagree")
+
+
+@dataclass
+class BomMatcher:
+    """Matches BOM lines against a search engine's catalog; results are memoized per distinct line text."""
+
+    engine: SearchEngine
+    _memo: dict[tuple[str, ...], LineMatch] = field(default_factory=dict, repr=False)
+
+    def match_all(self, lines: Iterable[BomLine]) -> list[LineMatch]:
+        """One LineMatch per line, in order."""
+        return [self.match(line) for line in lines]
+
+    def match(self, line: BomLine) -> LineMatch:
+        """Match one line (see the module docstring for the order and the confidence scale)."""
+        key: tuple[str, ...] = (line.supplier_code, line.mpn, line.manufacturer, line.value, line.package)
+        key += (line.description,)
+        key += line.alternates + line.designators[:1]
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = self._memo[key] = self._match(line)
+        return replace(cached, line=line)
+
+    # -------------------------------------------------------------------------------------------------
+
+    def _match(self, line: BomLine) -> LineMatch:
+        if _board_feature(line):
+            return LineMatch(
+                line, "not_found", 0.0, note="a board feature (hole / test point / fiducial): nothing to buy"
+            )
+        found = self._by_codes(line)
+        if found is not None:
+            return found
+        found = self._by_parameters(line)
+        if found is not None:
+            return found
+        return self._by_search(line)
+
+    def _by_codes(self, line: BomLine) -> LineMatch | None:
+        store = self.engine.store
+        footprint = footprint_package(line.package)
+        by_supplier = _one_part(store.by_code(line.supplier_code)) if _is_code(line.supplier_code) else []
+        by_mpn = _prefer_maker(store.by_code(line.mpn), line.manufacturer) if _is_code(line.mpn) else []
+        if by_supplier and by_mpn and not _same_mpn(by_supplier[0], by_mpn[0]):
+            note = (
+                f"supplier code {line.supplier_code} is {by_supplier[0].mpn} but the MPN column says {line.mpn}: "
+                "which one?"
+            )
+            return _ambiguous(line, [by_mpn[0], by_supplier[0]], note, via="conflicting codes")
+        exact = by_supplier or by_mpn
+        if exact:
+            product = exact[0]
+            confidence = 1.0 if by_supplier and by_mpn else 0.97
+            note = ""
+            if by_supplier and _is_code(line.mpn) and not by_mpn:
+                note = f"MPN {line.mpn} not in the catalog; matched by supplier code {line.supplier_code}"
+                confidence = 0.95
+            via = "supplier code" if by_supplier else "MPN"
+            return self._exact(line, product, confidence, via, note, footprint, extra=exact[1:])
+        for number, alternate in enumerate(line.alternates, start=1):
+            if not _is_code(alternate):
+                continue
+            found = _prefer_maker(store.by_code(alternate), "")
+            if found:
+                note = f"the buyer's approved alternate {number} ({alternate})"
+                if _is_code(line.mpn):
+                    note += f"; {line.mpn} is not in the catalog"
+                return self._exact(line, found[0], 0.95, f"alternate {number}", note, footprint, extra=found[1:])
+        stripped = _strip_packaging(line.mpn) if _is_code(line.mpn) else ""
+        if stripped and stripped != normalize_code(line.mpn):
+            found = _prefer_maker(self._by_base_code(stripped), line.manufacturer)
+            if found:
+                note = f"{line.mpn} matched as {found[0].mpn} (packaging suffix differs: check reel / tape)"
+                return self._exact(line, found[0], 0.9, "MPN without packaging suffix", note, footprint, found[1:])
+        for code in _value_codes(line):
+            found = _prefer_maker(store.by_code(code), line.manufacturer)
+            if found:
+                note = f"part number {code} read from the value column"
+                return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
+        for code in [line.mpn] * _is_code(line.mpn) + _value_codes(line):
+            if len(normalize_code(code)) < 5:
+                continue
+            longer = self.engine.extended_codes(code)
+            close = [(sku, 95.0) for sku in longer] + self.engine.similar_codes(code, cutoff=FUZZY_MPN)
+            close = list(dict(reversed(close)).items())[::-1][:MAX_CANDIDATES]
+            if close:
+                products = {p.sku: p for p in store.products([sku for sku, _ in close])}
+                similar = [
+                    Hit(products[sku], round(0.5 * ratio / 100, 3), (f"part number {ratio:.0f}% alike",))
+                    for sku, ratio in close
+                ]
+                note = f"{code} is not in the catalog; similar part numbers: check which one is meant"
+                return _ambiguous(line, [h.product for h in similar], note, via="similar MPN", scores=similar)
+        return None
+
+    def _exact(
+        self,
+        line: BomLine,
+        product: Product,
+        confidence: float,
+        via: str,
+        note: str,
+        footprint: str | None,
+        extra: Sequence[Product] = (),
+    ) -> LineMatch:
+        """An exact code match, unless the part's package contradicts the footprint on the board or the
+        line asks for a module built around that chip."""
+        if _MODULE_WORDS.search(_line_text(line)) and not _MODULE_WORDS.search(f"{product.name} {product.category}"):
+            note = f"the BOM asks for a module; {product.mpn} in the catalog is the bare part: check"
+            return _ambiguous(line, [product, *extra], note, via=f"{via}, module vs part")
+        listings = [product, *extra]
+        same_pad = [p for p in listings if footprint and footprint_package(p.package) == footprint]
+        if same_pad and same_pad[0] is not product:  # the same MPN from several makers: the one for this footprint
+            product, extra = same_pad[0], [p for p in listings if p is not same_pad[0]]
+        own = footprint_package(product.package)
+        if footprint and own and _chip_code(footprint) and _chip_code(own) and footprint != own:
+            note = f"{product.mpn} is a {own} part but the footprint is {footprint}: which one?"
+            alternatives = [product]
+            fitting = self._by_parameters(replace(line, mpn="", supplier_code=""))
+            if fitting is not None and fitting.product is not None:
+                alternatives.append(fitting.product)
+            return _ambiguous(line, alternatives, note, via=f"{via}, package conflict")
+        candidates = tuple(Hit(p, 0.9, ("same part number, other listing",)) for p in extra[: MAX_CANDIDATES - 1])
+        return LineMatch(line, "exact", confidence, product, candidates, via, note)
+
+    def _by_base_code(self, base: str) -> list[Product]:
+        skus = _base_code_index(self.engine).get(base, ())
+        return self.engine.store.products(list(skus)) if skus else []
+
+    def _by_parameters(self, line: BomLine) -> LineMatch | None:
+        text = _line_text(line)
+        if parse_thread(text) is not None:
+            return _fastener_match(self.engine, line, text)
+        wanted, family = wanted_product(line)
+        if family is None or wanted is None:
+            return None
+        if not wanted.package:
+            return _value_only(self.engine, line, wanted, family)
+        pool = _pool(self.engine, family, wanted)
+        judged = [(s, p) for p in pool if (s := evaluate(wanted, p, family)) is not None]
+        if not judged:
+            if not pool:
+                return None
+            # Same value and package, but a stated rating (voltage, dielectric, tolerance ...) is not met.
+            nearest = sorted(pool, key=lambda p: (-(p.stock or 0), p.sku))[:MAX_CANDIDATES]
+            shown = ", ".join(_shown(a) for a in wanted.attributes)
+            note = f"no part meets every stated value ({shown}, {wanted.package}); same value and package: check"
+            return _ambiguous(line, nearest, note, via="parameters (ratings not met)")
+        needed = line.quantity or 1
+        judged.sort(key=lambda sp: (sp[0].kind != "drop-in", (sp[1].stock or 0) < needed, _price(sp[1]), sp[1].sku))
+        best_sub, best = judged[0]
+        stated = [a.name for a in wanted.attributes]
+        confidence = min(0.9, 0.7 + 0.05 * (len(stated) - 1)) if best_sub.kind == "drop-in" else 0.6
+        shown = ", ".join(_shown(a) for a in wanted.attributes)
+        note = f"matched by parameters ({shown}, package {wanted.package})"
+        if best_sub.kind != "drop-in":
+            note += "; differs: " + best_sub.why
+        unstated = _unstated(family, wanted, best)
+        if unstated:
+            note += "; not stated in the BOM, quoted as: " + ", ".join(unstated)
+        others = [Hit(p, round(s.score, 3), (s.why,)) for s, p in judged[1:MAX_CANDIDATES]]
+        status = "parametric" if best_sub.kind == "drop-in" else "ambiguous"
+        if status == "ambiguous":
+            return _ambiguous(line, [p for _, p in judged[:MAX_CANDIDATES]], note, via="parameters (not all verified)")
+        return LineMatch(line, status, round(confidence, 2), best, tuple(others), "parameters", note)
+
+    def _by_search(self, line: BomLine) -> LineMatch:
+        text = _line_text(line)
+        if not text.strip():
+            return LineMatch(line, "not_found", 0.0, note="the line states no part number, value or description")
+        hits = self.engine.search(text, k=MAX_CANDIDATES, codes=False)
+        terms = query_terms(text)
+        relevant = [h for h in hits if "parameters match" in " ".join(h.why) or term_coverage(terms, h.product) >= 0.66]
+        named = [c for c in (line.mpn, line.value) if _is_code(c) and not _value_codes_only(c)]
+        if relevant and not named:
+            note = "no exact part number or full parameters: pick the right one"
+            top = relevant[0].score
+            return LineMatch(line, "ambiguous", round(min(0.5, 0.5 * top), 2), None, tuple(relevant), "search", note)
+        closest = tuple(hits[:3])
+        note = f"{named[0]} is not in the catalog" if named else "not in the catalog"
+        return LineMatch(line, "not_found", 0.0, None, closest, "search", note + "; closest items listed")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parameters
+
+
+# Family name in the rule table → (category the wanted part is given, value attribute that identifies it,
+# designator prefixes, words naming it). Words are matched on the line text after glossary expansion.
+_FAMILIES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
+    "chip resistor": ("Resistors / Chip Resistor - Surface Mount", "resistance", ("R", "RN"), ("resistor", "res")),
+    "MLCC capacitor": (
+        "Capacitors / Multilayer Ceramic Capacitors MLCC - SMD/SMT",
+        "capacitance",
+        ("C",),
+        ("capacitor", "mlcc", "cap", "ceramic"),
+    ),
+    "crystal": ("Crystals / Crystals", "frequency", ("Y", "X", "XTAL"), ("crystal", "xtal")),
+}
+_NOT_MLCC = ("electrolytic", "tantalum", "电解", "钽", "film capacitor", "supercap", "polymer")
+_DIELECTRICS = re.compile(r"\b(C0G|NP0|COG|X5R|X7R|X7S|X7T|X6S|X8R|Y5V|Z5U)\b", re.IGNORECASE)
+_DESIGNATOR_PREFIX = re.compile(r"^([A-Za-z]+)\d")
+
+
+def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
+    """What the line asks for as a partial product (category, package, stated values), and its rule family.
+
+    The family comes from the designator prefix (R, C, Y) or a word (resistor, 电容), else from the unit of
+    the value (Ω, F, Hz); a bare number in the value cell is ohms only when the line names a resistor.
+    """
+    text = _line_text(line)
+    quantities = {key: (value, unit) for key, value, unit in reversed(extract_quantities(text))}
+    english = expand_query(text).lower()
+    if any(w in english or w in text for w in _NOT_MLCC) and "capacitance" in quantities:
+        return None, None  # electrolytic / tantalum / film: not in the MLCC rules
+    prefix = ""
+    if line.designators and (m := _DESIGNATOR_PREFIX.match(line.designators[0])):
+        prefix = m.group(1).upper()
+    named = [
+        name
+        for name, (_, _, prefixes, words) in _FAMILIES.items()
+        if prefix in prefixes or any(re.search(rf"\b{w}", english) for w in words)
+    ]
+    by_value = [name for name, (_, key, _, _) in _FAMILIES.items() if key in quantities]
+    choice = next((n for n in named if n in by_value), None)
+    if choice is None and len(by_value) == 1 and not named:
+        choice = by_value[0]
+    if choice is None and named and named[0] == "chip resistor" and _BARE_NUMBER.fullmatch(line.value.strip()):
+        quantities["resistance"] = (float(line.value.strip()), "Ω")  # '470' on an R designator = 470 Ω
+        choice = "chip resistor"
+    family = next((f for f in load_rules() if f.name == choice), None)
+    if family is None or choice is None:
+        return None, None
+    category = _FAMILIES[choice][0]
+    attrs = [Attribute(k, _raw(v, u), v, u) for k, (v, u) in quantities.items() if _relevant(family, k)]
+    if choice == "MLCC capacitor" and (dielectric := _DIELECTRICS.search(text)) is not None:
+        attrs.append(Attribute("dielectric", dielectric.group(1).upper().replace("COG", "C0G")))
+    package = footprint_package(line.package) or footprint_package(text) or ""
+    product = Product(sku="", mpn="", manufacturer="", category=category, name=text, package=package)
+    return replace(product, attributes=tuple(attrs)), family
+
+
+_BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _relevant(family: Family, key: str) -> bool:
+    return any(rule.attribute == key for rule in family.rules)
+
+
+def _pool(engine: SearchEngine, family: Family, wanted: Product) -> list[Product]:
+    """Catalog products with the wanted identifying value(s) and the same package (SQL does the package)."""
+    skus: set[str] | None = None
+    for name in family.candidates_by:
+        attr = wanted.attribute(name)
+        if attr is None or attr.value is None:
+            return []
+        found = set(engine.store.with_attribute(name, attr.value, limit=_POOL_LIMIT, package=wanted.package))
+        skus = found if skus is None else skus & found
+    return engine.store.products(sorted(skus or ()))
+
+
+def _value_only(engine: SearchEngine, line: BomLine, wanted: Product, family: Family) -> LineMatch | None:
+    """A value with no package: never a match; the buyer picks from parts in the common packages."""
+    key = family.candidates_by[0]
+    attr = wanted.attribute(key)
+    if attr is None or attr.value is None:
+        return None
+    skus = engine.store.with_attribute(key, attr.value, limit=_POOL_LIMIT)
+    products = [p for p in engine.store.products(skus) if family.matches(p)]
+    by_package: dict[str, Product] = {}
+    for product in sorted(products, key=lambda p: ((p.stock or 0) <= 0, _price(p), p.sku)):
+        by_package.setdefault(footprint_package(product.package) or product.package, product)
+    if not by_package:
+        return None
+    shown = sorted(by_package.values(), key=lambda p: -(p.stock or 0))[:MAX_CANDIDATES]
+    note = f"{_shown(attr)} with no package or footprint: which package ({', '.join(p.package for p in shown)})?"
+    return _ambiguous(line, shown, note, via="value only")
+
+
+# Fasteners: type from words or the standard the line names.
+_FASTENER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # Order matters: 圆头内六角 (button head socket) and 沉头内六角 (countersunk socket) name the head first.
+    ("Button head screws", ("button head", "iso 7380", "bhcs", "sbhcs", "圆头", "半圆头")),
+    ("Countersunk screws", ("countersunk", "iso 10642", "din 7991", "flat head", "fhcs", "沉头")),
+    ("Socket head cap screws", ("socket head", "iso 4762", "din 912", "shcs", "cap screw", "内六角圆柱", "杯头")),
+    (
+        "Set screws",
+        ("set screw", "grub", "iso 4026", "iso 4027", "iso 4028", "iso 4029", "din 913", "din 916", "紧定", "机米"),
+    ),
+    ("Hex head bolts", ("hex head bolt", "iso 4014", "din 931")),
+    ("Hex head screws", ("hex head screw", "hex screw", "iso 4017", "din 933", "外六角")),
+    (
+        "Hex nuts",
+        ("hex nut", "jam nut", "thin nut", "iso 4032", "iso 4035", "din 934", "din 439", "六角螺母", "螺帽", "螺母"),
+    ),
+    ("Washers", ("washer", "iso 7089", "din 125", "垫片", "平垫", "垫圈")),
+)
+# Words that name one standard within a type ("jam nut" is the thin ISO 4035 nut, not the regular ISO 4032).
+_STANDARD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ISO 4035", ("jam nut", "thin nut", "薄螺母", "iso 4035", "din 439")),
+)
+_STANDARD_CODE = re.compile(r"\b(ISO|DIN|GB/?T?)\s*(\d{2,5})\b", re.IGNORECASE)
+_NOT_STOCKED_FASTENER = (
+    "knurl", "滚花", "t型", "t nut", "tnut", "t slot", "insert", "standoff", "铜柱", "rivet", "dowel", "pin",
+    "self tapping", "自攻", "thumb", "wing", "蝶形", "flange", "法兰", "lock nut", "nylon", "尼龙",
+)  # fmt: skip
+_MATERIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("A4", ("a4", "316", "不锈钢316")),
+    ("A2", ("a2", "304", "stainless", "不锈钢", "ss")),
+    ("12.9", ("12.9",)),
+    ("10.9", ("10.9",)),
+    ("8.8", ("8.8",)),
+)
+
+
+def _fastener_match(engine: SearchEngine, line: BomLine, text: str) -> LineMatch | None:
+    thread = parse_thread(text)
+    if thread is None:
+        return None
+    english = re.sub(r"[-_]+", " ", f"{expand_query(text)} {text}".lower())
+    if any(word in english for word in _NOT_STOCKED_FASTENER):
+        return None  # knurled nuts, T-nuts, dowels ...: not standard screws; search decides
+    kind = next((leaf for leaf, words in _FASTENER_TYPES if any(w in english for w in words)), None)
+    if kind is None and "nut" in english:
+        kind = "Hex nuts"
+    english = re.sub(r"(?:非|不是|not |non[- ]?)(?:不锈钢|stainless|a2|a4)", " ", english)
+    material = next(
+        (m for m, words in _MATERIALS if any(re.search(rf"(?<![\w.]){re.escape(w)}", english) for w in words)), None
+    )
+    needs_length = kind not in ("Hex nuts", "Washers")
+    skus = engine.store.with_attribute("thread", thread.size, limit=_POOL_LIMIT)
+    pool = [p for p in engine.store.products(skus) if p.category.startswith("Fasteners")]
+    if thread.length_mm is not None:
+        pool = [p for p in pool if _length(p) is not None and abs((_length(p) or 0) - thread.length_mm) < 1e-6]
+    elif needs_length:
+        pool = [p for p in pool if p.category.endswith(("nuts", "Washers"))] if kind is None else []
+    if kind is not None:
+        pool = [p for p in pool if p.category.endswith(kind)]
+    if material is not None:
+        pool = [p for p in pool if material.lower() in _material(p).lower()]
+    wanted_standard = _wanted_standard(english)
+    if wanted_standard and any(_has_standard(p, wanted_standard) for p in pool):
+        pool = [p for p in pool if _has_standard(p, wanted_standard)]
+    if not pool:
+        return None
+    default = _DEFAULT_STANDARD.get(kind or "", "")
+    pool.sort(
+        key=lambda p: ((p.stock or 0) < (line.quantity or 1), not _standard(p).startswith(default), _price(p), p.sku)
+    )
+    size = thread.size + (f"×{format_quantity(thread.length_mm, 'mm')}" if thread.length_mm else "")
+    if kind is None or (needs_length and thread.length_mm is None):
+        kinds: dict[str, Product] = {}
+        for product in pool:
+            kinds.setdefault(product.category, product)
+        note = f"{size}: which type ({', '.join(k.split(' / ')[-1].lower() for k in kinds)})?"
+        return _ambiguous(line, list(kinds.values()), note, via="thread (type not stated)")
+    best = pool[0]
+    note = f"matched by parameters ({size}, {kind.lower()}"
+    note += f", {material})" if material else f"); material not stated, quoted as {_material(best)}"
+    confidence = 0.85 if material else 0.75
+    others = tuple(Hit(p, 0.7, ("same thread, length and type",)) for p in pool[1:MAX_CANDIDATES])
+    return LineMatch(line, "parametric", confidence, best, others, "parameters", note)
+
+
+# The everyday standard of each type, preferred when the BOM names only the type ("M3 螺母" = ISO 4032).
+_DEFAULT_STANDARD = {
+    "Socket head cap screws": "ISO 4762",
+    "Button head screws": "ISO 7380",
+    "Countersunk screws": "ISO 10642",
+    "Hex head screws": "ISO 4017",
+    "Hex head bolts": "ISO 4014",
+    "Hex nuts": "ISO 4032",
+    "Washers": "ISO 7089",
+}
+
+
+def _wanted_standard(english: str) -> str | None:
+    """The standard a line names ('ISO 4762', 'DIN 912') or implies ('jam nut' = ISO 4035)."""
+    for standard, words in _STANDARD_WORDS:
+        if any(w in english for w in words):
+            return standard
+    m = _STANDARD_CODE.search(english)
+    return f"{m.group(1).upper()} {m.group(2)}" if m else None
+
+
+def _has_standard(product: Product, standard: str) -> bool:
+    norm = normalize_code(standard)
+    return any(
+        normalize_code(a.raw) == norm for a in product.attributes if a.name in ("standard", "equivalent_standard")
+    )
+
+
+def _standard(product: Product) -> str:
+    attr = product.attribute("standard")
+    return attr.raw if attr is not None else ""
+
+
+def _length(product: Product) -> float | None:
+    attr = product.attribute("length")
+    return attr.value if attr is not None else None
+
+
+def _material(product: Product) -> str:
+    attr = product.attribute("material")
+    return attr.raw if attr is not None else ""
+
+
+def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
+    """The chosen part's values for the family's rules the BOM did not state (what the buyer gets by default)."""
+    out = []
+    for rule in family.rules:
+        if rule.kind == "may_differ" or rule.attribute in ("package", "temperature_range"):
+            continue
+        if wanted.attribute(rule.attribute) is None and (attr := product.attribute(rule.attribute)) is not None:
+            out.append(f"{rule.attribute.replace('_', ' ')} {attr.raw}")
+    return out[:3]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Codes
+
+
+# Packaging / ordering suffixes that do not change the part: reel, tape, lead-free marks, distributor codes.
+_PACKAGING_SUFFIX = re.compile(
+    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|\d{3})|-?(?:TR|T|R)$)$",
+    re.IGNORECASE,
+)
+_CHIP_CODES = ("01005", "0201", "0402", "0603", "0805", "1206", "1210", "1812", "2010", "2512", "2220", "1808")
+# IPC-7351 metric size codes in footprint names (RESC1608X55N) → EIA inch codes.
+_METRIC_TO_EIA = {"0603": "0201", "1005": "0402", "1608": "0603", "2012": "0805", "3216": "1206", "3225": "1210",
+                  "4532": "1812", "5025": "2010", "6332": "2512", "5750": "2220"}  # fmt: skip
+_PREFIXED_CHIP = re.compile(r"^(?:R|C|L|D|F|FB|LED|SMD|CAP|RES|IND)[_\-]?(\d{4,5})(?!\d)", re.IGNORECASE)
+_IPC_CHIP = re.compile(r"^(?:RESC|CAPC|INDC|LEDC|DIOC|CAPM)(\d{4})X", re.IGNORECASE)
+
+
+_IPC_DIODE = {"SOD3715": "SOD-123", "SOD3716": "SOD-123", "SOD2512": "SOD-323", "SOD2513": "SOD-323",
+              "SOD1608": "SOD-523", "SOD1005": "SOD-923"}  # fmt: skip
+
+
+def footprint_package(text: str) -> str | None:
+    """The package a footprint or package cell names: 'C0603' / 'R_0603_1608Metric' / 'RESC1608X55N' /
+    'LED0603-R-RD' -> '0603', 'SOIC-16_L9.9-W3.9' -> 'SOIC-16'; None when it names none."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text[:7].upper() in _IPC_DIODE:
+        return _IPC_DIODE[text[:7].upper()]
+    if (m := _IPC_CHIP.match(text)) is not None:
+        return _METRIC_TO_EIA.get(m.group(1))
+    if (m := _PREFIXED_CHIP.match(text)) is not None and m.group(1) in _CHIP_CODES:
+        return m.group(1)
+    return extract_package(text)
+
+
+def _chip_code(package: str) -> bool:
+    return package in _CHIP_CODES
+
+
+def _strip_packaging(code: str) -> str:
+    """The normalized MPN without packaging suffixes ('TPS7A0533PDBVR-TR' -> 'TPS7A0533PDBVR')."""
+    text = code.strip().upper()
+    for _ in range(3):
+        stripped = _PACKAGING_SUFFIX.sub("", text)
+        if stripped == text or len(normalize_code(stripped)) < 4:
+            break
+        text = stripped
+    return normalize_code(text)
+
+
+_BASE_INDEXES: dict[tuple[int, str], dict[str, tuple[str, ...]]] = {}
+_BASE_LOCK = threading.Lock()
+
+
+def _base_code_index(engine: SearchEngine) -> dict[str, tuple[str, ...]]:
+    """normalized catalog code without packaging suffix -> SKUs (built once per catalog, ~1 s for 146k)."""
+    key = (id(engine.store), engine.store.catalog_hash())
+    with _BASE_LOCK:
+        if key not in _BASE_INDEXES:
+            index: dict[str, list[str]] = {}
+            for code, sku in engine.store.codes():
+                index.setdefault(_strip_packaging(code), []).append(sku)
+            _BASE_INDEXES.clear()
+            _BASE_INDEXES[key] = {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+        return _BASE_INDEXES[key]
+
+
+_MODULE_WORDS = re.compile(r"模块|模组|开发板|核心板|评估板|\bmodule\b|breakout|dev(?:elopment)? board|\beval", re.I)
+_BOARD_FEATURE = re.compile(r"mounting[ _-]?hole|test[ _-]?point|fiducial|testpad|安装孔|测试点|定位孔|mark点", re.I)
+
+
+def _board_feature(line: BomLine) -> bool:
+    """Mounting holes, test points and fiducials are copper on the board, not parts to buy."""
+    return bool(_BOARD_FEATURE.search(f"{line.value} {line.package} {line.description} {line.mpn}"))
+
+
+def _value_codes_only(text: str) -> bool:
+    """'10k', '100nF', '0603': values and packages, not part numbers."""
+    return not any(looks_like_part_number(c) for c in code_candidates(text))
+
+
+def _is_code(text: str) -> bool:
+    """A cell that can be a part number: no Chinese, at most two spaces ('NU 205 ECP'), letters and digits."""
+    text = text.strip()
+    return bool(text) and not _CJK.search(text) and text.count(" ") <= 2 and looks_like_part_number(text)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _value_codes(line: BomLine) -> list[str]:
+    """Part numbers written in the value or description cells (KiCad and EasyEDA put MPNs there)."""
+    out = []
+    for cell in (line.value, line.description):
+        for code in code_candidates(cell):
+            if looks_like_part_number(code) and len(normalize_code(code)) >= 5 and " " not in code:
+                out.append(code)
+    return list(dict.fromkeys(out))
+
+
+def _one_part(products: list[Product]) -> list[Product]:
+    return products[:1] + [p for p in products[1:] if _same_mpn(p, products[0])]
+
+
+def _prefer_maker(products: list[Product], maker: str) -> list[Product]:
+    """Listings of one MPN: the stated manufacturer's first, then in stock, then the richest listing."""
+    if not products:
+        return []
+    want = maker.strip().lower()
+
+    def fit(product: Product) -> float:
+        return fuzz.partial_ratio(want, product.manufacturer.lower()) if want else 0.0
+
+    return sorted(products, key=lambda p: (-fit(p), (p.stock or 0) <= 0, -len(p.attributes), p.sku))
+
+
+def _same_mpn(a: Product, b: Product) -> bool:
+    return a.sku == b.sku or normalize_code(a.mpn) == normalize_code(b.mpn)
+
+
+def _ambiguous(
+    line: BomLine, products: Sequence[Product], note: str, *, via: str, scores: Sequence[Hit] = ()
+) -> LineMatch:
+    seen: dict[str, Hit] = {}
+    by_sku = {h.product.sku: h for h in scores}
+    for rank, product in enumerate(products):
+        hit = by_sku.get(product.sku) or Hit(product, round(0.5 - 0.05 * rank, 3), (via,))
+        seen.setdefault(product.sku, hit)
+    candidates = tuple(list(seen.values())[:MAX_CANDIDATES])
+    confidence = min(0.5, max((h.score for h in candidates), default=0.0) * 0.5)
+    return LineMatch(line, "ambiguous", round(confidence, 2), None, candidates, via, note)
+
+
+_REMARK_HEADERS = re.compile(r"备注|说明|remark|note|comment|规格|spec", re.IGNORECASE)
+
+
+def _line_text(line: BomLine) -> str:
+    # The package as a plain code ('0805', not 'LEDC2012X110N') so search filters on it; remark columns
+    # (备注 / Note / Comments) often carry the package or the size the other cells leave out.
+    remarks = [v for k, v in line.raw.items() if _REMARK_HEADERS.search(k) and v not in (line.value, line.description)]
+    parts = [line.mpn, line.value, footprint_package(line.package) or line.package, line.description, *remarks]
+    return " ".join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+
+def _price(product: Product) -> float:
+    price = unit_price(product)
+    return price if price is not None else float("inf")
+
+
+def _raw(value: float, unit: str) -> str:
+    return format_quantity(value, unit)
+
+
+def _shown(attr: Attribute) -> str:
+    if attr.value is None:
+        return attr.raw
+    return format_quantity(attr.value, attr.unit)

@@ -1,0 +1,397 @@
+"""Assemble a BOM quote (the QUOTE JSON persisted and exported) from read lines and their matches, and revise it.
+
+The quote is a plain JSON-able dict so it can be stored, sent to the chat, exported (bot/quote_export.py) and
+revised later without the original file: every line keeps the buyer's input, its status, the chosen product
+and up to five candidates. Money is a string of a Decimal ("12.35"), rounded once per line (knowledge/pricing.py).
+
+A revision re-prices every line from the catalog (board count changed, or the buyer picked a candidate:
+"line 7 use the second one" / "第7行用第二个"), keeps the quote id and bumps `revision`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from knowledge.bom import BomReadResult
+from knowledge.bom_match import LineMatch
+from knowledge.catalog import CatalogStore
+from knowledge.errors import KnowledgeError, ProductNotFound
+from knowledge.models import BomLine, Hit, Product
+from knowledge.pricing import (
+    LinePrice,
+    PricingError,
+    PricingSettings,
+    needed_quantity,
+    price_line,
+    quote_totals,
+    terms_for,
+)
+from knowledge.substitutes import substitutes_for
+
+NEEDS_DECISION = ("ambiguous", "not_found")
+MAX_BOARDS = 10_000_000
+
+
+class QuoteError(KnowledgeError):
+    """A revision the quote cannot take (unknown line, no such candidate, bad board count); says which."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What a buyer's message asks to change: the board count and/or one line's candidate (1-based)."""
+
+    boards: int | None = None
+    line: int | None = None
+    choice: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.boards is not None or self.line is not None
+
+
+def build_quote(
+    read: BomReadResult,
+    matches: Sequence[LineMatch],
+    store: CatalogStore,
+    *,
+    boards: int,
+    settings: PricingSettings,
+    today: date,
+    quote_id: str,
+    buyer: str = "",
+) -> dict[str, Any]:
+    """Revision 1 of a quote for `boards` boards of the BOM `read`, one priced line per match."""
+    _check_boards(boards)
+    quote: dict[str, Any] = {
+        "quote_id": quote_id,
+        "revision": 1,
+        "currency": settings.currency,
+        "created": today.isoformat(),
+        "valid_until": "",
+        "boards": boards,
+        "buyer": buyer,
+        "file": read.file,
+        "tax_rate": str(settings.tax_rate),
+        "lines": [_line_json(m) for m in matches],
+        "dnp": [
+            {"line": d.line, "sheet": d.sheet, "designators": list(d.designators), "mpn": d.mpn, "value": d.value}
+            for d in read.dnp
+        ],
+        "problems": [{"line": p.line, "sheet": p.sheet, "reason": p.reason} for p in read.problems],
+    }
+    return _priced(quote, store, settings, today)
+
+
+def revise_quote(
+    quote: Mapping[str, Any],
+    store: CatalogStore,
+    revision: Revision,
+    *,
+    settings: PricingSettings,
+    today: date,
+) -> dict[str, Any]:
+    """The next revision: new board count and/or the buyer's pick for one line, every line re-priced."""
+    new = copy.deepcopy(dict(quote))
+    if revision.boards is not None:
+        _check_boards(revision.boards)
+        new["boards"] = revision.boards
+    if revision.line is not None:
+        line = _find_line(new, revision.line)
+        candidates = line["candidates"]
+        if not candidates:
+            raise QuoteError(f"line {revision.line} has no candidates to choose from")
+        choice = revision.choice or 1
+        if not 1 <= choice <= len(candidates):
+            raise QuoteError(f"line {revision.line} has {len(candidates)} candidate(s); there is no number {choice}")
+        picked = candidates[choice - 1]
+        previous = _candidate_of(line)
+        line["candidates"] = [c for c in candidates if c["sku"] != picked["sku"]] + ([previous] if previous else [])
+        line.update(status="exact", confidence=1.0, sku=picked["sku"], via="chosen by the buyer")
+        line["match_note"] = f"chosen by the buyer (candidate {choice} of line {revision.line})"
+    new["revision"] = int(new["revision"]) + 1
+    new["created"] = today.isoformat()
+    return _priced(new, store, settings, today)
+
+
+def parse_revision(text: str) -> Revision:
+    """Read "quote for 500 boards" / "报价 500 套" / "line 7 use the second one" / "第7行用第二个" / "L7 #2"."""
+    boards = None
+    if (m := _BOARDS.search(text)) is not None:
+        boards = int((m.group(1) or m.group(2)).replace(",", ""))
+    line = choice = None
+    if (m := _LINE.search(text)) is not None:
+        line = int(m.group(1) or m.group(2))
+        rest = text[m.end() :]
+        if (c := _CHOICE.search(rest)) is not None:
+            choice = _ordinal(c.group(1) or c.group(2) or c.group(3) or "")
+    return Revision(boards, line, choice)
+
+
+def summary(quote: Mapping[str, Any]) -> dict[str, Any]:
+    """Counts by status, DNP and problem rows, unpriced lines and the longest lead time of what is ordered."""
+    counts = Counter(line["status"] for line in quote["lines"])
+    leads = [line["lead_time_days"] for line in quote["lines"] if line.get("lead_time_days") is not None]
+    return {
+        "lines": len(quote["lines"]),
+        **{status: counts.get(status, 0) for status in ("exact", "parametric", "ambiguous", "not_found")},
+        "dnp": len(quote["dnp"]),
+        "problems": len(quote["problems"]),
+        "unpriced": sum(1 for line in quote["lines"] if line.get("ext_price") is None),
+        "longest_lead_time_days": max(leads, default=None),
+    }
+
+
+def decision_lines(quote: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Lines the buyer must decide on (ambiguous / not found / unpriced), in BOM order."""
+    return [
+        line for line in quote["lines"] if line["status"] in NEEDS_DECISION or (line["sku"] and not line["ext_price"])
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _line_json(match: LineMatch) -> dict[str, Any]:
+    line = match.line
+    return {
+        "line": line.line,
+        "sheet": line.sheet,
+        "designators": list(line.designators),
+        "qty_per_board": _number(line.quantity),
+        "qty": None,
+        "attrition_pct": line.attrition_pct,
+        "input": _input(line),
+        "status": match.status,
+        "confidence": match.confidence,
+        "via": match.via,
+        "match_note": match.note,
+        "bom_notes": list(line.notes),
+        "sku": match.product.sku if match.product else None,
+        "candidates": [_candidate(h) for h in match.candidates],
+    }
+
+
+def _input(line: BomLine) -> dict[str, Any]:
+    return {
+        "mpn": line.mpn,
+        "manufacturer": line.manufacturer,
+        "value": line.value,
+        "package": line.package,
+        "description": line.description,
+        "supplier_code": line.supplier_code,
+        "alternates": list(line.alternates),
+        "quantity_text": line.quantity_text,
+    }
+
+
+def _candidate(hit: Hit) -> dict[str, Any]:
+    p = hit.product
+    price = p.price_breaks[0].unit_price if p.price_breaks else None
+    return {
+        "sku": p.sku,
+        "mpn": p.mpn,
+        "manufacturer": p.manufacturer,
+        "package": p.package,
+        "description": p.name,
+        "score": round(hit.score, 3),
+        "why": "; ".join(hit.why),
+        "unit_price": None if price is None else f"{price} {p.currency}",
+        "stock": p.stock,
+    }
+
+
+def _candidate_of(line: Mapping[str, Any]) -> dict[str, Any] | None:
+    if not line.get("sku"):
+        return None
+    return {
+        "sku": line["sku"],
+        "mpn": line.get("mpn"),
+        "manufacturer": line.get("manufacturer"),
+        "package": line.get("package"),
+        "description": line.get("description"),
+        "score": line.get("confidence"),
+        "why": "the earlier match",
+        "unit_price": line.get("unit_price"),
+        "stock": line.get("stock"),
+    }
+
+
+def _priced(quote: dict[str, Any], store: CatalogStore, settings: PricingSettings, today: date) -> dict[str, Any]:
+    """Fill every line's product, price and note, then the totals, validity and warnings."""
+    boards = int(quote["boards"])
+    skus = [line["sku"] for line in quote["lines"] if line.get("sku")]
+    products = _products(store, skus)
+    priced: list[LinePrice] = []
+    for line in quote["lines"]:
+        product = products.get(line["sku"] or "")
+        result = _price(line, product, boards, settings, store)
+        if result is not None:
+            priced.append(result)
+    totals = quote_totals(priced, settings, today)
+    quote.update(
+        currency=settings.currency,
+        tax_rate=str(settings.tax_rate),
+        subtotal=str(totals.subtotal),
+        tax=str(totals.tax),
+        total=str(totals.total),
+        valid_until=totals.valid_until.isoformat(),
+    )
+    quote["summary"] = summary(quote)
+    quote["warnings"] = _warnings(quote)
+    return quote
+
+
+def _price(
+    line: dict[str, Any], product: Product | None, boards: int, settings: PricingSettings, store: CatalogStore
+) -> LinePrice | None:
+    notes = [n for n in (line.get("match_note"), *line.get("bom_notes", ())) if n]
+    _product_fields(line, product)
+    per_board = line.get("qty_per_board")
+    attrition = line.get("attrition_pct")
+    attrition_pct = None if attrition is None else Decimal(str(attrition))
+    try:
+        line["qty"] = (
+            needed_quantity(per_board, boards, settings.attrition_pct if attrition_pct is None else attrition_pct)
+            if per_board
+            else None
+        )
+    except PricingError as exc:
+        line["qty"] = None
+        notes.append(f"quantity: {exc.reason}")
+    if product is None or line["qty"] is None or per_board is None:
+        if product is not None:
+            notes.append(f"quantity {line['input']['quantity_text'] or 'missing'!r} is not a number: not priced")
+        line["note"] = "; ".join(notes)
+        return None
+    try:
+        price = price_line(terms_for(product), per_board, boards, settings, attrition_pct)
+    except PricingError as exc:
+        line["note"] = "; ".join([*notes, f"not priced: {exc.reason}"])
+        return None
+    line.update(
+        unit_price=str(price.unit_price) if price.priced else None,
+        price_break=price.price_break or None,
+        order_qty=price.order_qty,
+        ext_price=str(price.ext_price) if price.priced else None,
+        lead_time_days=price.lead_time_days,
+        short_qty=price.short_qty,
+    )
+    notes.extend(price.notes)
+    if price.short_qty and line["status"] in ("exact", "parametric"):
+        notes.extend(_in_stock_alternative(product, store, price.order_qty))
+    line["note"] = "; ".join(notes)
+    return price
+
+
+def _product_fields(line: dict[str, Any], product: Product | None) -> None:
+    line.update(
+        mpn=product.mpn if product else None,
+        manufacturer=product.manufacturer if product else None,
+        description=product.name if product else None,
+        package=product.package if product else None,
+        stock=product.stock if product else None,
+        lead_time_days=product.lead_time_days if product else None,
+        price_source=product.price_source if product else None,
+        unit_price=None,
+        price_break=None,
+        order_qty=None,
+        ext_price=None,
+        short_qty=None,
+    )
+
+
+def _in_stock_alternative(product: Product, store: CatalogStore, qty: int) -> list[str]:
+    """An in-stock substitute for a short line, from the substitutes rules (drop-in first)."""
+    try:
+        found = substitutes_for(product, store, k=3, in_stock_only=True)
+    except KnowledgeError:
+        return []
+    for sub in found:
+        if (sub.product.stock or 0) >= qty:
+            return [f"in stock instead: {sub.product.mpn} ({sub.kind}, {sub.product.stock:,} in stock): {sub.why}"]
+    return []
+
+
+def _products(store: CatalogStore, skus: Sequence[str]) -> dict[str, Product]:
+    try:
+        return {p.sku: p for p in store.products(list(dict.fromkeys(skus)))}
+    except ProductNotFound:  # a product left the catalog since the quote was made: price what is still there
+        found: dict[str, Product] = {}
+        for sku in dict.fromkeys(skus):
+            try:
+                found[sku] = store.get(sku)
+            except ProductNotFound:
+                continue
+        return found
+
+
+def _warnings(quote: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    decide = decision_lines(quote)
+    if decide:
+        out.append(f"{len(decide)} line(s) need a decision: " + ", ".join(str(line["line"]) for line in decide[:20]))
+    by_note: dict[str, list[str]] = {}
+    for line in quote["lines"]:
+        for note in line.get("bom_notes", ()):
+            by_note.setdefault(note, []).append(str(line["line"]))
+    for note, numbers in by_note.items():
+        shown = ", ".join(numbers[:8]) + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")
+        out.append(f"line{'s' if len(numbers) > 1 else ''} {shown}: {note}")
+    for line in quote["lines"]:
+        if line.get("sku") and line.get("ext_price") is None:
+            out.append(f"line {line['line']}: not priced ({line.get('note', '')[:80]})")
+        if line.get("short_qty"):
+            out.append(f"line {line['line']}: {line['short_qty']:,} short of stock")
+    if quote["problems"]:
+        out.append(f"{len(quote['problems'])} row(s) could not be read as items (see problems)")
+    if quote["dnp"]:
+        out.append(f"{len(quote['dnp'])} DNP line(s) not quoted")
+    return out
+
+
+def _find_line(quote: Mapping[str, Any], number: int) -> dict[str, Any]:
+    line: dict[str, Any]
+    for line in quote["lines"]:
+        if line["line"] == number:
+            return line
+    raise QuoteError(f"the quote has no line {number}")
+
+
+def _check_boards(boards: int) -> None:
+    if isinstance(boards, bool) or not isinstance(boards, int) or not 1 <= boards <= MAX_BOARDS:
+        raise QuoteError(f"number of boards must be a whole number from 1 to {MAX_BOARDS:,}, got {boards!r}")
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+_BOARDS = re.compile(
+    r"(\d[\d,]*)\s*(?:套|块板|块|片板|台|pcs? of boards?|boards?|sets?|units?|pcbas?|kits?)"
+    r"|(?:quote|报价|改成|改为|做|要|for|x|×)\s*(\d[\d,]*)\s*(?:套|块|台|boards?|sets?|units?)?\s*$",
+    re.IGNORECASE,
+)
+_LINE = re.compile(r"第\s*(\d+)\s*行|\b(?:line|row|l|#)\s*(\d+)\b", re.IGNORECASE)
+_CHOICE = re.compile(
+    r"第\s*([一二三四五12345])\s*个|(?:#|no\.?|number|option|candidate)\s*(\d)|\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
+}  # fmt: skip
+
+
+def _ordinal(text: str) -> int | None:
+    text = text.lower()
+    if text.isdigit():
+        return int(text)
+    return _ORDINALS.get(text)

@@ -1,0 +1,111 @@
+"""BOM quote actions: a pasted table or an uploaded file becomes a quote; revisions keep the quote id."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.bom import ActionQuoteBom, ActionReviseQuote
+from bot import providers
+from bot.quotes import QuoteService, QuoteStore
+from knowledge.pricing import PricingSettings
+from tests.actions.conftest import make_tracker
+
+PASTED = "位号\t数量\t规格型号\t封装\nR1,R2\t2\t10k\tR0603\nR3\t1\t10k\t\nU9\t1\tNOPE-XYZ-123\t\n"
+
+
+@pytest.fixture
+def service(engine, injected, tmp_path) -> QuoteService:
+    svc = QuoteService(
+        engine, QuoteStore(tmp_path / "quotes.sqlite"), injected, PricingSettings(), "http://127.0.0.1:9"
+    )
+    providers.set_quote_service(svc)
+    yield svc
+    providers.set_quote_service(None)
+
+
+def run(action: Any, tracker: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_pasted_bom_is_quoted_with_decisions_first(service: QuoteService) -> None:
+    messages, events = run(ActionQuoteBom(), make_tracker(PASTED, "upload_bom", slots={"language": "zh"}))
+    text = messages[0]["text"]
+    assert "读取 3 行" in text and "合计 CNY" in text and "第3行" in text
+    quote = messages[0]["custom"]["data"]["quote"]
+    assert quote["revision"] == 1 and quote["boards"] == 1
+    assert set(quote["downloads"]) == {"xlsx", "csv", "pdf"}
+    assert slots_of(events)["quote_id"] == quote["quote_id"]
+    # The value-only line offers candidates as buttons that revise the quote.
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert any(p.startswith("/revise_quote") and '"quote_line": 3' in p for p in payloads)
+    # The part number nobody stocks is recorded as unmet demand.
+    assert any("NOPE-XYZ-123" in r.text for r in service.demand.recent())  # type: ignore[union-attr]
+
+
+def test_uploaded_file_is_read_from_the_store(service: QuoteService) -> None:
+    upload_id = service.store.save_upload("bom.csv", b"Designator,Qty,Value,Footprint\nR1,1,10k,R0603\n")
+    tracker = make_tracker(
+        f'/upload_bom{{"upload_id": "{upload_id}"}}',
+        "upload_bom",
+        entities=[{"entity": "upload_id", "value": upload_id}],
+        slots={"language": "en", "boards": 250.0},
+    )
+    messages, _events = run(ActionQuoteBom(), tracker)
+    quote = messages[0]["custom"]["data"]["quote"]
+    assert quote["file"] == "bom.csv" and quote["boards"] == 250 and quote["lines"][0]["qty"] == 250
+    assert "1 lines read: 1 exact" in messages[0]["text"] or "1 by parameters" in messages[0]["text"]
+
+
+def test_a_request_without_a_table_asks_for_the_file(service: QuoteService) -> None:
+    messages, events = run(ActionQuoteBom(), make_tracker("BOM 报价 300 套", "upload_bom"))
+    assert "上传" in messages[0]["text"] and "300" in messages[0]["text"]
+    assert slots_of(events) == {"boards": 300.0}
+
+
+def test_a_file_that_is_not_a_bom_gets_the_reason(service: QuoteService) -> None:
+    upload_id = service.store.save_upload("photo.csv", b"\x00\x01\x02binary\x00" * 20)
+    tracker = make_tracker("/upload_bom", "upload_bom", entities=[{"entity": "upload_id", "value": upload_id}])
+    messages, events = run(ActionQuoteBom(), tracker)
+    assert "binary" in messages[0]["text"] and events == []
+
+
+def test_revisions_keep_the_id_and_apply_the_change(service: QuoteService) -> None:
+    messages, _ = run(ActionQuoteBom(), make_tracker(PASTED, "upload_bom", slots={"language": "en"}))
+    first = messages[0]["custom"]["data"]["quote"]
+    slots = {"language": "en", "quote_id": first["quote_id"]}
+    messages, _ = run(ActionReviseQuote(), make_tracker("quote for 500 boards", "revise_quote", slots=slots))
+    second = messages[0]["custom"]["data"]["quote"]
+    assert (second["quote_id"], second["revision"], second["boards"]) == (first["quote_id"], 2, 500)
+    button = json.dumps({"quote_line": 3, "candidate": 2})
+    tracker = make_tracker(
+        f"/revise_quote{button}",
+        "revise_quote",
+        entities=[{"entity": "quote_line", "value": 3}, {"entity": "candidate", "value": 2}],
+        slots=slots,
+    )
+    messages, _events = run(ActionReviseQuote(), tracker)
+    third = messages[0]["custom"]["data"]["quote"]
+    line3 = next(line for line in third["lines"] if line["line"] == 3)
+    assert third["revision"] == 3 and line3["status"] == "exact" and line3["ext_price"] is not None
+    assert service.store.revisions(first["quote_id"]) == [1, 2, 3]
+
+
+def test_revision_errors_are_explained(service: QuoteService) -> None:
+    messages, _ = run(ActionReviseQuote(), make_tracker("line 7 use the second one", "revise_quote"))
+    assert "no quote yet" in messages[0]["text"].lower() or "BOM" in messages[0]["text"]
+    run(ActionQuoteBom(), make_tracker(PASTED, "upload_bom"))
+    quote_id = service.store.latest_id()
+    slots = {"language": "en", "quote_id": quote_id}
+    messages, _ = run(ActionReviseQuote(), make_tracker("line 99 use the second one", "revise_quote", slots=slots))
+    assert "no line 99" in messages[0]["text"]

@@ -1,0 +1,107 @@
+"""BOM quotes through the real stack: upload to the web server, quote through Rasa + the action server (REST),
+pick a candidate, change the board count, download the XLSX / PDF / CSV of the revision."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import requests
+
+from bot.stack import Stack
+from tests.e2e.conftest import logs
+from tests.e2e.test_spec_turns import ask, texts
+from tests.unit.test_bom_read import FIXTURES
+
+BOM = (
+    "Designator,Qty,Manufacturer Part,LCSC,Value,Footprint\n"
+    '"R1,R2,R3",3,0603WAF1002T5E,C25804,10k,R0603\n'
+    "R4,1,RC0603FR-0710KL,,10k,R_0603_1608Metric\n"
+    "R5,1,,,10k,\n"
+    "U1,1,QQZ9000-NOT-A-PART,,QQZ9000,SOIC-8\n"
+)
+
+
+def upload(stack: Stack, name: str, data: bytes) -> str:
+    response = requests.post(stack.web_url + "uploads", files={"file": (name, data)}, timeout=30)
+    assert response.status_code == 200, response.text
+    return str(response.json()["upload_id"])
+
+
+def quote_of(replies: list[dict]) -> dict:
+    # The REST channel returns the custom payload as sent: {"data": {"quote": ...}} (socket.io emits its "data").
+    quotes = [r["custom"]["data"]["quote"] for r in replies if "quote" in r.get("custom", {}).get("data", {})]
+    assert quotes, replies
+    return quotes[-1]
+
+
+def test_upload_pick_requote_and_download(stack: Stack, sender: str) -> None:
+    upload_id = upload(stack, "board.csv", BOM.encode())
+    replies = ask(stack, sender, f"/upload_bom{json.dumps({'upload_id': upload_id})}")
+    reply = texts(replies)
+    quote = quote_of(replies)
+    assert quote["revision"] == 1 and quote["summary"]["lines"] == 4, f"{reply!r}\n{logs(stack)}"
+    assert quote["summary"]["exact"] == 2 and quote["summary"]["not_found"] == 1, quote["summary"]
+    assert "4 lines read: 2 exact" in reply or "读取 4 行" in reply, reply
+    lines = {line["line"]: line for line in quote["lines"]}
+    assert lines[2]["mpn"] == "0603WAF1002T5E" and lines[2]["qty"] == 3 and lines[2]["ext_price"]
+    assert lines[4]["status"] == "ambiguous" and len(lines[4]["candidates"]) >= 2
+    assert lines[5]["status"] == "not_found"
+
+    second = quote_of(ask(stack, sender, "line 4 use the second one"))
+    assert (second["quote_id"], second["revision"]) == (quote["quote_id"], 2)
+    picked = next(line for line in second["lines"] if line["line"] == 4)
+    assert picked["status"] == "exact" and picked["mpn"] == lines[4]["candidates"][1]
+    assert second["summary"]["ambiguous"] == 0
+
+    third = quote_of(ask(stack, sender, "quote for 500 boards"))
+    assert (third["quote_id"], third["revision"], third["boards"]) == (quote["quote_id"], 3, 500)
+    assert next(line for line in third["lines"] if line["line"] == 2)["qty"] == 1500
+    assert float(third["total"]) > float(second["total"])
+
+    xlsx = requests.get(third["downloads"]["xlsx"], timeout=30)
+    assert xlsx.status_code == 200, xlsx.text
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any(quote["quote_id"] in c for c in cells) and "0603WAF1002T5E" in cells
+    pdf = requests.get(third["downloads"]["pdf"], timeout=60)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    rows = list(
+        csv.reader(io.StringIO(requests.get(third["downloads"]["csv"], timeout=30).content.decode("utf-8-sig")))
+    )
+    assert any("QQZ9000-NOT-A-PART" in cell for row in rows for cell in row)
+    demand = stack.settings.database
+    assert demand.exists()
+
+
+def test_pasted_bom_is_quoted_in_chinese(stack: Stack, sender: str) -> None:
+    pasted = "位号\t数量\t规格型号\t封装\nR1,R2\t2\t0603WAF1002T5E\tR0603\nR9\t1\t10k\t\n"
+    replies = ask(stack, sender, pasted)
+    reply = texts(replies)
+    quote = quote_of(replies)
+    assert quote["summary"]["lines"] == 2 and "读取 2 行" in reply and "第3行" in reply, f"{reply!r}\n{logs(stack)}"
+    replies = ask(stack, sender, "报价 200 套")
+    assert quote_of(replies)["boards"] == 200 and quote_of(replies)["quote_id"] == quote["quote_id"]
+
+
+def test_real_dev_bom_is_read_with_every_line(stack: Stack, sender: str) -> None:
+    path = FIXTURES / "csv_lceda_utf16_tab_keyboard_nano.csv"
+    upload_id = upload(stack, path.name, path.read_bytes())
+    quote = quote_of(ask(stack, sender, f"/upload_bom{json.dumps({'upload_id': upload_id})}"))
+    assert quote["summary"]["lines"] == 13, quote["summary"]
+    assert sum(quote["summary"][s] for s in ("exact", "parametric", "ambiguous", "not_found")) == 13
+
+
+def test_a_file_that_is_not_a_bom_gets_a_clear_reason(stack: Stack, sender: str) -> None:
+    upload_id = upload(stack, "notes.pdf", b"%PDF-1.4 not a table")
+    reply = texts(ask(stack, sender, f"/upload_bom{json.dumps({'upload_id': upload_id})}"))
+    assert "PDF" in reply and (".xlsx" in reply or "xlsx" in reply), reply
+
+
+def test_oversized_upload_is_refused_by_the_web_server(stack: Stack) -> None:
+    response = requests.post(
+        stack.web_url + "uploads", files={"file": ("big.csv", b"x" * (6 * 1024 * 1024))}, timeout=60
+    )
+    assert response.status_code == 413 and "5 MB" in response.json()["error"]
