@@ -82,7 +82,7 @@ test: lint types unit stories e2e ## everything CI runs
 bench: index ## search / index / embedding benchmarks -> bench/results/*.json
 	$(PY) -m bench.run
 
-eval: var/catalog.sqlite ## quality figures: cross-references, hard-rule violations, BOM reading -> bench/results/eval.json
+eval: index ## quality figures: cross-references, hard-rule violations, drop-in recall, BOM reading and matching -> bench/results/eval.json
 	$(PY) -m bench.eval
 
 lock: ## re-resolve requirements.in in one pip run and rewrite requirements.lock

@@ -10,8 +10,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._common import question
+from actions.selection import selection_step
 from bot import providers
 from bot.cards import candidate_buttons, search_message, spec_payload
+from knowledge.selection import select
 from knowledge.specs import answer_question
 
 
@@ -62,6 +64,11 @@ class ActionSearchProduct(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text, language = question(tracker)
         engine = await asyncio.to_thread(providers.get_engine)
+        # "I need a 10k resistor, 0402, 1%" names a family and values: narrow step by step (选型); a request that
+        # names no family ("SS34 现货") is a plain search.
+        selection = await asyncio.to_thread(select, engine, text)
+        if selection.status != "unclear":
+            return await selection_step(dispatcher, tracker, selection, text, {}, language)
         hits = await asyncio.to_thread(engine.search, text, 5)
         dispatcher.utter_message(**search_message(hits, language))
         if not hits:

@@ -46,6 +46,7 @@ def main() -> int:
         ("crossref", lambda: crossref_hits(engine)),
         ("substitutes", lambda: substitute_quality(store)),
         ("bom_read", bom_reading),
+        ("bom_match", bom_matching),
     ):
         section = time.perf_counter()
         results[name] = run()
@@ -248,6 +249,17 @@ def _summary(counts: Counter[str]) -> dict[str, Any]:
     out["recall_at_k"] = counts["found_top"] / counts["top_slots"] if counts["top_slots"] else None
     out["recall_all"] = counts["found_all"] / counts["truth"] if counts["truth"] else None
     return out
+
+
+def bom_matching() -> dict[str, Any]:
+    """BOM line matching against the labelled dev BOMs (bench/bom_eval.py); needs the built indexes."""
+    from bench.bom_eval import evaluate, report
+    from bot.providers import load_engine
+    from bot.settings import get_settings
+
+    figures = evaluate(load_engine(get_settings()))
+    print(report(figures))
+    return figures
 
 
 def bom_reading() -> dict[str, Any]:

@@ -12,6 +12,7 @@ from knowledge.units import format_quantity
 
 if TYPE_CHECKING:  # annotations only: cards render what knowledge/substitutes.py returns
     from knowledge.models import Difference, Substitute
+    from knowledge.selection import Selection
     from knowledge.substitutes import SubstituteResult
 
 
@@ -338,3 +339,35 @@ def _decision_line(line: dict[str, Any], language: str) -> str:
 
 def _percent(rate: str) -> str:
     return f"{float(rate) * 100:g}%"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parametric selection (选型)
+
+
+def selection_message(sel: Selection, language: str) -> dict[str, Any]:
+    """utter_message kwargs for one selection step: a question with an option button each, or the parts with a
+    button per part (its specs) and a card for the best one."""
+    from knowledge.selection import selection_reply
+
+    text = selection_reply(sel, language)
+    if sel.status == "ask":
+        buttons = [
+            {
+                "title": f"{shown} ({count:,})"[:80],
+                "payload": f"/choose_option{json.dumps({'option_value': key}, ensure_ascii=False)}",
+            }
+            for shown, key, count in sel.options
+        ]
+        return {"text": text, "buttons": buttons}
+    if sel.status == "done" and sel.products:
+        buttons = [
+            {
+                "title": f"{p.mpn} · {p.manufacturer}"[:80],
+                "payload": f"/ask_spec{json.dumps({'part_number': p.sku}, ensure_ascii=False)}",
+            }
+            for p in sel.products
+        ]
+        card = product_card(sel.products[0], language)
+        return {"text": text, "buttons": buttons, "json_message": {"data": {"card": card}}}
+    return {"text": text}

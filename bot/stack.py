@@ -144,6 +144,7 @@ class Stack:
             "BRANDSTATION_EMBEDDER": s.embedder,
             # Download links in the action server's replies point at this stack's web server.
             "BRANDSTATION_PUBLIC_URL": s.base_url(),
+            "BRANDSTATION_WARM_UP": "1",  # the action server loads the engine as it starts (actions/__init__.py)
         }
 
     def _wait_ready(self, name: str, url: str) -> None:

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from knowledge.catalog import normalize_code
 from knowledge.glossary import expand_query
-from knowledge.models import Attribute, BomLine, Hit, Product
+from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, query_terms, term_coverage
 from knowledge.substitutes import Family, evaluate, load_rules, unit_price
 from knowledge.units import extract_package, extract_quantities, format_quantity, parse_thread
@@ -68,6 +68,12 @@ class BomMatcher:
     engine: SearchEngine
     _memo: dict[tuple[str, ...], LineMatch] = field(default_factory=dict, repr=False)
 
+    def prepare(self) -> None:
+        """Build the lookup tables once (packaging-suffix index, code list: ~3 s on 146k products), so the
+        first buyer does not wait for them."""
+        _base_code_index(self.engine)
+        self.engine.similar_codes("WARMUP")
+
     def match_all(self, lines: Iterable[BomLine]) -> list[LineMatch]:
         """One LineMatch per line, in order."""
         return [self.match(line) for line in lines]
@@ -75,8 +81,8 @@ class BomMatcher:
     def match(self, line: BomLine) -> LineMatch:
         """Match one line (see the module docstring for the order and the confidence scale)."""
         key: tuple[str, ...] = (line.supplier_code, line.mpn, line.manufacturer, line.value, line.package)
-        key += (line.description,)
-        key += line.alternates + line.designators[:1]
+        key += (line.description, _designator_prefix(line))
+        key += line.alternates + tuple(v for k, v in line.raw.items() if _REMARK_HEADERS.search(k))
         cached = self._memo.get(key)
         if cached is None:
             cached = self._memo[key] = self._match(line)
@@ -198,7 +204,17 @@ class BomMatcher:
         if not wanted.package:
             return _value_only(self.engine, line, wanted, family)
         pool = _pool(self.engine, family, wanted)
-        judged = [(s, p) for p in pool if (s := evaluate(wanted, p, family)) is not None]
+        needed = line.quantity or 1
+        # Best first (enough stock, then price); judging stops once MAX_CANDIDATES drop-ins are found, since
+        # drop-ins outrank functional ones and the pool is already in the order a buyer wants.
+        pool.sort(key=lambda p: ((p.stock or 0) < needed, _price(p), p.sku))
+        judged: list[tuple[Substitute, Product]] = []
+        for product in pool:
+            sub = evaluate(wanted, product, family)
+            if sub is not None:
+                judged.append((sub, product))
+                if sum(1 for j, _ in judged if j.kind == "drop-in") >= MAX_CANDIDATES:
+                    break
         if not judged:
             if not pool:
                 return None
@@ -207,8 +223,7 @@ class BomMatcher:
             shown = ", ".join(_shown(a) for a in wanted.attributes)
             note = f"no part meets every stated value ({shown}, {wanted.package}); same value and package: check"
             return _ambiguous(line, nearest, note, via="parameters (ratings not met)")
-        needed = line.quantity or 1
-        judged.sort(key=lambda sp: (sp[0].kind != "drop-in", (sp[1].stock or 0) < needed, _price(sp[1]), sp[1].sku))
+        judged.sort(key=lambda sp: sp[0].kind != "drop-in")  # stable: keeps the stock / price order
         best_sub, best = judged[0]
         stated = [a.name for a in wanted.attributes]
         confidence = min(0.9, 0.7 + 0.05 * (len(stated) - 1)) if best_sub.kind == "drop-in" else 0.6
@@ -229,17 +244,24 @@ class BomMatcher:
         text = _line_text(line)
         if not text.strip():
             return LineMatch(line, "not_found", 0.0, note="the line states no part number, value or description")
+        named = [c for c in (line.mpn, line.value) if _is_code(c) and not _value_codes_only(c)]
+        if named and len(line.description.split()) < 3:
+            # A part number neither in the catalog nor close to one (checked above), with no description:
+            # search would only return look-alikes of its letters.
+            return LineMatch(line, "not_found", 0.0, None, (), "codes", f"{named[0]} is not in the catalog")
         hits = self.engine.search(text, k=MAX_CANDIDATES, codes=False)
+        if named:  # described: the closest items by function help the buyer, but they are not this part
+            return LineMatch(line, "not_found", 0.0, None, tuple(hits[:3]), "search",
+                             f"{named[0]} is not in the catalog; closest items listed")  # fmt: skip
         terms = query_terms(text)
         relevant = [h for h in hits if "parameters match" in " ".join(h.why) or term_coverage(terms, h.product) >= 0.66]
-        named = [c for c in (line.mpn, line.value) if _is_code(c) and not _value_codes_only(c)]
-        if relevant and not named:
+        if relevant:
             note = "no exact part number or full parameters: pick the right one"
             top = relevant[0].score
             return LineMatch(line, "ambiguous", round(min(0.5, 0.5 * top), 2), None, tuple(relevant), "search", note)
-        closest = tuple(hits[:3])
-        note = f"{named[0]} is not in the catalog" if named else "not in the catalog"
-        return LineMatch(line, "not_found", 0.0, None, closest, "search", note + "; closest items listed")
+        return LineMatch(
+            line, "not_found", 0.0, None, tuple(hits[:3]), "search", "not in the catalog; closest items listed"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -274,9 +296,7 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     english = expand_query(text).lower()
     if any(w in english or w in text for w in _NOT_MLCC) and "capacitance" in quantities:
         return None, None  # electrolytic / tantalum / film: not in the MLCC rules
-    prefix = ""
-    if line.designators and (m := _DESIGNATOR_PREFIX.match(line.designators[0])):
-        prefix = m.group(1).upper()
+    prefix = _designator_prefix(line)
     named = [
         name
         for name, (_, _, prefixes, words) in _FAMILIES.items()
@@ -302,6 +322,13 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
 
 
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _designator_prefix(line: BomLine) -> str:
+    """'R' for R12, 'LED' for LED3, '' when there is none."""
+    if line.designators and (m := _DESIGNATOR_PREFIX.match(line.designators[0])):
+        return m.group(1).upper()
+    return ""
 
 
 def _relevant(family: Family, key: str) -> bool:
@@ -389,8 +416,7 @@ def _fastener_match(engine: SearchEngine, line: BomLine, text: str) -> LineMatch
         (m for m, words in _MATERIALS if any(re.search(rf"(?<![\w.]){re.escape(w)}", english) for w in words)), None
     )
     needs_length = kind not in ("Hex nuts", "Washers")
-    skus = engine.store.with_attribute("thread", thread.size, limit=_POOL_LIMIT)
-    pool = [p for p in engine.store.products(skus) if p.category.startswith("Fasteners")]
+    pool = list(_fasteners(engine, thread.size))
     if thread.length_mm is not None:
         pool = [p for p in pool if _length(p) is not None and abs((_length(p) or 0) - thread.length_mm) < 1e-6]
     elif needs_length:
@@ -454,6 +480,22 @@ def _has_standard(product: Product, standard: str) -> bool:
 def _standard(product: Product) -> str:
     attr = product.attribute("standard")
     return attr.raw if attr is not None else ""
+
+
+_FASTENER_POOLS: dict[tuple[int, str, str], tuple[Product, ...]] = {}
+
+
+def _fasteners(engine: SearchEngine, thread: str) -> tuple[Product, ...]:
+    """Every catalog fastener of one thread size (cached per catalog: M3 alone is ~700 products)."""
+    key = (id(engine.store), engine.store.catalog_hash(), thread)
+    found = _FASTENER_POOLS.get(key)
+    if found is None:
+        skus = engine.store.with_attribute("thread", thread, limit=_POOL_LIMIT)
+        found = tuple(p for p in engine.store.products(skus) if p.category.startswith("Fasteners"))
+        if len(_FASTENER_POOLS) > 256:
+            _FASTENER_POOLS.clear()
+        _FASTENER_POOLS[key] = found
+    return found
 
 
 def _length(product: Product) -> float | None:

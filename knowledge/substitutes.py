@@ -416,8 +416,9 @@ def _value(product: Product, rule: Rule) -> _Value | None:
     if attr is None:
         return None
     if rule.ranks:
+        # A value the rank table does not know (X8G, U2J ...) can only be matched by the same value.
         rank = dict(rule.ranks).get(attr.raw.strip().upper())
-        return None if rank is None else _Value(rank, text=attr.raw.strip().upper(), shown=attr.raw.strip())
+        return _Value(None if rank is None else rank, text=attr.raw.strip().upper(), shown=attr.raw.strip())
     if attr.value is not None and math.isfinite(attr.value):
         return _Value(attr.value, attr.value_max, shown=_shown(attr), unit=attr.unit)
     raw = attr.raw.strip()

@@ -59,14 +59,22 @@ def test_unknown_attribute_shows_what_is_known(injected):
     assert injected.recent()[0].kind == "attribute_unknown"
 
 
-def test_search_returns_parameter_matches_first_with_reasons():
-    messages, _ = run(ActionSearchProduct(), tracker("找一个 10k 0603 1% 的贴片电阻"))
+def test_search_that_names_a_family_lists_the_parts_meeting_every_value():
+    # A family and values: the selection path (选型); with two parts left it lists them, in stock first.
+    messages, events = run(ActionSearchProduct(), tracker("找一个 10k 0603 1% 的贴片电阻"))
+    slots = {e["name"]: e["value"] for e in events}
+    lines = messages[0]["text"].splitlines()
+    assert lines[0].startswith("符合 ") and "阻值 10 kΩ" in lines[0] and "封装 0603" in lines[0]
+    assert "0603WAF1002T5E" in lines[1] and "RC0603FR-0710KL" in lines[2] and len(lines) == 3
+    assert "RC0402" not in messages[0]["text"] and "4701" not in messages[0]["text"]
+    assert messages[0]["buttons"] and slots["last_sku"] == "C25804"
+
+
+def test_search_without_a_family_or_value_is_a_ranked_search():
+    messages, events = run(ActionSearchProduct(), tracker("UNI-ROYAL 0603WAF1002T5E"))
     text = messages[0]["text"]
-    assert text.startswith("为您找到")
-    first_line = text.splitlines()[1]
-    assert "0603" in first_line and "resistance 10 kΩ" in first_line
-    assert "RC0402" not in text.splitlines()[1] and "4701" not in first_line
-    assert messages[0]["buttons"]
+    assert text.startswith("Here is what matches best") and "0603WAF1002T5E" in text.splitlines()[1]
+    assert not any(e["name"] == "selection_text" for e in events)
 
 
 def test_unknown_part_is_not_answered_with_the_previous_one():
