@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._common import question
 from bot import providers
 from bot.cards import substitutes_message
+from knowledge.errors import KnowledgeError
+from knowledge.quote import parse_revision
 from knowledge.substitutes import SubstituteResult, find_substitutes
 
 # Statuses where the buyer leaves without a usable part: the brand should hear about them.
@@ -29,8 +31,18 @@ class ActionFindSubstitutes(Action):
         part = next(tracker.get_latest_entity_values("part_number"), None)
         # A clicked button ("/ask_substitute{"part_number": "SKF-706CEGA/P4A"}") names the part, not a sentence.
         query = part if part and text.startswith("/") else text
+        last_sku = tracker.get_slot("last_sku")
+        # "第5行有替代吗?" / "alternatives for line 5" after a BOM quote: that line's part.
+        line_number = parse_revision(text).line
+        quote_id = tracker.get_slot("quote_id")
+        if line_number is not None and quote_id and not part:
+            line = await asyncio.to_thread(_quote_line, quote_id, line_number)
+            if line is not None:
+                last_sku = line.get("sku") or last_sku
+                if not line.get("sku") and line["input"]["mpn"]:
+                    query = f"{line['input']['mpn']} {text}"
         engine = await asyncio.to_thread(providers.get_engine)
-        result = await asyncio.to_thread(find_substitutes, query, engine, last_sku=tracker.get_slot("last_sku"))
+        result = await asyncio.to_thread(find_substitutes, query, engine, last_sku=last_sku)
         dispatcher.utter_message(**substitutes_message(result, language))
         if result.status in _UNMET:
             await asyncio.to_thread(
@@ -42,6 +54,15 @@ class ActionFindSubstitutes(Action):
                 sender_id=tracker.sender_id,
             )
         return [SlotSet("last_sku", sku)] if (sku := _carried_sku(result)) else []
+
+
+def _quote_line(quote_id: str, number: int) -> dict[str, Any] | None:
+    """Line `number` of the buyer's current quote, or None."""
+    try:
+        quote = providers.get_quote_service().store.latest(quote_id)
+    except KnowledgeError:
+        return None
+    return next((line for line in quote["lines"] if line["line"] == number), None)
 
 
 def _carried_sku(result: SubstituteResult) -> str | None:

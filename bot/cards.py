@@ -332,9 +332,10 @@ def _decision_line(line: dict[str, Any], language: str) -> str:
     head = f"{'第' + str(line['line']) + '行' if zh else 'Line ' + str(line['line'])} [{label}] {shown[:40]}"
     if line["status"] == "ambiguous" and candidates:
         return f"{head} → {candidates}"
-    return f"{head}: {line.get('match_note', '')[:80]}" + (
-        f" ({'近似' if zh else 'closest'}: {candidates})" if candidates else ""
-    )
+    if zh:  # the matcher's notes are English; the chat says the same in Chinese
+        why = "目录中没有此料,已记录需求" if line["status"] == "not_found" else "需要确认"
+        return f"{head}:{why}" + (f"(近似:{candidates})" if candidates else "")
+    return f"{head}: {line.get('match_note', '')[:80]}" + (f" (closest: {candidates})" if candidates else "")
 
 
 def _percent(rate: str) -> str:

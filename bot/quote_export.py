@@ -630,11 +630,11 @@ def _pdf_header_block(quote: Mapping[str, Any], zh: bool, styles: Mapping[str, P
 # (label key, width in points (0: whatever is left), right-aligned)
 _PDF_COLUMNS: tuple[tuple[str, float, bool], ...] = (
     ("line", 24, False),
-    ("designators", 60, False),
-    ("qty", 44, True),
+    ("designators", 52, False),
+    ("qty", 56, True),
     ("input", 82, False),
     ("status", 46, False),
-    ("part", 104, False),
+    ("part", 100, False),
     ("description", 120, False),
     ("package", 38, False),
     ("unit_price", 48, True),

@@ -254,7 +254,14 @@ class BomMatcher:
             return LineMatch(line, "not_found", 0.0, None, tuple(hits[:3]), "search",
                              f"{named[0]} is not in the catalog; closest items listed")  # fmt: skip
         terms = query_terms(text)
-        relevant = [h for h in hits if "parameters match" in " ".join(h.why) or term_coverage(terms, h.product) >= 0.66]
+        # Candidates must share the line's words; matching a parsed number alone (a "length 2 mm" thermistor
+        # for "直径2mm 铁棒") is not enough.
+        relevant = [
+            h
+            for h in hits
+            if (cover := term_coverage(terms, h.product)) >= 0.66
+            or ("parameters match" in " ".join(h.why) and cover >= 0.34)
+        ]
         if relevant:
             note = "no exact part number or full parameters: pick the right one"
             top = relevant[0].score

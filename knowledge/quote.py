@@ -292,11 +292,25 @@ def _price(
         short_qty=price.short_qty,
     )
     notes.extend(price.notes)
-    if price.short_qty and line["status"] in ("exact", "parametric") and budget[0] > 0:
+    lifecycle = _end_of_life(product)
+    line["lifecycle"] = lifecycle
+    if lifecycle:
+        notes.append(f"lifecycle: {lifecycle}")
+    if (price.short_qty or lifecycle) and line["status"] in ("exact", "parametric") and budget[0] > 0:
         budget[0] -= 1
         notes.extend(_in_stock_alternative(product, store, price.order_qty))
     line["note"] = "; ".join(notes)
     return price
+
+
+_END_OF_LIFE = ("obsolete", "not for new designs", "last time buy", "discontinued", "nrnd", "eol", "停产")
+
+
+def _end_of_life(product: Product) -> str:
+    """The product's lifecycle status when it is obsolete or not recommended ("" when active or unknown)."""
+    attr = product.attribute("lifecycle_status")
+    raw = attr.raw.strip() if attr is not None else ""
+    return raw if any(word in raw.lower() for word in _END_OF_LIFE) else ""
 
 
 def _product_fields(line: dict[str, Any], product: Product | None) -> None:
@@ -358,6 +372,10 @@ def _warnings(quote: Mapping[str, Any]) -> list[str]:
             out.append(f"line {line['line']}: not priced ({line.get('note', '')[:80]})")
         if line.get("short_qty"):
             out.append(f"line {line['line']}: {line['short_qty']:,} short of stock")
+        if line.get("lifecycle"):
+            out.append(
+                f"line {line['line']}: {line['mpn']} is {line['lifecycle']}: consider the substitute in its note"
+            )
     if quote["problems"]:
         out.append(f"{len(quote['problems'])} row(s) could not be read as items (see problems)")
     if quote["dnp"]:

@@ -109,3 +109,16 @@ def test_revision_errors_are_explained(service: QuoteService) -> None:
     slots = {"language": "en", "quote_id": quote_id}
     messages, _ = run(ActionReviseQuote(), make_tracker("line 99 use the second one", "revise_quote", slots=slots))
     assert "no line 99" in messages[0]["text"]
+
+
+def test_a_substitute_request_about_a_quote_line_uses_that_lines_part(service: QuoteService) -> None:
+    from actions.substitutes import ActionFindSubstitutes
+
+    messages, _ = run(ActionQuoteBom(), make_tracker(PASTED, "upload_bom", slots={"language": "en"}))
+    quote = messages[0]["custom"]["data"]["quote"]
+    line2 = next(line for line in quote["lines"] if line["line"] == 2)
+    assert line2["mpn"] == "0603WAF1002T5E"
+    slots = {"language": "en", "quote_id": quote["quote_id"], "last_sku": "ISO15-6205-2RS"}
+    messages, _ = run(ActionFindSubstitutes(), make_tracker("alternatives for line 2", "ask_substitute", slots=slots))
+    text = messages[0]["text"]
+    assert text.startswith("Substitutes for 0603WAF1002T5E") and "6205" not in text, text

@@ -122,3 +122,37 @@ def test_impossible_revisions_say_why(engine: SearchEngine, quote: dict[str, Any
 )
 def test_parse_revision(text: str, expected: Revision) -> None:
     assert parse_revision(text) == expected
+
+
+def test_obsolete_part_is_flagged_with_an_in_stock_substitute(engine: SearchEngine) -> None:
+    from knowledge.models import Attribute, PriceBreak, Product
+
+    engine.store.add(
+        [
+            Product(
+                sku="OLD-10K",
+                mpn="OLD0603-10K",
+                manufacturer="Gone Corp",
+                category="Chip Resistor - Surface Mount",
+                name="10 kΩ ±1% 0603 chip resistor",
+                package="0603",
+                attributes=(
+                    Attribute("resistance", "10kΩ", 10_000, "Ω"),
+                    Attribute("tolerance", "±1%", 1, "%"),
+                    Attribute("power", "0.1W", 0.1, "W"),
+                    Attribute("lifecycle_status", "Obsolete NonStock"),
+                ),
+                price_breaks=(PriceBreak(1, 0.001),),
+                stock=5000,
+            )
+        ]
+    )
+    read = read_bom_text("Designator\tQty\tMPN\nR1\t1\tOLD0603-10K\n")
+    quote = build_quote(
+        read, BomMatcher(engine).match_all(read.lines), engine.store,
+        boards=10, settings=SETTINGS, today=TODAY, quote_id="Q-1",
+    )  # fmt: skip
+    line = quote["lines"][0]
+    assert line["status"] == "exact" and line["lifecycle"] == "Obsolete NonStock"
+    assert "lifecycle: Obsolete NonStock" in line["note"] and "in stock instead: 0603WAF1002T5E" in line["note"]
+    assert any("OLD0603-10K is Obsolete NonStock" in w for w in quote["warnings"])

@@ -254,7 +254,8 @@
           });
         })
         .then(function (body) {
-          var message = "/upload_bom" + JSON.stringify({ upload_id: String(body.upload_id) });
+          // The page's language goes along, so the quote is answered in it (the `language` slot).
+          var message = "/upload_bom" + JSON.stringify({ upload_id: String(body.upload_id), language: lang });
           if (ready) emitUser(message);
           else queue.push(message);
         })
@@ -281,7 +282,8 @@
           row.appendChild(el("td", null, text(line.status_label) || text(line.status)));
           row.appendChild(el("td", null, text(line.input)));
           var cands = Array.isArray(line.candidates) ? line.candidates.map(text).filter(Boolean).join(" / ") : "";
-          row.appendChild(el("td", null, text(line.mpn) || (cands ? "? " + cands : "—")));
+          var offered = line.status === "ambiguous" && cands ? "? " + cands : "—";
+          row.appendChild(el("td", null, text(line.mpn) || offered));
           row.appendChild(el("td", null, text(line.qty)));
           row.appendChild(el("td", null, text(line.ext_price)));
           table.appendChild(row);
