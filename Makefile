@@ -21,7 +21,7 @@ CATALOG_CODE := $(wildcard knowledge/catalog.py knowledge/passives.py knowledge/
 RASA_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f 2>/dev/null)
 MODEL := models/brandstation.tar.gz
 
-.PHONY: help install run serve ingest index train test lint types unit stories e2e bench eval clean lock
+.PHONY: help install run serve ingest index train test lint types unit reliability stories e2e bench eval clean lock
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,7 +77,10 @@ stories: $(MODEL) ## rasa test core on tests/stories (fails on any prediction er
 e2e: $(MODEL) var/catalog.sqlite ## real servers on free loopback ports, REST + socket.io turns
 	$(BIN)/pytest -q tests/e2e
 
-test: lint types unit stories e2e ## everything CI runs
+reliability: $(VENV)/.installed ## lead delivery fault test: 500 leads, 30% 500s, stalls, refused connections, kill -9 (~10 s)
+	$(BIN)/pytest -q -m reliability tests/reliability
+
+test: lint types unit reliability stories e2e ## everything CI runs
 
 bench: index ## search / index / embedding benchmarks -> bench/results/*.json
 	$(PY) -m bench.run

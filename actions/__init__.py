@@ -1,12 +1,17 @@
 """Rasa custom actions: thin adapters that read slots, make one call into bot/ or knowledge/, and reply.
 
-With BRANDSTATION_WARM_UP=1 (set by `brandstation serve`), the action server loads the catalog, indexes,
-the BOM matcher's code tables and the selection columns in a background thread as it starts, so the first
-buyer does not wait for them.
+With BRANDSTATION_WARM_UP=1 (set by `brandstation serve`), the action server, as it starts, loads the catalog,
+indexes, the BOM matcher's code tables and the selection columns in a background thread (so the first buyer
+does not wait), and runs the lead delivery worker (bot/outbox.py) in another: queued leads are sent, retried
+and dead-lettered from inside this process; `brandstation outbox work` does the same on its own.
 """
 
+import asyncio
+import logging
 import os
 import threading
+
+log = logging.getLogger(__name__)
 
 
 def _warm_up() -> None:
@@ -18,5 +23,22 @@ def _warm_up() -> None:
     prepare(service.engine.store)
 
 
+def _deliver_leads() -> None:
+    from bot.outbox import Outbox, Worker, routing_resolver
+    from bot.settings import get_settings
+
+    settings = get_settings()
+
+    async def work() -> None:
+        async with Worker(Outbox(settings.database), routing_resolver(settings.routing_file)) as worker:
+            await worker.run_forever(asyncio.Event(), poll_s=0.5)
+
+    try:
+        asyncio.run(work())
+    except Exception:  # the thread must say why it stopped; jobs stay queued for a restart
+        log.exception("lead delivery worker stopped; queued leads wait in the outbox")
+
+
 if os.environ.get("BRANDSTATION_WARM_UP") == "1":
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+    threading.Thread(target=_deliver_leads, name="lead-delivery", daemon=True).start()

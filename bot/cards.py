@@ -280,7 +280,9 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
         }
         for line in decide
         if line["candidates"] and line["status"] == "ambiguous"
-    ][:5]
+    ][:4]
+    # The hand-off a buyer with a priced BOM most likely wants next (the lead form, 转人工).
+    buttons.append({"title": "联系销售下单" if zh else "Talk to sales", "payload": "/request_sales"})
     payload = {"data": {"quote": quote_card(quote, language)}}
     return {"text": text, "buttons": buttons, "json_message": payload}
 

@@ -1,4 +1,4 @@
-"""`brandstation` command line: ingest, index, ask, search, serve."""
+"""`brandstation` command line: ingest, index, ask, search, substitutes, bom quote, serve, leads, outbox, followups."""
 
 from __future__ import annotations
 
@@ -47,9 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the quote as JSON")
     p.add_argument("--out", type=Path, action="append", help="write the quote to .xlsx / .csv / .pdf (repeatable)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the exported files")
+    from bot import followups, outbox, routing
+
+    routing.register_cli(sub)  # leads route --dry-run LEAD.json
+    followups.register_cli(sub)  # followups run
+    outbox.register_cli(sub)  # outbox work | list | retry
     args = parser.parse_args(argv)
     try:
-        return int(_COMMANDS[args.command](args) or 0)
+        return int((getattr(args, "handler", None) or _COMMANDS[args.command])(args) or 0)
     except KnowledgeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

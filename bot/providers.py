@@ -10,6 +10,8 @@ import threading
 import faiss
 
 from bot.demand import DemandLog
+from bot.leads import LeadService, LeadStore
+from bot.outbox import Outbox
 from bot.quotes import QuoteService, QuoteStore
 from bot.settings import Settings, get_settings
 from knowledge.catalog import CatalogStore
@@ -23,6 +25,7 @@ _lock = threading.Lock()
 _engine: SearchEngine | None = None
 _demand: DemandLog | None = None
 _quotes: QuoteService | None = None
+_leads: LeadService | None = None
 
 
 def get_engine() -> SearchEngine:
@@ -67,6 +70,35 @@ def get_quote_service() -> QuoteService:
                 engine, QuoteStore(settings.database), demand, settings.pricing(), public_url=settings.base_url()
             )
         return _quotes
+
+
+def get_lead_service() -> LeadService:
+    """The process-wide lead service: leads and the outbox in the embedded database, routing from settings."""
+    global _leads
+    with _lock:
+        if _leads is None:
+            settings = get_settings()
+            _leads = LeadService(
+                LeadStore(settings.database),
+                Outbox(settings.database),
+                settings.routing_file,
+                settings.brand_name,
+                category_of=_category_of,
+            )
+        return _leads
+
+
+def set_lead_service(service: LeadService | None) -> None:
+    global _leads
+    with _lock:
+        _leads = service
+
+
+def _category_of(sku: str) -> str | None:
+    try:
+        return get_engine().store.get(sku).category
+    except KnowledgeError:
+        return None
 
 
 def set_quote_service(service: QuoteService | None) -> None:

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     actions_port: int = 5055
     web_port: int = 8080
     models_dir: Path = ROOT / "models"
+    # Leads: the brand's name (consent text, replies) and the 1 + N routing file (config/routing.yml format).
+    brand_name: str = "Brandstation demo brand"
+    routing_file: Path = ROOT / "config" / "routing.yml"
     # Where buyers reach the web server (download links in replies); default http://host:web_port.
     public_url: str = ""
     # Quotes: currency, VAT, validity and the USD rate (a demo rate, not a market quote: set your own).

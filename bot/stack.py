@@ -30,6 +30,7 @@ class Stack:
     model: Path
     log_dir: Path
     web: bool = True
+    credentials: Path = ROOT / "credentials.yml"  # the channels Rasa opens (tests add IM connectors)
     _procs: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
     @property
@@ -74,7 +75,7 @@ class Stack:
                     "--port",
                     str(self.settings.rasa_port),
                     "--credentials",
-                    str(ROOT / "credentials.yml"),
+                    str(self.credentials),
                     "--endpoints",
                     str(endpoints),
                     "--model",
@@ -144,6 +145,7 @@ class Stack:
             "BRANDSTATION_EMBEDDER": s.embedder,
             # Download links in the action server's replies point at this stack's web server.
             "BRANDSTATION_PUBLIC_URL": s.base_url(),
+            "BRANDSTATION_ROUTING_FILE": str(s.routing_file),
             "BRANDSTATION_WARM_UP": "1",  # the action server loads the engine as it starts (actions/__init__.py)
         }
 

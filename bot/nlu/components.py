@@ -36,6 +36,7 @@ from knowledge.entities import PART_NUMBER, Entity, extract_entities
 LANGUAGE = "language"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_ADDRESS = re.compile(r"[\w.%+\-]+@[\w.\-]+\.[A-Za-z]{2,}|https?://\S+|www\.\S+")
 
 
 class _RuleBasedExtractor(GraphComponent, EntityExtractorMixin):
@@ -112,6 +113,8 @@ def language_span(text: str) -> tuple[str, int, int] | None:
     """
     entities = extract_entities(text)
     parts = _covered(e for e in entities if e.kind == PART_NUMBER)
+    # An e-mail or a web address says nothing about the language either (a form answer "wang@example.com").
+    parts |= {i for m in _ADDRESS.finditer(text) for i in range(m.start(), m.end())}
     if _CJK.search(text):
         language, script = "zh", _CJK
     elif any(_LATIN.match(c) and i not in parts for i, c in enumerate(text)):

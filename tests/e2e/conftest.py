@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.routing import load_routing
 from bot.settings import ROOT, Settings
 from bot.stack import Stack
 from knowledge.catalog import CatalogStore
 from knowledge.embedder import load_embedder
 from knowledge.indexing import ensure_indexes
+from tests.e2e.receiver import Receiver
 
 FULL_CATALOG = ROOT / "var" / "catalog.sqlite"
 MODEL = ROOT / "models" / "brandstation.tar.gz"
@@ -46,12 +48,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+RECEIVER_PORT = free_port()  # the e2e webhook receiver (leads)
+
+
 @pytest.fixture(scope="session")
 def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     if not FULL_CATALOG.exists():
         pytest.fail(f"{FULL_CATALOG} is missing: run `make ingest` (make e2e does)")
     var = tmp_path_factory.mktemp("var")
+    # Leads go to the e2e receiver: the shipped demo routing with its webhook URLs on the receiver's port.
+    routing = (ROOT / "config" / "routing.yml").read_text(encoding="utf-8")
+    (var / "routing.yml").write_text(
+        routing.replace("http://127.0.0.1:9/", f"http://127.0.0.1:{RECEIVER_PORT}/"), encoding="utf-8"
+    )
     settings = Settings(
+        routing_file=var / "routing.yml",
         var_dir=var,
         catalog_db=var / "catalog.sqlite",
         index_dir=var / "index",
@@ -77,6 +88,16 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     subset.close()
     full.close()
     return settings
+
+
+@pytest.fixture(scope="session")
+def receiver(e2e_settings: Settings) -> Iterator[Receiver]:
+    """The distributors' and brand's webhook receiver, verifying every signature with the routing file's secrets."""
+    config = load_routing(e2e_settings.routing_file)
+    running = Receiver(RECEIVER_PORT, lambda target: list(config.target(target).secrets))
+    running.start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="session")

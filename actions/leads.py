@@ -1,0 +1,194 @@
+"""Talk to sales (转人工): the lead form's answer checks, and the hand-off once it is complete."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._common import language_of
+from bot import providers
+from bot.leads import LeadFieldError, conversation_events, parse_contact, parse_region, parse_volume
+from bot.settings import get_settings
+
+LEAD_SLOTS = ("lead_company", "lead_name", "lead_contact", "lead_region", "lead_volume", "lead_timing", "lead_consent")
+# The form's questions (Rasa calls action_ask_<slot>); Chinese when the buyer writes Chinese.
+QUESTIONS: dict[str, tuple[str, str]] = {
+    "lead_company": (
+        "好的,我来帮您转给销售。请问您的公司名称是?(随时回复“取消”可退出)",
+        "Sure, I will pass you to sales. What is your company's name? (Say “cancel” any time to stop.)",
+    ),
+    "lead_name": (
+        "请问怎么称呼您?",
+        "And your name?",
+    ),
+    "lead_contact": (
+        "请留一个联系方式:手机号(如 138 1234 5678)或邮箱。",
+        "How can sales reach you: a phone number (with country code if outside China) or an e-mail?",
+    ),
+    "lead_region": (
+        "您在哪个省市?(例如 广东深圳)我们会安排当地的经销商或品牌销售。",
+        "Where are you located (city / province, or country)? We route you to the local distributor or to the brand.",
+    ),
+    "lead_volume": (
+        "预计采购量或预算大概是多少?(例如 每月5000片,或 预算5万元;不确定也可以说“不确定”)",
+        "What volume or budget do you expect (e.g. 5,000 pcs a month, or USD 20,000)? “Not sure” is fine.",
+    ),
+    "lead_timing": (
+        "大概什么时候需要?(例如 下个月、样品阶段)",
+        "When do you need the parts (e.g. next month, samples first)?",
+    ),
+    "lead_consent": (
+        "最后确认:您是否同意品牌方及其授权经销商就本次询价与您联系?请回复“同意”或“不同意”。",
+        "Last step: do you agree that the brand and its authorised distributors contact you about this enquiry? Reply “yes” or “no”.",
+    ),
+}
+_REASONS_ZH = {
+    "phone number not recognised": "没认出手机号:请发 11 位手机号(如 138 1234 5678)、带区号的座机,或邮箱",
+    "no phone number or e-mail found": "没有找到手机号或邮箱,请再发一次",
+    "region not recognised": "没认出地区:请发省市(如 广东深圳、苏州)或国家",
+}
+
+
+class ValidateLeadForm(FormValidationAction):
+    """Checks each answer; a refused one is asked again with the reason (slot left empty)."""
+
+    def name(self) -> str:
+        return "validate_lead_form"
+
+    def validate_lead_company(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _text_field("lead_company", value, 2, 120, dispatcher, tracker)
+
+    def validate_lead_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _text_field("lead_name", value, 1, 60, dispatcher, tracker)
+
+    def validate_lead_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _parsed_field("lead_contact", value, parse_contact, dispatcher, tracker)
+
+    def validate_lead_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _parsed_field("lead_region", value, parse_region, dispatcher, tracker)
+
+    def validate_lead_volume(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _parsed_field("lead_volume", value, parse_volume, dispatcher, tracker)
+
+    def validate_lead_timing(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _text_field("lead_timing", value, 1, 200, dispatcher, tracker)
+
+
+class ActionSubmitLead(Action):
+    """With consent: store the lead, route it (1 + N) and queue its signed delivery, in one transaction.
+    Without consent, or cancelled: nothing is handed over and the form's answers are cleared."""
+
+    def name(self) -> str:
+        return "action_submit_lead"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        language = language_of(tracker, tracker.latest_message.get("text") or "")
+        zh = language == "zh"
+        clear = [SlotSet(slot, None) for slot in LEAD_SLOTS]
+        cancelled = tracker.latest_message.get("intent", {}).get("name") == "stop"
+        if cancelled or tracker.get_slot("lead_consent") is not True:
+            if cancelled:
+                text = "好的,已取消。" if zh else "Cancelled."
+            else:
+                text = (
+                    "好的,不转给销售,我们不会用这些信息联系您。"
+                    if zh
+                    else "Understood: nothing goes to sales and nobody will contact you."
+                )
+            keep = (
+                "表单里填写的信息已清除,不会交给任何人;聊天记录照常保存。需要时回复“转人工”。"
+                if zh
+                else "What you typed in the form is cleared and not passed on; the chat itself is kept as usual. Say “talk to sales” any time."
+            )
+            dispatcher.utter_message(text=f"{text}{keep if zh else ' ' + keep}")
+            return clear
+        answers = {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
+        service = await asyncio.to_thread(providers.get_lead_service)
+        channel = (
+            (tracker.get_latest_input_channel() or "rest") if hasattr(tracker, "get_latest_input_channel") else "rest"
+        )
+        lead, decision = await asyncio.to_thread(
+            service.submit,
+            answers=answers,
+            language=language,
+            channel=channel,
+            sender_id=tracker.sender_id,
+            events=conversation_events(get_settings().var_dir / "tracker.db", tracker.sender_id, list(tracker.events)),
+            slots=dict(tracker.slots),
+        )
+        name = service.target_name(decision.target_id)
+        if zh:
+            text = f"已转给 {name}(线索号 {lead['lead_id']}),对方会尽快联系您。"
+            if decision.queued_until is not None:
+                text += f"现在是非工作时间,会在 {decision.queued_until:%m-%d %H:%M} 后处理。"
+        else:
+            text = f"Passed to {name} (lead {lead['lead_id']}); they will contact you shortly."
+            if decision.queued_until is not None:
+                text += f" It is outside their working hours; they pick it up from {decision.queued_until:%b %d %H:%M}."
+        dispatcher.utter_message(text=text)
+        return [*clear, SlotSet("lead_id", lead["lead_id"])]
+
+
+def _text_field(
+    slot: str, value: Any, shortest: int, longest: int, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any]:
+    text = str(value or "").strip()
+    if shortest <= len(text) <= longest:
+        return {slot: text}
+    zh = language_of(tracker, text) == "zh"
+    dispatcher.utter_message(
+        text="这个回答太短或太长了,请再说一次。" if zh else "That answer is too short or too long; please try again."
+    )
+    return {slot: None}
+
+
+def _parsed_field(
+    slot: str, value: Any, parse: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any]:
+    text = str(value or "").strip()
+    try:
+        parse(text)
+    except LeadFieldError as exc:
+        zh = language_of(tracker, text) == "zh"
+        reason = next((zh_text for key, zh_text in _REASONS_ZH.items() if exc.reason.startswith(key)), exc.reason)
+        dispatcher.utter_message(text=reason + "。" if zh else exc.reason[:1].upper() + exc.reason[1:] + ".")
+        return {slot: None}
+    return {slot: text}
+
+
+def _ask_action(slot: str) -> type[Action]:
+    """The action that asks for one answer of the lead form, in the buyer's language."""
+
+    def name(self: Action) -> str:
+        return f"action_ask_{slot}"
+
+    async def run(
+        self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        zh, en = QUESTIONS[slot]
+        language = language_of(tracker, tracker.latest_message.get("text") or "")
+        dispatcher.utter_message(text=zh if language == "zh" else en)
+        return []
+
+    return type(f"ActionAsk_{slot}", (Action,), {"name": name, "run": run, "__doc__": f"Asks for {slot}."})
+
+
+# One action class per question (Rasa calls action_ask_<slot>); rasa_sdk registers every Action subclass here.
+ASK_ACTIONS = [_ask_action(slot) for slot in QUESTIONS]
