@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -59,6 +60,23 @@ class ValidateLeadForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_lead_form"
+
+    def validate_lead_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        zh = language_of(tracker, text) == "zh"
+        fix = _correction(text)
+        if fix is not None:
+            return _reask(fix, "lead_consent", dispatcher, zh)
+        answer = consent_answer(text)
+        if answer is None:
+            dispatcher.utter_message(
+                text="请回复“同意”或“不同意”;要更正某项,可以说“改电话”等。"
+                if zh
+                else "Please answer yes or no; to correct an answer say e.g. “change phone”."
+            )
+        return {"lead_consent": answer}
 
     def validate_lead_company(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -150,6 +168,9 @@ def _text_field(
     slot: str, value: Any, shortest: int, longest: int, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> dict[str, Any]:
     text = str(value or "").strip()
+    fix = _correction(text)
+    if fix is not None:
+        return _reask(fix, slot, dispatcher, language_of(tracker, text) == "zh")
     if shortest <= len(text) <= longest:
         return {slot: text}
     zh = language_of(tracker, text) == "zh"
@@ -163,6 +184,9 @@ def _parsed_field(
     slot: str, value: Any, parse: Any, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> dict[str, Any]:
     text = str(value or "").strip()
+    fix = _correction(text)
+    if fix is not None:
+        return _reask(fix, slot, dispatcher, language_of(tracker, text) == "zh")
     try:
         parse(text)
     except LeadFieldError as exc:
@@ -184,11 +208,91 @@ def _ask_action(slot: str) -> type[Action]:
     ) -> list[EventType]:
         zh, en = QUESTIONS[slot]
         language = language_of(tracker, tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(text=zh if language == "zh" else en)
+        question = zh if language == "zh" else en
+        if slot == "lead_consent":  # the buyer sees what would be passed on before agreeing
+            question = _summary(tracker, language == "zh") + "\n" + question
+        dispatcher.utter_message(text=question)
         return []
 
     return type(f"ActionAsk_{slot}", (Action,), {"name": name, "run": run, "__doc__": f"Asks for {slot}."})
 
 
+def _summary(tracker: Tracker, zh: bool) -> str:
+    lines = [
+        f"{_FIELD_NAMES[slot][0 if zh else 1]}: {tracker.get_slot(slot)}"
+        for slot in LEAD_SLOTS[:-1]
+        if tracker.get_slot(slot)
+    ]
+    head = "请确认(要更正可说“改电话”等):" if zh else "Please check (to correct one, say e.g. “change phone”):"
+    return "\n".join([head, *lines])
+
+
 # One action class per question (Rasa calls action_ask_<slot>); rasa_sdk registers every Action subclass here.
 ASK_ACTIONS = [_ask_action(slot) for slot in QUESTIONS]
+
+
+# "改电话" / "change my phone": the answer to correct. The form asks the first empty answer next, so clearing it
+# (and the current question) brings the form back to it.
+_FIX_FIELD: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lead_company", ("公司", "单位", "company")),
+    ("lead_name", ("名字", "姓名", "称呼", "name")),
+    ("lead_contact", ("电话", "手机", "号码", "邮箱", "联系方式", "phone", "mobile", "email", "e-mail", "contact")),
+    ("lead_region", ("地区", "省", "城市", "地址", "所在地", "region", "city", "location", "province")),
+    ("lead_volume", ("数量", "采购量", "用量", "预算", "volume", "quantity", "budget")),
+    ("lead_timing", ("时间", "交期", "什么时候", "timing", "date", "when")),
+)
+_FIELD_NAMES = {
+    "lead_company": ("公司名称", "company name"),
+    "lead_name": ("称呼", "name"),
+    "lead_contact": ("联系方式", "phone or e-mail"),
+    "lead_region": ("所在地区", "location"),
+    "lead_volume": ("采购量或预算", "volume or budget"),
+    "lead_timing": ("需要时间", "timing"),
+}
+
+
+def _correction(text: str) -> str | None:
+    """The answer a buyer asks to correct ("改一下电话", "电话写错了", "change my phone"), or None. Only the
+    sentence shapes of a request count, so an answer that merely contains the words (a company called
+    "深圳更正科技有限公司") is not one."""
+    lowered = text.strip().lower()
+    for slot, words in _FIX_FIELD:
+        field = "|".join(re.escape(w) for w in words)
+        if re.fullmatch(
+            rf"(?:我要|我想|请|帮我)?(?:改|修改|更正|更改|重填)(?:一下)?(?:我的)?(?:{field})\w{{0,4}}", lowered
+        ):
+            return slot
+        if re.fullmatch(rf"(?:我的)?(?:{field})\w{{0,4}}(?:写|填)?错了", lowered):
+            return slot
+        if re.fullmatch(rf"(?:please )?(?:change|correct|fix|update)(?: my| the)? (?:{field})\w*", lowered):
+            return slot
+        if re.fullmatch(rf"(?:my |the )?(?:{field})\w* (?:is )?wrong", lowered):
+            return slot
+    return None
+
+
+def _reask(fix: str, current: str, dispatcher: CollectingDispatcher, zh: bool) -> dict[str, Any]:
+    zh_name, en_name = _FIELD_NAMES[fix]
+    dispatcher.utter_message(text=f"好的,重新填写{zh_name}。" if zh else f"Sure, let's correct your {en_name}.")
+    return {fix: None, current: None}
+
+
+_YES = re.compile(
+    r"^(?:同意|我同意|好的?|可以|是的?|行|对|嗯|确认|没问题|当然|yes|y|yep|sure|ok|okay|agree|i agree|agreed|of course|fine)"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^(?:不同意|不要|不用|不行|不可以|不愿意|拒绝|否|不|no|n|nope|don't|do not|disagree|i disagree|decline)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def consent_answer(text: str) -> bool | None:
+    """True for a clear yes, False for a clear no, None otherwise (the question is asked again)."""
+    text = re.sub(r"[。.!！ ]+$", "", text.strip())
+    if _NO.match(text):
+        return False
+    if _YES.match(text):
+        return True
+    return None

@@ -97,3 +97,48 @@ def test_each_answer_is_checked(slot: str, value: str, accepted: bool) -> None:
     result = validator(value, dispatcher, tracker(value, "inform", {"language": "zh"}), {})
     assert (result[slot] is not None) == accepted
     assert bool(dispatcher.messages) == (not accepted)  # a refusal says why
+
+
+@pytest.mark.parametrize(
+    ("text", "consent"),
+    [("同意", True), ("好的!", True), ("yes", True), ("不同意", False), ("No thanks", False), ("what?", None)],
+)
+def test_consent_is_read_from_the_buyers_words(text: str, consent: bool | None) -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateLeadForm().validate_lead_consent(text, dispatcher, tracker(text, "inform", {}), {})
+    assert result == {"lead_consent": consent}
+    assert bool(dispatcher.messages) == (consent is None)  # an unclear answer is asked again
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "cleared"),
+    [
+        ("lead_consent", "改电话", "lead_contact"),
+        ("lead_region", "公司名称写错了", "lead_company"),
+        ("lead_timing", "change my phone", "lead_contact"),
+    ],
+)
+def test_a_correction_clears_that_answer_so_the_form_asks_it_again(slot: str, text: str, cleared: str) -> None:
+    dispatcher = CollectingDispatcher()
+    result = getattr(ValidateLeadForm(), f"validate_{slot}")(text, dispatcher, tracker(text, "inform", {}), {})
+    assert result == {cleared: None, slot: None}
+    assert dispatcher.messages and (
+        "重新填写" in dispatcher.messages[0]["text"] or "correct" in dispatcher.messages[0]["text"]
+    )
+
+
+def test_a_company_name_with_correction_words_is_an_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateLeadForm().validate_lead_company(
+        "深圳更正科技有限公司", dispatcher, tracker("x", "inform", {}), {}
+    )
+    assert result == {"lead_company": "深圳更正科技有限公司"} and not dispatcher.messages
+
+
+def test_the_consent_question_shows_what_would_be_passed_on() -> None:
+    from actions.leads import ASK_ACTIONS
+
+    ask = next(a for a in ASK_ACTIONS if a().name() == "action_ask_lead_consent")()
+    messages, _ = run(ask, tracker("下个月", "inform", {**ANSWERS, "language": "zh"}))
+    text = messages[0]["text"]
+    assert "请确认" in text and "13812345678" in text and "深圳测试电子有限公司" in text and "同意" in text

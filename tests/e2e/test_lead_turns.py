@@ -75,3 +75,19 @@ def test_cancel_in_the_middle_stops_the_form(stack: Stack, sender: str) -> None:
     reply = texts(ask(stack, sender, "cancel"))
     assert "Cancelled" in reply, reply
     assert "6205-2RS" in texts(ask(stack, sender, "6205-2RS 内径多少?"))  # the bot is back to normal
+
+
+def test_a_field_can_be_corrected_before_consent(stack: Stack, receiver: Receiver, sender: str) -> None:
+    ask(stack, sender, "我要询价")
+    for answer, _ in FORM:
+        reply = texts(ask(stack, sender, answer))
+    assert "请确认" in reply and "+8613812345678" not in reply and "138 1234 5678" in reply, reply
+    reply = texts(ask(stack, sender, "改电话"))
+    assert "重新填写联系方式" in reply and "联系方式" in reply, reply
+    reply = texts(ask(stack, sender, "13912345678"))
+    assert "请确认" in reply and "13912345678" in reply, reply
+    assert "已转给" in texts(ask(stack, sender, "同意"))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not receiver.leads_for(sender):
+        time.sleep(0.3)
+    assert [lead["contact"]["phone"] for _, lead in receiver.leads_for(sender)] == ["+8613912345678"]
