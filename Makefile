@@ -21,7 +21,7 @@ CATALOG_CODE := $(wildcard knowledge/catalog.py knowledge/passives.py knowledge/
 RASA_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f 2>/dev/null)
 MODEL := models/brandstation.tar.gz
 
-.PHONY: help install run serve ingest index train test lint types unit reliability stories e2e bench eval clean lock
+.PHONY: help install run serve ingest index train test lint types unit reliability stories e2e browser browser-deps bench eval clean lock
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,7 +80,18 @@ e2e: $(MODEL) var/catalog.sqlite ## real servers on free loopback ports, REST + 
 reliability: $(VENV)/.installed ## lead delivery fault test: 500 leads, 30% 500s, stalls, refused connections, kill -9 (~10 s)
 	$(BIN)/pytest -q -m reliability tests/reliability
 
-test: lint types unit reliability stories e2e ## everything CI runs
+browser-deps: ## Debian's chromium + chromium-driver for the browser tests (apt-get, root or sudo; no-op when present)
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+	  echo "present: $$(chromedriver --version | head -n1)"; \
+	else \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium chromium-driver; \
+	fi
+
+browser: $(MODEL) var/catalog.sqlite ## real Chromium on the web chat (skipped without it); screenshots in test-artifacts/browser/
+	$(BIN)/pytest -q -m browser tests/browser
+
+test: lint types unit reliability stories e2e browser ## everything CI runs
 
 bench: index ## search / index / embedding benchmarks -> bench/results/*.json
 	$(PY) -m bench.run

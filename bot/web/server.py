@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -19,31 +21,51 @@ from yarl import URL
 from bot.quote_export import EXPORT_FORMATS
 from bot.quotes import MAX_UPLOAD_BYTES, QuoteNotFound, QuoteStore
 from bot.settings import get_settings
+from bot.web.history import read_history, valid_session_id
 from knowledge.errors import KnowledgeError
+
+logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEFAULT_SOCKET_PATH = "/socket.io"  # Rasa's default `socketio_path` in credentials.yml
+# How long the page waits for the bot's reply before it says "no answer, please try again" (an action that
+# crashes leaves Rasa silent); it waits four times as long for a BOM upload's quote.
+DEFAULT_REPLY_TIMEOUT_S = 45.0
 
 _RASA_URL_KEY = web.AppKey("rasa_url", str)
 _SOCKET_PATH_KEY = web.AppKey("socket_path", str)
 _QUOTES_KEY = web.AppKey("quotes", QuoteStore)
+_TRACKER_KEY = web.AppKey("tracker_db", Path)
+_REPLY_TIMEOUT_KEY = web.AppKey("reply_timeout_s", float)
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def create_app(
-    rasa_url: str, *, socket_path: str = DEFAULT_SOCKET_PATH, quotes: QuoteStore | None = None
+    rasa_url: str,
+    *,
+    socket_path: str = DEFAULT_SOCKET_PATH,
+    quotes: QuoteStore | None = None,
+    tracker_db: Path | None = None,
+    reply_timeout_s: float = DEFAULT_REPLY_TIMEOUT_S,
 ) -> web.Application:
-    """The web chat app: `/` (page), `/config.json` (where Rasa is), `/static/...`, and with a quote store
-    `POST /uploads` (a BOM file for the chat) and `GET /quotes/{token}/{quote}-r{n}.{xlsx|csv|pdf}`."""
+    """The web chat app: `/` (page), `/config.json` (where Rasa is), `/static/...`; with a quote store
+    `POST /uploads` (a BOM file for the chat) and `GET /quotes/{token}/{quote}-r{n}.{xlsx|csv|pdf}`; with Rasa's
+    SQLite tracker store `GET /history?session=<id>` (the conversation so far, for a reloaded page)."""
     base = normalize_rasa_url(rasa_url)
     if not socket_path.startswith("/"):
         raise ValueError(f"socket path must start with '/', got {socket_path!r}")
+    if reply_timeout_s <= 0:
+        raise ValueError(f"reply timeout must be positive, got {reply_timeout_s}")
     app = web.Application(middlewares=[_security_headers(base)], client_max_size=MAX_UPLOAD_BYTES + 64 * 1024)
     app[_RASA_URL_KEY] = base
     app[_SOCKET_PATH_KEY] = socket_path
+    app[_REPLY_TIMEOUT_KEY] = float(reply_timeout_s)
     app.router.add_get("/", _index)
     app.router.add_get("/config.json", _config)
     app.router.add_static("/static", STATIC_DIR, append_version=False)
+    if tracker_db is not None:
+        app[_TRACKER_KEY] = tracker_db
+        app.router.add_get("/history", _history)
     if quotes is not None:
         app[_QUOTES_KEY] = quotes
         app.router.add_post("/uploads", _upload)
@@ -87,9 +109,23 @@ async def _download(request: web.Request) -> web.Response:
     return web.Response(body=body, headers=headers, content_type=content_type.split(";")[0], charset=None)
 
 
-async def serve(host: str, port: int, rasa_url: str, quotes: QuoteStore | None = None) -> None:
-    """Serve the page until cancelled."""
-    runner = web.AppRunner(create_app(rasa_url, quotes=quotes))
+async def _history(request: web.Request) -> web.Response:
+    """The conversation of `?session=<32 hex>` as {"messages": [...]} (at most 200, oldest first); 400 if malformed."""
+    session = request.query.get("session", "")
+    if not valid_session_id(session):
+        return web.json_response({"error": "session must be 32 lowercase hex digits"}, status=400)
+    try:
+        messages = await asyncio.to_thread(read_history, request.app[_TRACKER_KEY], session)
+    except sqlite3.Error as exc:  # store locked past the timeout, or not (yet) Rasa's schema
+        logger.warning("history of a web chat session unavailable: %s", exc)
+        return web.json_response({"error": "history unavailable"}, status=503)
+    # The history is as private as the session id that opens it: never cached, never sent elsewhere.
+    return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"})
+
+
+async def serve(host: str, port: int, app: web.Application) -> None:
+    """Serve the app (from `create_app`) until cancelled."""
+    runner = web.AppRunner(app)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
@@ -115,7 +151,13 @@ async def _index(request: web.Request) -> web.StreamResponse:
 
 async def _config(request: web.Request) -> web.Response:
     # Config as JSON, not templated into HTML: nothing in the URL can ever become markup or script.
-    config = {"rasaUrl": request.app[_RASA_URL_KEY], "socketPath": request.app[_SOCKET_PATH_KEY]}
+    app = request.app
+    config = {
+        "rasaUrl": app[_RASA_URL_KEY],
+        "socketPath": app[_SOCKET_PATH_KEY],
+        "history": _TRACKER_KEY in app,
+        "replyTimeoutMs": round(app[_REPLY_TIMEOUT_KEY] * 1000),
+    }
     return web.json_response(config)
 
 
@@ -149,19 +191,37 @@ def main(argv: list[str] | None = None) -> int:
         "--rasa-url", default="http://localhost:5005", help="Rasa server the browser connects to (default: %(default)s)"
     )
     parser.add_argument("--database", type=Path, help="quotes and uploads database (default: from settings)")
+    parser.add_argument(
+        "--tracker-db",
+        type=Path,
+        help="Rasa's SQLite tracker store, for the history after a reload (default: VAR_DIR/tracker.db)",
+    )
+    parser.add_argument(
+        "--reply-timeout",
+        type=float,
+        default=DEFAULT_REPLY_TIMEOUT_S,
+        metavar="SECONDS",
+        help="the page says 'no answer, try again' after this long without a reply (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     try:
         normalize_rasa_url(args.rasa_url)
     except ValueError as error:
         parser.error(str(error))
+    if args.reply_timeout <= 0:
+        parser.error(f"--reply-timeout must be positive, got {args.reply_timeout}")
     print(f"web chat on http://{args.host}:{args.port}/ (Rasa at {args.rasa_url})", flush=True)
-    quotes = QuoteStore(args.database or get_settings().database)
-    asyncio.run(_serve_until_signal(args.host, args.port, args.rasa_url, quotes))
+    settings = get_settings()
+    quotes = QuoteStore(args.database or settings.database)
+    # Where `Stack` (and endpoints.yml) tell Rasa to keep its SQL tracker store.
+    tracker_db = args.tracker_db or settings.var_dir / "tracker.db"
+    app = create_app(args.rasa_url, quotes=quotes, tracker_db=tracker_db, reply_timeout_s=args.reply_timeout)
+    asyncio.run(_serve_until_signal(args.host, args.port, app))
     return 0
 
 
-async def _serve_until_signal(host: str, port: int, rasa_url: str, quotes: QuoteStore) -> None:
-    task = asyncio.create_task(serve(host, port, rasa_url, quotes))
+async def _serve_until_signal(host: str, port: int, app: web.Application) -> None:
+    task = asyncio.create_task(serve(host, port, app))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, task.cancel)  # clean shutdown when the stack stops us

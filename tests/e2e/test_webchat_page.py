@@ -1,4 +1,5 @@
-"""The web chat page, served by a real aiohttp server on a free loopback port (no Rasa needed)."""
+"""The web chat page, served by a real aiohttp server on a free loopback port (no Rasa server needed; the
+history route reads a tracker store written by Rasa's own SQLTrackerStore)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
 
-from bot.web.server import STATIC_DIR, create_app, main, normalize_rasa_url
+from bot.web.history import MAX_MESSAGES
+from bot.web.server import DEFAULT_REPLY_TIMEOUT_S, STATIC_DIR, create_app, main, normalize_rasa_url
 
 RASA_URL = "http://127.0.0.1:5005"
 
@@ -37,10 +41,25 @@ class Reply:
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     """Start the app (trailing slash on purpose: it must be normalized) in a background loop."""
+    yield from _serve(create_app(RASA_URL + "/"))
+
+
+@pytest.fixture(scope="module")
+def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("tracker") / "tracker.db"
+
+
+@pytest.fixture(scope="module")
+def history_url(tracker_db: Path) -> Iterator[str]:
+    """The app with Rasa's tracker store (the file does not exist until a test writes a conversation)."""
+    yield from _serve(create_app(RASA_URL, tracker_db=tracker_db, reply_timeout_s=2.5))
+
+
+def _serve(app: web.Application) -> Iterator[str]:
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    runner = web.AppRunner(create_app(RASA_URL + "/"))
+    runner = web.AppRunner(app)
 
     async def start() -> int:
         await runner.setup()
@@ -72,6 +91,10 @@ def test_page_has_a_labelled_input_and_only_local_scripts(base_url: str) -> None
     html = reply.text
     assert re.search(r'<label[^>]*\bfor="composer-input"', html)
     assert re.search(r'<textarea[^>]*\bid="composer-input"', html)  # a textarea: pasted BOM rows keep their lines
+    assert re.search(r'<main[^>]*\brole="log"[^>]*\baria-live="polite"', html), "bot replies are announced"
+    assert re.search(r'<a id="skip"[^>]*href="#composer-input"', html), "keyboard users can skip the conversation"
+    attach = re.search(r'<label id="composer-attach"[^>]*>', html)
+    assert attach and 'role="button"' in attach[0] and 'tabindex="0"' in attach[0] and "aria-label=" in attach[0]
     assert re.findall(r'<script src="([^"]+)"', html) == ["/static/vendor/socket.io.min.js", "/static/app.js"]
     assert not re.search(r'(src|href)="(https?:)?//', html), "no CDN: every asset is served locally"
 
@@ -79,7 +102,12 @@ def test_page_has_a_labelled_input_and_only_local_scripts(base_url: str) -> None
 def test_config_tells_the_browser_where_rasa_is(base_url: str) -> None:
     reply = get(base_url + "/config.json")
     assert reply.status == 200
-    assert json.loads(reply.body) == {"rasaUrl": RASA_URL, "socketPath": "/socket.io"}
+    assert json.loads(reply.body) == {
+        "rasaUrl": RASA_URL,
+        "socketPath": "/socket.io",
+        "history": False,
+        "replyTimeoutMs": round(DEFAULT_REPLY_TIMEOUT_S * 1000),
+    }
 
 
 def test_csp_lets_scripts_come_only_from_us_and_connect_only_to_rasa(base_url: str) -> None:
@@ -168,8 +196,125 @@ def test_rasa_url_must_be_a_bare_http_origin(url: str) -> None:
         normalize_rasa_url(url)
 
 
-def test_command_line_refuses_a_bad_rasa_url(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [(["--rasa-url", "localhost:5005"], "absolute http(s) URL"), (["--reply-timeout", "0"], "must be positive")],
+)
+def test_command_line_refuses_bad_options(argv: list[str], reason: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["--rasa-url", "localhost:5005"])
+        main(argv)
     assert exit_info.value.code == 2
-    assert "absolute http(s) URL" in capsys.readouterr().err
+    assert reason in capsys.readouterr().err
+
+
+# --- GET /history: the conversation after a reload, from the tracker store Rasa writes -----------------------
+
+SESSION = "0123456789abcdef0123456789abcdef"
+CARD = {"title": "6205-2RS deep groove ball bearing", "mpn": "6205-2RS", "answer": "内径 d: 25 mm"}
+QUOTE = {"quote_id": "Q-20261126-0001", "revision": 1, "lines": [], "downloads": {}}
+
+
+def write_conversation(tracker_db: Path, sender: str, events: list[Any]) -> None:
+    """Store events exactly as the Rasa server does: through Rasa's own SQLTrackerStore."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tracker_db))
+    tracker = DialogueStateTracker.from_events(sender, events)
+    asyncio.run(store.save(tracker))
+    store.engine.dispose()
+
+
+def user(text: str, shown: str | None = None, channel: str = "socketio") -> Any:
+    from rasa.shared.core.events import UserUttered
+
+    return UserUttered(text, input_channel=channel, metadata={"shown": shown} if shown else {})
+
+
+def bot(text: str | None, buttons: list[dict[str, str]] | None = None, custom: Any = None) -> Any:
+    from rasa.shared.core.events import BotUttered
+
+    return BotUttered(text, data={"buttons": buttons, "custom": custom, "quick_replies": None})
+
+
+def history(url: str, session: str) -> tuple[int, Any, Message]:
+    reply = get(f"{url}/history?session={session}")
+    return reply.status, json.loads(reply.body), reply.headers
+
+
+def test_history_is_offered_in_the_config_with_the_reply_timeout(history_url: str) -> None:
+    config = json.loads(get(history_url + "/config.json").body)
+    assert config["history"] is True and config["replyTimeoutMs"] == 2500
+
+
+def test_history_before_rasa_wrote_anything_is_empty(tmp_path: Path) -> None:
+    tracker_db = tmp_path / "tracker.db"
+    for url in _serve(create_app(RASA_URL, tracker_db=tracker_db)):
+        assert history(url, SESSION)[:2] == (200, {"messages": []})
+    assert not tracker_db.exists(), "the web server must never create Rasa's store"
+
+
+def test_history_returns_what_the_buyer_saw_and_the_bots_cards(history_url: str, tracker_db: Path) -> None:
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    write_conversation(
+        tracker_db,
+        SESSION,
+        [
+            ActionExecuted("action_listen"),
+            user("6205-2RS 内径多少?"),
+            bot("6205-2RS 的内径 d 是 25 mm。", custom={"data": {"card": CARD}}),
+            SlotSet("language", "zh"),
+            bot("Which one?", buttons=[{"title": "6205-2Z", "payload": '/ask_spec{"part_number": "6205-2Z"}'}]),
+            user('/ask_spec{"part_number": "6205-2Z"}'),  # a button click from before `shown` existed
+            user('/upload_bom{"upload_id": "abc"}', shown="📎 board.csv"),
+            bot("Q-20261126-0001 r1", custom={"data": {"quote": QUOTE}}),
+            bot(None),  # nothing to show: left out
+            user("<img src=x onerror=alert(1)>"),
+        ],
+    )
+    status, body, headers = history(history_url, SESSION)
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    assert body["messages"] == [
+        {"role": "user", "text": "6205-2RS 内径多少?"},
+        {"role": "bot", "text": "6205-2RS 的内径 d 是 25 mm。", "card": CARD},
+        {"role": "bot", "text": "Which one?", "buttons": ["6205-2Z"]},
+        {"role": "user", "text": "6205-2Z"},
+        {"role": "user", "text": "📎 board.csv"},
+        {"role": "bot", "text": "Q-20261126-0001 r1", "quote": QUOTE},
+        {"role": "user", "text": "<img src=x onerror=alert(1)>"},  # data for textContent; the page never parses it
+    ]
+    assert history(history_url, "f" * 32)[1] == {"messages": []}, "another session sees nothing of this one"
+
+
+def test_history_keeps_the_last_messages_only(history_url: str, tracker_db: Path) -> None:
+    session = "a" * 32
+    write_conversation(tracker_db, session, [user(f"message {i}") for i in range(MAX_MESSAGES + 30)])
+    messages = history(history_url, session)[1]["messages"]
+    assert len(messages) == MAX_MESSAGES
+    assert (messages[0]["text"], messages[-1]["text"]) == ("message 30", f"message {MAX_MESSAGES + 29}")
+
+
+def test_history_never_shows_an_im_conversation(history_url: str, tracker_db: Path) -> None:
+    session = "b" * 32  # an IM user id that happens to look like a web chat session
+    write_conversation(tracker_db, session, [user("hi", channel="wecom"), bot("Hello")])
+    assert history(history_url, session)[1] == {"messages": []}
+
+
+@pytest.mark.parametrize(
+    "session",
+    ["", "0123", SESSION.upper(), SESSION + "0", "../../etc/passwd", "%27%20OR%201%3D1--", SESSION[:-1] + "g"],
+)
+def test_history_refuses_a_malformed_session_id(history_url: str, session: str) -> None:
+    status, body, _ = history(history_url, session)
+    assert status == 400 and "32 lowercase hex" in body["error"]
+
+
+def test_history_route_exists_only_with_a_tracker_store(base_url: str) -> None:
+    assert get(f"{base_url}/history?session={SESSION}").status == 404
+
+
+def test_reply_timeout_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        create_app(RASA_URL, reply_timeout_s=0)

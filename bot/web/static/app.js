@@ -7,7 +7,9 @@
   "use strict";
 
   var SESSION_KEY = "brandstation.session_id";
-  var TYPING_TIMEOUT_MS = 15000;
+  var SESSION_ID = /^[0-9a-f]{32}$/; // what newSessionId makes and GET /history accepts
+  var DEFAULT_REPLY_TIMEOUT_MS = 45000; // until /config.json says otherwise
+  var BOM_REPLY_FACTOR = 4; // a BOM of thousands of lines takes longer to match and price than a question
   var EXAMPLES = ["6205-2RS 内径多少?", "power rating of 0603WAF1002T5E?"];
   var MAX_UPLOAD_BYTES = 5 * 1024 * 1024; // same limit as the server (bot/quotes.py)
   var BOM_TYPES = /\.(xlsx|csv|tsv|txt|md|markdown)$/i;
@@ -15,6 +17,10 @@
   var STRINGS = {
     zh: {
       title: "Brandstation 选型助手",
+      skip: "跳到输入框",
+      log: "对话记录",
+      earlier: "之前的对话",
+      noReply: "助手没有回复,请稍后再试一次。",
       label: "您的消息",
       placeholder: "输入型号或参数问题…",
       send: "发送",
@@ -54,6 +60,10 @@
     },
     en: {
       title: "Brandstation parts assistant",
+      skip: "Skip to the message box",
+      log: "Conversation",
+      earlier: "Earlier in this conversation",
+      noReply: "No answer from the assistant. Please try again.",
       label: "Your message",
       placeholder: "Part number or question…",
       send: "Send",
@@ -131,16 +141,22 @@
     var log = $("log");
     var input = $("composer-input");
     var typing = $("typing");
-    var typingTimer = null;
+    var insertAt = typing; // new messages go before this node; the history goes above the live messages
+    var replyTimer = null;
+    var replyTimeoutMs = DEFAULT_REPLY_TIMEOUT_MS;
     var socket = null;
     var ready = false; // true between session_confirm and disconnect
     var queue = []; // messages typed before the session is confirmed
     var pendingQuestion = params.get("q"); // deep link: ?q=... asks once on arrival
-    var sessionId = loadSessionId() || newSessionId(window.crypto);
+    var storedId = loadSessionId();
+    var returning = SESSION_ID.test(storedId || ""); // a conversation that may have a history to show
+    var sessionId = returning ? storedId : newSessionId(window.crypto);
     saveSessionId(sessionId);
 
     localize();
     renderWelcome();
+    var historyMark = document.createComment("history");
+    log.insertBefore(historyMark, typing);
     // When the phone keyboard opens (or the window shrinks) keep the newest message in view,
     // unless the buyer has scrolled up to read.
     var pinned = true;
@@ -162,6 +178,7 @@
       // Enter sends; Shift+Enter keeps a new line (a pasted BOM table keeps its rows).
       if (!event.shiftKey) { event.preventDefault(); $("composer").requestSubmit(); }
     });
+    $("skip").addEventListener("click", function (event) { event.preventDefault(); input.focus(); });
     $("composer-attach").addEventListener("keydown", function (event) {
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); $("composer-file").click(); }
     });
@@ -185,8 +202,47 @@
 
     fetch("/config.json", { cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error("config " + r.status); return r.json(); })
-      .then(connect)
+      .then(function (config) {
+        if (typeof config.replyTimeoutMs === "number" && config.replyTimeoutMs > 0) replyTimeoutMs = config.replyTimeoutMs;
+        return loadHistory(config).then(function () { connect(config); });
+      })
       .catch(function () { setStatus(t.offline); });
+
+    /** Re-draw the conversation so far (after a reload); a failure only costs the history, never the chat. */
+    function loadHistory(config) {
+      if (!config.history || !returning) return Promise.resolve();
+      return fetch("/history?session=" + encodeURIComponent(sessionId), { cache: "no-store" })
+        .then(function (r) { if (!r.ok) throw new Error("history " + r.status); return r.json(); })
+        .then(function (body) { renderHistory(Array.isArray(body.messages) ? body.messages : []); })
+        .catch(function () { /* the page works without it */ });
+    }
+
+    function renderHistory(messages) {
+      if (!messages.length) return;
+      // Screen readers should announce new replies, not read the whole old conversation out on load.
+      log.setAttribute("aria-live", "off");
+      insertAt = historyMark;
+      append(el("p", "history-note", t.earlier));
+      messages.forEach(function (message, i) {
+        if (!message || typeof message !== "object") return;
+        if (message.role === "user") {
+          addBubble("user", text(message.text));
+          return;
+        }
+        if (message.role !== "bot") return;
+        String(text(message.text)).split("\n\n").forEach(function (part) { if (part.trim()) addBubble("bot", part); });
+        if (Array.isArray(message.buttons) && message.buttons.length) {
+          var next = messages[i + 1];
+          var answered = next && next.role === "user" ? text(next.text) : "";
+          addPastChoices(message.buttons, answered);
+        }
+        if (message.card && typeof message.card === "object") addCard(message.card);
+        if (message.quote && typeof message.quote === "object") addQuote(message.quote);
+      });
+      insertAt = typing;
+      scrollToEnd();
+      setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 1000);
+    }
 
     function connect(config) {
       socket = window.io(config.rasaUrl, { path: config.socketPath || "/socket.io" });
@@ -197,7 +253,7 @@
       socket.on("session_confirm", function (data) {
         // Rasa sends the id itself; accept {session_id} too in case a proxy wraps it.
         var id = data && typeof data === "object" ? data.session_id : data;
-        if (typeof id === "string" && id) {
+        if (typeof id === "string" && SESSION_ID.test(id)) {
           sessionId = id;
           saveSessionId(id);
         }
@@ -219,12 +275,20 @@
     function say(shown, message) {
       addBubble("user", shown);
       showTyping();
-      if (ready) emitUser(message);
-      else queue.push(message); // sent on session_confirm, so Rasa knows the conversation first
+      send({ message: message, shown: shown });
     }
 
-    function emitUser(message) {
-      socket.emit("user_uttered", { message: message, session_id: sessionId });
+    function send(item) {
+      if (ready) emitUser(item);
+      else queue.push(item); // sent on session_confirm, so Rasa knows the conversation first
+    }
+
+    function emitUser(item) {
+      var data = { message: item.message, session_id: sessionId };
+      // Rasa keeps the metadata with the message in its tracker store, so the history shows what the buyer
+      // saw (a button's title, "📎 file.csv"), not the payload. Typed text is its own record.
+      if (item.shown !== item.message) data.metadata = { shown: item.shown };
+      socket.emit("user_uttered", data);
     }
 
     function renderBot(payload) {
@@ -241,8 +305,9 @@
     function upload(file) {
       if (!BOM_TYPES.test(file.name)) { addBubble("bot", t.badType); return; }
       if (file.size > MAX_UPLOAD_BYTES) { addBubble("bot", t.tooLarge); return; }
-      addBubble("user", "📎 " + file.name);
-      showTyping();
+      var shown = "📎 " + file.name;
+      addBubble("user", shown);
+      showTyping(replyTimeoutMs * BOM_REPLY_FACTOR);
       var form = new FormData();
       form.append("file", file, file.name);
       form.append("sender_id", sessionId);
@@ -256,8 +321,7 @@
         .then(function (body) {
           // The page's language goes along, so the quote is answered in it (the `language` slot).
           var message = "/upload_bom" + JSON.stringify({ upload_id: String(body.upload_id), language: lang });
-          if (ready) emitUser(message);
-          else queue.push(message);
+          send({ message: message, shown: shown });
         })
         .catch(function (error) {
           hideTyping();
@@ -324,6 +388,22 @@
       row.appendChild(el("span", "visually-hidden", who === "user" ? t.you : t.bot));
       row.appendChild(el("p", "bubble", text));
       append(row);
+    }
+
+    /** A past question's options from the history: shown, not clickable; the one the buyer picked is marked. */
+    function addPastChoices(titles, answered) {
+      var group = el("div", "choices");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", t.choices);
+      titles.forEach(function (title) {
+        if (!text(title)) return;
+        var chip = el("button", "chip", title);
+        chip.type = "button";
+        chip.disabled = true;
+        if (text(title) === answered) chip.classList.add("chip--chosen");
+        group.appendChild(chip);
+      });
+      append(group);
     }
 
     function addQuickReplies(replies) {
@@ -418,6 +498,9 @@
       document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
       document.title = t.title;
       $("title").textContent = t.title;
+      $("skip").textContent = t.skip;
+      log.setAttribute("aria-label", t.log);
+      $("composer-file").setAttribute("aria-label", t.attach);
       $("composer-label").textContent = t.label;
       $("composer-send").textContent = t.send;
       $("composer-attach").setAttribute("aria-label", t.attach);
@@ -426,15 +509,22 @@
       input.placeholder = t.placeholder;
     }
 
-    function showTyping() {
+    /** Typing dots while a reply is due; if none comes in time, say so (a crashed action leaves Rasa silent). */
+    function showTyping(waitMs) {
       typing.hidden = false;
-      clearTimeout(typingTimer);
-      typingTimer = setTimeout(hideTyping, TYPING_TIMEOUT_MS);
+      clearTimeout(replyTimer);
+      replyTimer = setTimeout(function () {
+        hideTyping();
+        var row = el("div", "msg msg--bot msg--notice");
+        row.appendChild(el("span", "visually-hidden", t.bot));
+        row.appendChild(el("p", "bubble", t.noReply));
+        append(row);
+      }, waitMs || replyTimeoutMs);
       scrollToEnd();
     }
 
     function hideTyping() {
-      clearTimeout(typingTimer);
+      clearTimeout(replyTimer);
       typing.hidden = true;
     }
 
@@ -443,7 +533,7 @@
     }
 
     function append(node) {
-      log.insertBefore(node, typing);
+      log.insertBefore(node, insertAt);
       scrollToEnd();
     }
 
