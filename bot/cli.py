@@ -47,11 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the quote as JSON")
     p.add_argument("--out", type=Path, action="append", help="write the quote to .xlsx / .csv / .pdf (repeatable)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the exported files")
-    from bot import followups, outbox, routing
+    from bot import console, followups, outbox, routing
 
     routing.register_cli(sub)  # leads route --dry-run LEAD.json
     followups.register_cli(sub)  # followups run
     outbox.register_cli(sub)  # outbox work | list | retry
+    console.register_cli(sub)  # console add-user | passwd | enable | disable | list-users
     args = parser.parse_args(argv)
     try:
         return int((getattr(args, "handler", None) or _COMMANDS[args.command])(args) or 0)
@@ -154,7 +155,9 @@ def _serve(args: argparse.Namespace) -> int:
     stack.start()
     print(
         f"\n  Brandstation is up. Open the chat: {stack.web_url}\n"
-        f"  Rasa REST: {stack.rasa_url}/webhooks/rest/webhook   (Ctrl-C stops everything)\n",
+        f"  Rasa REST: {stack.rasa_url}/webhooks/rest/webhook   (Ctrl-C stops everything)\n"
+        f"  Sales console: {stack.web_url}console/  (first admin password: {stack.log_dir / 'web.log'},"
+        " or set BRANDSTATION_CONSOLE_ADMIN_PASSWORD)\n",
         flush=True,
     )
     stopping = False

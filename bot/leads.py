@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bot.outbox import Outbox, make_job_key
 from bot.regions import CITY_PROVINCE, PROVINCES, city_of, province_of
@@ -303,6 +304,7 @@ class LeadService:
     routing_file: Path
     brand: str
     category_of: Callable[[str], str | None] | None = None
+    public_url: str = ""  # the web server buyers and reps reach: the lead links to its transcript in the console
 
     def routing(self) -> RoutingConfig:
         """The routing file as it is now (re-read each time: a brand edits it without restarting)."""
@@ -340,7 +342,9 @@ class LeadService:
                 score=score,
                 signals=signals,
                 brand=self.brand,
-                transcript_url="",
+                transcript_url=f"{self.public_url}/console/transcript?sender={quote(sender_id, safe='')}"
+                if self.public_url
+                else "",
                 summary=_summary(tags, interest, answers),
                 now=now,
             )

@@ -84,6 +84,7 @@ def get_lead_service() -> LeadService:
                 settings.routing_file,
                 settings.brand_name,
                 category_of=_category_of,
+                public_url=settings.base_url(),
             )
         return _leads
 

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     # Leads: the brand's name (consent text, replies) and the 1 + N routing file (config/routing.yml format).
     brand_name: str = "Brandstation demo brand"
     routing_file: Path = ROOT / "config" / "routing.yml"
+    # Sales console (bot/console/): the first admin's password (generated and printed once when empty), the
+    # tracker store it reads (empty: sqlite var_dir/tracker.db) and Secure cookies when served over https.
+    console_admin_password: str = ""
+    console_tracker_url: str = ""
+    console_secure_cookies: bool = False
     # Where buyers reach the web server (download links in replies); default http://host:web_port.
     public_url: str = ""
     # Quotes: currency, VAT, validity and the USD rate (a demo rate, not a market quote: set your own).

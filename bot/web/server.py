@@ -216,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     # Where `Stack` (and endpoints.yml) tell Rasa to keep its SQL tracker store.
     tracker_db = args.tracker_db or settings.var_dir / "tracker.db"
     app = create_app(args.rasa_url, quotes=quotes, tracker_db=tracker_db, reply_timeout_s=args.reply_timeout)
+    # The sales console (bot/console/) on the same server, under /console/.
+    from bot.console import mount_console
+
+    mount_console(app, settings)
     asyncio.run(_serve_until_signal(args.host, args.port, app))
     return 0
 

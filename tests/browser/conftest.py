@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.browser.chrome import DESKTOP, Chat, Viewport, chrome_options, find_chromium
-from tests.e2e.conftest import e2e_settings, stack  # noqa: F401  (session fixtures: one stack for the suite)
+from tests.e2e.conftest import e2e_settings, sender, stack  # noqa: F401  (session fixtures: one stack for the suite)
 
 
 @pytest.fixture
