@@ -21,7 +21,7 @@ CATALOG_CODE := $(wildcard knowledge/catalog.py knowledge/passives.py knowledge/
 RASA_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f 2>/dev/null)
 MODEL := models/brandstation.tar.gz
 
-.PHONY: help install run serve ingest index train test lint types unit reliability stories e2e browser browser-deps bench eval clean lock
+.PHONY: help install run serve ingest index train test lint types unit reliability stories e2e browser browser-deps bench eval load services services-stop scaled clean lock
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -95,6 +95,18 @@ test: lint types unit reliability stories e2e browser ## everything CI runs
 
 bench: index ## search / index / embedding benchmarks -> bench/results/*.json
 	$(PY) -m bench.run
+
+load: index train ## load test: bare Rasa moodbot vs the full bot at 1/20/100 users, 40 s each (~6 min) -> bench/results/load.json
+	$(PY) -m bench.load
+
+services: ## PostgreSQL + Redis on loopback, data under var/services/ (apt-get when missing; idempotent)
+	ops/services.sh start
+
+services-stop: ## stop what make services started
+	ops/services.sh stop
+
+scaled: $(MODEL) var/catalog.sqlite ## 2 Rasa replicas sharing PostgreSQL + Redis (skipped without make services)
+	$(BIN)/pytest -q -m scaled tests/scaled
 
 eval: index ## quality figures: cross-references, hard-rule violations, drop-in recall, BOM reading and matching -> bench/results/eval.json
 	$(PY) -m bench.eval

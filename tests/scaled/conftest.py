@@ -1,0 +1,143 @@
+"""Scaled-setup fixtures: 2 Rasa replicas sharing PostgreSQL (tracker store) and Redis (lock store), 1 action server.
+
+Needs `make services` (ops/services.sh) running; every test here is skipped with the reason when PostgreSQL or
+Redis does not answer on its loopback port. The action server uses the real catalog and index (var/), a
+throw-away var dir and the shipped routing file (webhooks on the discard port).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.settings import ROOT
+
+MODEL = ROOT / "models" / "brandstation.tar.gz"
+# An override lets a negative check run the same tests on another variant (e.g. without the lock store).
+ENDPOINTS = Path(os.environ.get("BRANDSTATION_SCALED_ENDPOINTS", ROOT / "ops" / "endpoints.scaled.yml"))
+PG_PORT = int(os.environ.get("BRANDSTATION_PG_PORT", "55432"))
+PG_PASSWORD = os.environ.get("BRANDSTATION_PG_PASSWORD", "brandstation")
+REDIS_PORT = int(os.environ.get("BRANDSTATION_REDIS_PORT", "56379"))
+READY_TIMEOUT_S = 240.0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Also wanted in pyproject.toml's markers; registered here so --strict-markers passes either way.
+    config.addinivalue_line("markers", "scaled: 2 Rasa replicas on PostgreSQL + Redis (make services; else skipped)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Scaled:
+    """The running scaled setup: replica URLs, the action server URL and where the logs are."""
+
+    replicas: list[str]
+    actions: str
+    log_dir: Path
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.log_dir.glob("*.log"))
+
+
+@pytest.fixture(scope="session")
+def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
+    missing = [
+        f"{name} on 127.0.0.1:{port}"
+        for name, port in (("PostgreSQL", PG_PORT), ("Redis", REDIS_PORT))
+        if not answers(port)
+    ]
+    if missing:
+        pytest.skip(f"{' and '.join(missing)} not answering: run `make services`")
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train`")
+    var = tmp_path_factory.mktemp("scaled-var")
+    log_dir = var / "run"
+    log_dir.mkdir()
+    actions_port = free_port()
+    replica_ports = [free_port(), free_port()]
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "HF_HUB_OFFLINE": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "BRANDSTATION_VAR_DIR": str(var),
+        "BRANDSTATION_DATABASE": str(var / "brandstation.sqlite"),
+        "BRANDSTATION_CATALOG_DB": str(ROOT / "var" / "catalog.sqlite"),
+        "BRANDSTATION_INDEX_DIR": str(ROOT / "var" / "index"),
+        "BRANDSTATION_ROUTING_FILE": str(ROOT / "config" / "routing.yml"),
+        "BRANDSTATION_WARM_UP": "1",
+        "BRANDSTATION_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        "BRANDSTATION_PG_PORT": str(PG_PORT),
+        "BRANDSTATION_PG_PASSWORD": PG_PASSWORD,
+        "BRANDSTATION_REDIS_PORT": str(REDIS_PORT),
+    }
+    python = sys.executable
+    commands = {"actions": [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)]}
+    for name, port in zip(("rasa-a", "rasa-b"), replica_ports, strict=True):
+        commands[name] = [python, "-m", "rasa", "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(port)]
+        commands[name] += ["--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(ENDPOINTS)]
+        commands[name] += ["--model", str(MODEL)]
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        for name, command in commands.items():
+            with open(log_dir / f"{name}.log", "wb") as log:
+                procs[name] = subprocess.Popen(
+                    command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                )
+        urls = {"actions": f"http://127.0.0.1:{actions_port}/health"}
+        urls |= {
+            name: f"http://127.0.0.1:{port}/status"
+            for name, port in zip(("rasa-a", "rasa-b"), replica_ports, strict=True)
+        }
+        for name, url in urls.items():
+            wait_ready(name, url, procs[name], log_dir)
+        yield Scaled([f"http://127.0.0.1:{p}" for p in replica_ports], f"http://127.0.0.1:{actions_port}", log_dir)
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def wait_ready(name: str, url: str, proc: subprocess.Popen[bytes], log_dir: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log = (log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+            pytest.fail(f"{name} exited with code {proc.returncode}:\n{log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"{name} did not answer {url} within {READY_TIMEOUT_S:.0f} s; see {log_dir}/{name}.log")
