@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import Any
 
@@ -15,7 +16,9 @@ from actions._common import language_of
 from bot import providers
 from bot.leads import LeadFieldError, conversation_events, parse_contact, parse_region, parse_volume
 from bot.settings import get_settings
+from knowledge.errors import KnowledgeError
 
+log = logging.getLogger(__name__)
 LEAD_SLOTS = ("lead_company", "lead_name", "lead_contact", "lead_region", "lead_volume", "lead_timing", "lead_consent")
 # The form's questions (Rasa calls action_ask_<slot>); Chinese when the buyer writes Chinese.
 QUESTIONS: dict[str, tuple[str, str]] = {
@@ -142,15 +145,27 @@ class ActionSubmitLead(Action):
         channel = (
             (tracker.get_latest_input_channel() or "rest") if hasattr(tracker, "get_latest_input_channel") else "rest"
         )
-        lead, decision = await asyncio.to_thread(
-            service.submit,
-            answers=answers,
-            language=language,
-            channel=channel,
-            sender_id=tracker.sender_id,
-            events=conversation_events(get_settings().var_dir / "tracker.db", tracker.sender_id, list(tracker.events)),
-            slots=dict(tracker.slots),
+        events = await asyncio.to_thread(
+            conversation_events, get_settings().var_dir / "tracker.db", tracker.sender_id, list(tracker.events)
         )
+        try:
+            lead, decision = await asyncio.to_thread(
+                service.submit,
+                answers=answers,
+                language=language,
+                channel=channel,
+                sender_id=tracker.sender_id,
+                events=events,
+                slots=dict(tracker.slots),
+            )
+        except KnowledgeError:  # e.g. a broken routing file: nothing was stored; the answers stay for a retry
+            log.exception("lead hand-off failed for %s", tracker.sender_id)
+            dispatcher.utter_message(
+                text="抱歉,暂时无法转给销售,您的信息没有保存。请稍后回复“转人工”再试。"
+                if zh
+                else "Sorry, I could not pass this to sales just now and nothing was stored. Say “talk to sales” again in a moment."
+            )
+            return []
         name = service.target_name(decision.target_id)
         if zh:
             text = f"已转给 {name}(线索号 {lead['lead_id']}),对方会尽快联系您。"

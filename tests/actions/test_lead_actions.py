@@ -142,3 +142,11 @@ def test_the_consent_question_shows_what_would_be_passed_on() -> None:
     messages, _ = run(ask, tracker("下个月", "inform", {**ANSWERS, "language": "zh"}))
     text = messages[0]["text"]
     assert "请确认" in text and "13812345678" in text and "深圳测试电子有限公司" in text and "同意" in text
+
+
+def test_a_broken_routing_file_is_told_to_the_buyer_and_stores_nothing(service: LeadService) -> None:
+    service.routing_file.write_text("brand: [this is not a routing file", encoding="utf-8")
+    slots = {**ANSWERS, "lead_consent": True, "language": "en"}
+    messages, set_slots = run(ActionSubmitLead(), tracker("yes", "affirm", slots))
+    assert "could not pass this to sales" in messages[0]["text"] and set_slots == {}
+    assert service.store.for_sender("buyer-9") == [] and service.outbox.list_jobs() == []
