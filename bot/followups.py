@@ -26,7 +26,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.routing import FollowupTrigger, RoutingConfig, RoutingError, load_routing, route
+from bot.routing import FollowupTrigger, RoutingConfig, RoutingError, load_routing, parse_time, route
+from bot.sqlite import immediate
 from bot.tags import family_of, family_of_value
 
 FOLLOWUP_KIND = "followup"
@@ -101,18 +102,13 @@ def _fired_before(db: sqlite3.Connection, task: Task) -> bool:
 
 def _fire(db: sqlite3.Connection, task: Task, now: datetime, outbox: Enqueuer | None) -> bool:
     assert outbox is not None
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO followups VALUES (?, ?, ?, ?, ?, ?)",
             (task.trigger_id, task.subject, task.target, task.job_key, task.due_at.isoformat(), now.isoformat()),
         )
         if cursor.rowcount == 1:
             outbox.enqueue(db, job_key=task.job_key, target=task.target, kind=FOLLOWUP_KIND, payload=task.payload)
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
     return cursor.rowcount == 1
 
 
@@ -135,7 +131,7 @@ def _quotes_without_lead(
         return
     leads = _leads(db)
     for quote_id, sender_id, created, revision in quotes:
-        sent = _time(created)
+        sent = parse_time(created)
         if sent is None:
             continue
         due = sent + trigger.after
@@ -226,7 +222,7 @@ def _leads(db: sqlite3.Connection) -> list[dict[str, Any]]:
         return []
     leads = []
     for lead_id, created, sender_id, target, status, body in rows:
-        when = _time(created)
+        when = parse_time(created)
         if when is None:
             continue
         data = _json(body)
@@ -270,14 +266,6 @@ def _json(text: object) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _time(text: object) -> datetime | None:
-    try:
-        when = datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # CLI: brandstation followups run
 
@@ -299,7 +287,7 @@ def _cli_run(args: argparse.Namespace) -> int:
     from bot.settings import get_settings
 
     config = load_routing(args.config or default_routing_file(), resolve_secrets=False)
-    now = _time(args.now) if args.now else datetime.now(timezone.utc)
+    now = parse_time(args.now) if args.now else datetime.now(timezone.utc)
     if now is None:
         raise RoutingError(f"--now {args.now!r} is not an ISO date-time")
     tasks = run_followups(get_settings().database, config, now, dry_run=args.dry_run)

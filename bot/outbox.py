@@ -52,6 +52,7 @@ from typing import Any
 import aiohttp
 
 from bot import webhooks
+from bot.sqlite import immediate
 from knowledge.errors import KnowledgeError
 
 PENDING, IN_FLIGHT, DELIVERED, DEAD = "pending", "in_flight", "delivered", "dead"
@@ -174,14 +175,8 @@ class Outbox:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed when the block ends, rolled back when it raises."""
-        with closing(self.connect()) as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.rollback()
-                raise
-            db.commit()
+        with closing(self.connect()) as db, immediate(db):
+            yield db
 
     def enqueue(
         self,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.demand import DemandLog
+from bot.sqlite import immediate
 from knowledge.bom import BomReadResult, read_bom, read_bom_text
 from knowledge.bom_match import BomMatcher
 from knowledge.errors import KnowledgeError
@@ -88,9 +89,7 @@ class QuoteStore:
         """Store one revision. With `today`, a new quote: it gets the day's next free id (Q-YYYYMMDD-NNNN,
         allocated inside the write transaction, so concurrent quotes never share one) and a fresh download
         token; later revisions reuse the token."""
-        db = self._connect()
-        try:
-            db.execute("BEGIN IMMEDIATE")
+        with closing(self._connect()) as db, immediate(db):
             if today is not None:
                 prefix = f"Q-{today:%Y%m%d}-"
                 count = db.execute(
@@ -116,12 +115,6 @@ class QuoteStore:
                     json.dumps(quote, ensure_ascii=False),
                 ),
             )
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
-        finally:
-            db.close()
         return quote
 
     def latest(self, quote_id: str) -> dict[str, Any]:

@@ -367,7 +367,7 @@ def load_today(conn: sqlite3.Connection, now: datetime, tz: tzinfo | str = DEFAU
         return {}
     counts: dict[str, int] = {}
     for target, created in rows:
-        when = _parse_time(created)
+        when = parse_time(created)
         if when is not None and midnight <= when <= now:
             counts[target] = counts.get(target, 0) + 1
     return counts
@@ -848,7 +848,8 @@ def _cny(value: Decimal) -> str:
     return f"CNY {value:,.2f}"
 
 
-def _parse_time(text: object) -> datetime | None:
+def parse_time(text: object) -> datetime | None:
+    """An ISO time; a naive one is taken as UTC (None when the text is not a time)."""
     try:
         when = datetime.fromisoformat(str(text))
     except ValueError:
@@ -895,7 +896,7 @@ def _cli_route(args: argparse.Namespace) -> int:
         lead = json.loads(args.lead.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise RoutingError(f"{args.lead}: cannot read the lead JSON ({exc})") from exc
-    now = _parse_time(args.now) if args.now else datetime.now(timezone.utc)
+    now = parse_time(args.now) if args.now else datetime.now(timezone.utc)
     if now is None:
         raise RoutingError(f"--now {args.now!r} is not an ISO date-time")
     database = Path(get_settings().database)

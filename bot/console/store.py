@@ -28,6 +28,7 @@ from bot.console.passwords import (
     needs_rehash,
     verify_password,
 )
+from bot.sqlite import immediate
 from knowledge.errors import KnowledgeError
 
 BRAND_ADMIN, DISTRIBUTOR_REP, VIEWER = "brand_admin", "distributor_rep", "viewer"
@@ -382,14 +383,8 @@ class ConsoleStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with closing(self._connect()) as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.rollback()
-                raise
-            db.commit()
+        with closing(self._connect()) as db, immediate(db):
+            yield db
 
 
 _SCHEMA = """
