@@ -8,6 +8,7 @@ the real multilingual embedder takes seconds, not minutes.
 from __future__ import annotations
 
 import os
+import random
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,9 +44,20 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A loopback port that is free now, below Linux's ephemeral range (32768+): a port the kernel hands out
+    itself can be taken by any outgoing connection before the server binds it (seen in CI: "address already in
+    use"); these are not handed out, so only another test server could take one."""
+    while True:
+        port = _ports.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+
+
+_ports = random.Random()
 
 
 RECEIVER_PORT = free_port()  # the e2e webhook receiver (leads)
