@@ -279,7 +279,11 @@ class ConsoleData:
         )
         params: list[Any] = []
         if q:
-            sql += " AND (q.quote_id LIKE ? ESCAPE '!' OR q.sender_id = ? OR LOWER(q.body) LIKE ? ESCAPE '!')"
+            # the body carries the download token (random, may contain "_"): it is not buyer text, so not searched
+            sql += (
+                " AND (q.quote_id LIKE ? ESCAPE '!' OR q.sender_id = ?"
+                " OR LOWER(REPLACE(q.body, q.token, '')) LIKE ? ESCAPE '!')"
+            )
             params += [like(q), q, like(q.lower())]
         scope = self.quote_scope(target)
         if scope is not None:

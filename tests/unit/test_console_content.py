@@ -499,3 +499,21 @@ def test_a_fallback_counts_outside_a_form_only() -> None:
     summary = summarize("s", in_form)
     assert (summary.user_turns, summary.fallback_turns, summary.lead_form) == (3, 2, True)
     assert [t.fallback for t in turns(in_form) if t.event_id is not None] == [False, True, True]
+
+
+def test_quote_search_does_not_match_the_download_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The token is random url-safe text ("_" included) kept in the quote body; searching "__" must not find it."""
+    import bot.quotes
+
+    monkeypatch.setattr(bot.quotes.secrets, "token_urlsafe", lambda n=16: "tok__en%%" + "x" * n)
+    world = build_world(tmp_path)
+
+    async def body(client: TestClient) -> None:
+        await login(client, "admin")
+        for wildcard in ("__", "%%", "en%%xxxx"):
+            text = await (await client.get("/console/quotes", params={"q": wildcard})).text()
+            assert not re.search(r'href="/console/quotes/Q-', text), wildcard
+        text = await (await client.get("/console/quotes")).text()
+        assert re.search(r'href="/console/quotes/Q-', text)  # control: the quotes are there
+
+    world.run(body)
