@@ -30,7 +30,7 @@ def _deliver_leads() -> None:
     settings = get_settings()
 
     async def work() -> None:
-        async with Worker(Outbox(settings.database), routing_resolver(settings.routing_file)) as worker:
+        async with Worker(Outbox(settings.db()), routing_resolver(settings.routing_file)) as worker:
             await worker.run_forever(asyncio.Event(), poll_s=0.5)
 
     try:

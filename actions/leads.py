@@ -146,7 +146,7 @@ class ActionSubmitLead(Action):
             (tracker.get_latest_input_channel() or "rest") if hasattr(tracker, "get_latest_input_channel") else "rest"
         )
         events = await asyncio.to_thread(
-            conversation_events, get_settings().var_dir / "tracker.db", tracker.sender_id, list(tracker.events)
+            conversation_events, get_settings().tracker_db(), tracker.sender_id, list(tracker.events)
         )
         try:
             lead, decision = await asyncio.to_thread(

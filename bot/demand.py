@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from knowledge.db import Database
 
 
 @dataclass(frozen=True)
@@ -20,16 +21,14 @@ class DemandRecord:
 
 
 class DemandLog:
-    """Append-only `demand` table in the embedded SQLite database."""
+    """Append-only `demand` table in the app database (SQLite path or postgresql:// URL)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-        with self._connect() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS demand (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, text TEXT NOT NULL,"
-                " part_text TEXT, attribute TEXT, language TEXT, sender_id TEXT, created_at TEXT NOT NULL)"
-            )
+    def __init__(self, where: Database | Path | str) -> None:
+        self.db = Database.of(where)
+        self.db.create(
+            "CREATE TABLE IF NOT EXISTS demand (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, text TEXT NOT NULL,"
+            " part_text TEXT, attribute TEXT, language TEXT, sender_id TEXT, created_at TEXT NOT NULL)"
+        )
 
     def record(
         self, kind: str, text: str, *, part_text: str = "", attribute: str = "", language: str = "", sender_id: str = ""
@@ -44,7 +43,7 @@ class DemandLog:
             sender_id,
             datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
-        with self._connect() as db:
+        with self.db.connect() as db:
             db.execute(
                 "INSERT INTO demand (kind, text, part_text, attribute, language, sender_id, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -54,13 +53,10 @@ class DemandLog:
 
     def recent(self, limit: int = 100) -> list[DemandRecord]:
         """The latest records, newest first."""
-        with self._connect() as db:
+        with self.db.connect() as db:
             rows = db.execute(
                 "SELECT kind, text, part_text, attribute, language, sender_id, created_at FROM demand"
                 " ORDER BY id DESC LIMIT ?",
                 (limit,),
             ).fetchall()
         return [DemandRecord(*row) for row in rows]
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(str(self._path), timeout=10)

@@ -18,17 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sqlite3
 from collections.abc import Iterator, Mapping
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
 from bot.routing import FollowupTrigger, RoutingConfig, RoutingError, load_routing, parse_time, route
-from bot.sqlite import immediate
 from bot.tags import family_of, family_of_value
+from knowledge.db import Connection, Database
 
 FOLLOWUP_KIND = "followup"
 # Lead statuses that mean a person on the receiving side has taken the lead.
@@ -39,9 +37,7 @@ MAX_PARTS_IN_TASK = 20
 class Enqueuer(Protocol):
     """The part of bot.outbox.Outbox this module uses: enqueue on the caller's open transaction."""
 
-    def enqueue(
-        self, conn: sqlite3.Connection, *, job_key: str, target: str, kind: str, payload: dict[str, Any]
-    ) -> int: ...
+    def enqueue(self, conn: Connection, *, job_key: str, target: str, kind: str, payload: dict[str, Any]) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -57,54 +53,57 @@ class Task:
     payload: dict[str, Any] = field(compare=False)
 
 
+FOLLOWUPS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS followups (trigger_id TEXT NOT NULL, subject TEXT NOT NULL,"
+    " target TEXT NOT NULL, job_key TEXT NOT NULL, due_at TEXT NOT NULL, fired_at TEXT NOT NULL,"
+    " PRIMARY KEY (trigger_id, subject))"
+)
+
+
 def run_followups(
-    db_path: Path | str,
+    where: Database | Path | str,
     config: RoutingConfig,
     now: datetime,
     *,
     outbox: Enqueuer | None = None,
     dry_run: bool = False,
 ) -> list[Task]:
-    """Fire every due trigger not fired before; returns the tasks fired by THIS run (or due, with dry_run)."""
+    """Fire every due trigger not fired before; returns the tasks fired by THIS run (or due, with dry_run).
+    `where` is the leads' database (a SQLite path or a postgresql:// URL)."""
     if now.tzinfo is None:
         raise ValueError("run_followups() needs an aware datetime (now)")
+    database = Database.of(where)
     if outbox is None and not dry_run:
         from bot.outbox import Outbox  # the delivery side; imported late so dry runs work without it
 
-        outbox = Outbox(Path(db_path))
+        outbox = Outbox(database)
+    if not dry_run:
+        database.create(FOLLOWUPS_SCHEMA)
+    tables = database.tables()
     fired: list[Task] = []
-    with closing(sqlite3.connect(str(db_path), timeout=10, isolation_level=None)) as db:
-        if not dry_run:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS followups (trigger_id TEXT NOT NULL, subject TEXT NOT NULL,"
-                " target TEXT NOT NULL, job_key TEXT NOT NULL, due_at TEXT NOT NULL, fired_at TEXT NOT NULL,"
-                " PRIMARY KEY (trigger_id, subject))"
-            )
+    with database.connect() as db:
         for trigger in config.followups:
-            for task in _due(db, config, trigger, now):
+            for task in _due(db, tables, config, trigger, now):
                 if dry_run:
-                    if not _fired_before(db, task):
+                    if "followups" not in tables or not _fired_before(db, task):
                         fired.append(task)
-                elif _fire(db, task, now, outbox):
+                elif _fire(database, task, now, outbox):
                     fired.append(task)
     return fired
 
 
-def _fired_before(db: sqlite3.Connection, task: Task) -> bool:
-    try:
-        row = db.execute(
-            "SELECT 1 FROM followups WHERE trigger_id = ? AND subject = ?", (task.trigger_id, task.subject)
-        ).fetchone()
-    except sqlite3.OperationalError:  # no followups table: nothing fired yet
-        return False
+def _fired_before(db: Connection, task: Task) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM followups WHERE trigger_id = ? AND subject = ?", (task.trigger_id, task.subject)
+    ).fetchone()
     return row is not None
 
 
-def _fire(db: sqlite3.Connection, task: Task, now: datetime, outbox: Enqueuer | None) -> bool:
+def _fire(database: Database, task: Task, now: datetime, outbox: Enqueuer | None) -> bool:
     assert outbox is not None
-    with immediate(db):
+    with database.transaction("leads") as db:
         cursor = db.execute(
-            "INSERT OR IGNORE INTO followups VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (task.trigger_id, task.subject, task.target, task.job_key, task.due_at.isoformat(), now.isoformat()),
         )
         if cursor.rowcount == 1:
@@ -112,24 +111,23 @@ def _fire(db: sqlite3.Connection, task: Task, now: datetime, outbox: Enqueuer | 
     return cursor.rowcount == 1
 
 
-def _due(db: sqlite3.Connection, config: RoutingConfig, trigger: FollowupTrigger, now: datetime) -> Iterator[Task]:
-    if trigger.event == "quote_sent_no_lead":
-        yield from _quotes_without_lead(db, config, trigger, now)
+def _due(
+    db: Connection, tables: set[str], config: RoutingConfig, trigger: FollowupTrigger, now: datetime
+) -> Iterator[Task]:
+    leads = _leads(db) if "leads" in tables else []
+    if trigger.event == "quote_sent_no_lead" and "quotes" in tables:  # no quotes table: nothing quoted yet
+        yield from _quotes_without_lead(db, leads, config, trigger, now)
     elif trigger.event == "lead_not_acknowledged":
-        yield from _unacknowledged_leads(db, config, trigger, now)
+        yield from _unacknowledged_leads(leads, config, trigger, now)
 
 
 def _quotes_without_lead(
-    db: sqlite3.Connection, config: RoutingConfig, trigger: FollowupTrigger, now: datetime
+    db: Connection, leads: list[dict[str, Any]], config: RoutingConfig, trigger: FollowupTrigger, now: datetime
 ) -> Iterator[Task]:
-    try:
-        quotes = db.execute(
-            "SELECT quote_id, sender_id, MIN(created_at), MAX(revision) FROM quotes WHERE sender_id != ''"
-            " GROUP BY quote_id ORDER BY MIN(created_at), quote_id"
-        ).fetchall()
-    except sqlite3.OperationalError:  # no quotes table: nothing quoted yet
-        return
-    leads = _leads(db)
+    quotes = db.execute(
+        "SELECT quote_id, sender_id, MIN(created_at), MAX(revision) FROM quotes WHERE sender_id != ''"
+        " GROUP BY quote_id, sender_id ORDER BY MIN(created_at), quote_id"
+    ).fetchall()
     for quote_id, sender_id, created, revision in quotes:
         sent = parse_time(created)
         if sent is None:
@@ -165,9 +163,9 @@ def _quotes_without_lead(
 
 
 def _unacknowledged_leads(
-    db: sqlite3.Connection, config: RoutingConfig, trigger: FollowupTrigger, now: datetime
+    leads: list[dict[str, Any]], config: RoutingConfig, trigger: FollowupTrigger, now: datetime
 ) -> Iterator[Task]:
-    for lead in _leads(db):
+    for lead in leads:
         if lead["status"] in ACKNOWLEDGED:
             continue
         owner = next((t for t in config.targets if t.id == lead["target"]), None)
@@ -215,11 +213,8 @@ def _task(trigger: FollowupTrigger, subject: str, target: str, due: datetime, pa
     return Task(trigger.id, trigger.event, subject, target, job_key, due, payload)
 
 
-def _leads(db: sqlite3.Connection) -> list[dict[str, Any]]:
-    try:
-        rows = db.execute("SELECT lead_id, created_at, sender_id, target, status, body FROM leads").fetchall()
-    except sqlite3.OperationalError:  # no leads table yet
-        return []
+def _leads(db: Connection) -> list[dict[str, Any]]:
+    rows = db.execute("SELECT lead_id, created_at, sender_id, target, status, body FROM leads").fetchall()
     leads = []
     for lead_id, created, sender_id, target, status, body in rows:
         when = parse_time(created)
@@ -241,7 +236,7 @@ def _leads(db: sqlite3.Connection) -> list[dict[str, Any]]:
     return leads
 
 
-def _quote_body(db: sqlite3.Connection, quote_id: str, revision: int) -> dict[str, Any]:
+def _quote_body(db: Connection, quote_id: str, revision: int) -> dict[str, Any]:
     row = db.execute("SELECT body FROM quotes WHERE quote_id = ? AND revision = ?", (quote_id, revision)).fetchone()
     return _json(row[0]) if row else {}
 
@@ -290,7 +285,7 @@ def _cli_run(args: argparse.Namespace) -> int:
     now = parse_time(args.now) if args.now else datetime.now(timezone.utc)
     if now is None:
         raise RoutingError(f"--now {args.now!r} is not an ISO date-time")
-    tasks = run_followups(get_settings().database, config, now, dry_run=args.dry_run)
+    tasks = run_followups(get_settings().db(), config, now, dry_run=args.dry_run)
     verb = "due" if args.dry_run else "fired"
     for task in tasks:
         print(f"{verb}: {task.trigger_id} · {task.subject} → {task.target} (due {task.due_at.isoformat()})")

@@ -10,10 +10,9 @@ without its delivery, nor delivered without being stored. Without consent nothin
 from __future__ import annotations
 
 import json
+import logging
 import re
-import sqlite3
 from collections.abc import Callable, Mapping
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -24,6 +23,7 @@ from urllib.parse import quote
 from bot.outbox import Outbox, make_job_key
 from bot.regions import CITY_PROVINCE, PROVINCES, city_of, province_of
 from bot.routing import (
+    RR_SCHEMA,
     Decision,
     RoutingConfig,
     crm_payload,
@@ -34,6 +34,9 @@ from bot.routing import (
     save_rr_state,
 )
 from bot.tags import buyer_tags, lead_score, tracker_events
+from knowledge.db import Connection, Database, operational_errors, programming_errors
+
+log = logging.getLogger(__name__)
 
 CONSENT_TEXT = {
     "zh": "我同意 {brand} 及其授权经销商就本次询价与我联系。",
@@ -239,27 +242,27 @@ def build_lead(
 
 
 class LeadStore:
-    """The `leads` table, next to the outbox in the same SQLite file: a lead and its delivery job commit together."""
+    """The `leads` table (and the round-robin memory), in the outbox's database: a lead and its delivery job commit
+    together. `where` is a SQLite path or a postgresql:// URL."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        with closing(self.connect()) as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS leads (lead_id TEXT PRIMARY KEY, created_at TEXT NOT NULL,"
-                " sender_id TEXT NOT NULL, target TEXT NOT NULL, rule TEXT NOT NULL, score INTEGER NOT NULL,"
-                " status TEXT NOT NULL, body TEXT NOT NULL)"
-            )
+    def __init__(self, where: Database | Path | str) -> None:
+        self.db = Database.of(where)
+        self.path = self.db.path  # None on PostgreSQL
+        self.db.create(
+            "CREATE TABLE IF NOT EXISTS leads (lead_id TEXT PRIMARY KEY, created_at TEXT NOT NULL,"
+            " sender_id TEXT NOT NULL, target TEXT NOT NULL, rule TEXT NOT NULL, score INTEGER NOT NULL,"
+            " status TEXT NOT NULL, body TEXT NOT NULL);"
+            "CREATE INDEX IF NOT EXISTS leads_created ON leads (created_at);"
+            "CREATE INDEX IF NOT EXISTS leads_sender ON leads (sender_id);" + RR_SCHEMA
+        )
 
-    def connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
-
-    def next_id(self, db: sqlite3.Connection, now: datetime) -> str:
+    def next_id(self, db: Connection, now: datetime) -> str:
+        """The next L-YYYYMMDD-NNNN (inside the caller's lead transaction, which takes the "leads" lock)."""
         prefix = f"L-{now:%Y%m%d}-"
         count = db.execute("SELECT COUNT(*) FROM leads WHERE lead_id LIKE ?", (prefix + "%",)).fetchone()[0]
         return f"{prefix}{int(count) + 1:04d}"
 
-    def save(self, db: sqlite3.Connection, lead: Mapping[str, Any], *, target: str, rule: str) -> None:
+    def save(self, db: Connection, lead: Mapping[str, Any], *, target: str, rule: str) -> None:
         """Insert the lead on the caller's open transaction (the caller enqueues its delivery on the same one)."""
         db.execute(
             "INSERT INTO leads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -276,7 +279,7 @@ class LeadStore:
         )
 
     def get(self, lead_id: str) -> dict[str, Any]:
-        with closing(self.connect()) as db:
+        with self.db.connect() as db:
             row = db.execute("SELECT body, target, status FROM leads WHERE lead_id = ?", (lead_id,)).fetchone()
         if row is None:
             raise KeyError(lead_id)
@@ -284,7 +287,7 @@ class LeadStore:
         return {**body, "target": row[1], "status": row[2]}
 
     def for_sender(self, sender_id: str) -> list[dict[str, Any]]:
-        with closing(self.connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(
                 "SELECT lead_id FROM leads WHERE sender_id = ? ORDER BY created_at", (sender_id,)
             ).fetchall()
@@ -367,14 +370,15 @@ class LeadService:
         return lead, decision
 
 
-def conversation_events(tracker_db: Path, sender_id: str, current: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def conversation_events(tracker_db: Database, sender_id: str, current: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every session of this buyer (an action's tracker only holds the current one, so a returning buyer would
     not show): the stored events from the tracker store, then this turn's events not stored yet."""
-    if not tracker_db.is_file():
+    if tracker_db.path is not None and not tracker_db.path.is_file():
         return current
     try:
         stored = tracker_events(tracker_db, sender_id)
-    except sqlite3.Error:
+    except (*operational_errors(), *programming_errors()) as exc:  # no events table yet, or the store is down
+        log.warning("tracker store %s not read (%s): tags from this session only", tracker_db.describe(), exc)
         return current
     last = max((float(e.get("timestamp") or 0) for e in stored), default=0.0)
     return stored + [e for e in current if float(e.get("timestamp") or 0) > last]

@@ -1,11 +1,12 @@
-"""Transactional outbox: a delivery job is written in the same SQLite transaction as the lead it delivers.
+"""Transactional outbox: a delivery job is written in the same transaction as the lead it delivers (SQLite, or
+PostgreSQL when BRANDSTATION_DATABASE_URL says so: knowledge/db.py).
 
 Write side (bot/leads.py, bot/followups.py): on ONE connection, begin, insert the lead, `enqueue` its job,
 commit. Both rows commit or neither does: a stored lead always has its delivery, and a rolled-back lead is
 never sent. `enqueue` never commits; a job_key is unique, so enqueueing the same key again is a no-op that
 returns the first job's id.
 
-    with outbox.transaction() as db:                 # BEGIN IMMEDIATE ... COMMIT, ROLLBACK on an exception
+    with outbox.transaction() as db:                 # BEGIN ... COMMIT, ROLLBACK on an exception
         lead_store.save(db, lead, target=target, rule=rule)
         outbox.enqueue(db, job_key=make_job_key("lead", lead["lead_id"], target), target=target,
                        kind="lead", payload=lead)
@@ -35,13 +36,12 @@ import logging
 import os
 import re
 import signal
-import sqlite3
 import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager, suppress
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -52,7 +52,7 @@ from typing import Any
 import aiohttp
 
 from bot import webhooks
-from bot.sqlite import immediate
+from knowledge.db import Connection, Database
 from knowledge.errors import KnowledgeError
 
 PENDING, IN_FLIGHT, DELIVERED, DEAD = "pending", "in_flight", "delivered", "dead"
@@ -148,39 +148,26 @@ def make_job_key(*parts: str) -> str:
 
 
 class Outbox:
-    """The `outbox` table in the embedded SQLite database (the same file as the leads)."""
+    """The `outbox` table, in the same database as the leads (a path: SQLite; a postgresql:// URL)."""
 
-    def __init__(self, path: Path, *, clock: Clock = time.time) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
+    def __init__(self, where: Database | Path | str, *, clock: Clock = time.time) -> None:
+        self.db = Database.of(where)
+        self.path = self.db.path  # None on PostgreSQL
         self.clock = clock
-        with closing(self.connect()) as db:
-            with suppress(sqlite3.OperationalError):  # WAL lets the worker and the action server write side by
-                db.execute("PRAGMA journal_mode=WAL")  # side; if the file is busy now, a later open switches it
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, job_key TEXT NOT NULL UNIQUE,"
-                " target TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,"
-                " state TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'delivered', 'dead')),"
-                " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL, lease_until REAL,"
-                " claim_token TEXT, last_error TEXT NOT NULL DEFAULT '', last_status INTEGER,"
-                " created_at REAL NOT NULL, delivered_at REAL)"
-            )
-            db.execute("CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)")
-            db.execute("CREATE INDEX IF NOT EXISTS outbox_lease ON outbox (state, lease_until)")
+        self.db.create(_SCHEMA)
 
-    def connect(self) -> sqlite3.Connection:
-        """A connection in autocommit mode; `transaction()` wraps one in BEGIN IMMEDIATE ... COMMIT."""
-        return sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
+    def connect(self) -> AbstractContextManager[Connection]:
+        """An autocommit connection for one block."""
+        return self.db.connect()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed when the block ends, rolled back when it raises."""
-        with closing(self.connect()) as db, immediate(db):
-            yield db
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """One write transaction: committed when the block ends, rolled back when it raises. Leads and follow-ups
+        take their own turn-taking lock on it (the outbox's claims skip locked rows instead)."""
+        return self.db.transaction("leads")
 
     def enqueue(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         *,
         job_key: str,
         target: str,
@@ -221,7 +208,7 @@ class Outbox:
             return self.enqueue(db, job_key=job_key, target=target, kind=kind, payload=payload, not_before=not_before)
 
     def get(self, job_id: int) -> Job:
-        with closing(self.connect()) as db:
+        with self.connect() as db:
             row = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise OutboxError(f"no outbox job {job_id}: `brandstation outbox list` shows the jobs")
@@ -232,7 +219,7 @@ class Outbox:
         if state is not None and state not in STATES:
             raise OutboxError(f"unknown job state {state!r}: one of {', '.join(STATES)}")
         where, params = ("WHERE state = ?", (state,)) if state else ("", ())
-        with closing(self.connect()) as db:
+        with self.connect() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM outbox {where} ORDER BY id DESC LIMIT ?", (*params, limit)
             ).fetchall()
@@ -240,7 +227,7 @@ class Outbox:
 
     def retry(self, job_id: int) -> Job:
         """A dead job becomes pending again, due now, with a fresh attempt count."""
-        with self.transaction() as db:
+        with self.db.transaction() as db:
             changed = db.execute(
                 "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL,"
                 " claim_token = NULL WHERE id = ? AND state = 'dead'",
@@ -253,7 +240,7 @@ class Outbox:
 
     def stats(self, now: float | None = None) -> OutboxStats:
         current = self.clock() if now is None else now
-        with closing(self.connect()) as db:
+        with self.connect() as db:
             counts = dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
             oldest, slowest = db.execute(
                 "SELECT (SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'in_flight')),"
@@ -270,7 +257,7 @@ class Outbox:
 
     def next_due_at(self) -> float | None:
         """When the next job becomes due (a pending job's next attempt or an in-flight job's lease end)."""
-        with closing(self.connect()) as db:
+        with self.connect() as db:
             row = db.execute(
                 "SELECT MIN(CASE state WHEN 'pending' THEN next_attempt_at ELSE lease_until END) FROM outbox"
                 " WHERE state IN ('pending', 'in_flight')"
@@ -283,11 +270,12 @@ class Outbox:
         """Take up to `limit` due jobs: pending ones whose time has come, and in-flight ones whose lease ended
         (their worker died). An expired lease on the last allowed attempt makes the job dead instead."""
         claims: list[Claim] = []
-        with self.transaction() as db:
+        with self.db.transaction() as db:
             while len(claims) < limit:
                 row = db.execute(
                     "SELECT id, state, attempts FROM outbox WHERE (state = 'pending' AND next_attempt_at <= ?)"
-                    " OR (state = 'in_flight' AND lease_until <= ?) ORDER BY next_attempt_at, id LIMIT 1",
+                    " OR (state = 'in_flight' AND lease_until <= ?) ORDER BY next_attempt_at, id LIMIT 1"
+                    + db.skip_locked,
                     (now, now),
                 ).fetchone()
                 if row is None:
@@ -316,7 +304,7 @@ class Outbox:
     def mark_delivered(self, claim: Claim, *, status: int, now: float) -> bool:
         """Record a 2xx. It counts even when the lease has passed to another worker (the receiver has it);
         False when the job was already delivered."""
-        with self.transaction() as db:
+        with self.db.transaction() as db:
             changed = db.execute(
                 "UPDATE outbox SET state = 'delivered', delivered_at = ?, last_status = ?, last_error = '',"
                 " lease_until = NULL, claim_token = NULL WHERE id = ? AND state != 'delivered'",
@@ -328,7 +316,7 @@ class Outbox:
         """Record a failed attempt: pending again at `retry_at`, or dead when None. False (nothing changed)
         when this claim no longer holds the job."""
         state = PENDING if retry_at is not None else DEAD
-        with self.transaction() as db:
+        with self.db.transaction() as db:
             changed = db.execute(
                 "UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ?, last_status = ?,"
                 " lease_until = NULL, claim_token = NULL WHERE id = ? AND state = 'in_flight' AND claim_token = ?",
@@ -642,7 +630,7 @@ def run_cli(args: argparse.Namespace) -> int:
     from bot.settings import get_settings
 
     settings = get_settings()
-    outbox = Outbox(args.db or settings.database)
+    outbox = Outbox(args.db or settings.db())
     if args.outbox_command == "list":
         return _list(outbox, args)
     if args.outbox_command == "retry":
@@ -658,7 +646,7 @@ def run_cli(args: argparse.Namespace) -> int:
 
 def _add_commands(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, help="SQLite database (default: BRANDSTATION_DATABASE)")
+    common.add_argument("--db", help="database path or URL (default: BRANDSTATION_DATABASE_URL, else _DATABASE)")
     sub = parser.add_subparsers(dest="outbox_command", required=True)
     p = sub.add_parser("work", parents=[common], help="deliver due jobs until Ctrl-C / SIGTERM (--once: one pass)")
     p.add_argument("--once", action="store_true", help="send what is due now, then exit (for a scheduler)")
@@ -725,6 +713,16 @@ def _list(outbox: Outbox, args: argparse.Namespace) -> int:
     return 0
 
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, job_key TEXT NOT NULL UNIQUE,
+    target TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'delivered', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL, lease_until REAL,
+    claim_token TEXT, last_error TEXT NOT NULL DEFAULT '', last_status INTEGER,
+    created_at REAL NOT NULL, delivered_at REAL);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS outbox_lease ON outbox (state, lease_until)
+"""
 _COLUMNS = (
     "id, job_key, target, kind, payload, state, attempts, next_attempt_at, lease_until, last_error, last_status,"
     " created_at, delivered_at"

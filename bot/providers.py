@@ -48,7 +48,7 @@ def get_demand_log() -> DemandLog:
     global _demand
     with _lock:
         if _demand is None:
-            _demand = DemandLog(get_settings().database)
+            _demand = DemandLog(get_settings().db())
         return _demand
 
 
@@ -67,20 +67,21 @@ def get_quote_service() -> QuoteService:
         if _quotes is None or _quotes.engine is not engine:
             settings = get_settings()
             _quotes = QuoteService(
-                engine, QuoteStore(settings.database), demand, settings.pricing(), public_url=settings.base_url()
+                engine, QuoteStore(settings.db()), demand, settings.pricing(), public_url=settings.base_url()
             )
         return _quotes
 
 
 def get_lead_service() -> LeadService:
-    """The process-wide lead service: leads and the outbox in the embedded database, routing from settings."""
+    """The process-wide lead service: leads and the outbox in the app database, routing from settings."""
     global _leads
     with _lock:
         if _leads is None:
             settings = get_settings()
+            database = settings.db()
             _leads = LeadService(
-                LeadStore(settings.database),
-                Outbox(settings.database),
+                LeadStore(database),
+                Outbox(database),
                 settings.routing_file,
                 settings.brand_name,
                 category_of=_category_of,

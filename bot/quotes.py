@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from bot.demand import DemandLog
-from bot.sqlite import immediate
 from knowledge.bom import BomReadResult, read_bom, read_bom_text
 from knowledge.bom_match import BomMatcher
+from knowledge.db import Database
 from knowledge.errors import KnowledgeError
 from knowledge.pricing import PricingSettings, new_quote_id
 from knowledge.quote import Revision, build_quote, revise_quote
@@ -43,22 +41,18 @@ class Upload:
 
 
 class QuoteStore:
-    """`uploads` and `quotes` tables (one row per revision) in the embedded SQLite database."""
+    """`uploads` and `quotes` tables (one row per revision), in the app database (SQLite path or postgresql://)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-        with closing(self._connect()) as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS uploads (upload_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
-                " size INTEGER NOT NULL, data BLOB NOT NULL, sender_id TEXT NOT NULL, created_at TEXT NOT NULL)"
-            )
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS quotes (quote_id TEXT NOT NULL, revision INTEGER NOT NULL,"
-                " token TEXT NOT NULL, sender_id TEXT NOT NULL, total TEXT NOT NULL, created_at TEXT NOT NULL,"
-                " body TEXT NOT NULL, PRIMARY KEY (quote_id, revision))"
-            )
-            db.execute("CREATE INDEX IF NOT EXISTS quotes_token ON quotes (token)")
+    def __init__(self, where: Database | Path | str) -> None:
+        self.db = Database.of(where)
+        self.db.create(
+            "CREATE TABLE IF NOT EXISTS uploads (upload_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+            " size INTEGER NOT NULL, data BLOB NOT NULL, sender_id TEXT NOT NULL, created_at TEXT NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS quotes (quote_id TEXT NOT NULL, revision INTEGER NOT NULL,"
+            " token TEXT NOT NULL, sender_id TEXT NOT NULL, total TEXT NOT NULL, created_at TEXT NOT NULL,"
+            " body TEXT NOT NULL, PRIMARY KEY (quote_id, revision));"
+            "CREATE INDEX IF NOT EXISTS quotes_token ON quotes (token)"
+        )
 
     def save_upload(self, name: str, data: bytes, sender_id: str = "") -> str:
         """Keep an uploaded file; returns its id. Refuses empty and oversized files."""
@@ -69,7 +63,7 @@ class QuoteStore:
                 f"the file is {len(data) / 1e6:.1f} MB; BOM uploads are limited to {MAX_UPLOAD_BYTES // 2**20} MB"
             )
         upload_id = secrets.token_urlsafe(12)
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             db.execute(
                 "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?)",
                 (upload_id, Path(name).name[:200] or "bom", len(data), data, sender_id, _now()),
@@ -77,7 +71,7 @@ class QuoteStore:
         return upload_id
 
     def upload(self, upload_id: str) -> Upload:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             row = db.execute(
                 "SELECT upload_id, name, data, sender_id FROM uploads WHERE upload_id = ?", (upload_id,)
             ).fetchone()
@@ -89,7 +83,7 @@ class QuoteStore:
         """Store one revision. With `today`, a new quote: it gets the day's next free id (Q-YYYYMMDD-NNNN,
         allocated inside the write transaction, so concurrent quotes never share one) and a fresh download
         token; later revisions reuse the token."""
-        with closing(self._connect()) as db, immediate(db):
+        with self.db.transaction("quotes") as db:
             if today is not None:
                 prefix = f"Q-{today:%Y%m%d}-"
                 count = db.execute(
@@ -127,27 +121,26 @@ class QuoteStore:
 
     def latest_id(self) -> str:
         """The most recently created quote id (CLI and tests)."""
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT quote_id FROM quotes ORDER BY created_at DESC, rowid DESC LIMIT 1").fetchone()
+        with self.db.connect() as db:
+            row = db.execute("SELECT quote_id FROM quotes ORDER BY created_at DESC, quote_id DESC LIMIT 1").fetchone()
         if row is None:
             raise QuoteNotFound("no quotes yet")
         return str(row[0])
 
     def revisions(self, quote_id: str) -> list[int]:
-        with closing(self._connect()) as db:
-            rows = db.execute("SELECT revision FROM quotes WHERE quote_id = ? ORDER BY revision", (quote_id,))
-            return [int(r[0]) for r in rows]
+        with self.db.connect() as db:
+            rows = db.execute(
+                "SELECT revision FROM quotes WHERE quote_id = ? ORDER BY revision", (quote_id,)
+            ).fetchall()
+        return [int(r[0]) for r in rows]
 
     def _one(self, sql: str, params: tuple[Any, ...]) -> dict[str, Any]:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             row = db.execute(sql, params).fetchone()
         if row is None:
             raise QuoteNotFound("no such quote")
         body: dict[str, Any] = json.loads(row[0])
         return body
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(str(self._path), timeout=10, isolation_level=None)
 
 
 @dataclass

@@ -27,7 +27,6 @@ import difflib
 import json
 import os
 import re
-import sqlite3
 import sys
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from bot.regions import CITY_PROVINCE, city_of, province_of
+from knowledge.db import Connection
 from knowledge.errors import KnowledgeError
 
 BRAND_KIND = "brand"
@@ -354,17 +354,17 @@ def _region_reason(target: Target, province: str, city: str) -> str:
 # Load and round-robin state in the embedded database
 
 
-def load_today(conn: sqlite3.Connection, now: datetime, tz: tzinfo | str = DEFAULT_TIMEZONE) -> dict[str, int]:
-    """Leads per target since local midnight in `tz`, from the `leads` table (empty when there is none)."""
+RR_SCHEMA = "CREATE TABLE IF NOT EXISTS routing_rr (tie TEXT PRIMARY KEY, last_target TEXT NOT NULL)"
+
+
+def load_today(conn: Connection, now: datetime, tz: tzinfo | str = DEFAULT_TIMEZONE) -> dict[str, int]:
+    """Leads per target since local midnight in `tz`, from the `leads` table (bot/leads.py creates it)."""
     zone = _zone(tz) if isinstance(tz, str) else tz
     midnight = datetime.combine(now.astimezone(zone).date(), time(0), zone)
-    try:
-        rows = conn.execute(
-            "SELECT target, created_at FROM leads WHERE created_at >= ?",
-            ((midnight - timedelta(days=1)).astimezone(timezone.utc).date().isoformat(),),
-        ).fetchall()
-    except sqlite3.OperationalError:  # no leads table yet
-        return {}
+    rows = conn.execute(
+        "SELECT target, created_at FROM leads WHERE created_at >= ?",
+        ((midnight - timedelta(days=1)).astimezone(timezone.utc).date().isoformat(),),
+    ).fetchall()
     counts: dict[str, int] = {}
     for target, created in rows:
         when = parse_time(created)
@@ -373,17 +373,13 @@ def load_today(conn: sqlite3.Connection, now: datetime, tz: tzinfo | str = DEFAU
     return counts
 
 
-def load_rr_state(conn: sqlite3.Connection) -> dict[str, str]:
-    """The round-robin memory (tie group → last picked target)."""
-    try:
-        return dict(conn.execute("SELECT tie, last_target FROM routing_rr").fetchall())
-    except sqlite3.OperationalError:
-        return {}
+def load_rr_state(conn: Connection) -> dict[str, str]:
+    """The round-robin memory (tie group → last picked target; RR_SCHEMA, created with the leads table)."""
+    return {str(tie): str(last) for tie, last in conn.execute("SELECT tie, last_target FROM routing_rr").fetchall()}
 
 
-def save_rr_state(conn: sqlite3.Connection, state: Mapping[str, str]) -> None:
+def save_rr_state(conn: Connection, state: Mapping[str, str]) -> None:
     """Store the round-robin memory on the caller's connection (inside the lead's transaction)."""
-    conn.execute("CREATE TABLE IF NOT EXISTS routing_rr (tie TEXT PRIMARY KEY, last_target TEXT NOT NULL)")
     conn.executemany(
         "INSERT INTO routing_rr VALUES (?, ?) ON CONFLICT (tie) DO UPDATE SET last_target = excluded.last_target",
         list(state.items()),
@@ -899,15 +895,15 @@ def _cli_route(args: argparse.Namespace) -> int:
     now = parse_time(args.now) if args.now else datetime.now(timezone.utc)
     if now is None:
         raise RoutingError(f"--now {args.now!r} is not an ISO date-time")
-    database = Path(get_settings().database)
+    database = get_settings().db()
     load: dict[str, int] = {}
     rr: dict[str, str] = {}
-    if database.exists():
-        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        try:
+    stored = database.path is None or database.path.exists()  # a dry run creates no database file
+    if (
+        stored and {"leads", "routing_rr"} <= database.tables()
+    ):  # the bot has stored leads here: use its load and memory
+        with database.connect() as conn:
             load, rr = load_today(conn, now, config.timezone), load_rr_state(conn)
-        finally:
-            conn.close()
     for item in args.load:
         target_id, _, count = item.partition("=")
         config.target(target_id)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseSettings
 
+from knowledge.db import Database
 from knowledge.pricing import PricingSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +21,12 @@ class Settings(BaseSettings):
     catalog_sources: Path = ROOT / "catalog" / "sources"
     catalog_db: Path = ROOT / "var" / "catalog.sqlite"
     index_dir: Path = ROOT / "var" / "index"
-    database: Path = ROOT / "var" / "brandstation.sqlite"  # demand log; tracker store lives in endpoints.yml
+    database: Path = ROOT / "var" / "brandstation.sqlite"  # leads, outbox, quotes, console, demand (embedded)
+    # The same tables in PostgreSQL instead (postgresql://user:password@host:port/db): every replica shares them.
+    database_url: str = ""
+    # Rasa's tracker store, read for returning buyers and the web chat's history (the console has its own
+    # console_tracker_url): empty = database_url when set (make run-scaled keeps both there), else var_dir/tracker.db.
+    tracker_url: str = ""
     embedder: str = "use-multilingual-v3"
     host: str = "127.0.0.1"
     rasa_port: int = 5005
@@ -43,6 +49,14 @@ class Settings(BaseSettings):
     quote_validity_days: int = 7
     usd_rate: Decimal = Decimal("7.10")
     attrition_pct: Decimal = Decimal("0")
+
+    def db(self) -> Database:
+        """The app's database: `database_url` when set, else the embedded SQLite file."""
+        return Database.shared(self.database_url or self.database)
+
+    def tracker_db(self) -> Database:
+        """Where Rasa's `events` table is (see tracker_url)."""
+        return Database.shared(self.tracker_url or self.database_url or self.var_dir / "tracker.db")
 
     def base_url(self) -> str:
         """The public URL of the web server (download links)."""

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import closing
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+from knowledge.db import Database
 
 BROWSING = "browsing"
 COMPARING = "comparing"
@@ -111,12 +111,10 @@ def buyer_tags(
     }
 
 
-def tracker_events(path: Path | str, sender_id: str) -> list[dict[str, Any]]:
-    """Every event of a conversation, all sessions, from Rasa's SQL tracker store in SQLite (var/tracker.db).
-
-    An action's `tracker.events` only holds the current session, so a returning buyer shows here only."""
-    uri = f"file:{Path(path)}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as db:
+def tracker_events(where: Database | Path | str, sender_id: str) -> list[dict[str, Any]]:
+    """Every event of a conversation, all sessions, from Rasa's SQL tracker store (SQLite var/tracker.db, or
+    PostgreSQL). An action's `tracker.events` only holds the current session, so a returning buyer shows here only."""
+    with Database.of(where).connect() as db:
         rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender_id,)).fetchall()
     events: list[dict[str, Any]] = []
     for (data,) in rows:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from knowledge.catalog import CatalogStore
+from knowledge.db import Database
 from knowledge.embedder import HashingEmbedder
 from knowledge.index import VectorIndex
 from knowledge.indexing import dense_text
 from knowledge.models import Attribute, PriceBreak, Product
 from knowledge.search import SearchEngine
+from tests.databases import ENGINES, app_database
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -99,3 +103,10 @@ def engine(store: CatalogStore) -> SearchEngine:
         catalog_hash=store.catalog_hash(),
     )
     return SearchEngine(store, embedder, vectors, None)
+
+
+@pytest.fixture(params=ENGINES)
+def app_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The app database (leads, outbox, quotes, console) on SQLite and on PostgreSQL (skipped when not running)."""
+    with app_database(request.param, tmp_path) as database:
+        yield database

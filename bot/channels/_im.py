@@ -407,7 +407,7 @@ def upload_message(name: str, data: bytes, sender_id: str, language: str) -> str
 
     KnowledgeError (empty or too large) carries the reason for the buyer. Blocking (SQLite): run it in a thread.
     """
-    upload_id = QuoteStore(get_settings().database).save_upload(name, data, sender_id)
+    upload_id = QuoteStore(get_settings().db()).save_upload(name, data, sender_id)
     return "/upload_bom" + json.dumps({"upload_id": upload_id, "language": language})
 
 

@@ -40,7 +40,7 @@ def run_cli(args: argparse.Namespace) -> int:
     from bot.settings import get_settings
 
     settings = get_settings()
-    store = ConsoleStore(args.db or settings.database, kdf=KDF)
+    store = ConsoleStore(args.db or settings.db(), kdf=KDF)
     command = args.console_command
     if command == "list-users":
         users = store.users()
@@ -73,7 +73,7 @@ def run_cli(args: argparse.Namespace) -> int:
 
 def _add_commands(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, help="SQLite database (default: BRANDSTATION_DATABASE)")
+    common.add_argument("--db", help="database path or URL (default: BRANDSTATION_DATABASE_URL, else _DATABASE)")
     sub = parser.add_subparsers(dest="console_command", required=True)
     p = sub.add_parser("add-user", parents=[common], help="create a console account (asks for the password)")
     p.add_argument("username")

@@ -15,10 +15,8 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +29,7 @@ from bot.outbox import DEAD, DELIVERED, STATES, Outbox, make_job_key
 from bot.quotes import QuoteStore
 from bot.tags import family_of
 from knowledge.catalog import normalize_code
+from knowledge.db import Connection, Database
 
 STAGES = ("new", "delivered", "acknowledged", "won", "lost")
 SETTABLE_STATUSES = ("acknowledged", "won", "lost")
@@ -122,13 +121,13 @@ class DemandGroup:
 class ConsoleData:
     """Read (and the few writes: lead status, retry) of the bot's own tables, always within a scope."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, where: Database | Path | str) -> None:
+        self.db = Database.of(where)
         # The owners create their tables; doing it here lets a fresh install open the console before any chat.
-        LeadStore(path)
-        self.outbox = Outbox(path)
-        QuoteStore(path)
-        DemandLog(path)
+        LeadStore(self.db)
+        self.outbox = Outbox(self.db)
+        QuoteStore(self.db)
+        DemandLog(self.db)
 
     # -- leads ----------------------------------------------------------------------------------------------
 
@@ -149,7 +148,7 @@ class ConsoleData:
             params += [like(q), like(q.lower()), q]
         sql += " ORDER BY created_at DESC, lead_id DESC LIMIT ?"
         params.append(limit if not stage else limit * 20)
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(sql, params).fetchall()
             keys = [make_job_key("lead", r[0], r[3]) for r in rows]
             deliveries = {d.job_key: d for d in self._jobs_by_key(db, keys)}
@@ -160,7 +159,7 @@ class ConsoleData:
 
     def lead(self, lead_id: str, target: str | None) -> Lead | None:
         """One lead, or None when it does not exist OR is outside the scope (the two look the same)."""
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             row = db.execute(
                 "SELECT lead_id, created_at, sender_id, target, rule, score, status, body FROM leads"
                 " WHERE lead_id = ? AND (? IS NULL OR target = ?)",
@@ -173,7 +172,7 @@ class ConsoleData:
 
     def lead_jobs(self, lead: Lead, target: str | None) -> list[Delivery]:
         """The lead's delivery job and the follow-ups about it, in scope."""
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(
                 f"SELECT {_JOB_COLUMNS} FROM outbox WHERE (job_key = ? OR job_key LIKE ? ESCAPE '!')"
                 " AND (? IS NULL OR target = ?) ORDER BY id",
@@ -190,7 +189,7 @@ class ConsoleData:
         """acknowledged / won / lost; False when the lead is not in scope."""
         if status not in SETTABLE_STATUSES:
             raise ValueError(f"status must be one of {', '.join(SETTABLE_STATUSES)}")
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             changed = db.execute(
                 "UPDATE leads SET status = ? WHERE lead_id = ? AND (? IS NULL OR target = ?)",
                 (status, lead_id, target, target),
@@ -199,13 +198,13 @@ class ConsoleData:
 
     def lead_senders(self, target: str | None) -> set[str]:
         """Buyers (tracker sender ids) with a lead in scope."""
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute("SELECT DISTINCT sender_id FROM leads WHERE (? IS NULL OR target = ?)", (target, target))
             return {str(r[0]) for r in rows}
 
     def delivered_senders(self) -> set[str]:
         """Buyers with at least one lead whose delivery job is delivered."""
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute("SELECT lead_id, sender_id, target FROM leads").fetchall()
             keys = {make_job_key("lead", r[0], r[2]): str(r[1]) for r in rows}
             done = {d.job_key for d in self._jobs_by_key(db, list(keys)) if d.state == DELIVERED}
@@ -217,7 +216,7 @@ class ConsoleData:
         """Outbox jobs newest first, in scope; `state` one of pending / in_flight / delivered / dead."""
         if state and state not in STATES:
             state = ""
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(
                 f"SELECT {_JOB_COLUMNS} FROM outbox WHERE (? = '' OR state = ?) AND (? IS NULL OR target = ?)"
                 " ORDER BY id DESC LIMIT ?",
@@ -226,7 +225,7 @@ class ConsoleData:
         return [_delivery(row) for row in rows]
 
     def job(self, job_id: int, target: str | None) -> Delivery | None:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             row = db.execute(
                 f"SELECT {_JOB_COLUMNS} FROM outbox WHERE id = ? AND (? IS NULL OR target = ?)",
                 (job_id, target, target),
@@ -234,7 +233,7 @@ class ConsoleData:
         return None if row is None else _delivery(row)
 
     def job_counts(self, target: str | None) -> dict[str, int]:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(
                 "SELECT state, COUNT(*) FROM outbox WHERE (? IS NULL OR target = ?) GROUP BY state", (target, target)
             ).fetchall()
@@ -257,7 +256,7 @@ class ConsoleData:
         if target is None:
             return None
         senders, quote_ids = set(), set()
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             for sender, body in db.execute("SELECT sender_id, body FROM leads WHERE target = ?", (target,)):
                 senders.add(str(sender))
                 quote_id = (_json(body).get("interest") or {}).get("quote_id")
@@ -292,14 +291,14 @@ class ConsoleData:
             params += [*senders, *quote_ids]
         sql += " ORDER BY q.created_at DESC, q.quote_id DESC LIMIT ?"
         params.append(limit)
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(sql, params).fetchall()
         return [_quote_row(row) for row in rows]
 
     def quote(self, quote_id: str, revision: int | None, target: str | None) -> tuple[dict[str, Any], list[int]] | None:
         """(quote body, all revision numbers), or None when missing or out of scope."""
         scope = self.quote_scope(target)
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(
                 "SELECT revision, sender_id, body FROM quotes WHERE quote_id = ? ORDER BY revision", (quote_id,)
             ).fetchall()
@@ -316,17 +315,17 @@ class ConsoleData:
         return body, revisions
 
     def quote_senders(self) -> set[str]:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             return {str(r[0]) for r in db.execute("SELECT DISTINCT sender_id FROM quotes WHERE sender_id != ''")}
 
     # -- demand ---------------------------------------------------------------------------------------------
 
     def demand_kinds(self) -> list[str]:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             return [str(r[0]) for r in db.execute("SELECT DISTINCT kind FROM demand ORDER BY kind")]
 
     def demand_senders(self) -> set[str]:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             return {str(r[0]) for r in db.execute("SELECT DISTINCT sender_id FROM demand WHERE sender_id != ''")}
 
     def demand(self, *, kind: str = "", q: str = "", by: str = "part", examples: int = 3) -> list[DemandGroup]:
@@ -337,7 +336,7 @@ class ConsoleData:
         if q:
             sql += " AND (LOWER(text) LIKE ? ESCAPE '!' OR LOWER(part_text) LIKE ? ESCAPE '!')"
             params += [like(q.lower()), like(q.lower())]
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(sql + " ORDER BY id", params).fetchall()
         groups: dict[str, DemandGroup] = {}
         for kind_, text, part_text, attribute, sender, created in rows:
@@ -368,16 +367,13 @@ class ConsoleData:
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
-    def _jobs_by_key(self, db: sqlite3.Connection, keys: Sequence[str]) -> list[Delivery]:
+    def _jobs_by_key(self, db: Connection, keys: Sequence[str]) -> list[Delivery]:
         found: list[Delivery] = []
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             rows = db.execute(f"SELECT {_JOB_COLUMNS} FROM outbox WHERE job_key IN ({_marks(chunk)})", chunk)
             found += [_delivery(row) for row in rows]
         return found
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
 
 
 def demand_csv(groups: Iterable[DemandGroup], lang: str) -> bytes:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from bot.console.passwords import (
     needs_rehash,
     verify_password,
 )
-from bot.sqlite import immediate
+from knowledge.db import Connection, Database, integrity_errors
 from knowledge.errors import KnowledgeError
 
 BRAND_ADMIN, DISTRIBUTOR_REP, VIEWER = "brand_admin", "distributor_rep", "viewer"
@@ -98,15 +97,14 @@ class Correction:
 
 
 class ConsoleStore:
-    """The console's tables in the embedded SQLite database."""
+    """The console's tables, in the app database (SQLite path or postgresql:// URL) next to the leads."""
 
-    def __init__(self, path: Path, *, kdf: KdfParams = DEFAULT_KDF, clock: Clock = time.time) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
+    def __init__(self, where: Database | Path | str, *, kdf: KdfParams = DEFAULT_KDF, clock: Clock = time.time) -> None:
+        self.db = Database.of(where)
+        self.path = self.db.path  # None on PostgreSQL
         self.kdf = kdf
         self.clock = clock
-        with closing(self._connect()) as db:
-            db.executescript(_SCHEMA)
+        self.db.create(_SCHEMA)
 
     # -- accounts -----------------------------------------------------------------------------------------
 
@@ -127,13 +125,13 @@ class ConsoleStore:
         now = self.clock()
         try:
             with self._write() as db:
-                cursor = db.execute(
+                row = db.execute(
                     "INSERT INTO console_users (username, password_hash, role, target, display_name, active,"
-                    " created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+                    " created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
                     (username, hashed, role, target or None, display_name[:100], now, now),
-                )
-                user_id = int(cursor.lastrowid or 0)
-        except sqlite3.IntegrityError:
+                ).fetchone()
+                user_id = int(row[0])
+        except integrity_errors():
             raise ConsoleError(f"a console user {username!r} exists already") from None
         return User(user_id, username, role, target or None, display_name[:100], True)
 
@@ -156,18 +154,20 @@ class ConsoleStore:
         return generated
 
     def users(self) -> list[User]:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(f"SELECT {_USER_COLUMNS} FROM console_users ORDER BY username").fetchall()
         return [_user(row) for row in rows]
 
     def user(self, user_id: int) -> User | None:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             row = db.execute(f"SELECT {_USER_COLUMNS} FROM console_users WHERE id = ?", (user_id,)).fetchone()
         return None if row is None else _user(row)
 
     def user_named(self, username: str) -> User | None:
-        with closing(self._connect()) as db:
-            row = db.execute(f"SELECT {_USER_COLUMNS} FROM console_users WHERE username = ?", (username,)).fetchone()
+        with self.db.connect() as db:
+            row = db.execute(
+                f"SELECT {_USER_COLUMNS} FROM console_users WHERE LOWER(username) = LOWER(?)", (username,)
+            ).fetchone()
         return None if row is None else _user(row)
 
     def set_password(self, username: str, password: str) -> None:
@@ -175,7 +175,7 @@ class ConsoleStore:
         _check_password(password)
         hashed = hash_password(password, self.kdf)
         with self._write() as db:
-            row = db.execute("SELECT id FROM console_users WHERE username = ?", (username,)).fetchone()
+            row = db.execute("SELECT id FROM console_users WHERE LOWER(username) = LOWER(?)", (username,)).fetchone()
             if row is None:
                 raise ConsoleError(f"no console user {username!r}")
             db.execute(
@@ -208,9 +208,9 @@ class ConsoleStore:
         wait = self._throttled(keys, now)
         if wait is not None:
             raise LoginThrottled(wait)
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             row = db.execute(
-                f"SELECT {_USER_COLUMNS}, password_hash FROM console_users WHERE username = ? AND active = 1",
+                f"SELECT {_USER_COLUMNS}, password_hash FROM console_users WHERE LOWER(username) = LOWER(?) AND active = 1",
                 (username,),
             ).fetchone()
         if row is None:
@@ -234,7 +234,7 @@ class ConsoleStore:
 
     def failures(self, key: str) -> int:
         """Failed logins for a throttle key ("ip:1.2.3.4", "user:alice") within the window."""
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             row = db.execute(
                 "SELECT COUNT(*) FROM console_login_failures WHERE key = ? AND at > ?",
                 (key, self.clock() - LOGIN_WINDOW_S),
@@ -259,7 +259,7 @@ class ConsoleStore:
         if not token or len(token) > 100:
             return None
         now = self.clock()
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             row = db.execute(
                 f"SELECT s.csrf, s.created_at, s.last_seen_at, s.expires_at, {_prefixed('u.')} FROM console_sessions s"
                 " JOIN console_users u ON u.id = s.user_id WHERE s.token_hash = ?",
@@ -324,12 +324,11 @@ class ConsoleStore:
 
     def audit_rows(self, *, limit: int = 200, username: str = "", action: str = "") -> list[dict[str, Any]]:
         """The newest audit rows first, optionally for one user name and / or one action."""
-        sql = "SELECT id, at, username, role, ip, method, path, action, object_type, object_id, status, detail"
+        sql = f"SELECT {', '.join(_AUDIT_COLUMNS)}"
         sql += " FROM console_audit WHERE (? = '' OR username = ?) AND (? = '' OR action = ?) ORDER BY id DESC LIMIT ?"
-        with closing(self._connect()) as db:
-            db.row_factory = sqlite3.Row
+        with self.db.connect() as db:
             rows = db.execute(sql, (username, username, action, action, limit)).fetchall()
-        return [dict(row) for row in rows]
+        return [dict(zip(_AUDIT_COLUMNS, row, strict=True)) for row in rows]
 
     # -- corrections ------------------------------------------------------------------------------------------
 
@@ -344,7 +343,7 @@ class ConsoleStore:
 
     def corrections(self, sender_id: str) -> dict[int, Correction]:
         """The marks of one conversation, by the user event's id."""
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             rows = db.execute(
                 "SELECT sender_id, event_id, correct_intent, note, username, created_at FROM console_corrections"
                 " WHERE sender_id = ? ORDER BY id",
@@ -353,13 +352,13 @@ class ConsoleStore:
         return {int(r[1]): Correction(r[0], int(r[1]), r[2], r[3], r[4], float(r[5])) for r in rows}
 
     def corrected_senders(self) -> set[str]:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             return {str(r[0]) for r in db.execute("SELECT DISTINCT sender_id FROM console_corrections")}
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
     def _throttled(self, keys: tuple[str, ...], now: float) -> float | None:
-        with closing(self._connect()) as db:
+        with self.db.connect() as db:
             for key in keys:
                 count, oldest = db.execute(
                     "SELECT COUNT(*), MIN(at) FROM console_login_failures WHERE key = ? AND at > ?",
@@ -374,25 +373,17 @@ class ConsoleStore:
             db.execute("DELETE FROM console_login_failures WHERE at <= ?", (now - LOGIN_WINDOW_S,))
             db.executemany("INSERT INTO console_login_failures (key, at) VALUES (?, ?)", [(k, now) for k in keys])
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
-        # The file is in WAL mode (bot/outbox.py): NORMAL syncs at checkpoints, not on every audit row; a commit
-        # survives a crash of the process, only an OS crash can lose the last ones.
-        db.execute("PRAGMA synchronous = NORMAL")
-        return db
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with closing(self._connect()) as db, immediate(db):
-            yield db
+    def _write(self) -> AbstractContextManager[Connection]:
+        return self.db.transaction("console")
 
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS console_users (
-    id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE COLLATE NOCASE, password_hash TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, username TEXT NOT NULL, password_hash TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('brand_admin', 'distributor_rep', 'viewer')), target TEXT,
     display_name TEXT NOT NULL DEFAULT '', active INTEGER NOT NULL DEFAULT 1, created_at REAL NOT NULL,
     password_changed_at REAL NOT NULL, last_login_at REAL);
+CREATE UNIQUE INDEX IF NOT EXISTS console_users_name ON console_users (LOWER(username));
 CREATE TABLE IF NOT EXISTS console_sessions (
     token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES console_users (id), csrf TEXT NOT NULL,
     created_at REAL NOT NULL, last_seen_at REAL NOT NULL, expires_at REAL NOT NULL, ip TEXT, user_agent TEXT);
@@ -408,6 +399,20 @@ CREATE TABLE IF NOT EXISTS console_corrections (
 CREATE INDEX IF NOT EXISTS console_corrections_sender ON console_corrections (sender_id);
 """
 
+_AUDIT_COLUMNS = (
+    "id",
+    "at",
+    "username",
+    "role",
+    "ip",
+    "method",
+    "path",
+    "action",
+    "object_type",
+    "object_id",
+    "status",
+    "detail",
+)
 _USER_COLUMNS = "id, username, role, target, display_name, active"
 
 

@@ -6,13 +6,13 @@ conversations held by the socket.io channel are returned, so an IM user's id nev
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from knowledge.db import Database
 
 MAX_MESSAGES = 200
 MAX_TEXT_CHARS = 20_000  # a pasted BOM can be 200,000 characters; the history shows its start
@@ -25,17 +25,17 @@ def valid_session_id(value: str) -> bool:
     return SESSION_ID.fullmatch(value) is not None
 
 
-def read_history(tracker_db: Path, session_id: str, limit: int = MAX_MESSAGES) -> list[dict[str, Any]]:
+def read_history(tracker_db: Database | Path, session_id: str, limit: int = MAX_MESSAGES) -> list[dict[str, Any]]:
     """The last `limit` buyer and bot messages of one web chat conversation, oldest first; [] if none.
 
     Raises ValueError for a session id that `valid_session_id` refuses.
     """
     if not valid_session_id(session_id):
         raise ValueError(f"session id must be 32 lowercase hex digits, got {session_id[:40]!r}")
-    if not tracker_db.exists():
-        return []  # Rasa creates the store on its first message
-    # Read-only: this process must never write (or create) Rasa's store.
-    with contextlib.closing(sqlite3.connect(f"{tracker_db.resolve().as_uri()}?mode=ro", uri=True, timeout=5)) as db:
+    database = Database.of(tracker_db)
+    if database.path is not None and not database.path.exists():
+        return []  # Rasa creates the store on its first message (this process only reads it, never creates it)
+    with database.connect() as db:
         # One more than asked: the bot message before the oldest buyer message names its buttons' titles.
         rows = db.execute(
             "SELECT data FROM events WHERE sender_id = ? AND type_name IN ('user', 'bot') ORDER BY id DESC LIMIT ?",

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ from bot.quote_export import EXPORT_FORMATS
 from bot.quotes import MAX_UPLOAD_BYTES, QuoteNotFound, QuoteStore
 from bot.settings import get_settings
 from bot.web.history import read_history, valid_session_id
+from knowledge.db import Database, operational_errors, programming_errors
 from knowledge.errors import KnowledgeError
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ DEFAULT_REPLY_TIMEOUT_S = 45.0
 _RASA_URL_KEY = web.AppKey("rasa_url", str)
 _SOCKET_PATH_KEY = web.AppKey("socket_path", str)
 _QUOTES_KEY = web.AppKey("quotes", QuoteStore)
-_TRACKER_KEY = web.AppKey("tracker_db", Path)
+_TRACKER_KEY = web.AppKey("tracker_db", Database)
 _REPLY_TIMEOUT_KEY = web.AppKey("reply_timeout_s", float)
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -45,7 +45,7 @@ def create_app(
     *,
     socket_path: str = DEFAULT_SOCKET_PATH,
     quotes: QuoteStore | None = None,
-    tracker_db: Path | None = None,
+    tracker_db: Database | Path | None = None,
     reply_timeout_s: float = DEFAULT_REPLY_TIMEOUT_S,
 ) -> web.Application:
     """The web chat app: `/` (page), `/config.json` (where Rasa is), `/static/...`; with a quote store
@@ -64,7 +64,7 @@ def create_app(
     app.router.add_get("/config.json", _config)
     app.router.add_static("/static", STATIC_DIR, append_version=False)
     if tracker_db is not None:
-        app[_TRACKER_KEY] = tracker_db
+        app[_TRACKER_KEY] = Database.of(tracker_db)
         app.router.add_get("/history", _history)
     if quotes is not None:
         app[_QUOTES_KEY] = quotes
@@ -116,7 +116,7 @@ async def _history(request: web.Request) -> web.Response:
         return web.json_response({"error": "session must be 32 lowercase hex digits"}, status=400)
     try:
         messages = await asyncio.to_thread(read_history, request.app[_TRACKER_KEY], session)
-    except sqlite3.Error as exc:  # store locked past the timeout, or not (yet) Rasa's schema
+    except (*operational_errors(), *programming_errors()) as exc:  # store down / locked, or not Rasa's schema yet
         logger.warning("history of a web chat session unavailable: %s", exc)
         return web.json_response({"error": "history unavailable"}, status=503)
     # The history is as private as the session id that opens it: never cached, never sent elsewhere.
@@ -190,11 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rasa-url", default="http://localhost:5005", help="Rasa server the browser connects to (default: %(default)s)"
     )
-    parser.add_argument("--database", type=Path, help="quotes and uploads database (default: from settings)")
+    parser.add_argument("--database", help="quotes and uploads database, path or URL (default: from settings)")
     parser.add_argument(
         "--tracker-db",
-        type=Path,
-        help="Rasa's SQLite tracker store, for the history after a reload (default: VAR_DIR/tracker.db)",
+        help="Rasa's tracker store (path or URL), for the history after a reload (default: settings.tracker_db())",
     )
     parser.add_argument(
         "--reply-timeout",
@@ -212,9 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--reply-timeout must be positive, got {args.reply_timeout}")
     print(f"web chat on http://{args.host}:{args.port}/ (Rasa at {args.rasa_url})", flush=True)
     settings = get_settings()
-    quotes = QuoteStore(args.database or settings.database)
+    quotes = QuoteStore(args.database or settings.db())
     # Where `Stack` (and endpoints.yml) tell Rasa to keep its SQL tracker store.
-    tracker_db = args.tracker_db or settings.var_dir / "tracker.db"
+    tracker_db = Database(args.tracker_db) if args.tracker_db else settings.tracker_db()
     app = create_app(args.rasa_url, quotes=quotes, tracker_db=tracker_db, reply_timeout_s=args.reply_timeout)
     # The sales console (bot/console/) on the same server, under /console/.
     from bot.console import mount_console

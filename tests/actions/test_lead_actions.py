@@ -18,6 +18,7 @@ from bot import providers
 from bot.leads import LeadService, LeadStore
 from bot.outbox import Outbox
 from bot.settings import ROOT
+from knowledge.db import Database
 
 ANSWERS = {
     "lead_company": "深圳测试电子有限公司",
@@ -30,11 +31,12 @@ ANSWERS = {
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> LeadService:
+def service(tmp_path: Path, app_db: Database) -> LeadService:
     routing = tmp_path / "routing.yml"
     shutil.copy(ROOT / "config" / "routing.yml", routing)
-    db = tmp_path / "brandstation.sqlite"
-    svc = LeadService(LeadStore(db), Outbox(db), routing, "Test Brand", category_of=lambda sku: "Resistors / Chip")
+    svc = LeadService(
+        LeadStore(app_db), Outbox(app_db), routing, "Test Brand", category_of=lambda sku: "Resistors / Chip"
+    )
     providers.set_lead_service(svc)
     yield svc
     providers.set_lead_service(None)

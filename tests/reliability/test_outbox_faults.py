@@ -29,6 +29,7 @@ from aiohttp import web
 from bot import webhooks
 from bot.outbox import Outbox, make_job_key
 from bot.settings import ROOT
+from knowledge.db import Database
 
 pytestmark = pytest.mark.reliability
 
@@ -132,8 +133,8 @@ def _closing(response: web.Response) -> web.Response:
     return response
 
 
-def _start_worker(db: Path, targets: Path, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "bot.outbox", "work", "--db", str(db), "--targets", str(targets)]
+def _start_worker(db: Database, targets: Path, log: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "bot.outbox", "work", "--db", db.url, "--targets", str(targets)]
     command += ["--timeout", str(TIMEOUT_S), "--lease", str(LEASE_S), "--concurrency", "16", "--poll", "0.05"]
     command += ["--max-attempts", "25", "--base-delay", "0.1", "--max-delay", "1"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
@@ -149,7 +150,10 @@ def _wait_until(condition: Callable[[], bool], deadline: float, what: str) -> No
         time.sleep(0.01)
 
 
-def test_every_lead_arrives_once_through_failures_and_a_killed_worker(tmp_path: Path, capsys: Any) -> None:
+def test_every_lead_arrives_once_through_failures_and_a_killed_worker(
+    tmp_path: Path, app_db: Database, capsys: Any
+) -> None:
+    """Two workers share the outbox (as two action servers do): one is killed mid-run and restarted."""
     started = time.monotonic()
     deadline = started + DEADLINE_S
     secret = webhooks.new_secret()
@@ -161,7 +165,7 @@ def test_every_lead_arrives_once_through_failures_and_a_killed_worker(tmp_path: 
         f"- id: crm\n  webhook_url: http://127.0.0.1:{receiver.port}/hook\n  secrets: ['{secret}']\n",
         encoding="utf-8",
     )
-    db, log = tmp_path / "brandstation.sqlite", tmp_path / "worker.log"
+    db, log = app_db, tmp_path / "worker.log"
     outbox = Outbox(db)
     keys = [make_job_key("lead", f"L-20261126-{i:04d}", "crm") for i in range(LEADS)]
 
@@ -173,6 +177,7 @@ def test_every_lead_arrives_once_through_failures_and_a_killed_worker(tmp_path: 
                 time.sleep(0.02)
 
     worker = _start_worker(db, targets, log)
+    other = _start_worker(db, targets, tmp_path / "other-worker.log")
     enqueuer = threading.Thread(target=enqueue_leads)
     enqueuer.start()
     try:
@@ -193,12 +198,15 @@ def test_every_lead_arrives_once_through_failures_and_a_killed_worker(tmp_path: 
             return s.pending == 0 and s.in_flight == 0 and s.delivered + s.dead == LEADS
 
         _wait_until(all_settled, deadline, "every job delivered or dead")
-        worker.send_signal(signal.SIGTERM)
-        assert worker.wait(10) == 0, "the worker did not stop cleanly on SIGTERM"
+        for process in (worker, other):
+            process.send_signal(signal.SIGTERM)
+        for process in (worker, other):
+            assert process.wait(10) == 0, "a worker did not stop cleanly on SIGTERM"
     finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
+        for process in (worker, other):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         receiver.stop()
     wall = time.monotonic() - started
 
@@ -206,6 +214,7 @@ def test_every_lead_arrives_once_through_failures_and_a_killed_worker(tmp_path: 
     jobs = {job.job_key: job for job in outbox.list_jobs(limit=LEADS + 10)}
     delays = [receiver.first_stored[key] - jobs[key].created_at for key in keys if key in receiver.first_stored]
     worker_log = log.read_text(encoding="utf-8", errors="replace")
+    worker_log += (tmp_path / "other-worker.log").read_text(encoding="utf-8", errors="replace")
     figures = {
         "leads sent": LEADS,
         "delivered (unique at the receiver)": len(receiver.stored),
@@ -224,7 +233,7 @@ def test_every_lead_arrives_once_through_failures_and_a_killed_worker(tmp_path: 
         "wall time, s": round(wall, 1),
     }
     with capsys.disabled():
-        print("\noutbox fault test (issue 5):")
+        print(f"\noutbox fault test (issue 5), {db.dialect}, 2 workers:")
         for name, value in figures.items():
             print(f"  {name:<52} {value}")
 

@@ -30,6 +30,7 @@ from bot.leads import LeadStore
 from bot.outbox import Outbox, make_job_key
 from bot.quotes import QuoteStore
 from bot.settings import ROOT, Settings
+from knowledge.db import Database
 
 FAST_KDF = KdfParams(n=2**10, r=8, p=1)
 PASSWORD = "correct horse battery"
@@ -49,7 +50,7 @@ T = TypeVar("T")
 @dataclass
 class World:
     tmp: Path
-    database: Path
+    database: Database  # SQLite or PostgreSQL (tests/databases.py)
     tracker: Path
     settings: Settings
     leads: dict[str, str] = field(default_factory=dict)  # buyer → lead id
@@ -84,9 +85,13 @@ class World:
         return asyncio.run(go())
 
 
-def build_world(tmp: Path) -> World:
-    database, tracker = tmp / "brandstation.sqlite", tmp / "tracker.db"
-    settings = Settings(var_dir=tmp, database=database, routing_file=ROUTING)
+def build_world(tmp: Path, database: Database | None = None) -> World:
+    database = database or Database(tmp / "brandstation.sqlite")
+    tracker = tmp / "tracker.db"
+    if database.path is not None:
+        settings = Settings(var_dir=tmp, database=database.path, routing_file=ROUTING)
+    else:
+        settings = Settings(var_dir=tmp, database_url=database.url, routing_file=ROUTING)
     world = World(tmp, database, tracker, settings)
     store = ConsoleStore(database, kdf=FAST_KDF)
     store.ensure_first_admin(PASSWORD)  # "admin", as on first start

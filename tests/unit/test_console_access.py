@@ -4,8 +4,7 @@ guessing the ids of distributor B's leads, deliveries, conversations and quotes 
 from __future__ import annotations
 
 import re
-import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,17 @@ from aiohttp.test_utils import TestClient
 from bot.console.app import _PUBLIC, _ROLES
 from bot.console.store import ConsoleStore
 from bot.outbox import Outbox
+from tests.databases import ENGINES, app_database
 from tests.unit.console_harness import FAST_KDF, World, build_world, login
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """Shared by the read-only tests of this module (writes that must not happen are checked afterwards)."""
-    return build_world(tmp_path_factory.mktemp("console"))
+@pytest.fixture(scope="module", params=ENGINES)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """Shared by the read-only tests of this module (writes that must not happen are checked afterwards); the
+    bot's tables on SQLite and on PostgreSQL."""
+    tmp = tmp_path_factory.mktemp("console")
+    with app_database(request.param, tmp) as database:
+        yield build_world(tmp, database)
 
 
 def _console_routes(world: World) -> list[tuple[str, str, str]]:
@@ -199,7 +202,7 @@ def _without_header(html: str) -> str:
 
 def _nothing_changed(world: World) -> None:
     """No guessed or forbidden POST changed anything."""
-    with closing(sqlite3.connect(world.database)) as db:
+    with world.database.connect() as db:
         statuses = dict(db.execute("SELECT sender_id, status FROM leads").fetchall())
     assert statuses == {"buyer-a": "new", "buyer-b": "new"}
     assert Outbox(world.database).get(world.jobs["buyer-b"]).state == "dead"

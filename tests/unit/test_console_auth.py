@@ -295,7 +295,7 @@ def test_every_form_post_without_the_right_csrf_token_is_rejected(world: World) 
     assert [u.username for u in store.users()] == ["admin", "rep_a", "rep_b", "viewer"]
     assert store.corrections("buyer-a") == {}
     assert all(u.active for u in store.users())
-    with closing(sqlite3.connect(world.database)) as db:
+    with world.database.connect() as db:
         assert db.execute("SELECT status FROM leads WHERE lead_id = ?", (world.leads["buyer-b"],)).fetchone() == (
             "new",
         )
@@ -391,7 +391,7 @@ def test_console_add_user_from_the_command_line(world: World, monkeypatch: pytes
 
     def run(*argv: str, stdin: str = "") -> int:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        return cli.main([*argv, "--db", str(world.database)])
+        return cli.main([*argv, "--db", world.database.url])
 
     assert run("add-user", "rep_d", "--role", "distributor_rep", "--target", "huadong-mechanical", "--password-stdin",
                stdin=PASSWORD + "\n") == 0  # fmt: skip

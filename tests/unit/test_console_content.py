@@ -22,12 +22,13 @@ from bot.console.store import ConsoleStore
 from bot.console.transcripts import Facts, TrackerReader, summarize, turns
 from bot.outbox import Outbox
 from bot.settings import ROOT
+from knowledge.db import Database
 from tests.unit.console_harness import FAST_KDF, XSS, XSS_IMG, World, build_world, login
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> World:
-    return build_world(tmp_path)
+def world(tmp_path: Path, app_db: Database) -> World:
+    return build_world(tmp_path, app_db)
 
 
 def _escaped(text: str) -> str:
@@ -168,7 +169,7 @@ def test_injection_in_search_and_filters_is_just_text(world: World) -> None:
                 assert not re.search(r'href="/console/(leads/L-|quotes/Q-|transcript\?)', text), (path, wildcard)
 
     world.run(body)
-    with closing(sqlite3.connect(world.database)) as db:
+    with world.database.connect() as db:
         assert db.execute("SELECT COUNT(*) FROM leads").fetchone() == (2,)
         assert db.execute("SELECT COUNT(*) FROM console_users").fetchone() == (4,)
     with closing(sqlite3.connect(world.tracker)) as db:

@@ -14,7 +14,6 @@ import socket
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 from random import Random
@@ -39,6 +38,7 @@ from bot.outbox import (
     run_cli,
     targets_file_resolver,
 )
+from knowledge.db import Database
 
 SECRET = webhooks.new_secret()
 LEAD = {"lead_id": "L-20261126-0001", "contact": {"name": "张三", "phone": "+8613812345678"}, "score": 73}
@@ -120,8 +120,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def outbox(tmp_path: Path, clock: FakeClock) -> Outbox:
-    return Outbox(tmp_path / "brandstation.sqlite", clock=clock)
+def outbox(app_db: Database, clock: FakeClock) -> Outbox:
+    return Outbox(app_db, clock=clock)
 
 
 def _worker(outbox: Outbox, url: str | Callable[[], str], clock: FakeClock, **options: Any) -> Worker:
@@ -146,7 +146,7 @@ def _add(outbox: Outbox, n: int = 1, target: str = "dist-sz") -> list[int]:
 
 
 def test_the_job_commits_or_rolls_back_with_the_callers_lead(outbox: Outbox) -> None:
-    with closing(outbox.connect()) as db:
+    with outbox.connect() as db:
         db.execute("CREATE TABLE leads (lead_id TEXT PRIMARY KEY)")
 
     def save_lead(fail: bool) -> None:
@@ -162,6 +162,8 @@ def test_the_job_commits_or_rolls_back_with_the_callers_lead(outbox: Outbox) -> 
     save_lead(fail=False)
     assert _count(outbox, "leads") == 1 and _count(outbox, "outbox") == 1
 
+    if outbox.path is None:
+        return
     # the same on a plain sqlite3 connection (implicit transaction), rolled back by the caller
     db = sqlite3.connect(outbox.path)
     db.execute("INSERT INTO leads VALUES ('L-2')")
@@ -467,7 +469,7 @@ def test_cli_list_work_once_and_retry(outbox: Outbox, clock: FakeClock, tmp_path
     targets.write_text(
         f"targets:\n  - id: dist-sz\n    webhook_url: http://127.0.0.1:{_free_port()}/hook\n    secrets: ['{SECRET}']\n"
     )
-    db = ["--db", str(outbox.path)]
+    db = ["--db", outbox.db.url]
     assert main(["work", "--once", "--quiet", "--targets", str(targets), "--max-attempts", "1", *db]) == 0
     assert "claimed 1: 0 delivered, 0 to retry, 1 dead" in capsys.readouterr().out
     assert main(["list", "--dead", *db]) == 0
@@ -514,7 +516,7 @@ def test_routing_resolver_reads_targets_from_the_routing_config() -> None:
 
 
 def _count(outbox: Outbox, table: str) -> int:
-    with closing(outbox.connect()) as db:
+    with outbox.connect() as db:
         return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -15,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.quotes import MAX_UPLOAD_BYTES, QuoteNotFound, QuoteService, QuoteStore
 from bot.web.server import create_app
+from knowledge.db import Database
 from knowledge.errors import KnowledgeError
 from knowledge.pricing import PricingSettings
 from knowledge.quote import Revision
@@ -24,8 +24,8 @@ BOM = b"Designator,Qty,Value,Footprint\nR1,2,10k,R0603\nR2,1,4.7k,R0603\n"
 
 
 @pytest.fixture
-def service(engine: SearchEngine, tmp_path: Path) -> QuoteService:
-    return QuoteService(engine, QuoteStore(tmp_path / "q.sqlite"), None, PricingSettings(), "http://example.test")
+def service(engine: SearchEngine, app_db: Database) -> QuoteService:
+    return QuoteService(engine, QuoteStore(app_db), None, PricingSettings(), "http://example.test")
 
 
 def test_quote_ids_count_up_per_day_and_revisions_share_a_token(service: QuoteService) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 
 from bot import routing
 from bot.routing import (
+    RR_SCHEMA,
     RoutingConfig,
     RoutingConfigError,
     UnknownTarget,
@@ -27,6 +27,7 @@ from bot.routing import (
     split_name,
 )
 from bot.settings import ROOT, get_settings
+from knowledge.db import Database
 
 DEMO = ROOT / "config" / "routing.yml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -159,8 +160,9 @@ def test_equal_load_is_broken_by_round_robin(config: RoutingConfig) -> None:
     assert decide(config, fasteners_in_shanghai, load, rr=dict(rr)).target_id == "huadong-mechanical"
 
 
-def test_round_robin_state_round_trips_through_sqlite(tmp_path: Path) -> None:
-    with sqlite3.connect(tmp_path / "db.sqlite") as conn:
+def test_round_robin_state_round_trips_through_the_database(app_db: Database) -> None:
+    app_db.create(RR_SCHEMA)
+    with app_db.connect() as conn:
         assert load_rr_state(conn) == {}
         save_rr_state(conn, {"a|b": "a"})
         save_rr_state(conn, {"a|b": "b", "a|c": "c"})
@@ -344,10 +346,10 @@ def test_lead_region_fills_the_province_from_the_city() -> None:
     assert lead_region(lead("", "Taizhou")) == ("", "")  # 台州 or 泰州: English alone cannot tell
 
 
-def test_load_today_counts_leads_since_local_midnight(tmp_path: Path) -> None:
-    with sqlite3.connect(tmp_path / "db.sqlite") as conn:
-        assert load_today(conn, OPEN) == {}  # no leads table yet
-        conn.execute("CREATE TABLE leads (lead_id TEXT, created_at TEXT, target TEXT)")
+def test_load_today_counts_leads_since_local_midnight(app_db: Database) -> None:
+    app_db.create("CREATE TABLE leads (lead_id TEXT, created_at TEXT, target TEXT)")
+    with app_db.connect() as conn:
+        assert load_today(conn, OPEN) == {}
         rows = [
             ("1", "2026-11-23T15:59:00+00:00", "a"),  # 23:59 Monday in Shanghai: yesterday
             ("2", "2026-11-23T16:00:00+00:00", "a"),  # 00:00 Tuesday
