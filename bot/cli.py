@@ -1,4 +1,5 @@
-"""`brandstation` command line: ingest, index, ask, search, substitutes, bom quote, serve, leads, outbox, followups."""
+"""`brandstation` command line: ingest, catalog push, index, ask, search, substitutes, bom quote, serve, leads, outbox,
+followups."""
 
 from __future__ import annotations
 
@@ -47,6 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the quote as JSON")
     p.add_argument("--out", type=Path, action="append", help="write the quote to .xlsx / .csv / .pdf (repeatable)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the exported files")
+    p = sub.add_parser("catalog", help="catalog store tools")
+    catalog = p.add_subparsers(dest="catalog_command", required=True)
+    p = catalog.add_parser("push", help="copy the built catalog into PostgreSQL (or another store), hash unchanged")
+    p.add_argument("--from", dest="source", help="the catalog to copy (default: BRANDSTATION_CATALOG_DB)")
+    p.add_argument("--to", dest="target", help="postgresql://… or a path (default: BRANDSTATION_DATABASE_URL)")
+    p.add_argument("--force", action="store_true", help="copy even when the target already holds this catalog")
+    p.set_defaults(handler=_catalog_push)
     from bot import console, followups, outbox, routing
 
     routing.register_cli(sub)  # leads route --dry-run LEAD.json
@@ -82,6 +90,23 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"skipped {problem.file}:{problem.line}: {problem.reason}")
     if len(report.problems) > 20:
         print(f"... and {len(report.problems) - 20} more skipped rows")
+    return 0
+
+
+def _catalog_push(args: argparse.Namespace) -> int:
+    from knowledge.catalog import CatalogStore, push_catalog
+
+    settings = get_settings()
+    source_url, target_url = str(args.source or settings.catalog_db), args.target or settings.database_url
+    if not target_url:
+        raise KnowledgeError(
+            "where to? pass --to postgresql://user:password@host:port/db or set BRANDSTATION_DATABASE_URL"
+        )
+    with CatalogStore.open_existing(source_url) as source, CatalogStore(target_url) as target:
+        report = push_catalog(source, target, force=args.force, progress=True)
+        where = target.path
+    done = "already there" if report.skipped else f"copied in {report.seconds:.1f} s"
+    print(f"catalog {report.catalog_hash}: {report.count:,} products {done} -> {where}")
     return 0
 
 

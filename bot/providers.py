@@ -111,11 +111,11 @@ def set_quote_service(service: QuoteService | None) -> None:
 
 def load_engine(settings: Settings) -> SearchEngine:
     """Open the catalog and the saved indexes; refuse indexes built for another catalog or embedder."""
-    if not settings.catalog_db.exists():
-        raise KnowledgeError(f"catalog {settings.catalog_db} does not exist: run `brandstation ingest` (or make run)")
     # One query cannot use a second thread, and OpenMP spinning on a busy box made single queries 25x slower.
     faiss.omp_set_num_threads(1)
-    store = CatalogStore(settings.catalog_db)
+    # The SQLite file, or PostgreSQL when BRANDSTATION_DATABASE_URL is set (`brandstation catalog push` fills it);
+    # CatalogError (a KnowledgeError) names the command that builds a missing one.
+    store = CatalogStore.open_existing(settings.catalog_url())
     embedder = load_embedder(settings.embedder)
     vectors = VectorIndex.load(
         settings.index_dir,

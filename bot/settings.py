@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         """The app's database: `database_url` when set, else the embedded SQLite file."""
         return Database.shared(self.database_url or self.database)
 
+    def catalog_url(self) -> str:
+        """Where the catalog is read: `database_url` when set (copied there by `brandstation catalog push`, same
+        catalog hash, so the index files under index_dir stay current), else the SQLite file `ingest` builds."""
+        return self.database_url or str(self.catalog_db)
+
     def tracker_db(self) -> Database:
         """Where Rasa's `events` table is (see tracker_url)."""
         return Database.shared(self.tracker_url or self.database_url or self.var_dir / "tracker.db")

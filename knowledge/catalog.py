@@ -1,4 +1,4 @@
-"""Catalog ingest and storage: source adapters that yield `Product`s and a SQLite store to query them.
+"""Catalog ingest and storage: source adapters that yield `Product`s and a store (SQLite or PostgreSQL) to query them.
 
 Adapters read one source format each and never crash on a bad row: they append a `RowProblem` (file,
 line, reason) to the `problems` list the caller passes and skip the row. A file that cannot be read at
@@ -18,12 +18,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, Any
 
 from knowledge.attributes import BY_KEY
+from knowledge.db import POSTGRESQL, SQLITE, Connection, Database, integrity_errors, operational_errors
 from knowledge.errors import CatalogError, ProductNotFound, UnitError
 from knowledge.models import Attribute, PriceBreak, Product
 
@@ -66,9 +68,12 @@ class IngestReport:
 # Store
 # --------------------------------------------------------------------------------------------------
 
+# SQLite DDL; Database.create translates it for PostgreSQL (REAL → DOUBLE PRECISION: a double on both engines).
+# Keys compare byte by byte on both engines (BINARY here, "C" there), so ORDER BY sku / code and the keyset paging of
+# iter_products give the same order whatever the PostgreSQL database's locale.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
-    sku TEXT PRIMARY KEY,
+    sku TEXT COLLATE BINARY PRIMARY KEY,
     mpn TEXT NOT NULL,
     manufacturer TEXT NOT NULL,
     category TEXT NOT NULL,
@@ -78,52 +83,64 @@ CREATE TABLE IF NOT EXISTS products (
     datasheet TEXT NOT NULL,
     currency TEXT NOT NULL,
     price_source TEXT NOT NULL,
-    stock INTEGER,
+    stock BIGINT,
     lead_time_days INTEGER,
     source TEXT NOT NULL,
     attributes TEXT NOT NULL,
     price_breaks TEXT NOT NULL,
     aliases TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS codes (code TEXT NOT NULL, sku TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS codes (code TEXT COLLATE BINARY NOT NULL, sku TEXT COLLATE BINARY NOT NULL);
 CREATE INDEX IF NOT EXISTS codes_code ON codes (code);
 CREATE TABLE IF NOT EXISTS attributes (
-    sku TEXT NOT NULL, name TEXT NOT NULL, value REAL, value_max REAL, unit TEXT NOT NULL, raw TEXT NOT NULL
+    sku TEXT COLLATE BINARY NOT NULL,
+    name TEXT NOT NULL,
+    value REAL,
+    value_max REAL,
+    unit TEXT NOT NULL,
+    raw TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attributes_name_value ON attributes (name, value);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_PG_SCHEMA = _SCHEMA.replace("COLLATE BINARY", 'COLLATE "C"')
+CATALOG_TABLES = frozenset({"products", "codes", "attributes", "meta"})
 
 _PRODUCT_COLUMNS = (
     "sku, mpn, manufacturer, category, name, description, package, datasheet, currency, price_source, "
     "stock, lead_time_days, source, attributes, price_breaks, aliases"
 )
+_ATTRIBUTE_COLUMNS = "sku, name, value, value_max, unit, raw"
 # Sum of per-product digests modulo 2**256: order-independent, so add() can be called in any batches.
 _HASH_MOD = 1 << 256
+_HOW_TO_BUILD = {
+    SQLITE: "rebuild it with `brandstation ingest`",
+    POSTGRESQL: "copy one there with `brandstation catalog push`",
+}
 
 
 class CatalogStore:
-    """Products in SQLite (a file path or ":memory:"), looked up by SKU, code or attribute value."""
+    """Products in SQLite (a file path, sqlite:///path or ":memory:") or PostgreSQL (postgresql://…), looked up by
+    SKU, code or attribute value. The same SQL runs on both; only the URL differs."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path)
-        # Actions call in from worker threads (asyncio.to_thread); one lock keeps the connection serial.
-        self._conn = sqlite3.connect(self.path, check_same_thread=False)
+        self.db = Database(path, pool_size=0)  # the store holds its one connection: nothing to pool
+        self.path = self.db.describe()  # for messages: never a password
+        # Actions call in from worker threads (asyncio.to_thread); one lock keeps the one connection serial. It stays
+        # open for the store's life: ":memory:" exists only inside it, and a replica pays the connect once.
         self._lock = threading.Lock()
+        self._conn = self._connect()
 
     @classmethod
     def open_existing(cls, path: str | Path) -> CatalogStore:
-        """Open a catalog built earlier; CatalogError when the file or its tables are missing."""
-        if not Path(path).is_file():
-            raise CatalogError("no catalog database here; build it with `brandstation ingest`", file=str(path))
+        """Open a catalog built (or pushed) earlier; CatalogError when the file or its tables are missing."""
+        db = Database(path)
+        if db.dialect == SQLITE and not Path(db.url).is_file():
+            raise CatalogError("no catalog database here; build it with `brandstation ingest`", file=db.describe())
         store = cls(path)
-        tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not {"products", "codes", "attributes", "meta"} <= tables:
+        if not store.db.tables() >= CATALOG_TABLES:
             store.close()
-            raise CatalogError(
-                "not a catalog database (tables missing); rebuild it with `brandstation ingest`",
-                file=str(path),
-            )
+            raise CatalogError(f"not a catalog database (tables missing); {_HOW_TO_BUILD[db.dialect]}", file=store.path)
         return store
 
     def close(self) -> None:
@@ -138,74 +155,43 @@ class CatalogStore:
 
     def create(self) -> None:
         """Create the tables and indexes when they do not exist yet."""
-        with self._lock, self._conn:
-            self._conn.executescript(_SCHEMA)
+        with self._lock:
+            if self.db.dialect == POSTGRESQL:
+                self.db.create(_PG_SCHEMA)  # on its own connection, serialized against other processes
+                return
+            with self._transaction() as conn:  # on this connection: ":memory:" has no other
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
 
     def clear(self) -> None:
         """Delete every product, code, attribute and the stored hash."""
-        with self._lock, self._conn:
-            for table in ("products", "codes", "attributes", "meta"):
-                self._conn.execute(f"DELETE FROM {table}")
+        with self._lock, self._transaction() as conn:
+            _delete_all(conn)
 
     def add(self, products: Iterable[Product], batch: int = 5000, *, replace: bool = False) -> int:
-        """Insert `products` in one transaction (batched executemany); returns how many were added.
+        """Insert `products` in one transaction (batched executemany, COPY on PostgreSQL); returns how many were added.
 
         `replace=True` empties the store in the same transaction, so a failed rebuild keeps the old
         catalog. Raises CatalogError when a SKU is already in the store (nothing of this call is kept then).
         """
-        added = 0
-        with self._lock:
-            acc = 0 if replace else int(self._meta("hash_acc") or "0", 16)
-            try:
-                with self._conn:
-                    if replace:
-                        for table in ("products", "codes", "attributes", "meta"):
-                            self._conn.execute(f"DELETE FROM {table}")
-                    for chunk in _chunks(products, batch):
-                        rows: list[tuple[Any, ...]] = []
-                        code_rows: list[tuple[str, str]] = []
-                        attr_rows: list[tuple[Any, ...]] = []
-                        for product in chunk:
-                            row = _product_row(product)
-                            rows.append(row)
-                            acc = (acc + _row_digest(row)) % _HASH_MOD
-                            code_rows.extend((code, product.sku) for code in _codes_of(product))
-                            attr_rows.extend(
-                                (product.sku, a.name, a.value, a.value_max, a.unit, a.raw) for a in product.attributes
-                            )
-                        self._conn.executemany(f"INSERT INTO products ({_PRODUCT_COLUMNS}) VALUES ({_QMARKS})", rows)
-                        self._conn.executemany("INSERT INTO codes (code, sku) VALUES (?, ?)", code_rows)
-                        self._conn.executemany(
-                            "INSERT INTO attributes (sku, name, value, value_max, unit, raw) VALUES (?, ?, ?, ?, ?, ?)",
-                            attr_rows,
-                        )
-                        added += len(rows)
-                    total = self._conn.execute("SELECT COUNT(*) FROM products").fetchone()[0]
-                    self._conn.executemany(
-                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                        [("hash_acc", f"{acc:064x}"), ("count", str(total))],
-                    )
-            except sqlite3.IntegrityError as exc:
-                raise CatalogError(f"cannot add products: {exc} (duplicate sku?)", file=self.path) from exc
-        return added
+        return self._write(map(_product_row, products), batch, replace=replace)
 
     def get(self, sku: str) -> Product:
         """The product with this exact SKU; raises ProductNotFound."""
-        with self._lock:
-            row = self._conn.execute(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku = ?", (sku,)).fetchone()
-        if row is None:
+        rows = self._query(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku = ?", (sku,))
+        if not rows:
             raise ProductNotFound(sku)
-        return _row_product(row)
+        return _row_product(rows[0])
 
     def products(self, skus: Sequence[str]) -> list[Product]:
         """The products for `skus`, in the same order; unknown SKUs raise ProductNotFound."""
         found: dict[str, Product] = {}
         unique = list(dict.fromkeys(skus))
-        with self._lock:
-            for chunk in _chunks(unique, 500):
-                marks = ",".join("?" * len(chunk))
-                for row in self._conn.execute(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku IN ({marks})", chunk):
-                    found[row[0]] = _row_product(row)
+        for chunk in _chunks(unique, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku IN ({marks})", chunk):
+                found[row[0]] = _row_product(row)
         missing = [sku for sku in unique if sku not in found]
         if missing:
             raise ProductNotFound(missing[0])
@@ -216,43 +202,26 @@ class CatalogStore:
         key = normalize_code(code)
         if not key:
             return []
-        with self._lock:
-            skus = [
-                r[0] for r in self._conn.execute("SELECT DISTINCT sku FROM codes WHERE code = ? ORDER BY sku", (key,))
-            ]
+        skus = [r[0] for r in self._query("SELECT DISTINCT sku FROM codes WHERE code = ? ORDER BY sku", (key,))]
         return self.products(skus)
 
     def codes(self) -> list[tuple[str, str]]:
         """Every (normalized code, sku) pair, for fuzzy matching."""
-        with self._lock:
-            return [(r[0], r[1]) for r in self._conn.execute("SELECT code, sku FROM codes ORDER BY code, sku")]
+        return [(r[0], r[1]) for r in self._query("SELECT code, sku FROM codes ORDER BY code, sku")]
 
     def iter_products(self, batch: int = 5000) -> Iterator[Product]:
         """Every product in SKU order, read `batch` rows at a time."""
-        last = ""
-        while True:
-            with self._lock:
-                rows = self._conn.execute(
-                    f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku > ? ORDER BY sku LIMIT ?",
-                    (last, batch),
-                ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield _row_product(row)
-            last = rows[-1][0]
+        return map(_row_product, self._iter_rows(batch))
 
     def count(self) -> int:
-        """Number of products."""
-        with self._lock:
-            return int(self._conn.execute("SELECT COUNT(*) FROM products").fetchone()[0])
+        """Number of products (kept by add(), O(1) to read)."""
+        stored = self._query("SELECT value FROM meta WHERE key = 'count'")
+        return int(stored[0][0] if stored else self._query("SELECT COUNT(*) FROM products")[0][0])
 
     def catalog_hash(self) -> str:
         """A stable hash of the whole catalog content, kept up to date by add() (O(1) to read)."""
-        with self._lock:
-            acc = self._meta("hash_acc") or "0" * 64
-            count = self._meta("count") or "0"
-        return hashlib.sha256(f"{acc}:{count}".encode()).hexdigest()[:32]
+        meta = dict(self._query("SELECT key, value FROM meta WHERE key IN ('hash_acc', 'count')"))
+        return _catalog_hash(meta.get("hash_acc") or "0" * 64, meta.get("count") or "0")
 
     def with_attribute(
         self,
@@ -263,35 +232,219 @@ class CatalogStore:
         *,
         package: str | None = None,
     ) -> list[str]:
-        """SKUs whose attribute `name` equals `value`: numbers within rel_tol, text case-insensitively;
+        """SKUs whose attribute `name` equals `value`: numbers within rel_tol, text case-insensitively (ASCII);
         with `package`, only products whose package is it or starts with it ('0603', '0603(1608)')."""
+        if isinstance(value, str):
+            # LOWER() on both sides, as COLLATE NOCASE did (SQLite has no NOCASE on PostgreSQL); the (name, value)
+            # index still narrows to the attribute's rows first, exactly as before.
+            where = "a.name = ? AND LOWER(a.raw) = LOWER(?)"
+            params: tuple[Any, ...] = (name, value)
+        else:
+            spread = abs(value) * rel_tol
+            where = "a.name = ? AND a.value BETWEEN ? AND ?"
+            params = (name, value - spread, value + spread)
+        if package:
+            sql = (
+                f"SELECT a.sku FROM attributes a JOIN products p ON p.sku = a.sku WHERE {where}"
+                " AND (LOWER(p.package) = LOWER(?) OR LOWER(p.package) LIKE LOWER(?)) ORDER BY a.sku"
+            )
+            # LIKE is case-sensitive on PostgreSQL and treats \ as its escape there: both sides lower-cased, the
+            # pattern's own wildcards and escapes dropped
+            params += (package, re.sub(r"[%_\\]", "", package) + "%")
+        else:
+            sql = f"SELECT a.sku FROM attributes a WHERE {where} ORDER BY a.sku"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        return [r[0] for r in self._query(sql, params)]
+
+    def optimize(self) -> None:
+        """After a bulk load on PostgreSQL: reclaim the replaced rows and refresh the planner's statistics (VACUUM
+        ANALYZE; readers go on meanwhile). SQLite needs nothing."""
+        if self.db.dialect == POSTGRESQL:
+            self._query("VACUUM ANALYZE products, codes, attributes, meta")
+
+    # -- internals ------------------------------------------------------------------------------------------------
+
+    def _connect(self) -> Connection:
+        if self.db.dialect == SQLITE:
+            raw = sqlite3.connect(self.db.url, timeout=self.db.timeout_s, isolation_level=None, check_same_thread=False)
+            return Connection(raw, SQLITE)
+        return self.db.open()
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read, under the lock. A PostgreSQL connection lost since the last read (server restart,
+        failover, idle timeout) is opened again once."""
         with self._lock:
-            if isinstance(value, str):
-                where = "a.name = ? AND a.raw = ? COLLATE NOCASE"
-                params: tuple[Any, ...] = (name, value)
-            else:
-                spread = abs(value) * rel_tol
-                where = "a.name = ? AND a.value BETWEEN ? AND ?"
-                params = (name, value - spread, value + spread)
-            if package:
-                sql = (
-                    f"SELECT a.sku FROM attributes a JOIN products p ON p.sku = a.sku WHERE {where}"
-                    " AND (p.package = ? COLLATE NOCASE OR p.package LIKE ?) ORDER BY a.sku"
-                )
-                params += (package, package.replace("%", "").replace("_", "") + "%")
-            else:
-                sql = f"SELECT a.sku FROM attributes a WHERE {where} ORDER BY a.sku"
-            if limit is not None:
-                sql += " LIMIT ?"
-                params += (limit,)
-            return [r[0] for r in self._conn.execute(sql, params)]
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except operational_errors():
+                if self.db.dialect != POSTGRESQL or not self._conn.raw.closed:
+                    raise
+                self._conn = self._connect()
+                return self._conn.execute(sql, params).fetchall()
 
-    def _meta(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+    def _iter_rows(self, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
+        """Every product row as stored, in SKU order (keyset paging: no cursor is held between batches)."""
+        last = ""
+        while True:
+            rows = self._query(
+                f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku > ? ORDER BY sku LIMIT ?", (last, batch)
+            )
+            if not rows:
+                return
+            yield from (tuple(row) for row in rows)
+            last = rows[-1][0]
+
+    def _write(
+        self,
+        rows: Iterable[tuple[Any, ...]],
+        batch: int,
+        *,
+        replace: bool,
+        expect_hash: str | None = None,
+    ) -> int:
+        """Insert product rows (as stored) with the codes and attributes read from them and update the hash, in one
+        transaction. With `expect_hash`, the transaction rolls back unless the catalog ends up with exactly that hash."""
+        added = 0
+        with self._lock:
+            try:
+                with self._transaction() as conn:
+                    if conn.dialect == POSTGRESQL:
+                        # A second writer (another process) waits here until this one commits; readers never wait.
+                        conn.execute("LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE")
+                    if replace:
+                        _delete_all(conn)
+                    acc = 0 if replace else int(_meta(conn, "hash_acc") or "0", 16)
+                    for chunk in _chunks(rows, batch):
+                        product_rows: list[tuple[Any, ...]] = []
+                        code_rows: list[tuple[str, str]] = []
+                        attr_rows: list[tuple[Any, ...]] = []
+                        for row in chunk:
+                            sku = row[0]
+                            product_rows.append(row)
+                            acc = (acc + _row_digest(row)) % _HASH_MOD
+                            code_rows.extend((code, sku) for code in _codes_of(row))
+                            # stored attribute entries: [name, raw, value, unit, value_max, label]
+                            attr_rows.extend((sku, a[0], a[2], a[4], a[3], a[1]) for a in json.loads(row[13]))
+                        _insert(conn, "products", _PRODUCT_COLUMNS, product_rows)
+                        _insert(conn, "codes", "code, sku", code_rows)
+                        _insert(conn, "attributes", _ATTRIBUTE_COLUMNS, attr_rows)
+                        added += len(product_rows)
+                    total = str(conn.execute("SELECT COUNT(*) FROM products").fetchone()[0])
+                    if expect_hash is not None and _catalog_hash(f"{acc:064x}", total) != expect_hash:
+                        raise CatalogError(
+                            f"the copy's catalog hash is {_catalog_hash(f'{acc:064x}', total)}, not {expect_hash};"
+                            " nothing was changed",
+                            file=self.path,
+                        )
+                    for key, value in (("hash_acc", f"{acc:064x}"), ("count", total)):
+                        conn.execute(
+                            "INSERT INTO meta (key, value) VALUES (?, ?)"
+                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            (key, value),
+                        )
+            except integrity_errors() as exc:
+                first = str(exc).strip().splitlines()[0]
+                raise CatalogError(f"cannot add products: {first} (duplicate sku?)", file=self.path) from exc
+        return added
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """BEGIN … COMMIT on the store's own connection, ROLLBACK when the block raises (the caller holds the lock)."""
+        conn = self._conn
+        if conn.dialect == SQLITE:
+            conn.execute("BEGIN IMMEDIATE")
+        else:
+            conn.raw.autocommit = False
+        try:
+            yield conn
+            conn.raw.commit()
+        except BaseException:
+            with suppress(*operational_errors()):
+                conn.raw.rollback()
+            raise
+        finally:
+            if conn.dialect == POSTGRESQL and not conn.raw.closed:
+                conn.raw.autocommit = True
 
 
-_QMARKS = ",".join("?" * 16)
+@dataclass(frozen=True)
+class PushReport:
+    """What push_catalog did: products in the target, its catalog hash (the source's), wall time, and whether the
+    target already held this catalog (nothing copied)."""
+
+    count: int
+    catalog_hash: str
+    seconds: float
+    skipped: bool = False
+
+
+def push_catalog(
+    source: CatalogStore, target: CatalogStore, *, force: bool = False, progress: bool = False, batch: int = 5000
+) -> PushReport:
+    """Copy `source`'s products into `target`, replacing its catalog in one transaction (readers of `target` see the
+    old catalog or the new one, never a mix). The stored rows are copied as they are and the copy commits only when
+    its catalog_hash equals the source's, so indexes built from the source are current for the target. Skipped when
+    the target already has that hash, unless `force`."""
+    started = time.perf_counter()
+    if _same_place(source.db, target.db):
+        raise CatalogError("this is the catalog being copied, not a target", file=target.path)
+    wanted = source.catalog_hash()
+    target.create()
+    if not force and target.catalog_hash() == wanted:
+        return PushReport(target.count(), wanted, round(time.perf_counter() - started, 2), skipped=True)
+    rows: Iterable[tuple[Any, ...]] = source._iter_rows(batch)
+    if progress:
+        from tqdm import tqdm
+
+        rows = tqdm(rows, total=source.count(), desc=f"push to {target.path}", unit=" parts", leave=False)
+    count = target._write(rows, batch, replace=True, expect_hash=wanted)
+    target.optimize()
+    return PushReport(count, wanted, round(time.perf_counter() - started, 2))
+
+
+def _same_place(a: Database, b: Database) -> bool:
+    if a.dialect != b.dialect:
+        return False
+    if a.dialect == POSTGRESQL:
+        return a.url == b.url
+    return a.url != ":memory:" and Path(a.url).resolve() == Path(b.url).resolve()
+
+
+def _catalog_hash(acc_hex: str, count: str) -> str:
+    return hashlib.sha256(f"{acc_hex}:{count}".encode()).hexdigest()[:32]
+
+
+def _meta(conn: Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _delete_all(conn: Connection) -> None:
+    # DELETE, not TRUNCATE: PostgreSQL readers keep seeing the old rows until the replacing transaction commits.
+    for table in ("products", "codes", "attributes", "meta"):
+        conn.execute(f"DELETE FROM {table}")
+
+
+def _insert(conn: Connection, table: str, columns: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Append `rows` to `table`: executemany on SQLite, one COPY per batch on PostgreSQL (≈3× execute_batch)."""
+    if not rows:
+        return
+    if conn.dialect == SQLITE:
+        marks = ",".join("?" * (columns.count(",") + 1))
+        conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        return
+    data = io.StringIO()
+    csv.writer(data, lineterminator="\n").writerows(rows)  # str() of a float round-trips exactly
+    data.seek(0)
+    # csv writes None and "" alike (an empty field): only the nullable columns may read it as NULL
+    not_null = ", ".join(c for c in columns.split(", ") if c not in _NULLABLE_COLUMNS)
+    with conn.raw.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))", data)
+
+
+_NULLABLE_COLUMNS = frozenset({"stock", "lead_time_days", "value", "value_max"})
 
 
 def _product_row(p: Product) -> tuple[Any, ...]:
@@ -348,8 +501,9 @@ def _row_digest(row: tuple[Any, ...]) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")
 
 
-def _codes_of(p: Product) -> set[str]:
-    codes = {normalize_code(p.sku), normalize_code(p.mpn)} | {normalize_code(a) for a in p.aliases}
+def _codes_of(row: Sequence[Any]) -> set[str]:
+    """The normalized SKU, MPN and aliases of a stored product row."""
+    codes = {normalize_code(row[0]), normalize_code(row[1])} | {normalize_code(a) for a in json.loads(row[15])}
     codes.discard("")
     return codes
 
