@@ -55,12 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--to", dest="target", help="postgresql://… or a path (default: BRANDSTATION_DATABASE_URL)")
     p.add_argument("--force", action="store_true", help="copy even when the target already holds this catalog")
     p.set_defaults(handler=_catalog_push)
-    from bot import console, followups, outbox, routing
+    from bot import analytics_consumer, console, followups, outbox, routing
 
     routing.register_cli(sub)  # leads route --dry-run LEAD.json
     followups.register_cli(sub)  # followups run
     outbox.register_cli(sub)  # outbox work | list | retry
     console.register_cli(sub)  # console add-user | passwd | enable | disable | list-users
+    analytics_consumer.register_cli(sub)  # analytics consume | backfill
     args = parser.parse_args(argv)
     try:
         return int((getattr(args, "handler", None) or _COMMANDS[args.command])(args) or 0)

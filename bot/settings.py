@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     console_admin_password: str = ""
     console_tracker_url: str = ""
     console_secure_cookies: bool = False
+    # Where the console's transcript list, home count and analytics come from: "tracker" (summarize Rasa's tracker
+    # store on each view) or "events" (the tables `brandstation analytics consume` keeps from the event broker).
+    analytics_source: str = "tracker"
     # Where buyers reach the web server (download links in replies); default http://host:web_port.
     public_url: str = ""
     # Quotes: currency, VAT, validity and the USD rate (a demo rate, not a market quote: set your own).

@@ -49,12 +49,14 @@ class Report:
 
 
 def build_report(conversations: Sequence[Conversation], facts: Facts, *, top: int = 15) -> Report:
-    """The numbers behind the analytics page. A conversation counts once per funnel step it reached."""
+    """The numbers behind the analytics page. A conversation counts once per funnel step it reached. The result
+    does not depend on the order of `conversations` (the tracker scan and the event tables list them differently):
+    a part is labelled as first asked, and products asked equally often are listed by name."""
     report = Report()
     asked: Counter[str] = Counter()
     label: dict[str, str] = {}
     weekly_turns: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for c in conversations:
+    for c in sorted(conversations, key=lambda c: (c.started, c.sender_id)):
         if not c.user_turns:
             continue
         outcomes = set(c.outcomes(facts))
@@ -76,7 +78,8 @@ def build_report(conversations: Sequence[Conversation], facts: Facts, *, top: in
             label.setdefault(normalize_code(p), p)
     report.by_week = dict(sorted(report.by_week.items()))
     report.fallback_by_week = {w: (f, n) for w, (f, n) in sorted(weekly_turns.items())}
-    report.top_products = [(label.get(k, k), n) for k, n in asked.most_common(top)]
+    ranked = sorted(asked.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    report.top_products = [(label.get(k, k), n) for k, n in ranked]
     return report
 
 

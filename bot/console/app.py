@@ -29,6 +29,7 @@ from aiohttp import web
 
 from bot.console.analytics import CHARTS, Report, build_report, chart_svg
 from bot.console.data import SETTABLE_STATUSES, STAGES, ConsoleData, demand_csv
+from bot.console.event_tables import EventTables
 from bot.console.i18n import LANGUAGES, pick_language, translate
 from bot.console.passwords import DEFAULT_KDF, MIN_PASSWORD_LENGTH, KdfParams
 from bot.console.store import (
@@ -47,6 +48,7 @@ from bot.console.transcripts import OUTCOMES, Conversation, Facts, TrackerReader
 from bot.outbox import STATES, OutboxError
 from bot.quote_export import EXPORT_FORMATS
 from bot.settings import ROOT, Settings
+from knowledge.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE, LOGIN_COOKIE, LANG_COOKIE = "bs_console_session", "bs_console_login", "bs_console_lang"
 CSRF_FIELD = "csrf_token"
 PAGE_SIZE = 50
+ANALYTICS_SOURCES = ("tracker", "events")  # BRANDSTATION_ANALYTICS_SOURCE
 _ALL = (BRAND_ADMIN, DISTRIBUTOR_REP, VIEWER)
 _WRITERS = (BRAND_ADMIN, DISTRIBUTOR_REP)
 _BRAND = (BRAND_ADMIN, VIEWER)
@@ -108,7 +111,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class ConsoleConfig:
     """Where the console reads and stores, and how strict its cookies are."""
 
-    database: Path
+    database: Database | Path
     tracker_url: str
     routing_file: Path
     admin_password: str | None = None
@@ -117,18 +120,22 @@ class ConsoleConfig:
     domain_file: Path | None = field(default_factory=lambda: ROOT / "domain.yml")
     page_size: int = PAGE_SIZE
     public_url: str = ""  # where people reach the server (a form's Origin may name this host behind a proxy)
+    # "tracker": summarize the tracker store's events on each view; "events": read the analytics tables the
+    # event consumer keeps (bot/analytics_consumer.py; one row per conversation, in `database`).
+    analytics_source: str = "tracker"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ConsoleConfig:
         """From the settings object; the console_* fields are optional (defaults below when absent)."""
         tracker_url = str(getattr(settings, "console_tracker_url", "") or "")
         return cls(
-            database=settings.database,
+            database=settings.db(),
             tracker_url=tracker_url or f"sqlite:///{(settings.var_dir / 'tracker.db').resolve()}",
             routing_file=settings.routing_file,
             admin_password=str(getattr(settings, "console_admin_password", "") or "") or None,
             secure_cookies=bool(getattr(settings, "console_secure_cookies", False)),
             public_url=settings.public_url,
+            analytics_source=settings.analytics_source,
         )
 
 
@@ -162,6 +169,7 @@ class _Console:
         self.store = ConsoleStore(config.database, kdf=config.kdf)
         self.data = ConsoleData(config.database)
         self.tracker = TrackerReader(config.tracker_url)
+        self.events = _event_tables(config)  # None: the tracker store is the source
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,  # every {{ }} is HTML-escaped; nothing in the templates is marked safe
@@ -595,6 +603,12 @@ class _Console:
 
     def _conversations(self, request: web.Request, q: str = "") -> list[Conversation]:
         scope = _user(request).scope
+        if self.events is not None:  # the consumer's tables: a row per conversation, no event is read
+            found = self.events.conversations(None if scope is None else self.data.lead_senders(scope))
+            if q:
+                matches = self.events.search(q)
+                found = [c for c in found if c.sender_id in matches]
+            return found
         index = self.tracker.index()
         if scope is not None:
             allowed = self.data.lead_senders(scope)
@@ -838,6 +852,16 @@ class _Console:
             return []
         intents = [next(iter(i)) if isinstance(i, dict) else str(i) for i in domain.get("intents") or ()]
         return sorted({*intents, "nlu_fallback"})
+
+
+def _event_tables(config: ConsoleConfig) -> EventTables | None:
+    if config.analytics_source not in ANALYTICS_SOURCES:
+        raise ValueError(
+            f"analytics source must be one of {', '.join(ANALYTICS_SOURCES)}, not {config.analytics_source!r}"
+        )
+    if config.analytics_source == "tracker":
+        return None
+    return EventTables(Database.of(config.database))
 
 
 def _dump(value: Any, limit: int = 300) -> str:

@@ -27,8 +27,8 @@ from bot.tags import buyer_tags
 OUTCOMES = ("answered", "quoted", "lead", "unmet")
 FALLBACK_INTENTS = frozenset({"nlu_fallback"})
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_two_stage_fallback"})
-_QUIET_ACTIONS = frozenset({"action_listen", "action_session_start"})
-_SUMMARY_TYPES = ("user", "bot", "slot", "action", "active_loop", "session_started")
+QUIET_ACTIONS = frozenset({"action_listen", "action_session_start"})  # neither summaries nor turns show them
+SUMMARY_TYPES = ("user", "bot", "slot", "action", "active_loop", "session_started")  # all that `summarize` reads
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,24}")
 _PHONE = re.compile(r"(?<!\d)\+?\d[\d \-]{5,}\d(?!\d)")
 
@@ -174,6 +174,25 @@ class TrackerReader:
         """Every event of one buyer, in order; each dict is Rasa's event JSON plus `_id` (the row id)."""
         return self._events([sender_id]).get(sender_id, [])
 
+    def events_after(
+        self, after_id: int, limit: int = 5000, types: Sequence[str] = SUMMARY_TYPES
+    ) -> list[tuple[int, str, dict[str, Any]]]:
+        """(row id, sender_id, event) of every buyer in row order after `after_id`, at most `limit` rows (a
+        backfill pages through the store with this)."""
+        from sqlalchemy import bindparam, text
+
+        sql = text(
+            "SELECT id, sender_id, data FROM events WHERE id > :after AND type_name IN :types ORDER BY id LIMIT :limit"
+        ).bindparams(bindparam("types", expanding=True))
+        found: list[tuple[int, str, dict[str, Any]]] = []
+        for event_id, sender, data in self._query(sql, {"after": after_id, "types": list(types), "limit": limit}):
+            try:
+                event = json.loads(data) if data else None
+            except ValueError:
+                event = None
+            found.append((int(event_id), str(sender), event if isinstance(event, dict) else {}))
+        return found
+
     # -- conversations ------------------------------------------------------------------------------------------
 
     def conversations(self, senders: Iterable[tuple[str, int]]) -> list[Conversation]:
@@ -183,7 +202,7 @@ class TrackerReader:
             stale = [s for s, max_id in wanted if (c := self._cache.get(s)) is None or c.max_id != max_id]
         for start in range(0, len(stale), 200):
             chunk = stale[start : start + 200]
-            for sender, events in self._events(chunk, _SUMMARY_TYPES).items():
+            for sender, events in self._events(chunk, SUMMARY_TYPES).items():
                 summary = summarize(sender, events)
                 with self._lock:
                     self._cache[sender] = summary
@@ -335,7 +354,7 @@ def turns(events: Sequence[Mapping[str, Any]]) -> list[Turn]:
                 channel=str(event.get("input_channel") or ""),
                 in_form=in_form,
             )
-        elif kind == "action" and event.get("name") not in _QUIET_ACTIONS:
+        elif kind == "action" and event.get("name") not in QUIET_ACTIONS:
             current.steps.append(
                 Step(
                     "action",
