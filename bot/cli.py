@@ -52,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     catalog = p.add_subparsers(dest="catalog_command", required=True)
     p = catalog.add_parser("push", help="copy the built catalog into PostgreSQL (or another store), hash unchanged")
     p.add_argument("--from", dest="source", help="the catalog to copy (default: BRANDSTATION_CATALOG_DB)")
-    p.add_argument("--to", dest="target", help="postgresql://… or a path (default: BRANDSTATION_DATABASE_URL)")
+    p.add_argument(
+        "--to",
+        dest="target",
+        help="postgresql://… or a path (default: BRANDSTATION_CATALOG_DATABASE_URL, else _DATABASE_URL)",
+    )
     p.add_argument("--force", action="store_true", help="copy even when the target already holds this catalog")
     p.set_defaults(handler=_catalog_push)
     from bot import analytics_consumer, console, followups, outbox, routing
@@ -98,7 +102,10 @@ def _catalog_push(args: argparse.Namespace) -> int:
     from knowledge.catalog import CatalogStore, push_catalog
 
     settings = get_settings()
-    source_url, target_url = str(args.source or settings.catalog_db), args.target or settings.database_url
+    source_url, target_url = (
+        str(args.source or settings.catalog_db),
+        args.target or settings.catalog_database_url or settings.database_url,
+    )
     if not target_url:
         raise KnowledgeError(
             "where to? pass --to postgresql://user:password@host:port/db or set BRANDSTATION_DATABASE_URL"

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     database: Path = ROOT / "var" / "brandstation.sqlite"  # leads, outbox, quotes, console, demand (embedded)
     # The same tables in PostgreSQL instead (postgresql://user:password@host:port/db): every replica shares them.
     database_url: str = ""
+    # The catalog's own place when it must differ from database_url, e.g. a schema per catalog version
+    # (postgresql://…?options=-csearch_path%3Dcatalog_v2) so a new catalog + index can be rolled out replica by replica.
+    catalog_database_url: str = ""
     # Rasa's tracker store, read for returning buyers and the web chat's history (the console has its own
     # console_tracker_url): empty = database_url when set (make run-scaled keeps both there), else var_dir/tracker.db.
     tracker_url: str = ""
@@ -58,9 +61,10 @@ class Settings(BaseSettings):
         return Database.shared(self.database_url or self.database)
 
     def catalog_url(self) -> str:
-        """Where the catalog is read: `database_url` when set (copied there by `brandstation catalog push`, same
-        catalog hash, so the index files under index_dir stay current), else the SQLite file `ingest` builds."""
-        return self.database_url or str(self.catalog_db)
+        """Where the catalog is read: catalog_database_url, else database_url (copied there by `brandstation catalog
+        push`, same catalog hash, so the index files under index_dir stay current), else the SQLite file `ingest`
+        builds."""
+        return self.catalog_database_url or self.database_url or str(self.catalog_db)
 
     def tracker_db(self) -> Database:
         """Where Rasa's `events` table is (see tracker_url)."""
