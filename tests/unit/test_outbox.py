@@ -328,12 +328,19 @@ def test_target_is_resolved_on_every_attempt(outbox: Outbox, clock: FakeClock) -
 def test_at_most_concurrency_requests_are_in_flight(outbox: Outbox, clock: FakeClock) -> None:
     _add(outbox, 12)
 
-    async def slow(request: web.Request) -> web.StreamResponse:
-        await asyncio.sleep(0.05)
-        return web.Response()
-
     async def scenario() -> tuple[int, int]:
         async with Receiver(clock) as receiver, _worker(outbox, receiver.url, clock, concurrency=4) as worker:
+
+            async def slow(request: web.Request) -> web.StreamResponse:
+                # hold the first requests until 4 are in flight (or 2 s passed: a busy machine claims slowly), so
+                # the count does not depend on how fast the worker's slots start
+                for _ in range(200):
+                    if receiver.most_active >= 4:
+                        break
+                    await asyncio.sleep(0.01)
+                await asyncio.sleep(0.02)
+                return web.Response()
+
             receiver.respond = slow
             report = await worker.run_once(limit=100)
             return report.delivered, receiver.most_active
