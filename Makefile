@@ -21,7 +21,7 @@ CATALOG_CODE := $(wildcard knowledge/catalog.py knowledge/passives.py knowledge/
 RASA_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f 2>/dev/null)
 MODEL := models/brandstation.tar.gz
 
-.PHONY: help install run serve ingest index train test lint types unit reliability stories e2e browser browser-deps bench eval load services services-stop scaled clean lock
+.PHONY: help install run serve ingest index train test lint types unit reliability stories e2e browser browser-deps bench eval load services services-stop scaled run-scaled analytics clean lock
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ run: install index train ## install, ingest, index, train as needed, then start 
 serve: ## start the stack without checking the build steps
 	$(BIN)/brandstation serve --model $(MODEL)
 
+run-scaled: install index train ## run, scaled out: 2 Rasa replicas + 2 action servers behind haproxy, PostgreSQL + Redis (make services first)
+	$(PY) -m bot.scaled --model $(MODEL)
+
 lint: $(VENV)/.installed ## ruff lint + format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -99,13 +102,16 @@ bench: index ## search / index / embedding benchmarks -> bench/results/*.json
 load: index train ## load test: bare Rasa moodbot vs the full bot at 1/20/100 users, 40 s each (~6 min) -> bench/results/load.json
 	$(PY) -m bench.load
 
-services: ## PostgreSQL + Redis on loopback, data under var/services/ (apt-get when missing; idempotent)
+services: ## PostgreSQL + Redis + RabbitMQ (+ haproxy installed) on loopback, data under var/services/ (apt-get when missing; idempotent)
 	ops/services.sh start
 
 services-stop: ## stop what make services started
 	ops/services.sh stop
 
-scaled: $(MODEL) var/catalog.sqlite ## 2 Rasa replicas sharing PostgreSQL + Redis (skipped without make services)
+analytics: ## the analytics consumer: Rasa's events from RabbitMQ into the console's tables (make services first; Ctrl-C stops)
+	$(PY) -m bot.analytics_consumer
+
+scaled: $(MODEL) index ## replicas on PostgreSQL + Redis; run-scaled under kill -9 and a PostgreSQL restart (~6 min; skipped without make services)
 	$(BIN)/pytest -q -m scaled tests/scaled
 
 eval: index ## quality figures: cross-references, hard-rule violations, drop-in recall, BOM reading and matching -> bench/results/eval.json

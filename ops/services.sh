@@ -34,6 +34,7 @@ install_packages() {
   local missing=()
   [ -n "$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ] || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)   # make run-scaled's load balancer; never a system service
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -96,10 +97,13 @@ stop_all() {
 }
 
 case "${1:-start}" in
-  start) install_packages; start_postgres; start_redis ;;
-  stop) stop_all ;;
+  start) install_packages; start_postgres; start_redis
+    "$ROOT/ops/rabbitmq.sh" start ;;  # RabbitMQ for the analytics event broker (its own script: install, node, user)
+  stop) stop_all
+    "$ROOT/ops/rabbitmq.sh" stop ;;
   status)
     "$(pg_bin pg_isready)" -h 127.0.0.1 -p "$PG_PORT" || true
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping || true ;;
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping || true
+    "$ROOT/ops/rabbitmq.sh" status || true ;;
   *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
 esac

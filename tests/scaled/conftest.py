@@ -20,7 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ROOT
+from bot.routing import load_routing
+from bot.scaled import ScaledStack, Services
+from bot.scaled import free_port as quiet_port  # below the ephemeral range
+from bot.settings import ROOT, Settings
+from knowledge.db import Database
+from tests.e2e.receiver import Receiver
+from tests.scaled.services import PrivatePostgres, PrivateRedis, missing_binaries
 
 MODEL = ROOT / "models" / "brandstation.tar.gz"
 # An override lets a negative check run the same tests on another variant (e.g. without the lock store).
@@ -28,6 +34,8 @@ ENDPOINTS = Path(os.environ.get("BRANDSTATION_SCALED_ENDPOINTS", ROOT / "ops" / 
 PG_PORT = int(os.environ.get("BRANDSTATION_PG_PORT", "55432"))
 PG_PASSWORD = os.environ.get("BRANDSTATION_PG_PASSWORD", "brandstation")
 REDIS_PORT = int(os.environ.get("BRANDSTATION_REDIS_PORT", "56379"))
+RABBITMQ_PORT = int(os.environ.get("BRANDSTATION_RABBITMQ_PORT", "55672"))
+RABBITMQ_PASSWORD = os.environ.get("BRANDSTATION_RABBITMQ_PASSWORD", "brandstation")
 READY_TIMEOUT_S = 240.0
 
 
@@ -93,6 +101,8 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
         "BRANDSTATION_PG_PORT": str(PG_PORT),
         "BRANDSTATION_PG_PASSWORD": PG_PASSWORD,
         "BRANDSTATION_REDIS_PORT": str(REDIS_PORT),
+        "BRANDSTATION_RABBITMQ_PORT": str(RABBITMQ_PORT),  # the event broker (optional: replicas buffer without it)
+        "BRANDSTATION_RABBITMQ_PASSWORD": RABBITMQ_PASSWORD,
     }
     python = sys.executable
     commands = {"actions": [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)]}
@@ -141,3 +151,91 @@ def wait_ready(name: str, url: str, proc: subprocess.Popen[bytes], log_dir: Path
             pass
         time.sleep(0.5)
     pytest.fail(f"{name} did not answer {url} within {READY_TIMEOUT_S:.0f} s; see {log_dir}/{name}.log")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# `make run-scaled` on free ports (bot/scaled.py): 2 replicas + 2 action servers behind haproxy, the web server,
+# and a PostgreSQL + Redis of its own (tests/scaled/services.py) so the fault tests may stop PostgreSQL.
+
+
+ADMIN_PASSWORD = "scaled-test-admin"
+
+
+@dataclass
+class Balanced:
+    """The load-balanced setup, its private database servers and the webhook receiver leads are sent to."""
+
+    stack: ScaledStack
+    postgres: PrivatePostgres
+    receiver: Receiver
+
+    def database(self) -> Database:
+        """The app's database, resolved as the app resolves it (BRANDSTATION_DATABASE_URL, else the SQLite file)."""
+        settings = self.stack.settings
+        return Settings(database=settings.database, database_url=self.stack.services.database_url).db()
+
+    def stored_leads(self, prefix: str) -> dict[str, list[str]]:
+        """sender -> lead ids in the `leads` table, for senders starting with `prefix`. Looks in PostgreSQL and in
+        the embedded SQLite file, so this works before and after every store reads BRANDSTATION_DATABASE_URL."""
+        found: dict[str, list[str]] = {}
+        for database in (self.database(), Database(self.stack.settings.database)):
+            try:
+                with database.connect() as db:
+                    rows = db.execute("SELECT sender_id, lead_id FROM leads WHERE sender_id LIKE ?", (prefix + "%",))
+                    for sender, lead_id in rows.fetchall():
+                        found.setdefault(str(sender), []).append(str(lead_id))
+            except Exception:  # no such table / file in this one
+                continue
+        return found
+
+    def logs(self, names: tuple[str, ...] = ()) -> str:
+        paths = sorted(self.stack.log_dir.glob("*.log"))
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in paths if not names or p.stem in names
+        )
+
+
+@pytest.fixture(scope="module")
+def balanced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balanced]:
+    missing = missing_binaries()
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed: run `make services`")
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train`")
+    var = tmp_path_factory.mktemp("balanced-var")
+    receiver_port = quiet_port()
+    routing = (ROOT / "config" / "routing.yml").read_text(encoding="utf-8")
+    (var / "routing.yml").write_text(
+        routing.replace("http://127.0.0.1:9/", f"http://127.0.0.1:{receiver_port}/"), encoding="utf-8"
+    )
+    config = load_routing(var / "routing.yml")
+    receiver = Receiver(receiver_port, lambda target: list(config.target(target).secrets))
+    postgres, redis = PrivatePostgres(), PrivateRedis()
+    settings = Settings(
+        var_dir=var,
+        database=var / "brandstation.sqlite",
+        routing_file=var / "routing.yml",
+        rasa_port=quiet_port(),
+        actions_port=quiet_port(),
+        web_port=quiet_port(),
+    )
+    stack = ScaledStack(
+        settings,
+        MODEL,
+        run_dir=var / "run-scaled",
+        # Nothing listens on the RabbitMQ port: the replicas buffer analytics events (bot/event_broker.py).
+        services=Services(pg_port=postgres.port, redis_port=redis.port, rabbitmq_port=quiet_port()),
+        # The console's first admin gets a known password instead of a generated one printed to the log.
+        env={"BRANDSTATION_CONSOLE_ADMIN_PASSWORD": ADMIN_PASSWORD},
+    )
+    try:
+        postgres.start()
+        redis.start()
+        receiver.start()
+        stack.start()
+        yield Balanced(stack, postgres, receiver)
+    finally:
+        stack.stop()
+        receiver.stop()
+        redis.stop()
+        postgres.remove()
