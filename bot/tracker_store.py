@@ -10,10 +10,10 @@ also only replaced after a query fails on them. Here (ops/endpoints.scaled.yml):
   first turn after PostgreSQL is back works and a hung server cannot stall the event loop for long;
 - a read or a write that fails because the database is unreachable is retried for up to `outage_wait_s` (a
   `pg_ctl restart` takes about a second: turns in that window just wait);
-- after that a read returns a *paused* stand-in: Rasa parses the message but predicts and runs nothing, saves
-  nothing and answers with no messages (REST `[]`; the IM channels send their apology, the web chat its "no reply,
-  please try again"), and the stored conversation stays exactly as it was for when the database is back. The
-  outage is logged at ERROR with the sender id.
+- after that a read returns a *paused* stand-in: Rasa parses the message but predicts and runs nothing and saves
+  nothing, and the stored conversation stays exactly as it was for when the database is back. The outage is logged
+  at ERROR with the sender id. With `install_outage_reply()` (bot/rasa_server.py, the Rasa entry point the stacks
+  start) the buyer is told so in that turn, on every channel: OUTAGE_REPLY instead of silence.
 
     tracker_store:
       type: bot.tracker_store.OutageSafeSQLTrackerStore
@@ -26,6 +26,8 @@ also only replaced after a query fails on them. Here (ops/endpoints.scaled.yml):
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import json
 import logging
 import time
@@ -35,6 +37,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ConversationPaused
@@ -47,6 +50,12 @@ T = TypeVar("T")
 # What a refused, dropped, restarting or shutting-down server raises through SQLAlchemy (psycopg2 underneath).
 UNREACHABLE = (OperationalError, InterfaceError)
 RETRY_PAUSE_S = 0.5
+OUTAGE_REPLY = (
+    "抱歉,系统暂时无法读取对话记录,请一分钟后再发一次。"
+    " Sorry, the service is briefly unavailable: please send your message again in a minute."
+)
+# Set by a read that answered with the stand-in, in the task handling the message (see outage_reply()).
+_OUTAGE: contextvars.ContextVar[bool] = contextvars.ContextVar("brandstation_tracker_outage", default=False)
 
 
 class OutageSafeSQLTrackerStore(SQLTrackerStore):
@@ -106,6 +115,7 @@ class OutageSafeSQLTrackerStore(SQLTrackerStore):
                 _first_line(error),
                 sender_id,
             )
+            _OUTAGE.set(True)
             stand_in = DialogueStateTracker.from_events(sender_id, [ConversationPaused()], self.domain.slots)
             self._stand_ins[id(stand_in)] = stand_in
             return stand_in
@@ -163,6 +173,39 @@ class OutageSafeSQLTrackerStore(SQLTrackerStore):
             if attempt > 1:
                 logger.warning("tracker store %s for %r succeeded after %d attempts", what, sender_id, attempt)
             return result
+
+
+Handle = Callable[[Any, UserMessage], Awaitable[Any]]
+
+
+def outage_reply(handle: Handle) -> Handle:
+    """`MessageProcessor.handle_message` that tells the buyer when the turn met the paused stand-in (the database
+    stayed unreachable): OUTAGE_REPLY through the message's own output channel, so REST returns it and socket.io and
+    the IM channels show it."""
+
+    @functools.wraps(handle)
+    async def handle_message(processor: Any, message: UserMessage) -> Any:
+        token = _OUTAGE.set(False)
+        try:
+            result = await handle(processor, message)
+            if _OUTAGE.get() and message.output_channel is not None:
+                await message.output_channel.send_text_message(message.sender_id, OUTAGE_REPLY)
+                if isinstance(message.output_channel, CollectingOutputChannel):
+                    return message.output_channel.messages
+            return result
+        finally:
+            _OUTAGE.reset(token)
+
+    handle_message.brandstation_outage_reply = True  # type: ignore[attr-defined]
+    return handle_message
+
+
+def install_outage_reply() -> None:
+    """Wrap Rasa's MessageProcessor.handle_message with `outage_reply` (once)."""
+    from rasa.core.processor import MessageProcessor
+
+    if not getattr(MessageProcessor.handle_message, "brandstation_outage_reply", False):
+        MessageProcessor.handle_message = outage_reply(MessageProcessor.handle_message)
 
 
 def _first_line(error: BaseException) -> str:

@@ -17,6 +17,8 @@ from typing import Any
 
 import requests
 
+from bot.tracker_store import OUTAGE_REPLY
+
 SPEC_QUESTION = "6205-2RS 内径多少?"
 START_FORM = "我要询价"
 # What the lead form asks (a word of each question) -> the slot it fills -> the buyer's answer.
@@ -59,8 +61,9 @@ class Turn:
 
     @property
     def failed(self) -> bool:
-        """No HTTP 200, or a 200 with no message at all (Rasa's REST channel answers 200 [] when a turn fails)."""
-        return self.status != 200 or not self.texts
+        """No HTTP 200, a 200 with no message at all (Rasa's REST channel answers 200 [] when a turn fails), or the
+        tracker store's "briefly unavailable" (the turn was not processed)."""
+        return self.status != 200 or not self.texts or self.texts == [OUTAGE_REPLY]
 
     @property
     def text(self) -> str:

@@ -9,8 +9,8 @@ while a process is killed or PostgreSQL restarts. What a buyer may honestly see:
   conversation lock that replica held to expire (Rasa's 60 s) before the next turn goes through, no longer. The errors are
   counted here, at the buyers: on a kept-alive client connection haproxy answers a request whose server died by
   closing the connection (so that clients may retry), and it does not log those.
-- PostgreSQL down: turns come back within the tracker store's wait (5 s) with no reply instead of hanging or
-  being answered on an empty conversation; once it is back, turns succeed with nothing restarted.
+- PostgreSQL down: turns come back within the tracker store's wait (5 s) with OUTAGE_REPLY ("briefly
+  unavailable, send it again in a minute") instead of hanging or being answered on an empty conversation; once it is back, turns succeed with nothing restarted.
 
 The module's processes take minutes to start on 2 cores; the tests run in file order (the kill test is last: it
 leaves one replica and one action server dead).
@@ -28,6 +28,7 @@ import pytest
 import requests
 import socketio
 
+from bot.tracker_store import OUTAGE_REPLY
 from tests.scaled.buyers import ANSWERS, Crowd, Turn
 from tests.scaled.conftest import ADMIN_PASSWORD, Balanced
 from tests.unit.console_harness import csrf_of
@@ -91,10 +92,11 @@ def test_postgres_restart_during_turns_fails_cleanly_and_recovers(balanced: Bala
     )
     # No hang: a turn of the outage comes back once the store gave up waiting (or the database is back).
     assert slowest(outage) < OUTAGE_WAIT_S + 10, summarize(outage)
-    # Clean: while it is down a turn is not processed (no reply, or an HTTP error), never answered from an empty
-    # conversation (stock Rasa says "抱歉,我没太明白" to a form answer there and drops the turn).
+    # Clean: while it is down a turn is not processed but told so (OUTAGE_REPLY, or an HTTP error), never answered
+    # from an empty conversation (stock Rasa says "抱歉,我没太明白" to a form answer there and drops the turn).
     assert while_down, "no turn ran while PostgreSQL was down"
-    assert all(t.status != 200 or t.texts == [] for t in while_down), summarize(while_down)
+    assert all(t.status != 200 or t.texts == [OUTAGE_REPLY] for t in while_down), summarize(while_down)
+    assert any(t.texts == [OUTAGE_REPLY] for t in while_down), summarize(while_down)
     assert "tracker store unreachable" in rasa_logs(balanced), "the outage is not logged"
     # Recovered without manual action: every turn after it succeeds; same processes.
     assert after and not [t for t in after if t.failed], summarize(after)
@@ -232,7 +234,9 @@ def slowest(turns: list[Turn]) -> float:
 
 def summarize(turns: list[Turn]) -> str:
     kinds = Counter(
-        f"HTTP {t.status}" if t.status not in (200, None) else ("no reply" if t.status == 200 else t.error[:60])
+        f"HTTP {t.status}"
+        if t.status not in (200, None)
+        else (("outage reply" if t.texts else "no reply") if t.status == 200 else t.error[:60])
         for t in turns
         if t.failed
     )

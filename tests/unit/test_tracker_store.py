@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from rasa.core.brokers.broker import EventBroker
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import OperationalError
 
-from bot.tracker_store import OutageSafeSQLTrackerStore
+from bot.tracker_store import OUTAGE_REPLY, OutageSafeSQLTrackerStore, outage_reply
 
 WAIT_S = 0.6
 
@@ -118,3 +119,28 @@ def test_a_retried_write_streams_its_events_once(tmp_path: Path) -> None:
 def test_connections_are_checked_before_use(tmp_path: Path) -> None:
     store = make_store(tmp_path)
     assert store.engine.pool._pre_ping  # a connection PostgreSQL dropped while it restarted is replaced, not used
+
+
+def test_the_buyer_is_told_when_the_turn_met_the_outage(tmp_path: Path) -> None:
+    """`outage_reply` around a handler that reads the tracker as Rasa's processor does: the stand-in turn sends
+    OUTAGE_REPLY through the message's channel; a normal turn sends only what the handler sent."""
+    store = make_store(tmp_path)
+    asyncio.run(store.save(conversation("buyer-1", "hi")))
+
+    async def handle(processor: Any, message: UserMessage) -> list[dict[str, Any]]:
+        tracker = await store.retrieve(message.sender_id)
+        assert tracker is not None
+        if not tracker.is_paused():
+            await message.output_channel.send_text_message(message.sender_id, "25 mm")
+        return message.output_channel.messages
+
+    wrapped = outage_reply(handle)
+
+    def turn() -> list[str]:
+        channel = CollectingOutputChannel()
+        replies = asyncio.run(wrapped(None, UserMessage("6205 内径?", channel, "buyer-1")))
+        return [r["text"] for r in replies]
+
+    assert turn() == ["25 mm"]
+    outage(store, range(1, 100))
+    assert turn() == [OUTAGE_REPLY]
