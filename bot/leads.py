@@ -9,12 +9,13 @@ without its delivery, nor delivered without being stored. Without consent nothin
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,15 @@ def _number(text: str) -> Decimal:
 # The lead record and its store
 
 
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+def answers_digest(answers: Mapping[str, Any]) -> str:
+    """A fingerprint of the form's answers (the same buyer consenting twice with them makes one lead)."""
+    text = json.dumps({k: str(v).strip() for k, v in sorted(answers.items())}, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def build_lead(
     *,
     lead_id: str,
@@ -214,6 +224,7 @@ def build_lead(
     contact = parse_contact(str(answers["lead_contact"]))
     return {
         "lead_id": lead_id,
+        "answers_digest": answers_digest(answers),
         "created_at": now.isoformat(timespec="seconds"),
         "consent": {
             "given": True,
@@ -261,6 +272,21 @@ class LeadStore:
         prefix = f"L-{now:%Y%m%d}-"
         count = db.execute("SELECT COUNT(*) FROM leads WHERE lead_id LIKE ?", (prefix + "%",)).fetchone()[0]
         return f"{prefix}{int(count) + 1:04d}"
+
+    def repeated(
+        self, db: Connection, sender_id: str, answers: Mapping[str, Any], *, since: datetime
+    ) -> dict[str, Any] | None:
+        """This buyer's lead with these very answers stored since `since`, if any: a consent turn that died after
+        the lead was stored (a replica killed mid-turn) is answered again, and must not make a second lead."""
+        rows = db.execute(
+            "SELECT body FROM leads WHERE sender_id = ? AND created_at >= ? ORDER BY created_at DESC",
+            (sender_id, since.isoformat(timespec="seconds")),
+        ).fetchall()
+        for (body,) in rows:
+            lead: dict[str, Any] = json.loads(body)
+            if lead.get("answers_digest") == answers_digest(answers):
+                return lead
+        return None
 
     def save(self, db: Connection, lead: Mapping[str, Any], *, target: str, rule: str) -> None:
         """Insert the lead on the caller's open transaction (the caller enqueues its delivery on the same one)."""
@@ -334,6 +360,9 @@ class LeadService:
         score, signals = lead_score(tags)
         interest = _interest(tags, slots, self.category_of)
         with self.outbox.transaction() as db:
+            repeated = self.store.repeated(db, sender_id, answers, since=now - REPEAT_WINDOW)
+            if repeated is not None:  # the same consent again: its turn died after the lead was stored
+                return repeated, Decision.from_json(repeated["route"])
             lead = build_lead(
                 lead_id=self.store.next_id(db, now),
                 answers=answers,

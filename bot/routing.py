@@ -203,6 +203,17 @@ class Decision:
             "candidates": list(self.candidates),
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Decision:
+        """The decision `to_json` wrote (a stored lead's `route`)."""
+        return cls(
+            target_id=str(data["target"]),
+            rule=str(data["rule"]),
+            explanation=tuple(data.get("explanation") or ()),
+            queued_until=parse_time(data["queued_until"]) if data.get("queued_until") else None,
+            candidates=tuple(data.get("candidates") or ()),
+        )
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Routing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.leads import LeadService, LeadStore
@@ -91,3 +91,25 @@ def test_load_and_round_robin_are_shared_across_replicas(app_db: Database, tmp_p
     assert targets == expected
     assert {rule for _, rule in targets} >= {"round_robin"}
     assert {t for t, _ in targets} == {"huadong-mechanical", "national-fasteners"}  # least loaded, by capacity
+
+
+def test_the_same_consent_again_returns_the_stored_lead(app_db: Database, tmp_path: Path) -> None:
+    """A consent turn that died after the lead was stored (a replica killed mid-turn) is sent again by the buyer:
+    the stored lead is the answer, no second lead or delivery; other answers, or an hour later, make a new one."""
+    routing = tmp_path / "routing.yml"
+    shutil.copy(ROOT / "config" / "routing.yml", routing)
+    service = _replica(app_db, routing)
+
+    def submit(answers: dict[str, str], now: datetime) -> tuple[str, str]:
+        lead, decision = service.submit(
+            answers=answers, language="zh", channel="rest", sender_id="buyer-1", events=[], slots={}, now=now
+        )
+        return str(lead["lead_id"]), decision.target_id
+
+    first = submit(ANSWERS, NOW)
+    assert submit(ANSWERS, NOW + timedelta(seconds=30)) == first
+    assert submit({**ANSWERS, "lead_timing": "三个月后"}, NOW + timedelta(minutes=1))[0] != first[0]
+    assert submit(ANSWERS, NOW + timedelta(hours=2))[0] != first[0]
+    with app_db.connect() as db:
+        assert db.execute("SELECT COUNT(*) FROM leads").fetchone()[0] == 3
+        assert db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 3
