@@ -99,7 +99,7 @@ test: lint types unit reliability stories e2e browser ## everything CI runs
 bench: index ## search / index / embedding benchmarks -> bench/results/*.json
 	$(PY) -m bench.run
 
-load: index train ## load test: bare Rasa moodbot vs the full bot at 1/20/100 users, 40 s each (~6 min) -> bench/results/load.json
+load: index train ## load test: bare Rasa moodbot vs the full bot, embedded and scaled (make services), at 1/20/100 users, 40 s each (~10 min) -> bench/results/load.json
 	$(PY) -m bench.load
 
 services: ## PostgreSQL + Redis + RabbitMQ (+ haproxy installed) on loopback, data under var/services/ (apt-get when missing; idempotent)

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -334,10 +334,19 @@ class LeadService:
     brand: str
     category_of: Callable[[str], str | None] | None = None
     public_url: str = ""  # the web server buyers and reps reach: the lead links to its transcript in the console
+    _routing: tuple[tuple[int, int], RoutingConfig] | None = field(default=None, init=False, repr=False, compare=False)
 
     def routing(self) -> RoutingConfig:
-        """The routing file as it is now (re-read each time: a brand edits it without restarting)."""
-        return load_routing(self.routing_file)
+        """The routing file as it is now (re-read when it changed: a brand edits it without restarting)."""
+        try:
+            stat = self.routing_file.stat()
+        except OSError:
+            return load_routing(self.routing_file)  # raises the RoutingConfigError that names the file
+        version = (stat.st_mtime_ns, stat.st_size)
+        cached = self._routing
+        if cached is None or cached[0] != version:
+            cached = self._routing = (version, load_routing(self.routing_file))
+        return cached[1]
 
     def target_name(self, target_id: str) -> str:
         return self.routing().target(target_id).name

@@ -496,7 +496,7 @@ def load_routing(
     except OSError as exc:
         raise RoutingConfigError(f"cannot read the routing file ({exc.strerror or exc})", file=file) from exc
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -505,6 +505,10 @@ def load_routing(
         ) from exc
     return _Parser(file, os.environ if environ is None else environ, resolve_secrets).config(raw)
 
+
+# libyaml's loader when PyYAML was built with it: the same documents and errors, ~10x faster than the pure-Python
+# one (a lead reads the routing file as it is submitted).
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TOP_KEYS = ("version", "timezone", "region_groups", "product_lines", "brand", "distributors", "followups")
 _TARGET_KEYS = ("id", "name", "webhook_url", "secrets", "working_hours", "crm_mapping")

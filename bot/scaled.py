@@ -362,7 +362,17 @@ class ScaledStack:
         for name in self.action_names:
             commands[name] = [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports[name])]
         for name in self.rasa_names:
-            commands[name] = [python, "-m", "rasa", "run", "--enable-api", "--cors", "*", "--interface", host]
+            commands[name] = [
+                python,
+                "-m",
+                "bot.rasa_server",
+                "run",
+                "--enable-api",
+                "--cors",
+                "*",
+                "--interface",
+                host,
+            ]
             commands[name] += ["--port", str(self.ports[name]), "--credentials", str(self.credentials)]
             commands[name] += ["--endpoints", str(self.endpoints), "--model", str(self.model)]
         if self.web:

@@ -18,6 +18,8 @@ from pathlib import Path
 from bot.settings import ROOT, Settings
 
 READY_TIMEOUT_S = 180.0
+# `python -m rasa` with bot/rasa_speedups.py installed (same arguments, same behaviour, less CPU per turn).
+RASA_MODULE = "bot.rasa_server"
 
 
 class StackError(RuntimeError):
@@ -49,12 +51,7 @@ class Stack:
         """Start every component and wait until each answers; stop all and raise StackError on failure."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         endpoints = self.log_dir / "endpoints.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
-            "tracker_store:\n  type: SQL\n  dialect: sqlite\n"
-            f'  db: "{self.settings.var_dir / "tracker.db"}"\n',
-            encoding="utf-8",
-        )
+        endpoints.write_text(self.endpoints_yaml(), encoding="utf-8")
         python = sys.executable
         try:
             self._spawn(
@@ -65,7 +62,7 @@ class Stack:
                 [
                     python,
                     "-m",
-                    "rasa",
+                    RASA_MODULE,
                     "run",
                     "--enable-api",
                     "--cors",
@@ -104,6 +101,14 @@ class Stack:
         except BaseException:
             self.stop()
             raise
+
+    def endpoints_yaml(self) -> str:
+        """Rasa's endpoints: this stack's action server and the SQLite tracker store in var_dir (pooled, WAL)."""
+        return (
+            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
+            "tracker_store:\n  type: bot.local_tracker_store.LocalSQLTrackerStore\n  dialect: sqlite\n"
+            f'  db: "{self.settings.var_dir / "tracker.db"}"\n'
+        )
 
     def stop(self) -> None:
         """Terminate every component (SIGTERM, then SIGKILL after 10 s)."""
