@@ -100,6 +100,9 @@ class Services:
         return problems
 
 
+RASA_MAXCONN = 8  # turns in flight per Rasa replica (a turn is ~30-40 ms of CPU: 8 keep it busy, not swamped)
+
+
 @dataclass
 class ScaledStack:
     """N Rasa replicas + M action servers behind haproxy, and the web server; startable on free ports (tests).
@@ -291,7 +294,7 @@ class ScaledStack:
             "    timeout tunnel 1h",
             "    timeout http-request 30s",
             "    timeout http-keep-alive 10s",
-            "    timeout queue 30s",
+            "    timeout queue 60s",
             "    timeout check 2s",
             "    default-server inter 1s fastinter 500ms downinter 2s fall 2 rise 2",
             "",
@@ -305,7 +308,9 @@ class ScaledStack:
             "    balance roundrobin",
             "    option httpchk GET /status",
             "    http-check expect status 200",
-            *servers(self.rasa_names, "check"),
+            "    # At most RASA_MAXCONN turns per replica; the rest wait here in order. A replica given every turn of a",
+            "    # crowd answers its health check too late, is marked down and the crowd gets 503s (make load, 100 users).",
+            *servers(self.rasa_names, f"check maxconn {RASA_MAXCONN}"),
             "",
             "# socket.io's polling transport must stay on the replica that holds its session.",
             "backend rasa_socketio",
