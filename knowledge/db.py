@@ -215,9 +215,6 @@ class Database:
         user = f"{parts.username}@" if parts.username else ""
         return f"postgresql://{user}{host}{port}{parts.path}"
 
-    def same_file(self, other: Database) -> bool:
-        return self.dialect == other.dialect and self.url == other.url
-
     def open(self) -> Connection:
         """A new autocommit connection (the caller closes it; `connect()` does that for a block)."""
         if self.dialect == SQLITE:
