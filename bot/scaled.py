@@ -36,14 +36,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
 from bot.settings import ROOT, Settings, get_settings
-from bot.stack import StackError
+from bot.stack import StackError, wait_ready
 from knowledge.catalog import CatalogStore, PushReport, push_catalog
 from knowledge.db import Database
 from knowledge.errors import KnowledgeError
@@ -394,19 +392,7 @@ class ScaledStack:
             )
 
     def _wait_ready(self, name: str, url: str) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            proc = self._procs[name]
-            if proc.poll() is not None:
-                raise ScaledError(f"{name} exited with code {proc.returncode}; see {self.log_dir / (name + '.log')}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.5)
-        raise ScaledError(f"{name} did not answer {url} within {READY_TIMEOUT_S:.0f} s; see {self.log_dir}/{name}.log")
+        wait_ready(name, url, self._procs[name], self.log_dir, ScaledError, READY_TIMEOUT_S)
 
 
 def port_answers(host: str, port: int) -> bool:

@@ -155,16 +155,27 @@ class Stack:
         }
 
     def _wait_ready(self, name: str, url: str) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            proc = dict(self._procs)[name]
-            if proc.poll() is not None:
-                raise StackError(f"{name} exited with code {proc.returncode}; see {self.log_dir / (name + '.log')}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.5)
-        raise StackError(f"{name} did not answer {url} within {READY_TIMEOUT_S:.0f} s; see {self.log_dir}/{name}.log")
+        wait_ready(name, url, dict(self._procs)[name], self.log_dir)
+
+
+def wait_ready(
+    name: str,
+    url: str,
+    proc: subprocess.Popen[bytes],
+    log_dir: Path,
+    error: type[StackError] = StackError,
+    timeout_s: float = READY_TIMEOUT_S,
+) -> None:
+    """Poll `url` until it answers 200; raise `error` naming `name`'s log when the process exits or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise error(f"{name} exited with code {proc.returncode}; see {log_dir / (name + '.log')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise error(f"{name} did not answer {url} within {timeout_s:.0f} s; see {log_dir}/{name}.log")

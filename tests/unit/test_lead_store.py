@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -61,33 +62,25 @@ def test_load_and_round_robin_are_shared_across_replicas(app_db: Database, tmp_p
     routing = tmp_path / "routing.yml"
     shutil.copy(ROOT / "config" / "routing.yml", routing)
     a, b = _replica(app_db, routing), _replica(app_db, routing)
-    targets = []
-    for i in range(6):
-        answers = {**ANSWERS, "lead_region": "上海"}
-        _, decision = (a if i % 2 else b).submit(
-            answers=answers,
-            language="zh",
-            channel="rest",
-            sender_id=f"buyer-{i}",
-            events=[],
-            slots={"last_sku": "M8X30"},
-            now=NOW,
-        )
-        targets.append((decision.target_id, decision.rule))
     single = _replica(Database(tmp_path / "single.sqlite"), routing)
-    expected = []
-    for i in range(6):
-        answers = {**ANSWERS, "lead_region": "上海"}
-        _, decision = single.submit(
-            answers=answers,
-            language="zh",
-            channel="rest",
-            sender_id=f"buyer-{i}",
-            events=[],
-            slots={"last_sku": "M8X30"},
-            now=NOW,
-        )
-        expected.append((decision.target_id, decision.rule))
+
+    def route_six(pick: Callable[[int], LeadService]) -> list[tuple[str, str]]:
+        decisions = []
+        for i in range(6):
+            _, decision = pick(i).submit(
+                answers={**ANSWERS, "lead_region": "上海"},
+                language="zh",
+                channel="rest",
+                sender_id=f"buyer-{i}",
+                events=[],
+                slots={"last_sku": "M8X30"},
+                now=NOW,
+            )
+            decisions.append((decision.target_id, decision.rule))
+        return decisions
+
+    targets = route_six(lambda i: a if i % 2 else b)
+    expected = route_six(lambda i: single)
     assert targets == expected
     assert {rule for _, rule in targets} >= {"round_robin"}
     assert {t for t, _ in targets} == {"huadong-mechanical", "national-fasteners"}  # least loaded, by capacity
