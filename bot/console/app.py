@@ -6,18 +6,25 @@ names the roles that may use it (`_ROLES`; a route missing there is refused), an
 distributor rep gets only what was routed to its target, and anything else answers 404 exactly like a missing
 id. POSTs carry the session's CSRF token; security headers are set when the response is prepared, after any
 middleware of the host app.
+
+The client address (login throttle, sessions, audit) is the connection's peer, `request.remote`, unless that
+peer is one of the configured trusted proxies (`Settings.console_trusted_proxies`: IPs or CIDRs): then it is the
+right-most X-Forwarded-For entry that is not itself a trusted proxy (each proxy appends the address it saw, so
+entries further left were written by the client and are never believed). Conversation ids in queries and forms
+are checked where they come in (`valid_conversation_id`): a malformed one is answered 400.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +50,7 @@ from bot.console.store import (
     LoginFailed,
     LoginThrottled,
     User,
+    valid_conversation_id,
 )
 from bot.console.transcripts import OUTCOMES, Conversation, Facts, TrackerReader, story_yaml, turns
 from bot.outbox import STATES, OutboxError
@@ -105,6 +113,7 @@ _CSP = (
 _SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # matplotlib writes one <style>; no script can run
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass
@@ -123,6 +132,9 @@ class ConsoleConfig:
     # "tracker": summarize the tracker store's events on each view; "events": read the analytics tables the
     # event consumer keeps (bot/analytics_consumer.py; one row per conversation, in `database`).
     analytics_source: str = "tracker"
+    # The reverse proxies in front of the console (comma-separated IPs or CIDRs): only a request from one of these
+    # has its client address taken from X-Forwarded-For. Empty: the header is ignored.
+    trusted_proxies: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ConsoleConfig:
@@ -136,6 +148,7 @@ class ConsoleConfig:
             secure_cookies=bool(getattr(settings, "console_secure_cookies", False)),
             public_url=settings.public_url,
             analytics_source=settings.analytics_source,
+            trusted_proxies=str(getattr(settings, "console_trusted_proxies", "") or ""),
         )
 
 
@@ -166,6 +179,7 @@ class _Console:
 
     def __init__(self, config: ConsoleConfig) -> None:
         self.config = config
+        self.proxies = parse_trusted_proxies(config.trusted_proxies)  # ValueError for a bad entry: no start
         self.store = ConsoleStore(config.database, kdf=config.kdf)
         self.data = ConsoleData(config.database)
         self.tracker = TrackerReader(config.tracker_url)
@@ -301,7 +315,7 @@ class _Console:
         await asyncio.to_thread(
             self.store.audit,
             user=user,
-            ip=_ip(request),
+            ip=self._ip(request),
             method=request.method,
             path=request.path_qs,
             action=info.get("action", ""),
@@ -325,7 +339,7 @@ class _Console:
         if not expected or not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
             return self._login_page(request, translate("login_expired", request["lang"]), 403)
         username, password = str(form.get("username") or "")[:64], str(form.get("password") or "")[:1024]
-        ip = _ip(request)
+        ip = self._ip(request)
         try:
             user = await asyncio.to_thread(self.store.login, username, password, ip)
         except LoginThrottled as exc:
@@ -385,7 +399,7 @@ class _Console:
             self.store.audit,
             user=None,
             username=username,
-            ip=_ip(request),
+            ip=self._ip(request),
             method="POST",
             path=request.path,
             action=action,
@@ -534,7 +548,7 @@ class _Console:
         )
 
     async def transcript(self, request: web.Request) -> web.StreamResponse:
-        sender = request.query.get("sender", "")[:255]
+        sender = _conversation_id(request, request.query.get("sender", ""), "view:transcript")
         request["audit"] = {"action": "view:transcript", "object_type": "conversation", "object_id": sender}
         events = await self._scoped_events(request, sender)
         if not events:
@@ -557,7 +571,7 @@ class _Console:
 
     async def mark_wrong(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
-        sender = str(form.get("sender") or "")[:255]
+        sender = _conversation_id(request, str(form.get("sender") or ""), "mark_wrong")
         event_id = _int(str(form.get("event_id") or ""), 0)
         intent = str(form.get("correct_intent") or "").strip()
         note = str(form.get("note") or "").strip()[:1000]
@@ -578,7 +592,7 @@ class _Console:
         raise web.HTTPSeeOther(self.url("transcript", query={"sender": sender}) + f"#turn-{event_id}")
 
     async def story(self, request: web.Request) -> web.StreamResponse:
-        sender = request.query.get("sender", "")[:255]
+        sender = _conversation_id(request, request.query.get("sender", ""), "export_story")
         request["audit"] = {"action": "export_story", "object_type": "conversation", "object_id": sender}
         events = await self._scoped_events(request, sender)
         if not events:
@@ -798,6 +812,14 @@ class _Console:
         url = self.router["console." + name].url_for(**parts)
         return str(url.with_query(dict(query)) if query else url)
 
+    def _ip(self, request: web.Request) -> str:
+        """The client's address (module docstring), computed once per request."""
+        found = request.get("client_ip")
+        if found is None:
+            found = client_address(request.remote, request.headers.getall("X-Forwarded-For", []), self.proxies)
+            request["client_ip"] = found
+        return str(found)
+
     def _not_found(self, request: web.Request) -> web.Response:
         return self.render(request, "error.html", status=404, message="missing")
 
@@ -883,8 +905,79 @@ def _user(request: web.Request) -> User:
     return user
 
 
-def _ip(request: web.Request) -> str:
-    return request.remote or ""
+def parse_trusted_proxies(value: str | Iterable[str]) -> tuple[Network, ...]:
+    """Networks from "10.0.0.1, 172.30.0.0/24, ::1" (a single address is a /32 or /128). ValueError for an entry
+    that is neither an address nor a network."""
+    entries = value.split(",") if isinstance(value, str) else list(value)
+    networks: list[Network] = []
+    for entry in (e.strip() for e in entries):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(f"console trusted proxies: {entry!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
+def client_address(remote: str | None, forwarded: Sequence[str], proxies: Sequence[Network]) -> str:
+    """The client's address: `remote` (the connection's peer) unless it is a trusted proxy; then the right-most
+    X-Forwarded-For entry (over every such header, in order) that is not a trusted proxy. Walking from the right,
+    an entry that is not an address stops the walk at the last trusted hop (a proxy of ours never writes one)."""
+    peer = (remote or "").strip()
+    if not proxies or not _trusted(peer, proxies):
+        return peer
+    hops = [hop.strip() for header in forwarded for hop in header.split(",")]
+    client = peer
+    for hop in reversed(hops):
+        address = _hop_address(hop)
+        if address is None:
+            break
+        client = address
+        if not _trusted(address, proxies):
+            break
+    return client
+
+
+def _trusted(address: str, proxies: Sequence[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip.version == net.version and ip in net for net in proxies)
+
+
+def _hop_address(hop: str) -> str | None:
+    """An X-Forwarded-For entry as an address ("1.2.3.4", "1.2.3.4:5678", "2001:db8::1", "[2001:db8::1]:443"),
+    or None."""
+    text = hop.strip()
+    if text.startswith("["):
+        text = text[1 : text.find("]")] if "]" in text else ""
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)
+
+
+def _conversation_id(request: web.Request, value: str, action: str) -> str:
+    """A conversation id from a query or a form: "" (none: the caller answers 404) or a valid id; anything else
+    is refused with 400 (never cut to length: that could name another conversation)."""
+    if value and not valid_conversation_id(value):
+        request["audit"] = {
+            "action": action,
+            "object_type": "conversation",
+            "object_id": ascii(value)[1:-1][:200],
+            "detail": "bad conversation id",
+        }
+        raise web.HTTPBadRequest(text="bad conversation id: 1-255 characters, no control characters")
+    return value
 
 
 def _int(value: str | None, default: int) -> int:

@@ -3,14 +3,39 @@
 Tables (in `Settings.database`, next to the leads): `console_users`, `console_sessions` (only a SHA-256 of each
 session token is stored, so a copy of the database opens no session), `console_login_failures` (the rate
 limit), `console_audit` (who looked at or changed what) and `console_corrections` ("this turn was wrong").
+
+Login throttling. Every failed login (wrong password or unknown name) is counted for 15 minutes
+(LOGIN_WINDOW_S) under three keys, and a login is refused before any password is checked when:
+
+1. this address has LOGIN_MAX_FAILURES (5) failures for this account ("pair:<address>|<name>"): it may not try
+   that account again, not even with the right password (or it could simply go on guessing);
+2. this address has ADDRESS_MAX_FAILURES (20) failures for any accounts ("ip:<address>"): a password spray,
+   one or two guesses per name, is stopped after 20 guesses; an office behind one NAT address still has room
+   for a few people's typos;
+3. the account has ACCOUNT_GUARD_FAILURES (50) failures from all addresses together ("user:<name>"): a
+   distributed attack. The account is then guarded: an address that has failed for it in the window may not
+   try it again, so each attacking address gets one guess instead of five, while an address that has not
+   failed for it (the real user, wherever they are) still logs in with the right password.
+
+So nobody can lock a named user out: wrong passwords from one address only block that address (rules 1, 2),
+and no number of them blocks the right password from an address that has not failed (rule 3). A success
+clears only its own "pair" count; the address and account counts are left to expire, or a known account
+(the attacker's own) could be used to reset them. "<address>" is the client address (the console computes it
+from X-Forwarded-For only when the request comes from a configured trusted proxy; see app.py), with an IPv6
+address counted as its /64 (one host has a whole /64 to choose from) and an IPv4-mapped one as IPv4.
+
+Conversation ids (Rasa's sender ids) come in from the console's forms and links: `valid_conversation_id`
+refuses control and format characters (newlines included) and anything over the tracker store's 255.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -33,9 +58,16 @@ from knowledge.errors import KnowledgeError
 BRAND_ADMIN, DISTRIBUTOR_REP, VIEWER = "brand_admin", "distributor_rep", "viewer"
 ROLES = (BRAND_ADMIN, DISTRIBUTOR_REP, VIEWER)
 FIRST_ADMIN = "admin"
-# Login rate limit: this many failures per client IP, and per user name, within the window → refused until the
-# oldest failure leaves the window (the password is not even checked meanwhile).
+# Login rate limit (module docstring): failures within the window per (account, address), per address, and per
+# account from all addresses (past which an address that failed for the account may not try it again).
 LOGIN_MAX_FAILURES, LOGIN_WINDOW_S = 5, 15 * 60
+ADDRESS_MAX_FAILURES = 20
+ACCOUNT_GUARD_FAILURES = 50
+# Rasa's SQL tracker store keeps sender_id in a VARCHAR(255).
+MAX_CONVERSATION_ID = 255
+# Unicode categories never allowed in a conversation id: controls (\n, \r, NUL, ESC, U+0085), format characters
+# (bidi overrides, zero-width), surrogates, private use, line and paragraph separators.
+_BAD_ID_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 # A session ends after this much inactivity, and in any case this long after login.
 SESSION_IDLE_S, SESSION_MAX_S, SESSION_TOUCH_S = 2 * 3600, 12 * 3600, 60
 
@@ -53,7 +85,8 @@ class LoginFailed(ConsoleError):
 
 
 class LoginThrottled(ConsoleError):
-    """Too many failed logins from this address or for this user; `retry_after_s` says when to try again."""
+    """Too many failed logins from this address (for this user, or for any); `retry_after_s` says when to try
+    again."""
 
     def __init__(self, retry_after_s: float) -> None:
         self.retry_after_s = max(1.0, retry_after_s)
@@ -200,10 +233,11 @@ class ConsoleStore:
     # -- login and sessions -------------------------------------------------------------------------------
 
     def login(self, username: str, password: str, ip: str) -> User:
-        """The user when name and password match an active account. LoginThrottled when this address or this
-        user name has LOGIN_MAX_FAILURES failures in the window (checked first: no hash is computed);
-        LoginFailed otherwise. Slow on purpose (one scrypt hash): call it from a thread."""
-        keys = (f"ip:{ip}", f"user:{username.lower()}")
+        """The user when name and password match an active account. LoginThrottled by the rules of the module
+        docstring (checked first: no hash is computed); LoginFailed otherwise. `ip` is the client address. Slow
+        on purpose (one scrypt hash): call it from a thread."""
+        name, address = username.lower(), throttle_address(ip)
+        keys = (f"pair:{address}|{name}", f"ip:{address}", f"user:{name}")
         now = self.clock()
         wait = self._throttled(keys, now)
         if wait is not None:
@@ -223,7 +257,7 @@ class ConsoleStore:
             raise LoginFailed("wrong user name or password")
         user = _user(row[:-1])
         with self._write() as db:
-            db.execute("DELETE FROM console_login_failures WHERE key = ?", (keys[1],))
+            db.execute("DELETE FROM console_login_failures WHERE key = ?", (keys[0],))  # only this address's
             db.execute("UPDATE console_users SET last_login_at = ? WHERE id = ?", (now, user.id))
             if needs_rehash(stored, self.kdf):
                 db.execute(
@@ -233,7 +267,7 @@ class ConsoleStore:
         return user
 
     def failures(self, key: str) -> int:
-        """Failed logins for a throttle key ("ip:1.2.3.4", "user:alice") within the window."""
+        """Failed logins for a throttle key ("pair:1.2.3.4|alice", "ip:1.2.3.4", "user:alice") within the window."""
         with self.db.connect() as db:
             row = db.execute(
                 "SELECT COUNT(*) FROM console_login_failures WHERE key = ? AND at > ?",
@@ -333,7 +367,10 @@ class ConsoleStore:
     # -- corrections ------------------------------------------------------------------------------------------
 
     def add_correction(self, sender_id: str, event_id: int, correct_intent: str, note: str, user: User) -> None:
-        """Mark a user turn as wrong (the latest mark of a turn counts)."""
+        """Mark a user turn as wrong (the latest mark of a turn counts). ConsoleError for a malformed
+        conversation id."""
+        if not valid_conversation_id(sender_id):
+            raise ConsoleError("bad conversation id: 1-255 characters, no control characters")
         with self._write() as db:
             db.execute(
                 "INSERT INTO console_corrections (sender_id, event_id, correct_intent, note, user_id, username,"
@@ -357,16 +394,25 @@ class ConsoleStore:
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
-    def _throttled(self, keys: tuple[str, ...], now: float) -> float | None:
+    def _throttled(self, keys: tuple[str, str, str], now: float) -> float | None:
+        """Seconds until a login with these (pair, address, account) keys may be tried, or None: it may now."""
+        counts: list[tuple[int, float, float]] = []
         with self.db.connect() as db:
             for key in keys:
-                count, oldest = db.execute(
-                    "SELECT COUNT(*), MIN(at) FROM console_login_failures WHERE key = ? AND at > ?",
+                count, oldest, newest = db.execute(
+                    "SELECT COUNT(*), MIN(at), MAX(at) FROM console_login_failures WHERE key = ? AND at > ?",
                     (key, now - LOGIN_WINDOW_S),
                 ).fetchone()
-                if int(count) >= LOGIN_MAX_FAILURES:
-                    return float(oldest) + LOGIN_WINDOW_S - now
-        return None
+                counts.append((int(count), float(oldest or now), float(newest or now)))
+        (pair, pair_oldest, pair_newest), (address, address_oldest, _), (account, _, _) = counts
+        waits = []
+        if pair >= LOGIN_MAX_FAILURES:
+            waits.append(pair_oldest + LOGIN_WINDOW_S - now)
+        if address >= ADDRESS_MAX_FAILURES:
+            waits.append(address_oldest + LOGIN_WINDOW_S - now)
+        if account >= ACCOUNT_GUARD_FAILURES and pair:  # guarded, and this address has failed for it
+            waits.append(pair_newest + LOGIN_WINDOW_S - now)
+        return max(waits) if waits else None
 
     def _fail(self, keys: tuple[str, ...], now: float) -> None:
         with self._write() as db:
@@ -414,6 +460,31 @@ _AUDIT_COLUMNS = (
     "detail",
 )
 _USER_COLUMNS = "id, username, role, target, display_name, active"
+
+
+def throttle_address(ip: str) -> str:
+    """The address a login is counted under: IPv4 as is, an IPv4-mapped IPv6 address as IPv4, other IPv6 as
+    its /64; anything else (no address, a unix socket) as its text."""
+    text = (ip or "").strip()
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return text[:64].replace("|", "_") or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(address) >> 64 << 64, 64)))
+    return str(address)
+
+
+def valid_conversation_id(value: str) -> bool:
+    """A conversation (sender) id the console accepts: 1-255 characters, none a control or format character, a
+    line or paragraph separator (they would end a line in a file, a log or a header)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_CONVERSATION_ID
+        and not any(unicodedata.category(ch) in _BAD_ID_CATEGORIES for ch in value)
+    )
 
 
 def _prefixed(prefix: str) -> str:

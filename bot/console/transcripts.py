@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -396,20 +397,30 @@ def story_yaml(sender_id: str, conversation: Sequence[Turn], corrections: Mappin
     """The conversation as a Rasa test story (YAML, `rasa test --stories`). A turn marked wrong carries the
     intent the rep chose. Personal data stays out, so exports can go into the training data: answers to the
     lead form appear as their intent only, the form's slots as placeholders, e-mail addresses as
-    buyer@example.com."""
+    buyer@example.com.
+
+    The whole document is written by yaml.safe_dump: the conversation id and the reps' corrections (with their
+    notes, verbatim) are data in the story's `metadata`, which Rasa's story schema allows and ignores; the
+    comment lines above it are constants. So no id or note, whatever characters it holds, can end a line of
+    the file and add a rule, a story or a step."""
     steps: list[dict[str, Any]] = []
-    notes: list[str] = []
+    marked: list[dict[str, Any]] = []
     in_form = False  # answers to the lead form are personal data: their words are left out
     for turn in conversation:
         if turn.event_id is not None:
             correction = corrections.get(turn.event_id)
             intent = correction.correct_intent if correction else turn.intent
             if correction is not None:
-                note = " ".join(correction.note.split())[:200]
-                notes.append(
-                    f"turn {turn.number} (event {turn.event_id}): predicted {turn.intent or '?'}"
-                    f" ({_percent(turn.confidence)}), corrected to {intent} by {correction.username}"
-                    + (f": {note}" if note else "")
+                marked.append(
+                    {
+                        "turn": turn.number,
+                        "event": turn.event_id,
+                        "predicted": turn.intent or None,
+                        "confidence": _percent(turn.confidence),
+                        "corrected_to": intent,
+                        "by": correction.username,
+                        "note": correction.note,
+                    }
                 )
             steps.append(_user_step(turn, intent, in_form))
         for step in turn.steps:
@@ -420,14 +431,19 @@ def story_yaml(sender_id: str, conversation: Sequence[Turn], corrections: Mappin
             elif step.kind == "loop":
                 steps.append({"active_loop": step.name or None})
                 in_form = step.name == "lead_form"
-    story = {"version": "3.1", "stories": [{"story": f"console export {sender_id}", "steps": steps}]}
-    header = [
-        f"# Exported from the Brandstation console: conversation {sender_id}.",
-        "# Answers to the lead form show their intent only; contact slots and e-mails are placeholders.",
-        "# Run: rasa test --stories <this file>",
-        *[f"# {_comment(n)}" for n in notes],
-    ]
-    return "\n".join(header) + "\n" + yaml.safe_dump(story, allow_unicode=True, sort_keys=False, width=1000)
+    metadata: dict[str, Any] = {"conversation": sender_id, "source": "Brandstation console"}
+    if marked:
+        metadata["corrections"] = marked
+    name = "console export " + _one_line(sender_id)
+    story = {"version": "3.1", "stories": [{"story": name, "metadata": metadata, "steps": steps}]}
+    return _STORY_HEADER + yaml.safe_dump(story, allow_unicode=True, sort_keys=False, width=1000)
+
+
+_STORY_HEADER = (  # constants only: nothing from a conversation or a rep is ever written outside the YAML data
+    "# Exported from the Brandstation console; the conversation id and reps' corrections are in the metadata.\n"
+    "# Answers to the lead form show their intent only; contact slots and e-mails are placeholders.\n"
+    "# Run: rasa test --stories <this file>\n"
+)
 
 
 def _user_step(turn: Turn, intent: str, in_form: bool) -> dict[str, Any]:
@@ -492,8 +508,11 @@ def _redacted_slot(name: str, value: Any) -> Any:
     return _redact(value, name.startswith("lead_")) if isinstance(value, str) else value
 
 
-def _comment(text: str) -> str:
-    return " ".join(text.split())
+def _one_line(text: str) -> str:
+    """`text` as one line of printable characters (a story's name): whitespace runs become one space, control
+    and format characters are left out."""
+    printable = "".join(ch for ch in text if not unicodedata.category(ch).startswith("C"))
+    return " ".join(printable.split())
 
 
 def _percent(value: float | None) -> str:

@@ -99,7 +99,9 @@ def test_the_generated_first_admin_password_is_printed_once(world: World, tmp_pa
 # -- rate limit and sessions (store level, with a clock) -------------------------------------------------------
 
 
-def test_login_rate_limit_per_ip_and_per_user(tmp_path: Path) -> None:
+def test_login_rate_limit_per_user_and_address(tmp_path: Path) -> None:
+    """Per (account, address); the per-address spray limit and the distributed-attack guard are in
+    tests/security/test_console_security.py (issue 14: a stranger must not lock a named user out)."""
     assert (LOGIN_MAX_FAILURES, LOGIN_WINDOW_S) == (5, 15 * 60)  # the agreed limit: 5 failures per 15 minutes
     clock = Clock()
     store = ConsoleStore(tmp_path / "c.sqlite", kdf=FAST_KDF, clock=clock)
@@ -109,14 +111,18 @@ def test_login_rate_limit_per_ip_and_per_user(tmp_path: Path) -> None:
         with pytest.raises(LoginFailed):
             store.login("alice", "wrong password!", "10.0.0.1")
     with pytest.raises(LoginThrottled) as info:
-        store.login("alice", PASSWORD, "10.0.0.9")  # the right password, another address: the user is locked
+        store.login("alice", PASSWORD, "10.0.0.1")  # the right password from the failing address: still locked
     assert 0 < info.value.retry_after_s <= LOGIN_WINDOW_S
-    with pytest.raises(LoginThrottled):
-        store.login("bob", PASSWORD, "10.0.0.1")  # another user from the same address: the address is locked
-    assert store.login("bob", PASSWORD, "10.0.0.2").username == "bob"
+    assert store.login("alice", PASSWORD, "10.0.0.9").username == "alice"  # another address: not locked out
+    assert store.login("bob", PASSWORD, "10.0.0.1").username == "bob"  # another user from that address
+    assert store.failures("pair:10.0.0.1|alice") == LOGIN_MAX_FAILURES
     clock.now += LOGIN_WINDOW_S + 1
     assert store.login("alice", PASSWORD, "10.0.0.1").username == "alice"
-    assert store.failures("user:alice") == 0  # a success clears the user's count
+    with pytest.raises(LoginFailed):
+        store.login("alice", "wrong password!", "10.0.0.1")
+    assert store.login("alice", PASSWORD, "10.0.0.1").username == "alice"
+    assert store.failures("pair:10.0.0.1|alice") == 0  # a success clears its own address's count for the user
+    assert store.failures("ip:10.0.0.1") == 1  # ... but not the address's or the account's
 
 
 def test_unknown_users_count_as_failures_too(tmp_path: Path) -> None:

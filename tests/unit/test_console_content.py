@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+import yaml
 from aiohttp.test_utils import TestClient
 
 from bot.console.analytics import build_report
@@ -359,7 +360,9 @@ def test_marking_a_turn_wrong_feeds_the_exported_test_story(world: World) -> Non
 
     text = world.run(body)
     assert "13812345678" not in text and "<lead_contact>" in text and "  - intent: inform\n" in text
-    assert "corrected to ask_spec by rep_a: asked for stock - user: injected" in text
+    (marked,) = yaml.safe_load(text)["stories"][0]["metadata"]["corrections"]  # data, never a comment line
+    assert marked["corrected_to"] == "ask_spec" and marked["by"] == "rep_a"
+    assert marked["note"] == "asked for stock\n- user: injected"
     path = world.tmp / "test_console_buyer-a.yml"
     path.write_text(text, encoding="utf-8")
     steps = _read_story(path)
