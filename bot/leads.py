@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.outbox import Outbox, make_job_key
-from bot.regions import CITY_PROVINCE, PROVINCES, city_of, province_of
+from bot.regions import CITY_PROVINCE, PROVINCES, city_of, may_name_a_place, province_of
 from bot.routing import (
     RR_SCHEMA,
     Decision,
@@ -56,7 +56,9 @@ class LeadFieldError(ValueError):
 # ---------------------------------------------------------------------------------------------------------
 # Contact: a Chinese mobile, a landline with area code, an international number or an e-mail
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,24}")
+# The local part starts where a run of its characters starts (the lookbehind), so a long run is read once, not
+# once per character (quadratic: seconds for 10,000 characters). The first match is the same either way.
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,24}")
 _CN_MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s\-]?)?(1[3-9]\d)[\s\-]?(\d{4})[\s\-]?(\d{4})(?!\d)")
 _CN_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[\s\-]?(\d{7,8})(?!\d)")
 _INTERNATIONAL = re.compile(r"(?<![\w+])\+(\d[\d\s\-]{6,18}\d)")
@@ -113,7 +115,14 @@ def parse_region(text: str) -> Region:
     """Province and city ('广东深圳', '深圳', 'Suzhou, Jiangsu', '上海市浦东'), or a country; LeadFieldError if
     neither is recognised. Names and their variants come from bot/regions.py (shared with routing)."""
     words = re.findall(r"[A-Za-z']+", text)
-    english = [" ".join(words[i : i + n]) for n in (3, 2, 1) for i in range(len(words) - n + 1)]
+    # Only the phrases that may be a name are looked up: a long answer has three phrases per word.
+    keys = [word.lower().replace("'", "") for word in words]
+    english = [
+        " ".join(words[i : i + n])
+        for n in (3, 2, 1)
+        for i in range(len(words) - n + 1)
+        if may_name_a_place("".join(keys[i : i + n]))
+    ]
     city = next((c for c in _BY_LENGTH_CITIES if c in text), "") or next(
         (found for phrase in english if (found := city_of(phrase))), ""
     )
@@ -142,11 +151,17 @@ _BY_LENGTH_PROVINCES = sorted(PROVINCES, key=len, reverse=True)
 # ---------------------------------------------------------------------------------------------------------
 # Volume: "每月5000片", "10k pcs per year", "预算 5 万元", "about USD 20,000"
 
-_QTY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万|千|k|K|m|M)?\s*(?:pcs|pieces|片|个|只|套|件|颗|units?|sets?)", re.I)
+# A number starts where its run of digits and commas starts (the lookbehind; leading commas are skipped): tried
+# from every digit of a long run, the pattern read the rest of the run each time (quadratic).
+_QTY = re.compile(
+    r"(?<![\d,]),*(\d[\d,]*(?:\.\d+)?)\s*(万|千|k|K|m|M)?\s*(?:pcs|pieces|片|个|只|套|件|颗|units?|sets?)", re.I
+)
 _MONEY = re.compile(
     r"(?:(¥|￥|rmb|cny|usd|\$)\s*)?(\d[\d,]*(?:\.\d+)?)\s*(万|千|k|K|m|M)?\s*(元|块|rmb|cny|usd|dollars?)?", re.I
 )
 _SCALE = {"万": 10_000, "千": 1_000, "k": 1_000, "m": 1_000_000}
+# No volume or budget is this large; a larger number is kept as text only (Decimal's 28 digits stay exact).
+_LARGEST = Decimal(10) ** 15
 
 
 @dataclass(frozen=True)
@@ -170,7 +185,8 @@ def parse_volume(text: str, usd_rate: Decimal = Decimal("7.10")) -> Volume:
         raise LeadFieldError("please give an expected quantity or budget, or say 'not sure'")
     quantity = None
     if (m := _QTY.search(text)) is not None:
-        quantity = int(_number(m.group(1)) * _SCALE.get((m.group(2) or "").lower(), 1))
+        count = _number(m.group(1)) * _SCALE.get((m.group(2) or "").lower(), 1)
+        quantity = int(count) if count < _LARGEST else None
     value = None
     for m in _MONEY.finditer(text):
         currency = (m.group(1) or m.group(4) or "").lower()
@@ -178,7 +194,7 @@ def parse_volume(text: str, usd_rate: Decimal = Decimal("7.10")) -> Volume:
             continue
         amount = _number(m.group(2)) * _SCALE.get((m.group(3) or "").lower(), 1)
         rate = usd_rate if currency in ("usd", "$", "dollar", "dollars") else Decimal(1)
-        value = (amount * rate).quantize(Decimal("0.01"))
+        value = (amount * rate).quantize(Decimal("0.01")) if amount < _LARGEST else None
         break
     return Volume(text, quantity, value)
 

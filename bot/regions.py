@@ -92,6 +92,16 @@ CITY_PROVINCE, _CITY_EN = _build_cities()
 _PROVINCE_EN = {_ascii_key(name): zh for zh, names in PROVINCES.items() for name in names}
 
 
+_NAME_KEYS = frozenset(_CITY_EN) | frozenset(_PROVINCE_EN)
+_KEY_LENGTHS = range(min(map(len, _NAME_KEYS)), max(map(len, _NAME_KEYS)) + 1)
+
+
+def may_name_a_place(key: str) -> bool:
+    """False when no English phrase whose letters, lower-cased, are `key` can be a name `province_of` or
+    `city_of` knows (none of their names starts it): a cheap test before reading every phrase of a long text."""
+    return any(key[:n] in _NAME_KEYS for n in _KEY_LENGTHS if n <= len(key))
+
+
 def province_of(text: str) -> str:
     """The canonical province for '广东省', '广东', 'Guangdong Province', 'guangdong'; '' when unknown."""
     zh = _strip_zh(text)

@@ -50,7 +50,9 @@ class Entity:
 
 def extract_entities(text: str) -> list[Entity]:
     """Part numbers and attribute words in `text`, in order of position."""
-    return list(_extract(text))
+    # Chat-sized texts are cached (the NLU components ask twice per message); a long one only until the next,
+    # so a buyer sending many long messages cannot grow the process.
+    return list(_extract(text) if len(text) <= _CACHED_LENGTH else _extract_long(text))
 
 
 def attribute_keys(synonym: str) -> tuple[str, ...]:
@@ -115,10 +117,20 @@ _VOCAB_WORDS = frozenset(word for word in _KNOWN_WORDS if len(word) >= 5)
 _KEEP_AS_TYPED = _KNOWN_WORDS | _NOT_TYPOS
 
 
-@lru_cache(maxsize=4096)
+# One edit (a substitution costs 2) changes the length by at most 2: a longer word is no typo of a vocabulary word.
+_LONGEST_TYPO = max(map(len, _VOCAB_WORDS), default=0) + 2
+
+
 def _corrected(word: str) -> str:
     """`word` with one typo fixed ("outter" -> "outer", "powr" -> "power"), else `word`."""
-    if len(word) < 4 or not (word.isalpha() and word.isascii()) or word in _KEEP_AS_TYPED:
+    if len(word) < 4 or len(word) > _LONGEST_TYPO or not (word.isalpha() and word.isascii()):
+        return word  # checked before the cache, which holds only words that could be typos
+    return _typo_fixed(word)
+
+
+@lru_cache(maxsize=4096)
+def _typo_fixed(word: str) -> str:
+    if word in _KEEP_AS_TYPED:
         return word
     # Substitutions cost 2 so "lower" never becomes "power"; one insertion or deletion costs 1.
     best = process.extractOne(
@@ -363,11 +375,16 @@ _LOCK = threading.Lock()
 _NLP: tuple[Language, Matcher, PhraseMatcher] | None = None
 
 
+# spaCy keeps every word it has seen in its vocabulary for good (about 450 bytes each): messages full of distinct
+# made-up words would grow the process without end, so past this many the pipeline is built afresh (30-70 ms).
+_MAX_LEXEMES = 100_000
+
+
 def _pipeline() -> tuple[Language, Matcher, PhraseMatcher]:
-    """The spaCy pipeline and its matchers, built once per process."""
+    """The spaCy pipeline and its matchers, built once per process (again when its vocabulary grew too large)."""
     global _NLP
     with _LOCK:
-        if _NLP is None:
+        if _NLP is None or len(_NLP[0].vocab) > _MAX_LEXEMES:
             _NLP = _build()
         return _NLP
 
@@ -404,8 +421,20 @@ def _build() -> tuple[Language, Matcher, PhraseMatcher]:
     return nlp, parts, attributes
 
 
+_CACHED_LENGTH = 4_000
+
+
 @lru_cache(maxsize=2048)
 def _extract(text: str) -> tuple[Entity, ...]:
+    return _entities(text)
+
+
+@lru_cache(maxsize=1)
+def _extract_long(text: str) -> tuple[Entity, ...]:
+    return _entities(text)
+
+
+def _entities(text: str) -> tuple[Entity, ...]:
     nlp, part_matcher, attribute_matcher = _pipeline()
     doc = nlp.make_doc(text)
     attribute_spans = _attribute_spans(doc, attribute_matcher)

@@ -126,10 +126,9 @@ def parse_revision(text: str) -> Revision:
     """Read "quote for 500 boards" / "报价 500 套" / "line 7 use the second one" / "第7行用第二个" / "L7 #2"."""
     boards = None
     if (m := _BOARDS.search(text)) is not None:
-        boards = int((m.group(1) or m.group(2)).replace(",", ""))
+        boards = _whole((m.group(1) or m.group(2)).replace(",", ""))
     line = choice = None
-    if (m := _LINE.search(text)) is not None:
-        line = int(m.group(1) or m.group(2))
+    if (m := _LINE.search(text)) is not None and (line := _whole(m.group(1) or m.group(2))) is not None:
         rest = text[m.end() :]
         if (c := _CHOICE.search(rest)) is not None:
             choice = _ordinal(c.group(1) or c.group(2) or c.group(3) or "")
@@ -275,7 +274,11 @@ def _price(
         notes.append(f"quantity: {exc.reason}")
     if product is None or line["qty"] is None or per_board is None:
         if product is not None:
-            notes.append(f"quantity {line['input']['quantity_text'] or 'missing'!r} is not a number: not priced")
+            stated = line["input"]["quantity_text"]
+            if stated and any(str(note).startswith(f"quantity {stated!r}") for note in line.get("bom_notes", ())):
+                notes.append("not priced until the quantity is confirmed")  # the reader's note says why
+            else:
+                notes.append(f"quantity {stated or 'missing'!r} is not a number: not priced")
         line["note"] = "; ".join(notes)
         return None
     try:
@@ -402,8 +405,10 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
+# A count starts where its run of digits and commas starts (the lookbehind): tried from every digit of a long
+# run, the pattern read the rest of the run each time (quadratic). Leading commas are not part of the count.
 _BOARDS = re.compile(
-    r"(\d[\d,]*)\s*(?:套|块板|块|片板|台|pcs? of boards?|boards?|sets?|units?|pcbas?|kits?)"
+    r"(?<![\d,]),*(\d[\d,]*)\s*(?:套|块板|块|片板|台|pcs? of boards?|boards?|sets?|units?|pcbas?|kits?)"
     r"|(?:quote|报价|改成|改为|做|要|for|x|×)\s*(\d[\d,]*)\s*(?:套|块|台|boards?|sets?|units?)?\s*$",
     re.IGNORECASE,
 )
@@ -416,6 +421,13 @@ _ORDINALS = {
     "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
     "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
 }  # fmt: skip
+
+
+_MAX_DIGITS = 18  # a longer number is no count nor line of a quote (and int() refuses 4,300 digits and more)
+
+
+def _whole(digits: str) -> int | None:
+    return int(digits) if len(digits) <= _MAX_DIGITS else None
 
 
 def _ordinal(text: str) -> int | None:

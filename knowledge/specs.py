@@ -157,16 +157,20 @@ def find_attributes(question: str) -> list[str]:
     """Canonical attribute keys named in the question, most specific first."""
     found: list[tuple[int, int, str]] = []  # (-length, position, key)
     lowered = question.lower()
+    stripped = _strip_codes(question)
     for spec in VOCABULARY:
         for synonym in spec.synonyms:
             if len(synonym) <= 2 and synonym.isascii():
                 # Single letters / 'id' / 'od' only as standalone tokens; d vs D is case-sensitive.
-                pattern = rf"(?<![A-Za-z0-9]){re.escape(synonym)}(?![A-Za-z0-9])"
+                # The synonym comes first, the lookbehind after it: re then scans for the synonym's letters in C
+                # instead of trying the lookbehind at every character (14x faster on a long message).
+                pattern = rf"{re.escape(synonym)}(?<![A-Za-z0-9]{re.escape(synonym)})(?![A-Za-z0-9])"
                 flags = 0 if len(synonym) == 1 else re.IGNORECASE
-                match = re.search(pattern, _strip_codes(question), flags)
+                match = re.search(pattern, stripped, flags)
                 position = match.start() if match else -1
             elif synonym.isascii():
-                match = re.search(rf"(?<![a-z]){re.escape(synonym.lower())}", lowered)
+                escaped = re.escape(synonym.lower())
+                match = re.search(rf"{escaped}(?<![a-z]{escaped})", lowered)
                 position = match.start() if match else -1
             else:
                 position = question.find(synonym)
@@ -323,4 +327,10 @@ def _not_found_text(lang: str) -> str:
 
 def _strip_codes(text: str) -> str:
     """Blank out part-number-like tokens so the 'D' in '7008CEGA/P4A' is not read as 'outer diameter'."""
-    return re.sub(r"[A-Za-z0-9]*\d[A-Za-z0-9\-/.]*", " ", text)
+    return _CODE_LIKE.sub(" ", text)
+
+
+# A code starts where its run of ASCII letters and digits starts (the lookbehind), so a long run without a digit
+# is read once, not once per character (quadratic); or at a non-ASCII digit ("１"), which `\d` also reads.
+# The left-to-right scan never started a match inside a run, so the result is the same.
+_CODE_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]*\d[A-Za-z0-9\-/.]*|(?![0-9])\d[A-Za-z0-9\-/.]*")

@@ -7,7 +7,7 @@ Register them in config.yml as `bot.nlu.components.PartEntityExtractor` and `...
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -36,7 +36,15 @@ from knowledge.entities import PART_NUMBER, Entity, extract_entities
 LANGUAGE = "language"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_ADDRESS = re.compile(r"[\w.%+\-]+@[\w.\-]+\.[A-Za-z]{2,}|https?://\S+|www\.\S+")
+# An e-mail or a web address. The local part only starts where a run of its characters starts (the
+# lookbehind): tried from every character of a long run of word characters, it read the rest of the run each
+# time, and a 100,000-character message took minutes. `_address_spans` keeps finditer's results exactly.
+_LOCAL_CHAR = r"[\w.%+\-]"
+_E_MAIL = rf"{_LOCAL_CHAR}+@[\w.\-]+\.[A-Za-z]{{2,}}"
+_WEB = r"https?://\S+|www\.\S+"
+_ADDRESS = re.compile(rf"{_E_MAIL}|{_WEB}")
+_ADDRESS_AT_RUN = re.compile(rf"(?<!{_LOCAL_CHAR}){_E_MAIL}|{_WEB}")
+_IS_LOCAL_CHAR = re.compile(_LOCAL_CHAR)
 
 
 class _RuleBasedExtractor(GraphComponent, EntityExtractorMixin):
@@ -114,7 +122,7 @@ def language_span(text: str) -> tuple[str, int, int] | None:
     entities = extract_entities(text)
     parts = _covered(e for e in entities if e.kind == PART_NUMBER)
     # An e-mail or a web address says nothing about the language either (a form answer "wang@example.com").
-    parts |= {i for m in _ADDRESS.finditer(text) for i in range(m.start(), m.end())}
+    parts |= {i for start, end in _address_spans(text) for i in range(start, end)}
     if _CJK.search(text):
         language, script = "zh", _CJK
     elif any(_LATIN.match(c) and i not in parts for i, c in enumerate(text)):
@@ -133,6 +141,25 @@ def language_span(text: str) -> tuple[str, int, int] | None:
         return language, start, len(text)
     holder = next((e for e in entities if script.search(e.text) and e.kind != PART_NUMBER), None)
     return (language, holder.start, holder.end) if holder else (language, 0, len(text))
+
+
+def _address_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The spans `_ADDRESS.finditer(text)` gives, in linear time.
+
+    A match of the local part that starts inside a run of its characters also matches from the start of the
+    run, which is further left; so each match starts at a run's start, except right where the one before
+    ended, the one place it is tried unanchored.
+    """
+    pos = 0
+    while pos <= len(text):
+        match = None
+        if pos and _IS_LOCAL_CHAR.match(text, pos - 1):
+            match = _ADDRESS.match(text, pos)
+        match = match or _ADDRESS_AT_RUN.search(text, pos)
+        if match is None:
+            return
+        yield match.start(), match.end()
+        pos = match.end()
 
 
 def _covered(entities: Iterable[Entity]) -> set[int]:
