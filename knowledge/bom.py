@@ -9,17 +9,52 @@ tests/unit/test_bom_read.py holds every dev BOM to that.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import math
 import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from knowledge.errors import BomFormatError
+from knowledge.errors import BomFormatError, BomLimitError
 from knowledge.models import BomLine, BomProblem
+
+
+@dataclass(frozen=True)
+class BomLimits:
+    """What the reader accepts, checked before (or while) a file is inflated and read; anything over a limit is
+    refused with a BomLimitError that names the limit and the value. The defaults are generous for real BOMs:
+
+    * 20,000 rows: the biggest real BOMs (server boards, whole-machine MRO lists) have 2,000 to 5,000 lines.
+    * 200 columns: ERP exports carry up to about 60; JLC / Altium / KiCad exports 10 to 30.
+    * 10,000 characters per cell: a designator list of 1,000 parts ("C1001, C1002, …") is about 7,000.
+    * 50 MB decompressed: uploads are capped at 5 MB and real .xlsx parts compress 2 to 15 times (the shipped
+      and dev workbooks: 1.5 to 12), so no real upload unpacks past 50 MB, and 50 MB of XML reads in a few
+      seconds within the sandbox's memory (bot/bom_sandbox.py).
+    * 100:1 compression for any part over 1 MB unpacked: Apache POI's ZipSecureFile default; a zip bomb is
+      about 1,000:1 (deflate's maximum).
+    * 10,000 merged ranges and 1,000,000 merged cells filled (after clamping each range to the used range):
+      real sheets merge a title row and some cells over a few rows.
+    * 100,000 pieces per board: more is a typo or a total, never a quantity to price as is.
+    """
+
+    max_rows: int = 20_000
+    max_columns: int = 200
+    max_cell_chars: int = 10_000
+    max_decompressed_bytes: int = 50_000_000
+    max_compression_ratio: int = 100
+    ratio_checked_from_bytes: int = 1_000_000
+    max_merged_ranges: int = 10_000
+    max_merged_cells: int = 1_000_000
+    max_quantity_per_board: float = 100_000
+
+
+DEFAULT_LIMITS = BomLimits()
 
 
 @dataclass(frozen=True)
@@ -35,14 +70,24 @@ class BomReadResult:
     delimiter: str = ""
 
 
-def read_bom(path: Path | str, data: bytes | None = None) -> BomReadResult:
-    """Read a BOM file (or its bytes, when uploaded) into lines; raise BomFormatError if it cannot be a BOM."""
+def read_bom(path: Path | str, data: bytes | None = None, *, limits: BomLimits = DEFAULT_LIMITS) -> BomReadResult:
+    """Read a BOM file (or its bytes, when uploaded) into lines; raise BomFormatError if it cannot be a BOM
+    (BomLimitError, a kind of it, when it is over one of `limits`)."""
     name = Path(path).name
     if data is None:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise BomFormatError(f"cannot read the file: {exc.strerror or exc}", file=name) from exc
+    if not data.startswith(b"PK\x03\x04") and len(data) > limits.max_decompressed_bytes:
+        raise BomLimitError(
+            f"the file is {_mb(len(data))}; a BOM file may be at most {_mb(limits.max_decompressed_bytes)}"
+            " (size limit)",
+            limit="decompressed_bytes",
+            value=len(data),
+            maximum=limits.max_decompressed_bytes,
+            file=name,
+        )
     if not data.strip(b" \t\r\n\x00"):
         raise BomFormatError("empty file: no rows to read", file=name)
     if data.startswith(_OLE2_MAGIC):
@@ -50,24 +95,35 @@ def read_bom(path: Path | str, data: bytes | None = None) -> BomReadResult:
     if data.startswith(b"%PDF"):
         raise BomFormatError("a PDF is not a table: export the BOM as .xlsx or .csv", file=name)
     if data.startswith(b"PK\x03\x04"):
-        result, encoding = _read_xlsx(name, data), ""
+        result, encoding = _read_xlsx(name, data, limits), ""
     else:
         text, encoding = decode_bom_bytes(data, name)
         if name.lower().endswith((".md", ".markdown")) or _looks_like_markdown(text):
-            result = _read_markdown(name, text)
+            result = _read_markdown(name, text, limits)
         else:
-            result = _read_delimited(name, text, pasted=False)
+            result = _read_delimited(name, text, pasted=False, limits=limits)
     return BomReadResult(
         result.file, result.lines, result.dnp, result.problems, result.skipped, encoding, result.delimiter
     )
 
 
-def read_bom_text(text: str, name: str = "pasted") -> BomReadResult:
+def read_bom_text(text: str, name: str = "pasted", *, limits: BomLimits = DEFAULT_LIMITS) -> BomReadResult:
     """Read BOM rows pasted into the chat (tab, comma, |, or runs of spaces between cells)."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise BomFormatError("nothing pasted: no rows to read", file=name)
-    result = _read_markdown(name, text) if _looks_like_markdown(text) else _read_delimited(name, text, pasted=True)
+    if len(text) > limits.max_decompressed_bytes:
+        raise BomLimitError(
+            f"the text is {len(text):,} characters; at most {limits.max_decompressed_bytes:,} are read (size limit)",
+            limit="decompressed_bytes",
+            value=len(text),
+            maximum=limits.max_decompressed_bytes,
+            file=name,
+        )
+    if _looks_like_markdown(text):
+        result = _read_markdown(name, text, limits)
+    else:
+        result = _read_delimited(name, text, pasted=True, limits=limits)
     return BomReadResult(result.file, result.lines, result.dnp, result.problems, result.skipped, "", result.delimiter)
 
 
@@ -219,12 +275,9 @@ class _Parsed:
     delimiter: str = ""
 
 
-def _read_delimited(name: str, text: str, pasted: bool) -> _Parsed:
+def _read_delimited(name: str, text: str, pasted: bool, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
     delimiter = _sniff_delimiter(text, pasted)
-    try:
-        rows = list(_split_rows(text, delimiter))
-    except csv.Error as exc:
-        raise BomFormatError(f"not a readable table: {exc}", file=name) from exc
+    rows = list(_within_limits(_split_rows(text, delimiter, name, limits), name, limits))
     acc = _Acc()
     if not _classify(rows, acc, name, headerless_ok=pasted):
         raise BomFormatError(
@@ -256,22 +309,162 @@ def _split_line(line: str, delim: str) -> list[str]:
         return [c for c in re.split(r"\s{2,}", line.strip())]
     if delim == "|":
         return [c.strip() for c in line.strip().strip("|").split("|")]
-    return next(csv.reader([line], delimiter=delim), [])
+    try:
+        return next(csv.reader([line], delimiter=delim), [])
+    except csv.Error:  # a field over csv's size limit, a NUL: one cell here; _split_rows says what is wrong
+        return [line]
 
 
-def _split_rows(text: str, delimiter: str) -> Iterator[_Row]:
+def _split_rows(text: str, delimiter: str, name: str = "", limits: BomLimits = DEFAULT_LIMITS) -> Iterator[_Row]:
     if delimiter in {"  ", "|"}:
         for number, line in enumerate(text.splitlines(), start=1):
             yield _Row(number, "", tuple(_split_line(line, delimiter)) if line.strip() else ())
         return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for record in reader:
+    consumed = 0  # characters of `text` the csv reader has taken: the end of the record it just returned
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        for line in io.StringIO(text, newline=""):
+            consumed += len(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    start, start_at = 1, 0  # line and offset where the next record starts
+    last, last_at = 1, 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            _refuse_unclosed_quote(text, start_at, start, delimiter, name)
+            if "field larger than field limit" in str(exc):
+                limit = csv.field_size_limit()
+                raise BomLimitError(
+                    f"a cell of the row on line {start:,} holds more than {limit:,} characters; a BOM cell may hold"
+                    f" at most {limits.max_cell_chars:,} (cell size limit)",
+                    limit="cell_chars",
+                    value=limit + 1,
+                    maximum=limits.max_cell_chars,
+                    file=name,
+                    line=start,
+                ) from exc
+            raise BomFormatError(f"not a readable table: {exc}", file=name, line=start) from exc
         yield _Row(start, "", tuple(record))
-        start = reader.line_num + 1
+        last, last_at = start, start_at
+        start, start_at = reader.line_num + 1, consumed
+    # A quote that never closes makes csv read the rest of the file as one cell of the last record.
+    _refuse_unclosed_quote(text, last_at, last, delimiter, name)
 
 
-def _read_markdown(name: str, text: str) -> _Parsed:
+def _refuse_unclosed_quote(text: str, start_at: int, start_line: int, delimiter: str, name: str) -> None:
+    """BomFormatError when the record at `start_at` opens a quoted cell that never closes (csv's own rules:
+    a quote opens a cell only as its first character; "" inside it is a quote)."""
+    if text.find('"', start_at) < 0:
+        return
+    opened = _unclosed_quote(text, start_at, delimiter)
+    if opened is None:
+        return
+    line = start_line + _line_breaks(text, start_at, opened)
+    raise BomFormatError(
+        f"a quote opened on line {line:,} is never closed: the rest of the file would be read as one cell and"
+        " its rows lost; close the quote (or remove it) and upload again",
+        file=name,
+        line=line,
+    )
+
+
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """How many lines end between `start` and `end` (\\r\\n, \\r or \\n, as csv counts them)."""
+    return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+
+
+def _unclosed_quote(text: str, at: int, delimiter: str) -> int | None:
+    """Offset of the quote that opens a cell and is never closed in the record starting at `at`; else None."""
+    ends = re.compile("[" + re.escape(delimiter) + "\r\n]")
+    n = len(text)
+    while at < n:
+        if text[at] == '"':  # a quoted cell: find its closing quote ("" is an escaped quote)
+            close = at + 1
+            while True:
+                close = text.find('"', close)
+                if close < 0:
+                    return at
+                if text.startswith('"', close + 1):
+                    close += 2
+                    continue
+                break
+            at = close + 1
+        # an unquoted cell (or what follows a closing quote): quotes are plain characters up to the cell's end
+        end = ends.search(text, at)
+        if end is None or end.group() != delimiter:
+            return None  # the record (or the text) ends with its quotes closed
+        at = end.end()
+    return None
+
+
+def _within_limits(rows: Iterable[_Row], name: str, limits: BomLimits) -> Iterator[_Row]:
+    """Rows with their trailing empty cells dropped, refused past the row, column and cell size limits.
+
+    The row limit counts rows up to the last one that holds something (blank rows after it are dropped), so
+    that a run of blank lines can neither fill memory nor hide a row past the limit."""
+    count = 0
+    for row in rows:
+        count += 1
+        cells = row.cells
+        width = len(cells)
+        while width and not cells[width - 1].strip():
+            width -= 1
+        if not width:
+            if count <= limits.max_rows:
+                yield row if not cells else _Row(row.line, row.sheet, (), row.percent_cols, row.kind)
+            continue
+        if count > limits.max_rows:
+            raise BomLimitError(
+                f"the table has more than {limits.max_rows:,} rows (line {row.line:,} is row {count:,}); a BOM is"
+                f" read up to {limits.max_rows:,} rows (row limit)",
+                limit="rows",
+                value=count,
+                maximum=limits.max_rows,
+                file=name,
+                line=row.line,
+            )
+        if row.kind == "":
+            if width > limits.max_columns:
+                raise BomLimitError(
+                    f"line {row.line:,} has {width:,} columns; a BOM is read up to {limits.max_columns:,} columns"
+                    " (column limit)",
+                    limit="columns",
+                    value=width,
+                    maximum=limits.max_columns,
+                    file=name,
+                    line=row.line,
+                )
+            for index, cell in enumerate(cells[:width]):
+                if len(cell) > limits.max_cell_chars:
+                    raise BomLimitError(
+                        f"the cell in column {index + 1} of line {row.line:,} holds {len(cell):,} characters; a BOM"
+                        f" cell may hold at most {limits.max_cell_chars:,} (cell size limit)",
+                        limit="cell_chars",
+                        value=len(cell),
+                        maximum=limits.max_cell_chars,
+                        file=name,
+                        line=row.line,
+                        column=str(index + 1),
+                    )
+        yield row if width == len(cells) else _Row(row.line, row.sheet, cells[:width], row.percent_cols, row.kind)
+
+
+def _mb(size: float) -> str:
+    """Bytes as a buyer reads them: "629 MB", "1.5 MB", "512 KB"."""
+    if size >= 10_000_000:
+        return f"{size / 1_000_000:,.0f} MB"
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000)):,} KB"
+
+
+def _read_markdown(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
     rows: list[_Row] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -284,6 +477,7 @@ def _read_markdown(name: str, text: str) -> _Parsed:
             rows.append(_Row(number, "", tuple(_markdown_cell(c) for c in cells)))
         else:
             rows.append(_Row(number, "", (stripped,), kind="text"))
+    rows = list(_within_limits(rows, name, limits))
     acc = _Acc()
     if not _classify(rows, acc, name, headerless_ok=False):
         raise BomFormatError("no table with a BOM header found in the markdown", file=name)
@@ -296,29 +490,38 @@ def _markdown_cell(cell: str) -> str:
     return cell.strip()
 
 
-def _read_xlsx(name: str, data: bytes) -> _Parsed:
+def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
     import openpyxl  # imported here: text BOMs should not pay for it
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.namelist()
-    except zipfile.BadZipFile as exc:
+        infos = archive.infolist()
+    except MemoryError:
+        raise
+    except Exception as exc:  # BadZipFile, and what a damaged directory makes zipfile raise (NotImplementedError…)
         raise BomFormatError("damaged zip/xlsx file", file=name) from exc
-    if "xl/workbook.xml" not in members:
+    if "xl/workbook.xml" not in {info.filename for info in infos}:
         raise BomFormatError("a zip archive but not an .xlsx workbook", file=name)
-    # read_only mode streams rows but cannot see merged cells; use it only when no sheet has any.
-    merged = any(b"<mergeCell " in archive.read(m) for m in members if m.startswith("xl/worksheets/sheet"))
+    _check_unpacked_size(name, infos, limits)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=not merged, data_only=True)
+        # read_only streams each sheet's XML; merged cells are read from the XML here (_merged_ranges), never
+        # materialised by openpyxl (which makes one object per merged cell: A5:XFD1048576 is 17 billion).
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for broken parts
         raise BomFormatError(f"cannot open the workbook: {exc}", file=name) from exc
     acc = _Acc()
     found = False
+    budget = _Budget()
     try:
         for sheet in book.worksheets:
-            rows = list(_sheet_rows(sheet))
-            while rows and not any(rows[-1].cells):
-                rows.pop()
+            try:
+                rows = _sheet_rows(sheet, archive, name, limits, budget)
+            except (BomFormatError, MemoryError):
+                raise
+            except Exception as exc:  # a part openpyxl cannot parse (broken XML, bad cell references)
+                raise BomFormatError(f"cannot read sheet {sheet.title!r}: {exc}", file=name) from exc
             if not rows:
                 continue
             sheet_acc = _Acc()
@@ -346,28 +549,214 @@ def _read_xlsx(name: str, data: bytes) -> _Parsed:
     return _finish(name, acc, "")
 
 
-def _sheet_rows(sheet: object) -> Iterator[_Row]:
-    fills: dict[tuple[int, int], object] = {}
-    merged = getattr(sheet, "merged_cells", None)  # absent in read_only mode, used only without merges
-    for rng in merged.ranges if merged is not None else ():
-        top_left = sheet.cell(rng.min_row, rng.min_col).value  # type: ignore[attr-defined]
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                fills[(r, c)] = top_left
-    for row in sheet.iter_rows():  # type: ignore[attr-defined]
-        cells: list[str] = []
-        percent: set[int] = set()
-        number = 0
-        for col, cell in enumerate(row):
-            number = getattr(cell, "row", None) or number
-            value = cell.value
-            if value is None and (number, col + 1) in fills:
-                value = fills[(number, col + 1)]
-            if isinstance(value, (int, float)) and "%" in str(getattr(cell, "number_format", "") or ""):
-                percent.add(col)
-            cells.append(_cell_text(value))
-        if number:
-            yield _Row(number, sheet.title, tuple(cells), frozenset(percent))  # type: ignore[attr-defined]
+def _check_unpacked_size(name: str, infos: list[zipfile.ZipInfo], limits: BomLimits) -> None:
+    """Refuse a workbook that would unpack past the limit, from the zip's central directory, before inflating.
+
+    zipfile never returns more than a member's declared `file_size` (a member that inflates further fails its
+    CRC check), so the declared sizes bound what openpyxl can be made to read."""
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_decompressed_bytes:
+        raise BomLimitError(
+            f"the workbook unpacks to {_mb(total)} ({_mb(sum(i.compress_size for i in infos))} packed); a BOM"
+            f" workbook may unpack to at most {_mb(limits.max_decompressed_bytes)} (decompressed size limit)",
+            limit="decompressed_bytes",
+            value=total,
+            maximum=limits.max_decompressed_bytes,
+            file=name,
+        )
+    for info in infos:
+        if info.file_size < limits.ratio_checked_from_bytes:
+            continue
+        ratio = info.file_size / max(1, info.compress_size)
+        if ratio > limits.max_compression_ratio:
+            raise BomLimitError(
+                f"part {info.filename[:80]!r} of the workbook is compressed {ratio:,.0f} to 1 ({_mb(info.file_size)}"
+                f" from {_mb(info.compress_size)}); a real workbook is at most {limits.max_compression_ratio:,} to 1"
+                " (compression ratio limit)",
+                limit="compression_ratio",
+                value=round(ratio),
+                maximum=limits.max_compression_ratio,
+                file=name,
+            )
+
+
+@dataclass
+class _Budget:
+    """What a whole workbook may still use: rows with content, and merged cells filled."""
+
+    rows: int = 0
+    merged_cells: int = 0
+
+
+_MERGE_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)[\"']"
+)
+
+
+def _merged_ranges(archive: zipfile.ZipFile, part: str, sheet: str, name: str, limits: BomLimits) -> list[bytes]:
+    """The merged ranges of one sheet (their refs), read from its XML in chunks; refused past the limit."""
+    refs: list[bytes] = []
+    carry = b""
+    with archive.open(part) as source:
+        while True:
+            chunk = source.read(1 << 20)
+            buffer = carry + chunk
+            # keep an element cut by the chunk's end for the next one (a mergeCell tag is short: a longer tail
+            # is something else, scanned as it is)
+            cut = buffer.rfind(b"<") if chunk else -1
+            if cut < 0 or buffer.find(b">", cut) >= 0 or len(buffer) - cut > 65536:
+                scan, carry = buffer, b""
+            else:
+                scan, carry = buffer[:cut], buffer[cut:]
+            refs.extend(_MERGE_CELL.findall(scan))
+            if len(refs) > limits.max_merged_ranges:
+                raise BomLimitError(
+                    f"sheet {sheet!r} has more than {limits.max_merged_ranges:,} merged ranges; a BOM sheet may have"
+                    f" at most {limits.max_merged_ranges:,} (merged range limit)",
+                    limit="merged_ranges",
+                    value=len(refs),
+                    maximum=limits.max_merged_ranges,
+                    file=name,
+                )
+            if not chunk:
+                return refs
+
+
+def _sheet_rows(sheet: Any, archive: zipfile.ZipFile, name: str, limits: BomLimits, budget: _Budget) -> list[_Row]:
+    """One sheet's rows up to the last that holds something, merged cells filled from their top-left cell.
+
+    Cells are streamed from the sheet's XML (only the cells it holds, whatever its <dimension> claims); rows,
+    columns and cell sizes are checked as they come. Merged ranges are clamped to the used range before they
+    are filled, so a range over the whole sheet costs no more than the cells that hold something."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    part = getattr(sheet, "_worksheet_path", "")
+    merges = _merged_ranges(archive, part, sheet.title, name, limits) if part else []
+    book = sheet.parent
+    cells_by_row: dict[int, list[str]] = {}
+    percent_by_row: dict[int, set[int]] = {}
+    used_rows = used_cols = 0
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, row in parser.parse():
+            if not row:
+                continue
+            texts: dict[int, str] = {}
+            percent: set[int] = set()
+            for cell in row:
+                value = cell["value"]
+                text = "" if value is None else _cell_text(value)
+                if not text:
+                    continue
+                col = int(cell["column"])
+                if len(text) > limits.max_cell_chars:
+                    where = f"{_column_letter(col)}{number}"
+                    raise BomLimitError(
+                        f"cell {where} of sheet {sheet.title!r} holds {len(text):,} characters; a BOM cell may hold"
+                        f" at most {limits.max_cell_chars:,} (cell size limit)",
+                        limit="cell_chars",
+                        value=len(text),
+                        maximum=limits.max_cell_chars,
+                        file=name,
+                        line=number,
+                        column=where,
+                    )
+                texts[col] = text
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    number_format = ReadOnlyCell(sheet, number, col, value, cell["data_type"], cell["style_id"])
+                    if "%" in str(number_format.number_format or ""):
+                        percent.add(col - 1)
+            width = max(texts, default=0)
+            if width > limits.max_columns:
+                raise BomLimitError(
+                    f"row {number:,} of sheet {sheet.title!r} uses {width:,} columns (up to column"
+                    f" {_column_letter(width)}); a BOM is read up to {limits.max_columns:,} columns (column limit)",
+                    limit="columns",
+                    value=width,
+                    maximum=limits.max_columns,
+                    file=name,
+                    line=number,
+                    column=_column_letter(width),
+                )
+            if texts:
+                _count_row(sheet.title, number, name, limits, budget)
+                used_rows, used_cols = max(used_rows, number), max(used_cols, max(texts))
+            elif number > limits.max_rows:
+                continue  # an empty row past the limit: trailing, or a row with data after it is refused
+            cells_by_row[number] = [texts.get(c, "") for c in range(1, width + 1)]
+            if percent:
+                percent_by_row[number] = percent
+    for ref in merges:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+        except (ValueError, TypeError):
+            continue
+        top = cells_by_row.get(min_row, [])
+        value = top[min_col - 1] if min_col <= len(top) else ""
+        # clamped to the used range: cells past it hold nothing, and a range over the sheet fills only these
+        max_row, max_col = min(max_row, used_rows), min(max_col, used_cols)
+        if not value or min_row > max_row or min_col > max_col:
+            continue
+        budget.merged_cells += (max_row - min_row + 1) * (max_col - min_col + 1)
+        if budget.merged_cells > limits.max_merged_cells:
+            raise BomLimitError(
+                f"the merged ranges of sheet {sheet.title!r} cover more than {limits.max_merged_cells:,} cells of its"
+                f" used range; a BOM may merge at most {limits.max_merged_cells:,} (merged cell limit)",
+                limit="merged_cells",
+                value=budget.merged_cells,
+                maximum=limits.max_merged_cells,
+                file=name,
+            )
+        top_percent = (min_col - 1) in percent_by_row.get(min_row, set())
+        for r in range(min_row, max_row + 1):
+            cells = cells_by_row.setdefault(r, [])
+            if len(cells) < max_col:
+                cells.extend([""] * (max_col - len(cells)))
+            for c in range(min_col - 1, max_col):
+                if not cells[c]:
+                    cells[c] = value
+                    if top_percent:
+                        percent_by_row.setdefault(r, set()).add(c)
+    # Without merges, the rows the XML holds; with merges, every row of the used range (blank ones too), as a
+    # spreadsheet shows them (openpyxl's full mode, used for merged sheets before, read them so).
+    numbers = range(1, used_rows + 1) if merges else sorted(n for n in cells_by_row if n <= used_rows)
+    return [
+        _Row(n, sheet.title, tuple(cells_by_row.get(n, ())), frozenset(percent_by_row.get(n, ())))
+        for n in numbers
+        if merges or n in cells_by_row
+    ]
+
+
+def _count_row(sheet: str, number: int, name: str, limits: BomLimits, budget: _Budget) -> None:
+    budget.rows += 1
+    if number > limits.max_rows or budget.rows > limits.max_rows:
+        where = f"row {number:,} of sheet {sheet!r}"
+        raise BomLimitError(
+            f"the workbook has data past {limits.max_rows:,} rows ({where}); a BOM is read up to"
+            f" {limits.max_rows:,} rows (row limit)",
+            limit="rows",
+            value=max(number, budget.rows),
+            maximum=limits.max_rows,
+            file=name,
+            line=number,
+        )
+
+
+def _column_letter(col: int) -> str:
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _cell_text(value: object) -> str:
@@ -403,7 +792,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "value", "comment", "规格", "规格型号", "型号规格", "商品名称", "name", "partname", "参数", "值", "标称值", "wert",
     ),
     "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "case"),
-    "manufacturer": ("品牌", "厂商", "厂家", "制造商", "manufacturer", "mfr", "mfg", "manufacturer name", "hersteller", "brand"),
+    "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manufacturer name", "hersteller", "brand"),
     "supplier_code": (
         "lcsc", "lcscpart", "lcscpart#", "lcscpartnumber", "lcsc#", "供应商编号", "供应商料号", "立创编号", "商品编号",
         "supplierpart", "supplierpartnumber", "supplier part", "jlcpcbpart#", "jlcpcbpart", "jlcpart",
@@ -434,9 +823,10 @@ for _field_name, _names in _SYNONYMS.items():
         _HEADER_INDEX.setdefault(re.sub(r"[\s_\-:：.()（）]+", "", _n.lower()), _field_name)
 
 
+@functools.lru_cache(maxsize=4096)  # every row is tried as a header: a wide sheet repeats its cell texts
 def _header_field(cell: str) -> str | None:
     key = re.sub(r"\.\d+$", "", cell.strip())  # pandas-style duplicate suffix ("VALUE.1")
-    key = re.sub(r"[\s_\-:：.()（）*]+", "", key.lower())
+    key = re.sub(r"[\s_\-:：.()（）*]+", "", _simplified(key.lower()))
     if not key or len(key) > 40:
         return None
     if key in _HEADER_INDEX:
@@ -518,7 +908,7 @@ def _classify(rows: list[_Row], acc: _Acc, name: str, headerless_ok: bool) -> bo
         if mapping is None:
             before.append(row)
             continue
-        _classify_item(row, cells, mapping, headers, rows[index + 1 : last + 1], acc)
+        _classify_item(row, cells, mapping, headers, (rows[i] for i in range(index + 1, last + 1)), acc)
     if mapping is None:
         if headerless_ok and before:
             for row in before:
@@ -535,7 +925,7 @@ def _order_quantity_band(mapping: dict[int, str], band: tuple[str, ...]) -> dict
         if fld != "quantity":
             continue
         above = next((band[i] for i in range(min(col, len(band) - 1), -1, -1) if band[i]), "")
-        if re.search(r"order|订单|订购|采购", above, re.I):
+        if re.search(r"order|订单|订购|采购", _simplified(above), re.I):
             out[col] = "order_quantity"
     return out
 
@@ -555,12 +945,12 @@ def _classify_item(
     cells: tuple[str, ...],
     mapping: dict[int, str],
     headers: tuple[str, ...],
-    following: list[_Row],
+    following: Iterable[_Row],
     acc: _Acc,
 ) -> None:
     filled = [c for c in cells if c]
     first_text = next((c for c in cells if c), "")
-    if _SUBTOTAL.match(first_text) or any(_SUBTOTAL.fullmatch(c) for c in cells[:3] if c):
+    if _SUBTOTAL.match(_simplified(first_text)) or any(_SUBTOTAL.fullmatch(_simplified(c)) for c in cells[:3] if c):
         acc.skipped.append(BomProblem(row.line, row.sheet, f"subtotal row ({first_text[:30]!r})"))
         return
     values: dict[str, list[str]] = {}
@@ -574,7 +964,7 @@ def _classify_item(
         if text.endswith((":", "：")) or (nxt is not None and _header_map(tuple(c.strip() for c in nxt.cells))):
             acc.skipped.append(BomProblem(row.line, row.sheet, f"section title {text[:40]!r}"))
             return
-        if _NOTE.search(text):
+        if _NOTE.search(_simplified(text)):
             acc.skipped.append(BomProblem(row.line, row.sheet, f"note row {text[:40]!r}"))
             return
     line = _build_line(row, cells, mapping, headers, values)
@@ -598,7 +988,7 @@ def _build_line(
     def first(fld: str) -> str:
         text = _clean_text(values.get(fld, [""])[0])
         # "No Part Selected" (JLC), "无", "-": placeholders, not part numbers
-        return "" if fld != "value" and text.lower() in _PLACEHOLDERS else text
+        return "" if fld != "value" and _simplified(text.lower()) in _PLACEHOLDERS else text
 
     designators, designator_notes = parse_designators(" , ".join(values.get("designators", [])))
     notes.extend(designator_notes)
@@ -672,7 +1062,7 @@ def _classify_headerless(row: _Row, acc: _Acc) -> None:
             supplier = cell
         else:
             rest.append(cell)
-    if _SUBTOTAL.match(rest[0] if rest else ""):
+    if _SUBTOTAL.match(_simplified(rest[0]) if rest else ""):
         acc.skipped.append(BomProblem(row.line, row.sheet, "subtotal row"))
         return
     notes = ["no header: columns guessed from cell shapes"]
@@ -683,7 +1073,7 @@ def _classify_headerless(row: _Row, acc: _Acc) -> None:
         quantity = float(len(designators))
         notes.append(f"no quantity: counted {len(designators)} designators")
     text = " ".join(rest)
-    dnp = any(c.lower() in _DNP_TOKENS for c in rest)
+    dnp = any(_simplified(c.lower()) in _DNP_TOKENS for c in rest)
     line = BomLine(
         line=row.line, sheet=row.sheet, designators=designators, quantity=quantity, quantity_text=quantity_text,
         mpn="", manufacturer="", value=text, package=package, description="", supplier_code=supplier,
@@ -704,7 +1094,7 @@ def _dnp(cells: tuple[str, ...], mapping: dict[int, str]) -> tuple[bool, str]:
     for col, fld in mapping.items():
         if col >= len(cells) or not cells[col]:
             continue
-        token = cells[col].strip().lower()
+        token = _simplified(cells[col].strip().lower())
         if fld == "dnp_flag" and (token in _TRUE_TOKENS or token in _DNP_TOKENS):
             return True, f"marked DNP ({cells[col]!r})"
         if fld == "fitted_flag" and token in _FALSE_TOKENS:
@@ -712,7 +1102,7 @@ def _dnp(cells: tuple[str, ...], mapping: dict[int, str]) -> tuple[bool, str]:
     for col, cell in enumerate(cells):
         if mapping.get(col) in {"designators", "quantity", "dnp_flag", "fitted_flag", "description"}:
             continue
-        token = cell.strip().lower()
+        token = _simplified(cell.strip().lower())
         if token in _DNP_TOKENS or re.fullmatch(
             r".*[\s(（\[](dnp|dnf|dni|不贴)[)）\]]?|(dnp|dnf|dni|不贴)[\s(（].*", token
         ):
@@ -727,13 +1117,13 @@ def _dnp(cells: tuple[str, ...], mapping: dict[int, str]) -> tuple[bool, str]:
 def parse_designators(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split and expand designators ("R1,R2,R5-R8", "C1 C2") → (("R1", "R2", "R5", ...), notes)."""
     text = _clean_text(text)
-    if not text or text.lower() in _EMPTY_DESIGNATOR:
+    if not text or _simplified(text.lower()) in _EMPTY_DESIGNATOR:
         return (), ()
     text = re.sub(r"\s*([-~–])\s*", r"\1", text)
     out: list[str] = []
     notes: list[str] = []
     for token in re.split(r"[,;，；、\s]+", text):
-        if not token or token.lower() in _EMPTY_DESIGNATOR:
+        if not token or _simplified(token.lower()) in _EMPTY_DESIGNATOR:
             continue
         match = re.fullmatch(r"([A-Za-z]+_?)(\d+)[-~–]([A-Za-z]+_?)?(\d+)", token)
         if match and (match.group(3) in {None, match.group(1)}):
@@ -753,19 +1143,43 @@ _COUNT_UNITS = {"", "pcs", "pc", "pcs.", "ea", "x", "×", "个", "只", "颗", "
                 "pieces", "piece", "stk", "stück", "units", "unit", "set", "sets", "pair"}  # fmt: skip
 
 
-def parse_quantity(text: str) -> tuple[float | None, str]:
-    """Quantity per board from its cell ("12个" → 12, "2 pcs" → 2, "若干" → None) and a note when unusual."""
+def parse_quantity(text: str, *, limits: BomLimits = DEFAULT_LIMITS) -> tuple[float | None, str]:
+    """Quantity per board from its cell ("12个" → 12, "2 pcs" → 2, "若干" → None) and a note when unusual.
+
+    A quantity that cannot be one per board (0, negative, not finite, over `limits.max_quantity_per_board`)
+    is None with a note saying why: the line is left for the buyer to decide, never priced as written."""
     text = _clean_text(text)
     if not text:
         return None, ""
-    match = re.fullmatch(r"[x×]?\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*([^\d\s].*)?", text, re.I)
+    match = _QUANTITY.fullmatch(text)
     if not match:
         return None, f"quantity {text!r} is not a number"
-    number = float(match.group(1).replace(",", ""))
-    unit = (match.group(2) or "").strip().lower()
+    sign, digits, exponent, unit = match.group("sign", "digits", "exp", "unit")
+    try:
+        number = float(digits.replace(",", "") + (f"e{exponent}" if exponent else ""))
+    except (OverflowError, ValueError):
+        number = math.inf
+    if sign in {"-", "−"} and number:
+        return None, f"quantity {text!r} is negative: check the quantity"
+    if not math.isfinite(number) or number > limits.max_quantity_per_board:
+        return None, (
+            f"quantity {text!r} per board is more than {limits.max_quantity_per_board:,.0f}: check the quantity"
+            " (a total or a typo?)"
+        )
+    if number == 0:
+        return None, f"quantity {text!r} is zero: confirm the quantity or mark the line not populated (DNP)"
+    unit = _simplified((unit or "").strip().lower())
     if unit in _COUNT_UNITS:
         return number, ""
     return number, f"quantity {text!r} is in {unit!r}, not pieces"
+
+
+# "12", "1,000", "2.5", "1e9", "1.2E+3", "-5" (refused), then an optional unit: "pcs", "个", "m"
+_QUANTITY = re.compile(
+    r"[x×]?\s*(?P<sign>[-+−]?)\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:[eE](?P<exp>[-+]?\d{1,6}))?\s*(?P<unit>[^\d\s].*)?",
+    re.I,
+)
 
 
 def _parse_percent(text: str, formatted_percent: bool) -> float | None:
@@ -791,6 +1205,19 @@ def _clean_text(text: str) -> str:
             joined += ("" if wrapped else " ") + part
         text = joined
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
+
+
+# Traditional characters of the words the reader knows (headers, subtotals, notes, DNP marks, count units), to
+# their simplified forms: 位號 / 數量 / 型號 / 規格 / 封裝 / 廠商 / 製造商 / 備註 / 單價 / 說明 read as 位号 / 数量 / ….
+_TRADITIONAL = str.maketrans(
+    "號數規裝廠製備註單價稱貼應編碼損項總額鏈寶類別說説參標機產個顆條塊隻組無計選訂購採創見僅圖庫貨際錢報態與",
+    "号数规装厂制备注单价称贴应编码损项总额链宝类别说说参标机产个颗条块只组无计选订购采创见仅图库货际钱报态与",
+)
+
+
+def _simplified(text: str) -> str:
+    """`text` with the traditional characters of the reader's vocabulary in their simplified forms."""
+    return text.translate(_TRADITIONAL)
 
 
 def _plural(count: int, noun: str) -> str:

@@ -41,6 +41,29 @@ class BomFormatError(KnowledgeError):
         super().__init__(f"{where}: {reason}" if where else reason)
 
 
+class BomLimitError(BomFormatError):
+    """A BOM file is over one of the reader's limits (knowledge.bom.BomLimits, or the sandbox's memory and
+    time): refused before it is read further. `limit` names the limit ("rows", "columns", "cell_chars",
+    "decompressed_bytes", "compression_ratio", "merged_ranges", "merged_cells", "memory", "time"), `value` is
+    what the file needed (or at least needed) and `maximum` the limit; `reason` says both in plain words."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        limit: str,
+        value: float,
+        maximum: float,
+        file: str = "",
+        line: int | None = None,
+        column: str = "",
+    ) -> None:
+        self.limit = limit
+        self.value = value
+        self.maximum = maximum
+        super().__init__(reason, file=file, line=line, column=column)
+
+
 class UnitError(KnowledgeError):
     """A value with a unit cannot be parsed or converted."""
 

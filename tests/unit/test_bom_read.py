@@ -361,3 +361,94 @@ def test_note_and_title_rows_are_skipped_with_reason() -> None:
     result = read_bom("t.csv", text.encode("utf-8"))
     assert [(i.line, i.quantity) for i in result.lines] == [(2, 1.0), (4, 10.0), (5, None)]
     assert result.skipped[-1].reason == "note row '以下磁铁二选一购买'"
+
+
+# ------------------------------------------------------------------------------------------------
+# Traditional-Chinese headers and words (issue 14, item 8)
+
+
+def test_traditional_chinese_headers_read_like_simplified_ones() -> None:
+    traditional = "序號,位號,數量,型號,規格,封裝,製造商,描述,單價,備註\n1,R1 R2,2個,RC0603FR-0710KL,10K 1%,0603,國巨,貼片電阻,0.01,\n"
+    simplified = "序号,位号,数量,型号,规格,封装,制造商,描述,单价,备注\n1,R1 R2,2个,RC0603FR-0710KL,10K 1%,0603,國巨,貼片電阻,0.01,\n"
+    trad, simp = read_bom_text(traditional), read_bom_text(simplified)
+    assert trad.skipped[0].reason == "header row"
+    item = trad.lines[0]
+    assert (item.designators, item.quantity, item.mpn, item.value, item.package) == (
+        ("R1", "R2"),
+        2.0,
+        "RC0603FR-0710KL",
+        "10K 1%",
+        "0603",
+    )
+    assert (item.manufacturer, item.description, item.notes) == ("國巨", "貼片電阻", ())
+    assert [(i.designators, i.quantity, i.mpn, i.value, i.manufacturer) for i in simp.lines] == [
+        (i.designators, i.quantity, i.mpn, i.value, i.manufacturer) for i in trad.lines
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("廠商", "manufacturer"),
+        ("廠家", "manufacturer"),
+        ("物料名稱", "description"),
+        ("說明", "description"),
+        ("物料編碼", "item_code"),
+        ("損耗率", "attrition"),
+        ("供應商編號", "supplier_code"),
+        ("封裝規格", "package"),
+        ("元件位號", "designators"),
+        ("單機用量", "quantity"),
+        ("數量(pcs)", "quantity"),
+    ],
+)
+def test_traditional_header_words(header: str, field: str) -> None:
+    from knowledge.bom import _header_field
+
+    assert _header_field(header) == field
+
+
+def test_traditional_subtotal_note_and_dnp_rows() -> None:
+    text = "位號,數量,型號\nR1,1,RC0603FR-0710KL\nR2,1,不貼\n,,備註：僅供參考\n合計,2,\n"
+    result = read_bom("t.csv", text.encode("utf-8"))
+    assert [i.designators for i in result.lines] == [("R1",)]
+    assert [i.designators for i in result.dnp] == [("R2",)]
+    reasons = {p.line: p.reason for p in result.skipped}
+    assert reasons[4].startswith("note row") and reasons[5].startswith("subtotal row")
+
+
+def test_big5_traditional_bom() -> None:
+    text = "位號,數量,型號,規格\nR1,2,RC0603FR-0710KL,電阻 10K\nC1,1,CL10B104KB8NNNC,電容 100nF\n"
+    result = read_bom("big5.csv", text.encode("big5"))
+    assert [(i.designators, i.quantity, i.mpn) for i in result.lines] == [
+        (("R1",), 2.0, "RC0603FR-0710KL"),
+        (("C1",), 1.0, "CL10B104KB8NNNC"),
+    ]
+
+
+# ------------------------------------------------------------------------------------------------
+# Quantities that cannot be per board (issue 14, item 5): None, with the reason
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "reason"),
+    [
+        ("1e9", None, "more than 100,000"),
+        ("1000000000", None, "more than 100,000"),
+        ("100000000000000000000", None, "more than 100,000"),
+        ("1e400", None, "more than 100,000"),
+        ("0", None, "is zero"),
+        ("0.0", None, "is zero"),
+        ("-5", None, "is negative"),
+        ("NaN", None, "is not a number"),
+        ("inf", None, "is not a number"),
+        ("1.2E+3", 1200.0, ""),
+        ("100,000", 100000.0, ""),
+        ("12個", 12.0, ""),
+        ("2 ea", 2.0, ""),
+    ],
+)
+def test_parse_quantity_refuses_what_cannot_be_per_board(text: str, quantity: float | None, reason: str) -> None:
+    got, note = parse_quantity(text)
+    assert got == quantity
+    assert reason in note and bool(note) is bool(reason)
