@@ -34,7 +34,7 @@ class ActionQuoteBom(Action):
         service = await asyncio.to_thread(providers.get_quote_service)
         try:
             if upload_id:
-                upload = await asyncio.to_thread(service.store.upload, upload_id)
+                upload = await asyncio.to_thread(service.store.upload, upload_id, tracker.sender_id)
                 quote = await asyncio.to_thread(
                     service.quote_file, upload.name, upload.data, boards=boards, sender_id=tracker.sender_id
                 )

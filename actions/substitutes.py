@@ -36,7 +36,7 @@ class ActionFindSubstitutes(Action):
         line_number = parse_revision(text).line
         quote_id = tracker.get_slot("quote_id")
         if line_number is not None and quote_id and not part:
-            line = await asyncio.to_thread(_quote_line, quote_id, line_number)
+            line = await asyncio.to_thread(_quote_line, quote_id, line_number, tracker.sender_id)
             if line is not None:
                 last_sku = line.get("sku") or last_sku
                 if not line.get("sku") and line["input"]["mpn"]:
@@ -56,10 +56,10 @@ class ActionFindSubstitutes(Action):
         return [SlotSet("last_sku", sku)] if (sku := _carried_sku(result)) else []
 
 
-def _quote_line(quote_id: str, number: int) -> dict[str, Any] | None:
-    """Line `number` of the buyer's current quote, or None."""
+def _quote_line(quote_id: str, number: int, owner: str) -> dict[str, Any] | None:
+    """Line `number` of this conversation's current quote, or None."""
     try:
-        quote = providers.get_quote_service().store.latest(quote_id)
+        quote = providers.get_quote_service().store.latest(quote_id, owner=owner)
     except KnowledgeError:
         return None
     return next((line for line in quote["lines"] if line["line"] == number), None)

@@ -3,7 +3,7 @@
 `QuoteService.quote_file` reads an uploaded BOM, matches it, prices it and stores revision 1;
 `revise` applies a buyer's change ("第7行用第二个", "quote for 500 boards") as the next revision of the same
 quote id. Every revision is kept. Download links carry a random per-quote token, so a guessed quote id
-reveals nothing.
+reveals nothing, and quote ids are random too.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from bot.bom_sandbox import read_bom_isolated, read_bom_text_isolated
 from bot.demand import DemandLog
-from knowledge.bom import BomReadResult, read_bom, read_bom_text
+from knowledge.bom import BomReadResult
 from knowledge.bom_match import BomMatcher
 from knowledge.db import Database
 from knowledge.errors import KnowledgeError
@@ -26,6 +27,10 @@ from knowledge.search import SearchEngine
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXPORT_FORMATS = ("xlsx", "csv", "pdf")
+# Quote ids end in 6 random characters (32⁶ ≈ 10⁹ a day) that a buyer can read out on the phone: Crockford's
+# base32 alphabet, without I, L, O and U.
+QUOTE_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+QUOTE_ID_CHARS = 6
 
 
 class QuoteNotFound(KnowledgeError):
@@ -70,26 +75,24 @@ class QuoteStore:
             )
         return upload_id
 
-    def upload(self, upload_id: str) -> Upload:
+    def upload(self, upload_id: str, owner: str | None = None) -> Upload:
+        """An uploaded file; with `owner`, only when that conversation uploaded it (anyone else is told it does
+        not exist, so another buyer's upload id opens nothing)."""
         with self.db.connect() as db:
             row = db.execute(
                 "SELECT upload_id, name, data, sender_id FROM uploads WHERE upload_id = ?", (upload_id,)
             ).fetchone()
-        if row is None:
-            raise QuoteNotFound(f"no uploaded file {upload_id!r}: upload it again")
+        if row is None or (owner is not None and row[3] != owner):
+            raise QuoteNotFound(f"no uploaded file {str(upload_id)[:40]!r}: upload it again")
         return Upload(row[0], row[1], bytes(row[2]), row[3])
 
     def save(self, quote: dict[str, Any], sender_id: str = "", *, today: date | None = None) -> dict[str, Any]:
-        """Store one revision. With `today`, a new quote: it gets the day's next free id (Q-YYYYMMDD-NNNN,
-        allocated inside the write transaction, so concurrent quotes never share one) and a fresh download
-        token; later revisions reuse the token."""
+        """Store one revision. With `today`, a new quote: it gets a new random id (Q-YYYYMMDD-XXXXXX, checked unused
+        inside the write transaction; random so that one quote id says nothing about another) and a fresh
+        download token; later revisions reuse the token."""
         with self.db.transaction("quotes") as db:
             if today is not None:
-                prefix = f"Q-{today:%Y%m%d}-"
-                count = db.execute(
-                    "SELECT COUNT(DISTINCT quote_id) FROM quotes WHERE quote_id LIKE ?", (prefix + "%",)
-                ).fetchone()[0]
-                quote["quote_id"] = new_quote_id(today, int(count) + 1)
+                quote["quote_id"] = _unused_quote_id(db, today)
                 token = secrets.token_urlsafe(16)
             else:
                 row = db.execute("SELECT token FROM quotes WHERE quote_id = ? LIMIT 1", (quote["quote_id"],)).fetchone()
@@ -111,8 +114,14 @@ class QuoteStore:
             )
         return quote
 
-    def latest(self, quote_id: str) -> dict[str, Any]:
-        return self._one("SELECT body FROM quotes WHERE quote_id = ? ORDER BY revision DESC LIMIT 1", (quote_id,))
+    def latest(self, quote_id: str, owner: str | None = None) -> dict[str, Any]:
+        """The newest revision; with `owner`, only when that conversation made the quote (QuoteNotFound else)."""
+        if owner is None:
+            return self._one("SELECT body FROM quotes WHERE quote_id = ? ORDER BY revision DESC LIMIT 1", (quote_id,))
+        return self._one(
+            "SELECT body FROM quotes WHERE quote_id = ? AND sender_id = ? ORDER BY revision DESC LIMIT 1",
+            (quote_id, owner),
+        )
 
     def by_token(self, token: str, quote_id: str, revision: int) -> dict[str, Any]:
         return self._one(
@@ -161,16 +170,18 @@ class QuoteService:
         return self._matcher
 
     def quote_file(self, name: str, data: bytes, *, boards: int = 1, sender_id: str = "") -> dict[str, Any]:
-        """Quote an uploaded file (BomFormatError when it cannot be a BOM)."""
-        return self._quote(read_bom(name, data), boards, sender_id)
+        """Quote an uploaded file (BomFormatError when it cannot be a BOM; BomLimitError, one kind of it, when it
+        is over a reader limit or needs more memory or time than its worker process gets: bot/bom_sandbox.py)."""
+        return self._quote(read_bom_isolated(name, data), boards, sender_id)
 
     def quote_text(self, text: str, *, boards: int = 1, sender_id: str = "") -> dict[str, Any]:
-        """Quote BOM rows pasted into the chat."""
-        return self._quote(read_bom_text(text), boards, sender_id)
+        """Quote BOM rows pasted into the chat (read in a worker process too)."""
+        return self._quote(read_bom_text_isolated(text), boards, sender_id)
 
     def revise(self, quote_id: str, revision: Revision, *, sender_id: str = "") -> dict[str, Any]:
-        """The next revision of a stored quote (QuoteError for a change it cannot take)."""
-        quote = self.store.latest(quote_id)
+        """The next revision of a quote this conversation made (QuoteNotFound for anyone else's; QuoteError for
+        a change it cannot take)."""
+        quote = self.store.latest(quote_id, owner=sender_id)
         new = revise_quote(quote, self.engine.store, revision, settings=self.settings, today=date.today())
         return self._with_links(self.store.save(new, sender_id))
 
@@ -208,6 +219,14 @@ class QuoteService:
     def _with_links(self, quote: dict[str, Any]) -> dict[str, Any]:
         quote["downloads"] = self.links(quote)
         return quote
+
+
+def _unused_quote_id(db: Any, today: date) -> str:
+    """A random quote id for `today` that no stored quote has (inside the caller's write transaction)."""
+    while True:
+        quote_id = new_quote_id(today, "".join(secrets.choice(QUOTE_ID_ALPHABET) for _ in range(QUOTE_ID_CHARS)))
+        if db.execute("SELECT 1 FROM quotes WHERE quote_id = ? LIMIT 1", (quote_id,)).fetchone() is None:
+            return quote_id
 
 
 def _now() -> str:

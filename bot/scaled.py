@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from bot.keys import rasa_token
 from bot.settings import ROOT, Settings, get_settings
-from bot.stack import StackError, wait_ready
+from bot.stack import StackError, action_server_command, wait_ready, web_origins
 from knowledge.catalog import CatalogStore, PushReport, push_catalog
 from knowledge.db import Database
 from knowledge.errors import KnowledgeError
@@ -169,6 +170,7 @@ class ScaledStack:
         self.catalog_copy = self.push_catalog()
         self.ports = {name: free_port() for name in [*self.action_names, *self.rasa_names]}
         self._commands = self._build_commands()
+        self.haproxy_config.touch(mode=0o600)  # its health checks carry Rasa's API token
         self.haproxy_config.write_text(self.render_haproxy_config(), encoding="utf-8")
         check = subprocess.run(["haproxy", "-c", "-q", "-f", str(self.haproxy_config)], capture_output=True, text=True)
         if check.returncode != 0:
@@ -179,7 +181,7 @@ class ScaledStack:
             for name in self.action_names:
                 self._wait_ready(name, f"http://{self.settings.host}:{self.ports[name]}/health")
             for name in self.rasa_names:
-                self._wait_ready(name, f"http://{self.settings.host}:{self.ports[name]}/status")
+                self._wait_ready(name, f"http://{self.settings.host}:{self.ports[name]}{self._status_path}")
             if self.web:
                 self._wait_ready("web", self.web_url)
             self.wait_until_up(self.rasa_names + self.action_names)
@@ -224,7 +226,7 @@ class ScaledStack:
         if self._procs[name].poll() is None:
             raise ScaledError(f"{name} is still running")
         self._spawn(name)
-        path = "/status" if name.startswith("rasa-") else "/health"
+        path = self._status_path if name.startswith("rasa-") else "/health"
         self._wait_ready(name, f"http://{self.settings.host}:{self.ports[name]}{path}")
         self.wait_until_up([name])
 
@@ -304,7 +306,7 @@ class ScaledStack:
             "",
             "backend rasa",
             "    balance roundrobin",
-            "    option httpchk GET /status",
+            f"    option httpchk GET {self._status_path}",
             "    http-check expect status 200",
             "    # At most RASA_MAXCONN turns per replica; the rest wait here in order. A replica given every turn of a",
             "    # crowd answers its health check too late, is marked down and the crowd gets 503s (make load, 100 users).",
@@ -363,16 +365,16 @@ class ScaledStack:
         python, host = sys.executable, self.settings.host
         commands: dict[str, list[str]] = {}
         for name in self.action_names:
-            commands[name] = [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports[name])]
+            commands[name] = action_server_command(host, self.ports[name])
         for name in self.rasa_names:
             commands[name] = [
                 python,
                 "-m",
                 "bot.rasa_server",
                 "run",
-                "--enable-api",
+                "--enable-api",  # with the installation's token (bot/rasa_server.py)
                 "--cors",
-                "*",
+                *web_origins(self.settings),
                 "--interface",
                 host,
             ]
@@ -390,6 +392,11 @@ class ScaledStack:
             self._procs[name] = subprocess.Popen(
                 self._commands[name], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
+
+    @property
+    def _status_path(self) -> str:
+        """Rasa's `/status` (200 once the model is loaded) with the API token (haproxy's checks too)."""
+        return f"/status?token={rasa_token(self.settings)}"
 
     def _wait_ready(self, name: str, url: str) -> None:
         wait_ready(name, url, self._procs[name], self.log_dir, ScaledError, READY_TIMEOUT_S)

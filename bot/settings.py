@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseSettings
+from pydantic import BaseSettings, SecretStr
 
 from knowledge.db import Database
 from knowledge.pricing import PricingSettings
@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # console_tracker_url): empty = database_url when set (make run-scaled keeps both there), else var_dir/tracker.db.
     tracker_url: str = ""
     embedder: str = "use-multilingual-v3"
+    # The secret every key is derived from (Rasa's API token, the action server's token, web chat session
+    # signatures: bot/keys.py). Empty: generated on first use into var_dir/secret.key. Replicas must share it.
+    secret_key: SecretStr = SecretStr("")
     host: str = "127.0.0.1"
     rasa_port: int = 5005
     actions_port: int = 5055
@@ -44,6 +47,10 @@ class Settings(BaseSettings):
     console_admin_password: str = ""
     console_tracker_url: str = ""
     console_secure_cookies: bool = False
+    # The reverse proxies in front of the console (comma-separated IPs or CIDRs, e.g. "127.0.0.1" for a TLS proxy
+    # on the same host): only from these is X-Forwarded-For believed for the client address (login throttle,
+    # audit). Empty: the connection's own address is the client's.
+    console_trusted_proxies: str = ""
     # Where the console's transcript list, home count and analytics come from: "tracker" (summarize Rasa's tracker
     # store on each view) or "events" (the tables `brandstation analytics consume` keeps from the event broker).
     analytics_source: str = "tracker"

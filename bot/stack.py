@@ -15,11 +15,29 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from yarl import URL
+
+from bot.keys import ACTION_TOKEN_ENV, rasa_token
 from bot.settings import ROOT, Settings
 
 READY_TIMEOUT_S = 180.0
 # `python -m rasa` with bot/rasa_speedups.py installed (same arguments, same behaviour, less CPU per turn).
 RASA_MODULE = "bot.rasa_server"
+
+
+# Rasa → action server authentication: endpoints.yml names the variable (set by bot/rasa_server.py), Rasa substitutes
+# it when it reads the file (in plain YAML scalars only: quoted, it would be taken literally).
+ACTION_ENDPOINT_AUTH = f"  headers:\n    Authorization: Bearer ${{{ACTION_TOKEN_ENV}}}\n"
+
+
+def action_server_command(host: str, port: int) -> list[str]:
+    """The action server (bot/action_server.py: authenticated, on `host` only)."""
+    return [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--host", host, "--port", str(port)]
+
+
+def web_origins(settings: Settings) -> list[str]:
+    """The origins whose pages may call Rasa from a browser (CORS): the web chat's own."""
+    return [str(URL(settings.base_url()).origin())]
 
 
 class StackError(RuntimeError):
@@ -54,9 +72,7 @@ class Stack:
         endpoints.write_text(self.endpoints_yaml(), encoding="utf-8")
         python = sys.executable
         try:
-            self._spawn(
-                "actions", [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.settings.actions_port)]
-            )
+            self._spawn("actions", action_server_command(self.settings.host, self.settings.actions_port))
             self._spawn(
                 "rasa",
                 [
@@ -64,9 +80,9 @@ class Stack:
                     "-m",
                     RASA_MODULE,
                     "run",
-                    "--enable-api",
+                    "--enable-api",  # with the installation's token (bot/rasa_server.py)
                     "--cors",
-                    "*",
+                    *web_origins(self.settings),
                     "--interface",
                     self.settings.host,
                     "--port",
@@ -95,7 +111,7 @@ class Stack:
                     ],
                 )
             self._wait_ready("actions", f"{self.actions_url}/health")
-            self._wait_ready("rasa", f"{self.rasa_url}/status")
+            self._wait_ready("rasa", f"{self.rasa_url}/status?token={rasa_token(self.settings)}")
             if self.web:
                 self._wait_ready("web", self.web_url)
         except BaseException:
@@ -103,9 +119,10 @@ class Stack:
             raise
 
     def endpoints_yaml(self) -> str:
-        """Rasa's endpoints: this stack's action server and the SQLite tracker store in var_dir (pooled, WAL)."""
+        """Rasa's endpoints: this stack's action server (its token from the environment, never in the file) and the
+        SQLite tracker store in var_dir (pooled, WAL)."""
         return (
-            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
+            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n{ACTION_ENDPOINT_AUTH}'
             "tracker_store:\n  type: bot.local_tracker_store.LocalSQLTrackerStore\n  dialect: sqlite\n"
             f'  db: "{self.settings.var_dir / "tracker.db"}"\n'
         )

@@ -255,11 +255,11 @@ def quote_totals(lines: Sequence[LinePrice], settings: PricingSettings, today: d
     )
 
 
-def new_quote_id(today: date, seq: int) -> str:
-    """Quote id for the `seq`-th quote of the day, e.g. "Q-20261126-0007" (revisions are the caller's)."""
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-        raise PricingError(f"quote sequence number must be a whole number ≥ 1, got {seq!r}")
-    return f"Q-{today:%Y%m%d}-{seq:04d}"
+def new_quote_id(today: date, code: str) -> str:
+    """Quote id of a quote made `today` with the caller's unique `code`, e.g. "Q-20261126-7K3QX9"."""
+    if not isinstance(code, str) or not (code.isascii() and code.isalnum()) or not 4 <= len(code) <= 8:
+        raise PricingError(f"quote id code must be 4 to 8 letters or digits, got {code!r}")
+    return f"Q-{today:%Y%m%d}-{code.upper()}"
 
 
 def _cost(terms: PriceTerms, qty: int, rate: Decimal) -> tuple[PriceBreak, Decimal]:

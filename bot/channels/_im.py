@@ -447,6 +447,25 @@ def is_bom_name(name: str) -> bool:
     return name.lower().endswith(BOM_EXTENSIONS)
 
 
+# --- callbacks -----------------------------------------------------------------------------------------------------
+
+
+async def read_callback(request: Any, limit: int = MAX_CALLBACK_BYTES) -> bytes:
+    """The body of a vendor callback (a Sanic route with `stream=True`), refused with Rejected(413) before it is
+    read when it declares more than `limit` bytes, and as soon as more than `limit` have arrived otherwise."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Rejected(413, f"callback of {declared} bytes (limit {limit})")
+    body = bytearray()
+    while True:
+        chunk = await request.stream.read()
+        if chunk is None:
+            return bytes(body)
+        body += chunk
+        if len(body) > limit:
+            raise Rejected(413, f"callback of more than {limit} bytes")
+
+
 # --- vendor HTTP --------------------------------------------------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ try:
         check_fresh,
         field,
         is_bom_name,
+        read_callback,
         run_turn,
         upload_message,
     )
@@ -225,10 +226,10 @@ class DingTalkInput(InputChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @dingtalk.route("/webhook", methods=["POST"])
+        @dingtalk.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             try:
-                payload = self.open_callback(request.headers, request.body or b"")
+                payload = self.open_callback(request.headers, await read_callback(request))
             except Rejected as exc:
                 logger.warning("dingtalk: callback refused (%s): %s", exc.status, exc.reason)
                 return response.json({"error": "forbidden" if exc.status in (401, 403) else "bad request"}, exc.status)

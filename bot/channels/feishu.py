@@ -55,6 +55,7 @@ try:
         is_bom_name,
         pkcs7_pad,
         pkcs7_unpad,
+        read_callback,
         run_turn,
         upload_message,
     )
@@ -258,10 +259,10 @@ class FeishuInput(InputChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @feishu.route("/webhook", methods=["POST"])
+        @feishu.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             try:
-                event = self.open_callback(request.headers, request.body or b"")
+                event = self.open_callback(request.headers, await read_callback(request))
             except Rejected as exc:
                 logger.warning("feishu: callback refused (%s): %s", exc.status, exc.reason)
                 return response.json({"msg": "forbidden" if exc.status in (401, 403) else "bad request"}, exc.status)

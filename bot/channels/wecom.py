@@ -54,6 +54,7 @@ try:
         is_bom_name,
         pkcs7_pad,
         pkcs7_unpad,
+        read_callback,
         run_turn,
         split_utf8,
         upload_message,
@@ -262,10 +263,10 @@ class WeComInput(InputChannel):
             except Rejected as exc:
                 return _refuse(exc)
 
-        @wecom.route("/webhook", methods=["POST"])
+        @wecom.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             try:
-                message = self.open_callback(_query(request), request.body or b"")
+                message = self.open_callback(_query(request), await read_callback(request))
             except Rejected as exc:
                 return _refuse(exc)
             self.dispatch(message, on_new_message)

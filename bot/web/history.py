@@ -7,17 +7,16 @@ conversations held by the socket.io channel are returned, so an IM user's id nev
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from bot.sessions import SESSION_ID
 from knowledge.db import Database
 
 MAX_MESSAGES = 200
 MAX_TEXT_CHARS = 20_000  # a pasted BOM can be 200,000 characters; the history shows its start
 WEB_CHANNEL = "socketio"  # `WebChatSocketIOInput.name()`; not imported, so the web server needs no Rasa
-SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def valid_session_id(value: str) -> bool:

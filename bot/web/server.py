@@ -14,13 +14,16 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import aiohttp
 from aiohttp import web
 from yarl import URL
 
+from bot import keys
 from bot.quote_export import EXPORT_FORMATS
 from bot.quotes import MAX_UPLOAD_BYTES, QuoteNotFound, QuoteStore
+from bot.sessions import session_of
 from bot.settings import get_settings
-from bot.web.history import read_history, valid_session_id
+from bot.web.history import read_history
 from knowledge.db import Database, operational_errors, programming_errors
 from knowledge.errors import KnowledgeError
 
@@ -37,6 +40,7 @@ _SOCKET_PATH_KEY = web.AppKey("socket_path", str)
 _QUOTES_KEY = web.AppKey("quotes", QuoteStore)
 _TRACKER_KEY = web.AppKey("tracker_db", Database)
 _REPLY_TIMEOUT_KEY = web.AppKey("reply_timeout_s", float)
+_SESSION_KEY = web.AppKey("session_key", bytes)
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -47,10 +51,12 @@ def create_app(
     quotes: QuoteStore | None = None,
     tracker_db: Database | Path | None = None,
     reply_timeout_s: float = DEFAULT_REPLY_TIMEOUT_S,
+    session_key: bytes | None = None,
 ) -> web.Application:
     """The web chat app: `/` (page), `/config.json` (where Rasa is), `/static/...`; with a quote store
     `POST /uploads` (a BOM file for the chat) and `GET /quotes/{token}/{quote}-r{n}.{xlsx|csv|pdf}`; with Rasa's
-    SQLite tracker store `GET /history?session=<id>` (the conversation so far, for a reloaded page)."""
+    SQLite tracker store `GET /history?session=<token>` (the conversation so far, for a reloaded page). Session
+    tokens are checked with `session_key` (default: the installation's, bot/keys.py)."""
     base = normalize_rasa_url(rasa_url)
     if not socket_path.startswith("/"):
         raise ValueError(f"socket path must start with '/', got {socket_path!r}")
@@ -60,6 +66,8 @@ def create_app(
     app[_RASA_URL_KEY] = base
     app[_SOCKET_PATH_KEY] = socket_path
     app[_REPLY_TIMEOUT_KEY] = float(reply_timeout_s)
+    # Checks the page's session tokens (bot/sessions.py): the same key as the socket.io channel in Rasa.
+    app[_SESSION_KEY] = session_key if session_key is not None else keys.session_key(get_settings())
     app.router.add_get("/", _index)
     app.router.add_get("/config.json", _config)
     app.router.add_static("/static", STATIC_DIR, append_version=False)
@@ -69,22 +77,32 @@ def create_app(
     if quotes is not None:
         app[_QUOTES_KEY] = quotes
         app.router.add_post("/uploads", _upload)
-        app.router.add_get(r"/quotes/{token}/{quote_id:Q-\d{8}-\d{4}}-r{revision:\d+}.{fmt:xlsx|csv|pdf}", _download)
+        app.router.add_get(
+            r"/quotes/{token}/{quote_id:Q-\d{8}-[0-9A-Z]{4,8}}-r{revision:\d+}.{fmt:xlsx|csv|pdf}", _download
+        )
     return app
 
 
 async def _upload(request: web.Request) -> web.Response:
-    """A BOM file from the chat (multipart field `file`) → {"upload_id", "name", "size"}; 413 / 400 with a reason."""
+    """A BOM file from the chat (multipart fields `file` and `session`, the page's session token) →
+    {"upload_id", "name", "size"}; the upload belongs to that conversation only. 413 / 400 / 403 with a reason."""
     try:
         form = await request.post()
     except web.HTTPRequestEntityTooLarge:
         limit = MAX_UPLOAD_BYTES // 2**20
         return web.json_response({"error": f"file too large: BOMs up to {limit} MB"}, status=413)
+    except (ValueError, AssertionError, aiohttp.ClientPayloadError) as exc:  # truncated or malformed multipart
+        logger.info("upload refused: malformed multipart body: %s", exc)
+        return web.json_response({"error": "the upload was cut off or malformed: send the file again"}, status=400)
+    sender = session_of(request.app[_SESSION_KEY], form.get("session"))
+    if sender is None:
+        return web.json_response(
+            {"error": "no valid chat session: reload the page and attach the file again"}, status=403
+        )
     field = form.get("file")
     if not isinstance(field, web.FileField):
         return web.json_response({"error": "no file: send the BOM as the multipart field 'file'"}, status=400)
     data = field.file.read()
-    sender = str(form.get("sender_id") or "")[:100]
     try:
         upload_id = await asyncio.to_thread(request.app[_QUOTES_KEY].save_upload, field.filename, data, sender)
     except KnowledgeError as exc:
@@ -110,16 +128,17 @@ async def _download(request: web.Request) -> web.Response:
 
 
 async def _history(request: web.Request) -> web.Response:
-    """The conversation of `?session=<32 hex>` as {"messages": [...]} (at most 200, oldest first); 400 if malformed."""
-    session = request.query.get("session", "")
-    if not valid_session_id(session):
-        return web.json_response({"error": "session must be 32 lowercase hex digits"}, status=400)
+    """The conversation of `?session=<the page's session token>` as {"messages": [...]} (at most 200, oldest
+    first); 403 for a token this installation did not issue."""
+    session = session_of(request.app[_SESSION_KEY], request.query.get("session", ""))
+    if session is None:
+        return web.json_response({"error": "not a session this server issued"}, status=403)
     try:
         messages = await asyncio.to_thread(read_history, request.app[_TRACKER_KEY], session)
     except (*operational_errors(), *programming_errors()) as exc:  # store down / locked, or not Rasa's schema yet
         logger.warning("history of a web chat session unavailable: %s", exc)
         return web.json_response({"error": "history unavailable"}, status=503)
-    # The history is as private as the session id that opens it: never cached, never sent elsewhere.
+    # The history is as private as the session token that opens it: never cached, never sent elsewhere.
     return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"})
 
 

@@ -54,7 +54,7 @@ def test_pasted_bom_is_quoted_with_decisions_first(service: QuoteService) -> Non
 
 
 def test_uploaded_file_is_read_from_the_store(service: QuoteService) -> None:
-    upload_id = service.store.save_upload("bom.csv", b"Designator,Qty,Value,Footprint\nR1,1,10k,R0603\n")
+    upload_id = service.store.save_upload("bom.csv", b"Designator,Qty,Value,Footprint\nR1,1,10k,R0603\n", "buyer-1")
     tracker = make_tracker(
         f'/upload_bom{{"upload_id": "{upload_id}"}}',
         "upload_bom",
@@ -67,6 +67,13 @@ def test_uploaded_file_is_read_from_the_store(service: QuoteService) -> None:
     assert "1 lines read: 1 exact" in messages[0]["text"] or "1 by parameters" in messages[0]["text"]
 
 
+def test_another_buyers_upload_is_not_quoted(service: QuoteService) -> None:
+    upload_id = service.store.save_upload("theirs.csv", b"Designator,Qty,Value,Footprint\nR1,1,10k,R0603\n", "buyer-2")
+    tracker = make_tracker("/upload_bom", "upload_bom", entities=[{"entity": "upload_id", "value": upload_id}])
+    messages, events = run(ActionQuoteBom(), tracker)  # the tracker is buyer-1's
+    assert not messages[0]["custom"] and "upload it again" in messages[0]["text"] and events == []
+
+
 def test_a_request_without_a_table_asks_for_the_file(service: QuoteService) -> None:
     messages, events = run(ActionQuoteBom(), make_tracker("BOM 报价 300 套", "upload_bom"))
     assert "上传" in messages[0]["text"] and "300" in messages[0]["text"]
@@ -74,7 +81,7 @@ def test_a_request_without_a_table_asks_for_the_file(service: QuoteService) -> N
 
 
 def test_a_file_that_is_not_a_bom_gets_the_reason(service: QuoteService) -> None:
-    upload_id = service.store.save_upload("photo.csv", b"\x00\x01\x02binary\x00" * 20)
+    upload_id = service.store.save_upload("photo.csv", b"\x00\x01\x02binary\x00" * 20, "buyer-1")
     tracker = make_tracker("/upload_bom", "upload_bom", entities=[{"entity": "upload_id", "value": upload_id}])
     messages, events = run(ActionQuoteBom(), tracker)
     assert "binary" in messages[0]["text"] and events == []

@@ -104,7 +104,7 @@ def test_reload_shows_the_history_and_the_conversation_goes_on(stack: Stack, ope
     chat.wait_bot("25 mm")
     wait_until(lambda: chat.all(".msg--bot .card"), "the product card")
     session = chat.js(f"return localStorage.getItem('{SESSION_KEY}')")
-    assert re.fullmatch(r"[0-9a-f]{32}", session or "")
+    assert re.fullmatch(r"[0-9a-f]{32}\.[0-9a-f]{32}", session or ""), "the token the server issued and signed"
 
     chat.driver.refresh()
     note = wait_until(lambda: chat.all(".history-note"), "the history after the reload")[0]

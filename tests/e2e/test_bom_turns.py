@@ -1,18 +1,20 @@
-"""BOM quotes through the real stack: upload to the web server, quote through Rasa + the action server (REST),
-pick a candidate, change the board count, download the XLSX / PDF / CSV of the revision."""
+"""BOM quotes through the real stack: upload to the web server and quote through Rasa + the action server as the web
+chat does (socket.io, the server's session), pick a candidate, change the board count, download the XLSX / PDF /
+CSV of the revision; pasted tables over REST."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 
 import openpyxl
 import requests
 
 from bot.stack import Stack
 from tests.e2e.conftest import logs
-from tests.e2e.test_spec_turns import ask, texts
+from tests.e2e.test_spec_turns import ask
+from tests.e2e.webchat import WebChat, texts
+from tests.e2e.webchat import quote_in as quote_of
 from tests.unit.test_bom_read import FIXTURES
 
 BOM = (
@@ -24,22 +26,13 @@ BOM = (
 )
 
 
-def upload(stack: Stack, name: str, data: bytes) -> str:
-    response = requests.post(stack.web_url + "uploads", files={"file": (name, data)}, timeout=30)
-    assert response.status_code == 200, response.text
-    return str(response.json()["upload_id"])
+def test_upload_pick_requote_and_download(stack: Stack) -> None:
+    with WebChat(stack) as chat:
+        _upload_pick_requote_and_download(stack, chat)
 
 
-def quote_of(replies: list[dict]) -> dict:
-    # The REST channel returns the custom payload as sent: {"data": {"quote": ...}} (socket.io emits its "data").
-    quotes = [r["custom"]["data"]["quote"] for r in replies if "quote" in r.get("custom", {}).get("data", {})]
-    assert quotes, replies
-    return quotes[-1]
-
-
-def test_upload_pick_requote_and_download(stack: Stack, sender: str) -> None:
-    upload_id = upload(stack, "board.csv", BOM.encode())
-    replies = ask(stack, sender, f"/upload_bom{json.dumps({'upload_id': upload_id})}")
+def _upload_pick_requote_and_download(stack: Stack, chat: WebChat) -> None:
+    replies = chat.quote_upload("board.csv", BOM.encode())
     reply = texts(replies)
     quote = quote_of(replies)
     assert quote["revision"] == 1 and quote["summary"]["lines"] == 4, f"{reply!r}\n{logs(stack)}"
@@ -50,13 +43,13 @@ def test_upload_pick_requote_and_download(stack: Stack, sender: str) -> None:
     assert lines[4]["status"] == "ambiguous" and len(lines[4]["candidates"]) >= 2
     assert lines[5]["status"] == "not_found"
 
-    second = quote_of(ask(stack, sender, "line 4 use the second one"))
+    second = quote_of(chat.say("line 4 use the second one"))
     assert (second["quote_id"], second["revision"]) == (quote["quote_id"], 2)
     picked = next(line for line in second["lines"] if line["line"] == 4)
     assert picked["status"] == "exact" and picked["mpn"] == lines[4]["candidates"][1]
     assert second["summary"]["ambiguous"] == 0
 
-    third = quote_of(ask(stack, sender, "quote for 500 boards"))
+    third = quote_of(chat.say("quote for 500 boards"))
     assert (third["quote_id"], third["revision"], third["boards"]) == (quote["quote_id"], 3, 500)
     assert next(line for line in third["lines"] if line["line"] == 2)["qty"] == 1500
     assert float(third["total"]) > float(second["total"])
@@ -86,17 +79,17 @@ def test_pasted_bom_is_quoted_in_chinese(stack: Stack, sender: str) -> None:
     assert quote_of(replies)["boards"] == 200 and quote_of(replies)["quote_id"] == quote["quote_id"]
 
 
-def test_real_dev_bom_is_read_with_every_line(stack: Stack, sender: str) -> None:
+def test_real_dev_bom_is_read_with_every_line(stack: Stack) -> None:
     path = FIXTURES / "csv_lceda_utf16_tab_keyboard_nano.csv"
-    upload_id = upload(stack, path.name, path.read_bytes())
-    quote = quote_of(ask(stack, sender, f"/upload_bom{json.dumps({'upload_id': upload_id})}"))
+    with WebChat(stack) as chat:
+        quote = quote_of(chat.quote_upload(path.name, path.read_bytes()))
     assert quote["summary"]["lines"] == 13, quote["summary"]
     assert sum(quote["summary"][s] for s in ("exact", "parametric", "ambiguous", "not_found")) == 13
 
 
-def test_a_file_that_is_not_a_bom_gets_a_clear_reason(stack: Stack, sender: str) -> None:
-    upload_id = upload(stack, "notes.pdf", b"%PDF-1.4 not a table")
-    reply = texts(ask(stack, sender, f"/upload_bom{json.dumps({'upload_id': upload_id})}"))
+def test_a_file_that_is_not_a_bom_gets_a_clear_reason(stack: Stack) -> None:
+    with WebChat(stack) as chat:
+        reply = texts(chat.quote_upload("notes.pdf", b"%PDF-1.4 not a table"))
     assert "PDF" in reply and (".xlsx" in reply or "xlsx" in reply), reply
 
 

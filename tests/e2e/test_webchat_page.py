@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from bot.sessions import token_for
 from bot.web.history import MAX_MESSAGES
 from bot.web.server import DEFAULT_REPLY_TIMEOUT_S, STATIC_DIR, create_app, main, normalize_rasa_url
 
@@ -52,7 +53,7 @@ def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def history_url(tracker_db: Path) -> Iterator[str]:
     """The app with Rasa's tracker store (the file does not exist until a test writes a conversation)."""
-    yield from _serve(create_app(RASA_URL, tracker_db=tracker_db, reply_timeout_s=2.5))
+    yield from _serve(create_app(RASA_URL, tracker_db=tracker_db, reply_timeout_s=2.5, session_key=KEY))
 
 
 def _serve(app: web.Application) -> Iterator[str]:
@@ -169,7 +170,6 @@ def test_app_js_helpers_reject_unsafe_links_and_pick_the_language() -> None:
                 "data:text/html,x", "/local.pdf", 42].map(m.safeHttpUrl),
         langs: [[["zh-CN", "en"]], [["zh-TW"]], [["en-US", "zh-CN"]], ["zh"], [[]], [["zh-CN"], "en"]]
                  .map(a => m.pickLanguage(...a)),
-        id: m.newSessionId(require("crypto").webcrypto),
       }));
     """
     command = ["node", "-e", script, str(STATIC_DIR / "app.js")]
@@ -177,7 +177,6 @@ def test_app_js_helpers_reject_unsafe_links_and_pick_the_language() -> None:
     result = json.loads(out)
     assert result["links"] == ["https://x.com/a.pdf", "http://x.com/b", None, None, None, None, None]
     assert result["langs"] == ["zh", "zh", "en", "zh", "en", "en"]
-    assert re.fullmatch(r"[0-9a-f]{32}", result["id"])
 
 
 BAD_RASA_URLS = [
@@ -210,6 +209,7 @@ def test_command_line_refuses_bad_options(argv: list[str], reason: str, capsys: 
 # --- GET /history: the conversation after a reload, from the tracker store Rasa writes -----------------------
 
 SESSION = "0123456789abcdef0123456789abcdef"
+KEY = b"web chat session key for these tests"
 CARD = {"title": "6205-2RS deep groove ball bearing", "mpn": "6205-2RS", "answer": "内径 d: 25 mm"}
 QUOTE = {"quote_id": "Q-20261126-0001", "revision": 1, "lines": [], "downloads": {}}
 
@@ -238,8 +238,10 @@ def bot(text: str | None, buttons: list[dict[str, str]] | None = None, custom: A
     return BotUttered(text, data={"buttons": buttons, "custom": custom, "quick_replies": None})
 
 
-def history(url: str, session: str) -> tuple[int, Any, Message]:
-    reply = get(f"{url}/history?session={session}")
+def history(url: str, session: str, *, signed: bool = True) -> tuple[int, Any, Message]:
+    """GET /history as the page does: with the session's token (`signed=False`: the raw value as it is)."""
+    token = token_for(KEY, session) if signed else session
+    reply = get(f"{url}/history?session={token}")
     return reply.status, json.loads(reply.body), reply.headers
 
 
@@ -250,7 +252,7 @@ def test_history_is_offered_in_the_config_with_the_reply_timeout(history_url: st
 
 def test_history_before_rasa_wrote_anything_is_empty(tmp_path: Path) -> None:
     tracker_db = tmp_path / "tracker.db"
-    for url in _serve(create_app(RASA_URL, tracker_db=tracker_db)):
+    for url in _serve(create_app(RASA_URL, tracker_db=tracker_db, session_key=KEY)):
         assert history(url, SESSION)[:2] == (200, {"messages": []})
     assert not tracker_db.exists(), "the web server must never create Rasa's store"
 
@@ -304,11 +306,20 @@ def test_history_never_shows_an_im_conversation(history_url: str, tracker_db: Pa
 
 @pytest.mark.parametrize(
     "session",
-    ["", "0123", SESSION.upper(), SESSION + "0", "../../etc/passwd", "%27%20OR%201%3D1--", SESSION[:-1] + "g"],
+    [
+        "",
+        "0123",
+        SESSION,  # a bare conversation id: only the token the server signed opens a history
+        SESSION.upper(),
+        SESSION + "." + "0" * 32,  # forged signature
+        token_for(b"another installation's key", SESSION),
+        "../../etc/passwd",
+        "%27%20OR%201%3D1--",
+    ],
 )
-def test_history_refuses_a_malformed_session_id(history_url: str, session: str) -> None:
-    status, body, _ = history(history_url, session)
-    assert status == 400 and "32 lowercase hex" in body["error"]
+def test_history_refuses_a_session_the_server_did_not_issue(history_url: str, session: str) -> None:
+    status, body, _ = history(history_url, session, signed=False)
+    assert status == 403 and "not a session this server issued" in body["error"]
 
 
 def test_history_route_exists_only_with_a_tracker_store(base_url: str) -> None:

@@ -82,6 +82,7 @@ class Crowd:
     size: int
     prefix: str
     think_s: float = 0.1
+    api_token: str = ""  # Rasa's HTTP API token, to read where a form stands
     turns: list[Turn] = field(default_factory=list)
     leads_seen: dict[str, str] = field(default_factory=dict)  # sender -> lead id the buyer was told
     leads_unseen: set[str] = field(default_factory=set)  # senders whose form went through without the reply
@@ -176,7 +177,11 @@ class Crowd:
     def _from_stored_conversation(self, session: requests.Session, sender: str, last: str) -> str | None:
         """The next message from the tracker; None when the lead went through."""
         try:
-            response = session.get(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=TURN_TIMEOUT_S)
+            response = session.get(
+                f"{self.rasa_url}/conversations/{sender}/tracker",
+                params={"token": self.api_token},
+                timeout=TURN_TIMEOUT_S,
+            )
             tracker: dict[str, Any] = response.json() if response.status_code == 200 else {}
         except (requests.RequestException, ValueError):
             tracker = {}

@@ -103,6 +103,8 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
         "BRANDSTATION_REDIS_PORT": str(REDIS_PORT),
         "BRANDSTATION_RABBITMQ_PORT": str(RABBITMQ_PORT),  # the event broker (optional: replicas buffer without it)
         "BRANDSTATION_RABBITMQ_PASSWORD": RABBITMQ_PASSWORD,
+        # ops/endpoints.scaled.yml sends it to the action server (this test's plain rasa_sdk does not check it).
+        "BRANDSTATION_ACTION_TOKEN": "scaled-replica-test-token",
     }
     python = sys.executable
     commands = {"actions": [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)]}

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections import Counter
 from typing import Any
 
@@ -28,6 +27,7 @@ import pytest
 import requests
 import socketio
 
+from bot.keys import rasa_token
 from bot.tracker_store import OUTAGE_REPLY
 from tests.scaled.buyers import ANSWERS, Crowd, Turn
 from tests.scaled.conftest import ADMIN_PASSWORD, Balanced
@@ -44,11 +44,12 @@ DELIVERY_WAIT_S = 60.0  # a job claimed by a killed worker is sent again once it
 def test_web_chat_turn_through_the_load_balancer_shows_in_history_and_console(balanced: Balanced) -> None:
     """The web chat's transport (polling handshake, sticky; upgrade to a websocket), a turn and its reply; the web
     server's history and the sales console then read that conversation from the same PostgreSQL."""
-    stack, session_id = balanced.stack, uuid.uuid4().hex
-    replies, transport = socketio_turn(stack.rasa_url, session_id)
+    stack = balanced.stack
+    replies, transport, token = socketio_turn(stack.rasa_url)
+    session_id = token.split(".", 1)[0]  # the conversation id the server issued and signed
     assert transport == "websocket", transport
     assert any("25 mm" in (r.get("text") or "") for r in replies), f"{replies!r}\n{balanced.logs(('haproxy',))}"
-    history = requests.get(f"{stack.web_url}history", params={"session": session_id}, timeout=10).json()
+    history = requests.get(f"{stack.web_url}history", params={"session": token}, timeout=10).json()
     assert {"role": "user", "text": "6205-2RS 内径多少?"} in history["messages"], history
     console = requests.Session()
     page = console.get(f"{stack.web_url}console/login", timeout=10)
@@ -66,7 +67,7 @@ def test_postgres_restart_during_turns_fails_cleanly_and_recovers(balanced: Bala
     stack = balanced.stack
     assert not stack.exited(), stack.exited()
     pids = stack.pids()
-    crowd = Crowd(stack.rasa_url, size=4, prefix="pgdown")
+    crowd = Crowd(stack.rasa_url, size=4, prefix="pgdown", api_token=rasa_token(stack.settings))
     crowd.start()
     wait_for(lambda: len(crowd.snapshot()) >= 12, 90, "12 turns before the restart")
     down_at = time.monotonic()
@@ -107,7 +108,7 @@ def test_postgres_restart_during_turns_fails_cleanly_and_recovers(balanced: Bala
 def test_kill_one_replica_and_one_action_server_mid_load(balanced: Balanced) -> None:
     stack = balanced.stack
     assert not stack.exited(), stack.exited()
-    crowd = Crowd(stack.rasa_url, size=8, prefix="kill")
+    crowd = Crowd(stack.rasa_url, size=8, prefix="kill", api_token=rasa_token(stack.settings))
     crowd.start()
     wait_for(lambda: crowd.completed_forms() >= 2 and len(crowd.snapshot()) >= 40, 120, "2 leads before the kill")
     killed_at = time.monotonic()
@@ -184,14 +185,17 @@ def assert_no_lead_lost(balanced: Balanced, crowd: Crowd) -> None:
     assert set(duplicates) <= consent_failed, (duplicates, consent_failed)
 
 
-def socketio_turn(url: str, session_id: str) -> tuple[list[dict[str, Any]], str]:
-    """One turn over socket.io as the web chat does it: replies, and the transport in use at the end."""
+def socketio_turn(url: str) -> tuple[list[dict[str, Any]], str, str]:
+    """One turn over socket.io as the web chat does it: replies, the transport in use at the end, and the session
+    token the server issued."""
     client = socketio.Client(reconnection=False)
     replies: list[dict[str, Any]] = []
     confirmed, answered = threading.Event(), threading.Event()
+    tokens: list[str] = []
 
     @client.on("session_confirm")
     def on_confirm(data: Any) -> None:
+        tokens.append(str(data))
         confirmed.set()
 
     @client.on("bot_uttered")
@@ -201,12 +205,12 @@ def socketio_turn(url: str, session_id: str) -> tuple[list[dict[str, Any]], str]
 
     client.connect(url, socketio_path="/socket.io", transports=["polling", "websocket"], wait_timeout=30)
     try:
-        client.emit("session_request", {"session_id": session_id})
+        client.emit("session_request", {})
         assert confirmed.wait(30), "no session_confirm"
-        client.emit("user_uttered", {"message": "6205-2RS 内径多少?", "session_id": session_id})
+        client.emit("user_uttered", {"message": "6205-2RS 内径多少?"})
         assert answered.wait(60), "no bot_uttered"
         time.sleep(1.0)  # the card and the buttons follow the text
-        return replies, client.transport()
+        return replies, client.transport(), tokens[0]
     finally:
         client.disconnect()
 

@@ -23,7 +23,14 @@ def test_throwaway_endpoints_move_every_shared_name_and_keep_the_rest() -> None:
         for key, value in shipped[section].items():
             if key not in ("db", "key_prefix", "queues"):
                 assert mine[section][key] == value, (section, key)
-    assert mine["action_endpoint"] == shipped["action_endpoint"] == {"url": "${BRANDSTATION_ACTIONS_URL}"}
+    assert (
+        mine["action_endpoint"]
+        == shipped["action_endpoint"]
+        == {
+            "url": "${BRANDSTATION_ACTIONS_URL}",
+            "headers": {"Authorization": "Bearer ${BRANDSTATION_ACTION_TOKEN}"},
+        }
+    )
 
 
 def test_throwaway_endpoints_refuse_a_file_without_the_sections() -> None:

@@ -357,7 +357,8 @@ def test_bad_terms_and_settings_are_refused() -> None:
 
 
 def test_new_quote_id() -> None:
-    assert new_quote_id(TODAY, 7) == "Q-20261126-0007"
-    assert new_quote_id(date(2027, 1, 2), 12345) == "Q-20270102-12345"
-    with pytest.raises(PricingError, match="quote sequence number must be a whole number ≥ 1, got 0"):
-        new_quote_id(TODAY, 0)
+    assert new_quote_id(TODAY, "7K3QX9") == "Q-20261126-7K3QX9"
+    assert new_quote_id(date(2027, 1, 2), "ab12") == "Q-20270102-AB12"
+    for bad in ("", "7K3", "7K3QX9ABC", "7K-3QX", "报价报价"):
+        with pytest.raises(PricingError, match="quote id code must be 4 to 8 letters or digits"):
+            new_quote_id(TODAY, bad)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.quotes import MAX_UPLOAD_BYTES, QuoteNotFound, QuoteService, QuoteStore
+from bot.quotes import MAX_UPLOAD_BYTES, QUOTE_ID_ALPHABET, QUOTE_ID_CHARS, QuoteNotFound, QuoteService, QuoteStore
+from bot.sessions import issue_session
 from bot.web.server import create_app
 from knowledge.db import Database
 from knowledge.errors import KnowledgeError
@@ -28,12 +30,16 @@ def service(engine: SearchEngine, app_db: Database) -> QuoteService:
     return QuoteService(engine, QuoteStore(app_db), None, PricingSettings(), "http://example.test")
 
 
-def test_quote_ids_count_up_per_day_and_revisions_share_a_token(service: QuoteService) -> None:
-    first = service.quote_file("a.csv", BOM, boards=10)
-    second = service.quote_file("b.csv", BOM, boards=10)
+def test_quote_ids_are_random_per_day_and_revisions_share_a_token(service: QuoteService) -> None:
+    first = service.quote_file("a.csv", BOM, boards=10, sender_id="buyer-a")
+    second = service.quote_file("b.csv", BOM, boards=10, sender_id="buyer-b")
     today = date.today().strftime("%Y%m%d")
-    assert first["quote_id"] == f"Q-{today}-0001" and second["quote_id"] == f"Q-{today}-0002"
-    revised = service.revise(first["quote_id"], Revision(boards=20))
+    pattern = rf"Q-{today}-[{QUOTE_ID_ALPHABET}]{{{QUOTE_ID_CHARS}}}"
+    assert re.fullmatch(pattern, first["quote_id"]) and re.fullmatch(pattern, second["quote_id"])
+    assert first["quote_id"] != second["quote_id"]
+    with pytest.raises(QuoteNotFound):
+        service.revise(first["quote_id"], Revision(boards=20), sender_id="buyer-b")  # not buyer b's quote
+    revised = service.revise(first["quote_id"], Revision(boards=20), sender_id="buyer-a")
     assert revised["token"] == first["token"] != second["token"]
     assert revised["downloads"]["pdf"].endswith(f"/quotes/{first['token']}/{first['quote_id']}-r2.pdf")
     assert service.store.by_token(first["token"], first["quote_id"], 1)["boards"] == 10
@@ -53,9 +59,12 @@ def test_uploads_are_kept_and_limited(service: QuoteService) -> None:
         service.store.upload("nope")
 
 
+SESSION_KEY = b"web chat session key for these tests"
+
+
 def _with_client(service: QuoteService, body: Any) -> Any:
     async def go() -> Any:
-        app = create_app("http://127.0.0.1:5005", quotes=service.store)
+        app = create_app("http://127.0.0.1:5005", quotes=service.store, session_key=SESSION_KEY)
         async with TestClient(TestServer(app)) as client:
             return await body(client)
 
@@ -63,19 +72,26 @@ def _with_client(service: QuoteService, body: Any) -> Any:
 
 
 def test_upload_route_returns_an_id_and_rejects_oversize_files(service: QuoteService) -> None:
+    session_id, token = issue_session(SESSION_KEY)
+
     async def body(client: TestClient) -> None:
         form = FormData()
+        form.add_field("session", token)
         form.add_field("file", BOM, filename="bom.csv", content_type="text/csv")
         response = await client.post("/uploads", data=form)
         assert response.status == 200
         reply = await response.json()
-        assert service.store.upload(reply["upload_id"]).data == BOM and reply["size"] == len(BOM)
+        assert service.store.upload(reply["upload_id"], owner=session_id).data == BOM and reply["size"] == len(BOM)
+        with pytest.raises(QuoteNotFound):
+            service.store.upload(reply["upload_id"], owner="another-buyer")
         big = FormData()
         big.add_field("file", b"x" * (MAX_UPLOAD_BYTES + 200_000), filename="big.csv")
         response = await client.post("/uploads", data=big)
         assert response.status == 413 and "too large" in (await response.json())["error"]
-        response = await client.post("/uploads", data={"nothing": "here"})
+        response = await client.post("/uploads", data={"session": token, "nothing": "here"})
         assert response.status == 400
+        response = await client.post("/uploads", data={"nothing": "here"})
+        assert response.status == 403 and "session" in (await response.json())["error"]
 
     _with_client(service, body)
 

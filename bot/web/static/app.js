@@ -7,7 +7,8 @@
   "use strict";
 
   var SESSION_KEY = "brandstation.session_id";
-  var SESSION_ID = /^[0-9a-f]{32}$/; // what newSessionId makes and GET /history accepts
+  // The server issues and signs the session token (bot/sessions.py): "<32 hex id>.<32 hex signature>".
+  var SESSION_TOKEN = /^[0-9a-f]{32}\.[0-9a-f]{32}$/;
   var DEFAULT_REPLY_TIMEOUT_MS = 45000; // until /config.json says otherwise
   var BOM_REPLY_FACTOR = 4; // a BOM of thousands of lines takes longer to match and price than a question
   var EXAMPLES = ["6205-2RS 内径多少?", "power rating of 0603WAF1002T5E?"];
@@ -124,14 +125,6 @@
     }
   }
 
-  /** A fresh conversation id, like Rasa's own uuid4().hex (works on plain http too, unlike randomUUID). */
-  function newSessionId(crypto) {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    var hex = function (b) { return (b + 0x100).toString(16).slice(1); };
-    return Array.prototype.map.call(bytes, hex).join("");
-  }
-
   function start() {
     var params = new URLSearchParams(window.location.search);
     var lang = pickLanguage(navigator.languages && navigator.languages.length ? navigator.languages
@@ -149,9 +142,8 @@
     var queue = []; // messages typed before the session is confirmed
     var pendingQuestion = params.get("q"); // deep link: ?q=... asks once on arrival
     var storedId = loadSessionId();
-    var returning = SESSION_ID.test(storedId || ""); // a conversation that may have a history to show
-    var sessionId = returning ? storedId : newSessionId(window.crypto);
-    saveSessionId(sessionId);
+    var returning = SESSION_TOKEN.test(storedId || ""); // a conversation that may have a history to show
+    var sessionId = returning ? storedId : null; // null: the server issues one on session_request
 
     localize();
     renderWelcome();
@@ -248,12 +240,12 @@
       socket = window.io(config.rasaUrl, { path: config.socketPath || "/socket.io" });
       socket.on("connect", function () {
         setStatus("");
-        socket.emit("session_request", { session_id: sessionId });
+        socket.emit("session_request", sessionId ? { session_id: sessionId } : {});
       });
       socket.on("session_confirm", function (data) {
         // Rasa sends the id itself; accept {session_id} too in case a proxy wraps it.
         var id = data && typeof data === "object" ? data.session_id : data;
-        if (typeof id === "string" && SESSION_ID.test(id)) {
+        if (typeof id === "string" && SESSION_TOKEN.test(id)) {
           sessionId = id;
           saveSessionId(id);
         }
@@ -284,7 +276,7 @@
     }
 
     function emitUser(item) {
-      var data = { message: item.message, session_id: sessionId };
+      var data = { message: item.message }; // the server knows this socket's conversation
       // Rasa keeps the metadata with the message in its tracker store, so the history shows what the buyer
       // saw (a button's title, "📎 file.csv"), not the payload. Typed text is its own record.
       if (item.shown !== item.message) data.metadata = { shown: item.shown };
@@ -310,7 +302,7 @@
       showTyping(replyTimeoutMs * BOM_REPLY_FACTOR);
       var form = new FormData();
       form.append("file", file, file.name);
-      form.append("sender_id", sessionId);
+      form.append("session", sessionId || ""); // the upload belongs to this conversation only
       fetch("/uploads", { method: "POST", body: form })
         .then(function (r) {
           return r.json().then(function (body) {
@@ -585,7 +577,7 @@
   }
 
   if (typeof module === "object" && module.exports) {
-    module.exports = { pickLanguage: pickLanguage, safeHttpUrl: safeHttpUrl, newSessionId: newSessionId };
+    module.exports = { pickLanguage: pickLanguage, safeHttpUrl: safeHttpUrl };
   } else {
     start();
   }
