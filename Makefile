@@ -21,7 +21,7 @@ CATALOG_CODE := $(wildcard knowledge/catalog.py knowledge/passives.py knowledge/
 RASA_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f 2>/dev/null)
 MODEL := models/brandstation.tar.gz
 
-.PHONY: help install run serve ingest index train test lint types unit reliability stories e2e browser browser-deps bench eval load services services-stop scaled run-scaled analytics clean lock
+.PHONY: help install run serve ingest index train test lint types unit reliability security fuzz attack stories e2e browser browser-deps bench eval load services services-stop scaled run-scaled analytics clean lock
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,12 @@ unit: $(VENV)/.installed var/catalog.sqlite ## unit, action and consistency test
 stories: $(MODEL) ## rasa test core on tests/stories (fails on any prediction error)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/story-results
 
+security: $(MODEL) var/catalog.sqlite ## attacks from docs/security.md against the real code and servers (tests/security)
+	$(BIN)/pytest -q -m security tests/security
+
+fuzz: $(VENV)/.installed ## hypothesis fuzzing: BOM reader, value parser, chat input path (FUZZ_EXAMPLES each, default 10000)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/pytest -q -m fuzz tests/fuzz
+
 e2e: $(MODEL) var/catalog.sqlite ## real servers on free loopback ports, REST + socket.io turns
 	$(BIN)/pytest -q tests/e2e
 
@@ -94,13 +100,16 @@ browser-deps: ## Debian's chromium + chromium-driver for the browser tests (apt-
 browser: $(MODEL) var/catalog.sqlite ## real Chromium on the web chat (skipped without it); screenshots in test-artifacts/browser/
 	$(BIN)/pytest -q -m browser tests/browser
 
-test: lint types unit reliability stories e2e browser ## everything CI runs
+test: lint types unit reliability security stories e2e browser ## everything CI runs
 
 bench: index ## search / index / embedding benchmarks -> bench/results/*.json
 	$(PY) -m bench.run
 
 load: index train ## load test: bare Rasa moodbot vs the full bot, embedded and scaled (make services), at 1/20/100 users, 40 s each (~10 min) -> bench/results/load.json
 	$(PY) -m bench.load
+
+attack: index train ## one buyer sends 100,000-character messages back to back while 20 others chat: their p95 with ÷ without (~3 min) -> bench/results/attacker.json
+	$(PY) -m bench.attacker
 
 services: ## PostgreSQL + Redis + RabbitMQ (+ haproxy installed) on loopback, data under var/services/ (apt-get when missing; idempotent)
 	ops/services.sh start
