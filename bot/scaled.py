@@ -42,7 +42,7 @@ from types import FrameType
 
 from bot.keys import rasa_token
 from bot.settings import ROOT, Settings, get_settings
-from bot.stack import StackError, action_server_command, wait_ready, web_origins
+from bot.stack import StackError, action_server_command, wait_ready
 from knowledge.catalog import CatalogStore, PushReport, push_catalog
 from knowledge.db import Database
 from knowledge.errors import KnowledgeError
@@ -374,7 +374,7 @@ class ScaledStack:
                 "run",
                 "--enable-api",  # with the installation's token (bot/rasa_server.py)
                 "--cors",
-                *web_origins(self.settings),
+                self.settings.web_origin(),
                 "--interface",
                 host,
             ]

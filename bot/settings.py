@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseSettings, SecretStr
+from yarl import URL
 
 from knowledge.db import Database
 from knowledge.pricing import PricingSettings
@@ -80,6 +81,10 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """The public URL of the web server (download links)."""
         return (self.public_url or f"http://{self.host}:{self.web_port}").rstrip("/")
+
+    def web_origin(self) -> str:
+        """The web chat page's origin (scheme, host, port): the only one whose pages may call Rasa (CORS, socket.io)."""
+        return str(URL(self.base_url()).origin())
 
     def pricing(self) -> PricingSettings:
         """Quote terms from these settings."""

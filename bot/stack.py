@@ -15,8 +15,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yarl import URL
-
 from bot.keys import ACTION_TOKEN_ENV, rasa_token
 from bot.settings import ROOT, Settings
 
@@ -33,11 +31,6 @@ ACTION_ENDPOINT_AUTH = f"  headers:\n    Authorization: Bearer ${{{ACTION_TOKEN_
 def action_server_command(host: str, port: int) -> list[str]:
     """The action server (bot/action_server.py: authenticated, on `host` only)."""
     return [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--host", host, "--port", str(port)]
-
-
-def web_origins(settings: Settings) -> list[str]:
-    """The origins whose pages may call Rasa from a browser (CORS): the web chat's own."""
-    return [str(URL(settings.base_url()).origin())]
 
 
 class StackError(RuntimeError):
@@ -82,7 +75,7 @@ class Stack:
                     "run",
                     "--enable-api",  # with the installation's token (bot/rasa_server.py)
                     "--cors",
-                    *web_origins(self.settings),
+                    self.settings.web_origin(),
                     "--interface",
                     self.settings.host,
                     "--port",

@@ -21,7 +21,6 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
-from yarl import URL
 
 from bot.keys import session_key
 from bot.message_guard import MAX_PASTE_CHARS
@@ -32,12 +31,6 @@ logger = logging.getLogger(__name__)
 
 # The largest frame: a pasted table of MAX_PASTE_CHARS Chinese characters (3 bytes each in UTF-8) and JSON.
 MAX_FRAME_BYTES = MAX_PASTE_CHARS * 3 + 16 * 1024
-
-
-def web_origins() -> set[str]:
-    """Origins whose pages may open the web chat: the web server's public URL (settings.base_url())."""
-    url = URL(get_settings().base_url())
-    return {str(url.origin())}
 
 
 class WebChatSocketIOInput(SocketIOInput):
@@ -52,8 +45,9 @@ class WebChatSocketIOInput(SocketIOInput):
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
         sio.eio.max_http_buffer_size = MAX_FRAME_BYTES
-        key = session_key(get_settings())
-        origins = web_origins()
+        settings = get_settings()
+        key = session_key(settings)
+        origins = {settings.web_origin()}
         namespace = self.namespace
 
         @sio.on("connect", namespace=namespace)
