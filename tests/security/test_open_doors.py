@@ -251,6 +251,36 @@ def _assert_413_before_reading(host: str, port: int, path: str) -> None:
     assert answer.startswith("HTTP/1.1 413"), answer[:200]
 
 
+# --- 5. Files that exhaust memory, through the web chat --------------------------------------------------------
+
+
+def _action_server_pid(stack: Stack) -> int:
+    return next(proc.pid for name, proc in stack._procs if name == "actions")
+
+
+def test_hostile_files_through_the_chat_are_refused_by_name_and_the_bot_goes_on(stack: Stack) -> None:
+    from tests.security.test_hostile_files import HEADER, ROWS, _add_merges, _with_sheet_xml, _xlsx, _zip_bomb
+
+    merge_bomb = _with_sheet_xml(_xlsx([HEADER, *ROWS]), _add_merges(["A5:XFD1048576"]))
+    files = {
+        "bomb.xlsx": (_zip_bomb(600), "decompressed"),  # 600 MiB of sheet XML in well under 1 MB
+        "merged.xlsx": (merge_bomb, None),  # read: the merge is clamped to the used range
+        "field.csv": (b"Designator,Qty,Value\nR1,1,10k\nR2,1," + b'"' + b"x" * 200_000 + b'"\n', "10,000"),
+        "quote.csv": (b'Designator,Qty,Value\nR1,1,10k\nR2,1,"10k\nR3,1,1k\nR4,1,2k\n', "never closed"),
+    }
+    before = _rss_mb(_action_server_pid(stack))
+    with WebChat(stack) as chat:
+        for name, (data, reason) in files.items():
+            replies = chat.quote_upload(name, data)
+            said = texts(replies)
+            if reason is None:
+                assert quote_in(replies)["summary"]["lines"] == len(ROWS), said
+            else:
+                assert reason in said and not any(r.get("quote") for r in replies), (name, said)
+        assert "25" in texts(chat.say("6205-2RS 内径多少?"))  # the same action server goes on
+    assert _rss_mb(_action_server_pid(stack)) - before < 200, "the action server grew on hostile files"
+
+
 # --- 8. Small ones ----------------------------------------------------------------------------------------------
 
 
