@@ -10,6 +10,7 @@ import asyncio
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -76,7 +77,7 @@ def test_upload_a_bom_see_the_quote_and_download_the_xlsx(stack: Stack, open_cha
     assert chat.texts(".msg--user .bubble")[-1] == f"📎 {DEV_BOM.name}"
     quote = wait_until(lambda: chat.all(".msg--bot .quote"), "the quote card")[-1]
     title = quote.find_element("css selector", ".card__title").text
-    quote_id = re.search(r"Q-\d{8}-\d{4}", title)
+    quote_id = re.search(r"Q-\d{8}-[0-9A-Z]{6}", title)
     assert quote_id and title.endswith(" r1"), title
     assert len(quote.find_elements("css selector", ".quote__row")) == DEV_BOM_LINES
     xlsx = next(a for a in quote.find_elements("css selector", "a.quote__download") if a.text.endswith("XLSX"))
@@ -219,10 +220,12 @@ def test_a_turn_without_any_reply_tells_the_buyer_to_try_again(open_chat: OpenCh
         assert notice == ["No answer from the assistant. Please try again."]
         assert 1.5 <= waited <= 10, f"the notice should come after the configured 2 s, came after {waited:.1f} s"
         assert not chat.find("#typing").is_displayed(), "no endless typing indicator"
-        # What the page sent: the message and its session (typed text needs no `shown` for the history).
+        # What the page sent: the message only (typed text needs no `shown` for the history; the server knows the
+        # socket's conversation), and it kept the token the server issued.
         (message,) = received["messages"]
-        assert message["message"] == SPEC_QUESTION and "metadata" not in message
-        assert message["session_id"] == chat.js(f"return localStorage.getItem('{SESSION_KEY}')")
+        assert message == {"message": SPEC_QUESTION}
+        assert received["sessions"] == [{}]
+        assert received["tokens"] == [chat.js(f"return localStorage.getItem('{SESSION_KEY}')")]
         assert contrast_failures(chat) == []
         chat.close()  # before the servers stop, so no open socket holds them
 
@@ -324,12 +327,15 @@ def silent_rasa() -> Iterator[tuple[str, dict[str, list[Any]]]]:
     import socketio
 
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
-    received: dict[str, list[Any]] = {"sessions": [], "messages": []}
+    received: dict[str, list[Any]] = {"sessions": [], "messages": [], "tokens": []}
 
     @sio.on("session_request")
     async def session_request(sid: str, data: dict[str, Any]) -> None:
         received["sessions"].append(data)
-        await sio.emit("session_confirm", data["session_id"], room=sid)
+        # A new visitor asks with {}: the server issues the token (bot/sessions.py), as the real channel does.
+        token = data.get("session_id") or f"{uuid.uuid4().hex}.{uuid.uuid4().hex}"
+        received["tokens"].append(token)
+        await sio.emit("session_confirm", token, room=sid)
 
     @sio.on("user_uttered")
     async def user_uttered(sid: str, data: dict[str, Any]) -> None:
