@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.settings import Settings
 
 SECRET_FILE = "secret.key"
+MIN_SECRET_CHARS = 32
 RASA_API = "rasa-api-token"  # Rasa's HTTP API (`--auth-token`; `?token=` on each call)
 ACTION_SERVER = "action-server-token"  # Rasa → action server (`Authorization: Bearer …`)
 WEB_SESSIONS = "web-chat-sessions"  # signs the web chat's session ids (bot/sessions.py)
@@ -47,8 +48,11 @@ def session_key(settings: Settings) -> bytes:
 
 
 def _secret(settings: Settings) -> bytes:
-    if settings.secret_key.get_secret_value():
-        return settings.secret_key.get_secret_value().encode()
+    configured = settings.secret_key.get_secret_value()
+    if configured:
+        if len(configured) < MIN_SECRET_CHARS:
+            raise RuntimeError(f"BRANDSTATION_SECRET_KEY must have at least {MIN_SECRET_CHARS} characters")
+        return configured.encode()
     path = settings.var_dir / SECRET_FILE
     with contextlib.suppress(FileNotFoundError):
         return _read(path)
@@ -69,6 +73,8 @@ def _secret(settings: Settings) -> bytes:
 
 def _read(path: Path) -> bytes:
     value = path.read_text(encoding="ascii").strip()
-    if len(value) < 32:
-        raise RuntimeError(f"{path} holds no usable secret (fewer than 32 characters): delete it to make a new one")
+    if len(value) < MIN_SECRET_CHARS:
+        raise RuntimeError(
+            f"{path} holds no usable secret (fewer than {MIN_SECRET_CHARS} characters): delete it to make a new one"
+        )
     return value.encode()

@@ -98,13 +98,32 @@ async def screen(message: Any) -> bool:
     return False
 
 
+class MessageTooLong(ValueError):
+    """A text over MAX_MESSAGE_CHARS reached NLU by a way that skips the screen (Rasa's HTTP API:
+    `POST /conversations/<id>/messages`, `POST /model/parse`); Rasa answers the caller with an error."""
+
+
 def install() -> None:
-    """Wrap `rasa.core.agent.Agent.handle_message` with `screen` (idempotent)."""
+    """Wrap `Agent.handle_message` with `screen`, and make NLU itself refuse a text over MAX_MESSAGE_CHARS that
+    comes another way (Rasa's HTTP API, token holders only); idempotent."""
     from rasa.core.agent import Agent
+    from rasa.core.processor import MessageProcessor
 
     if getattr(Agent.handle_message, "_screened", False):
         return
     Agent.handle_message = _screened(Agent.handle_message)
+    MessageProcessor.parse_message = _bounded(MessageProcessor.parse_message)
+
+
+def _bounded(parse: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(parse)
+    async def parse_message(self: Any, message: Any, *args: Any, **kwargs: Any) -> Any:
+        text = message.text if isinstance(message.text, str) else ""
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise MessageTooLong(f"{len(text):,} characters; NLU reads at most {MAX_MESSAGE_CHARS:,}")
+        return await parse(self, message, *args, **kwargs)
+
+    return parse_message
 
 
 def _screened(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

@@ -170,7 +170,8 @@ class ScaledStack:
         self.catalog_copy = self.push_catalog()
         self.ports = {name: free_port() for name in [*self.action_names, *self.rasa_names]}
         self._commands = self._build_commands()
-        self.haproxy_config.touch(mode=0o600)  # its health checks carry Rasa's API token
+        self.haproxy_config.touch()
+        os.chmod(self.haproxy_config, 0o600)  # its health checks carry Rasa's API token
         self.haproxy_config.write_text(self.render_haproxy_config(), encoding="utf-8")
         check = subprocess.run(["haproxy", "-c", "-q", "-f", str(self.haproxy_config)], capture_output=True, text=True)
         if check.returncode != 0:

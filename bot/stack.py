@@ -176,7 +176,8 @@ def wait_ready(
     error: type[StackError] = StackError,
     timeout_s: float = READY_TIMEOUT_S,
 ) -> None:
-    """Poll `url` until it answers 200; raise `error` naming `name`'s log when the process exits or time runs out."""
+    """Poll `url` until it answers 200; raise `error` naming `name`'s log when the process exits or time runs out
+    (the message shows the URL without its query: it may hold Rasa's API token)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -188,4 +189,4 @@ def wait_ready(
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.5)
-    raise error(f"{name} did not answer {url} within {timeout_s:.0f} s; see {log_dir}/{name}.log")
+    raise error(f"{name} did not answer {url.split('?')[0]} within {timeout_s:.0f} s; see {log_dir}/{name}.log")

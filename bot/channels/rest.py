@@ -44,6 +44,10 @@ class CheckedRestInput(RestInput):
     def name(cls) -> str:
         return "rest"
 
+    def _extract_input_channel(self, req: Request) -> str:
+        # Rasa's takes `input_channel` from the body: a REST caller could file its conversation as WeCom's.
+        return self.name()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
 

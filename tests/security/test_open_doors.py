@@ -81,6 +81,30 @@ def test_rasas_api_answers_only_with_the_token(stack: Stack, method: str, path: 
     assert wrong.status_code == 401
 
 
+def test_the_api_cannot_push_a_huge_message_through_nlu_either(stack: Stack) -> None:
+    token = {"token": rasa_token(stack.settings)}
+    huge = "轴承内径多少" * 2_000
+    started = time.monotonic()
+    logged = requests.post(
+        f"{stack.rasa_url}/conversations/tool-{uuid.uuid4().hex[:6]}/messages",
+        params=token,
+        json={"text": huge, "sender": "user"},
+        timeout=60,
+    )
+    parsed = requests.post(f"{stack.rasa_url}/model/parse", params=token, json={"text": huge}, timeout=60)
+    assert logged.status_code >= 400 and parsed.status_code >= 400, (logged.text, parsed.text)
+    assert time.monotonic() - started < 10
+    assert requests.post(f"{stack.rasa_url}/model/parse", params=token, json={"text": "hello"}, timeout=60).ok
+
+
+def test_rest_cannot_file_its_conversation_under_another_channel(stack: Stack) -> None:
+    sender = f"rest-{uuid.uuid4().hex[:8]}"
+    body = {"sender": sender, "message": "hello", "input_channel": "wecom"}
+    assert requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body, timeout=60).status_code == 200
+    said = [e for e in tracker_events(stack, sender) if e.get("event") == "user"]
+    assert [e["input_channel"] for e in said] == ["rest"]
+
+
 def test_the_token_opens_the_api(stack: Stack) -> None:
     status = requests.get(f"{stack.rasa_url}/status", params={"token": rasa_token(stack.settings)}, timeout=30)
     assert status.status_code == 200 and status.json()["model_file"]

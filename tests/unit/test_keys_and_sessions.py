@@ -35,6 +35,11 @@ def test_a_configured_secret_wins_and_writes_nothing(tmp_path: Path) -> None:
     assert "s" * 40 not in repr(settings)  # never printed with the settings
 
 
+def test_a_short_configured_secret_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="at least 32 characters"):
+        rasa_token(Settings(var_dir=tmp_path, secret_key=SecretStr("x")))
+
+
 def test_a_truncated_secret_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / SECRET_FILE).write_text("short\n")
     with pytest.raises(RuntimeError, match="no usable secret"):
