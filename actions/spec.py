@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._common import question
 from actions.selection import selection_step
 from bot import providers
-from bot.cards import candidate_buttons, search_message, spec_payload
+from bot.cards import candidate_buttons, option_buttons, search_message, spec_payload
 from knowledge.selection import select
 from knowledge.specs import answer_question
 
@@ -37,9 +37,14 @@ class ActionAnswerSpec(Action):
             last_sku=tracker.get_slot("last_sku"),
             language=language,
         )
-        buttons = candidate_buttons(answer.candidates, answer.attribute) if answer.status == "ambiguous" else []
+        if answer.status == "which_product":
+            buttons = candidate_buttons(answer.candidates, answer.attribute)
+        elif answer.status in ("which_attribute", "not_stated"):
+            buttons = option_buttons(answer.product, answer.options)
+        else:
+            buttons = []
         dispatcher.utter_message(text=answer.text, buttons=buttons or None, json_message=spec_payload(answer))
-        if answer.status in ("not_found", "attribute_unknown"):
+        if answer.status in ("not_found", "not_stated"):
             await asyncio.to_thread(
                 providers.get_demand_log().record,
                 "spec_not_found" if answer.status == "not_found" else "attribute_unknown",

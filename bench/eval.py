@@ -1,5 +1,7 @@
 """`make eval`: quality figures on the shipped catalog and the dev BOMs (not tests; prints and writes JSON).
 
+- spec questions (bench/spec_eval.py): 2,400 generated from the catalog with buyer phrasings written apart from the
+  bot's vocabulary, and real questions from public pages: right / wrong / abstained, per category and source;
 - SKF <- SNFA cross-reference hit@1 / hit@3 over every real supersession in the catalog, with noisy spellings
   (lower case, spaces, no slash / dash);
 - hard-rule violations among substitutes for 1,000 sampled catalog parts, judged by the independent checker of
@@ -43,6 +45,7 @@ def main() -> int:
     seconds: dict[str, float] = {}
     results: dict[str, Any] = {}
     for name, run in (
+        ("spec_questions", spec_questions),
         ("crossref", lambda: crossref_hits(engine)),
         ("substitutes", lambda: substitute_quality(store)),
         ("bom_read", bom_reading),
@@ -59,6 +62,14 @@ def main() -> int:
     print(f"\n-> {RESULTS / 'eval.json'}")
     # The gate is what earlier runs gated on (the top 10); violations further down are printed and stored.
     return 0 if results["hard_rules"]["violations"] == 0 else 1
+
+
+def spec_questions() -> dict[str, Any]:
+    """bench/spec_eval.py: generated and real spec questions, right / wrong / abstained (needs the dense index)."""
+    from bench import spec_eval
+    from bot.providers import get_engine
+
+    return spec_eval.run(get_engine(), spec_eval.DEFAULT_N)
 
 
 def crossref_hits(engine: SearchEngine) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from knowledge.attributes import display_name
 from knowledge.models import Hit, Product
-from knowledge.specs import SpecAnswer, key_facts, source_of
+from knowledge.specs import Option, SpecAnswer, key_facts, source_of
 from knowledge.units import format_quantity
 
 if TYPE_CHECKING:  # annotations only: cards render what knowledge/substitutes.py returns
@@ -76,6 +76,17 @@ def candidate_buttons(hits: tuple[Hit, ...] | list[Hit], attribute: str | None, 
             entities["attribute"] = attribute
         title = f"{hit.product.mpn} · {hit.product.manufacturer}"
         buttons.append({"title": title[:80], "payload": f"/ask_spec{json.dumps(entities, ensure_ascii=False)}"})
+    return buttons
+
+
+def option_buttons(product: Product | None, options: tuple[Option, ...], limit: int = 6) -> list[dict[str, str]]:
+    """One button per attribute the buyer may have meant; the payload names the part and the attribute."""
+    if product is None:
+        return []
+    buttons = []
+    for option in options[:limit]:
+        entities = {"part_number": product.sku, "attribute": option.key}
+        buttons.append({"title": option.name[:80], "payload": f"/ask_spec{json.dumps(entities, ensure_ascii=False)}"})
     return buttons
 
 

@@ -140,9 +140,9 @@ def _ask(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
         print(answer.text)
-        for hit in answer.candidates[:5] if answer.status == "ambiguous" else ():
+        for hit in answer.candidates[:5] if answer.status == "which_product" and not answer.groups else ():
             print(f"  - {hit.product.mpn} ({hit.product.manufacturer}, SKU {hit.product.sku}): {hit.product.name}")
-    return 0 if answer.status in ("answered", "overview") else 1
+    return 0 if answer.status == "answered" else 1
 
 
 def _search(args: argparse.Namespace) -> int:

@@ -213,6 +213,10 @@ class CatalogStore:
         """Every product in SKU order, read `batch` rows at a time."""
         return map(_row_product, self._iter_rows(batch))
 
+    def attribute_names(self) -> list[str]:
+        """Every attribute key some product states."""
+        return [row[0] for row in self._query("SELECT DISTINCT name FROM attributes")]
+
     def count(self) -> int:
         """Number of products (kept by add(), O(1) to read)."""
         stored = self._query("SELECT value FROM meta WHERE key = 'count'")

@@ -353,18 +353,25 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
 def code_candidates(text: str) -> list[str]:
     """Tokens that may be part numbers, plus adjacent pairs/triples joined ('6205 2RS'); values are skipped."""
     runs = [m.group(0).rstrip(".-/") for m in _ASCII_RUN.finditer(_CJK.sub(" ", text))]
-    runs = [r for r in runs if r and not _is_plain_value(r)]
+    # A standard designation keeps its size: 'ISO 4762 M6×12 A4' is one catalog code, 'M6×12' alone a value.
+    standard = any(r.upper() in _STANDARD_PREFIXES for r in runs)
+    runs = [r for r in runs if r and (standard or not _is_plain_value(r))]
     out: list[str] = []
-    for size in (3, 2, 1):
+    for size in (4, 3, 2, 1):
         for i in range(len(runs) - size + 1):
             window = runs[i : i + size]
             joined = " ".join(window)
             # Tokens joined to a code carry digits or are upper-case suffixes ('2RS', 'NU 205 ECP'), not words.
             if size > 1 and not all(any(c.isdigit() for c in t) or (t.isupper() and len(t) <= 6) for t in window):
                 continue
+            if size == 1 and standard and _is_plain_value(joined):
+                continue
             if any(ch.isdigit() for ch in joined) and len(normalize_code(joined)) >= 3:
                 out.append(joined)
     return list(dict.fromkeys(out))
+
+
+_STANDARD_PREFIXES = frozenset({"ISO", "DIN", "GB", "GB/T", "EN", "JIS", "ANSI", "ASME"})
 
 
 def _is_plain_value(token: str) -> bool:

@@ -1,28 +1,43 @@
-"""Spec answers: map a buyer's question to a product and an attribute, answer with value, unit and source.
+"""Spec answers: map a buyer's question to a part and an attribute the catalog states, or abstain honestly.
 
-Outcomes: `answered`; `ambiguous` (several products fit: ask which, with candidates); `attribute_unknown`
-(the product does not state it: say so and show what is known); `overview` (no attribute asked: key
-facts); `not_found` (no product: say so, offer sales). Replies are written in the buyer's language.
+Statuses (`SpecAnswer.status`, also `brandstation ask --json`):
+- `answered`: one value, from the part's own listing(s); when several listings (manufacturers, sources) or
+  several standard parts (every ISO 4762 M6) answer, they all state the same value and the answer says which.
+- `not_stated`: the part is known, the question names an attribute, the catalog does not state it for this
+  part: say so and show the nearest facts it does state.
+- `which_attribute`: the part is known, but the question names no attribute we can pin down ("AO3400A?",
+  "AO3400A 栅极电压" when only Vds and Vgs(th) are stated): show the candidates with their values and ask.
+- `which_product`: several parts fit, or the listings of one part number disagree on the value: show the
+  distinct values with the parts that state each, and ask which.
+- `not_found`: no catalog part matches.
+
+A value is only given when the words of the question and the unit agree with one attribute of the part
+(knowledge/spec_terms.py): never the value of a different attribute, part or package.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from knowledge.attributes import BY_KEY, VOCABULARY, display_name
+from knowledge.attributes import BY_KEY, display_name
 from knowledge.catalog import normalize_code
+from knowledge.errors import KnowledgeError
 from knowledge.models import Attribute, Hit, Product
-from knowledge.search import SearchEngine, code_candidates, looks_like_part_number
+from knowledge.pricing import PricingSettings, price_line, terms_for
+from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, parse_parameters
+from knowledge.spec_terms import Lexicon, QuestionTerms, TermMatch, build_lexicon, key_words, normalize
 from knowledge.units import format_quantity
 
+STATUSES = ("answered", "not_stated", "which_attribute", "which_product", "not_found")
 # When a product lacks the attribute asked, these stand in for it (precision bearings list speeds per lubricant).
 _STAND_INS: dict[str, tuple[str, ...]] = {
     "limiting_speed": ("grease_speed", "oil_speed", "reference_speed"),
     "tolerance": ("precision_class",),
     "precision_class": ("tolerance",),
-    "voltage_rating": ("voltage",),
 }
 # Facts shown on a product card, in this order, when the product states them.
 KEY_FACTS: tuple[str, ...] = (
@@ -34,6 +49,7 @@ KEY_FACTS: tuple[str, ...] = (
     "power",
     "voltage_rating",
     "current_rating",
+    "output_voltage",
     "load_capacitance",
     "dielectric",
     "temperature_coefficient",
@@ -53,38 +69,94 @@ KEY_FACTS: tuple[str, ...] = (
     "standard",
     "temperature_range",
 )
+FIELD_CONCEPTS = (
+    "manufacturer",
+    "package",
+    "datasheet",
+    "mpn",
+    "sku",
+    "digikey_part_number",
+    "description",
+    "category",
+)
+COMMERCE = ("price", "stock", "lead_time")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_UNIT_OF_HINT = {"count": ""}
+_MAX_FAMILY = 60  # standard parts answered together ("every ISO 4762 M6")
+_SHOWN_OPTIONS = 6
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a listing states, under the key the question resolved to."""
+
+    key: str
+    attribute: Attribute
+    product: Product
+
+    @property
+    def text(self) -> str:
+        return fact_value(self.attribute)
+
+
+@dataclass(frozen=True)
+class ValueGroup:
+    """A distinct value and the parts that state it (for `which_product`)."""
+
+    text: str
+    products: tuple[Product, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    """An attribute the buyer may have meant (for `which_attribute` / `not_stated`)."""
+
+    key: str
+    name: str
+    value_text: str
 
 
 @dataclass(frozen=True)
 class SpecAnswer:
     """What the bot knows in answer to one spec question."""
 
-    status: str  # answered | ambiguous | attribute_unknown | overview | not_found
+    status: str
     language: str
     text: str
     product: Product | None = None
     attribute: str | None = None
+    attribute_name: str | None = None
     facts: tuple[Attribute, ...] = ()
     candidates: tuple[Hit, ...] = ()
+    covers: tuple[Product, ...] = ()  # every listing / part the one answer holds for
+    groups: tuple[ValueGroup, ...] = ()
+    options: tuple[Option, ...] = ()
+    quantity: int | None = None
+    price: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def value_text(self) -> str:
-        return "; ".join(_fact_value(a) for a in self.facts)
+        return "; ".join(fact_value(a) for a in self.facts)
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI / API shape: answer, product, attribute, value, unit, source, candidates."""
-        first = self.facts[0] if self.facts else None
+        """The CLI / API shape: status, answer, product, attribute, value, unit, source, and what to choose from."""
+        first = self.facts[0] if self.facts and self.status == "answered" else None
         return {
             "status": self.status,
             "answer": self.text,
             "product": _product_json(self.product) if self.product else None,
             "attribute": self.attribute,
+            "attribute_name": self.attribute_name,
             "value": first.value if first and first.value is not None else (first.raw if first else None),
             "value_max": first.value_max if first else None,
             "unit": first.unit if first else None,
-            "value_text": self.value_text or None,
+            "value_text": self.value_text if first else None,
             "source": source_of(self.product, first) if self.product and first else None,
+            "covers": [_product_json(p) for p in self.covers],
+            "values": [{"value_text": g.text, "parts": [_product_json(p) for p in g.products]} for g in self.groups],
+            "options": [{"attribute": o.key, "name": o.name, "value_text": o.value_text} for o in self.options],
+            "quantity": self.quantity,
+            "price": self.price,
             "candidates": [
                 {**_product_json(h.product), "score": round(h.score, 4), "why": list(h.why)} for h in self.candidates
             ],
@@ -99,106 +171,535 @@ def answer_question(
     attributes: list[str] | None = None,
     last_sku: str | None = None,
     language: str | None = None,
+    pricing: PricingSettings | None = None,
 ) -> SpecAnswer:
     """Answer a spec question.
 
-    `part` and `attributes` are what the dialogue already extracted (a clicked candidate, an entity);
-    `last_sku` is the product of the previous turn, used when the question names none.
+    `part` is a part number the dialogue already extracted (a clicked candidate); `attributes` are attribute
+    keys it already knows (a button); `last_sku` is the product of the previous turn, used when the question
+    names no part.
     """
     lang = language or detect_language(question)
-    keys = list(dict.fromkeys([*(k for k in attributes or [] if k), *find_attributes(question)]))
-    asked = keys[0] if keys else None
+    lexicon = lexicon_for(engine)
     hits = engine.find_by_code(part) if part else []
     hits = hits or engine.find_by_code(question)
-    names_a_part = any(looks_like_part_number(c) for c in code_candidates(part or question))
-    if not hits and last_sku and not names_a_part:
+    codes = part_codes(part or question)
+    if codes and all(_is_standard_size(c, question) for c in codes):
+        # A standard and a size ("ISO 4762 M6"): a catalog code when exact, else a description of a family.
+        hits = [h for h in hits if h.score >= 1.0]
+        codes = [c for c in codes if any(h.score >= 1.0 for h in hits)]
+    # A button's payload (/ask_spec{"part_number": ..., "attribute": ...}) carries its part and attribute.
+    asked = lexicon.read("" if question.startswith("/") else question, strip=[*codes, part or ""])
+    wanted = [k for k in attributes or [] if k]
+    if not hits and last_sku and not codes and not parse_parameters(question) and not asked.unknown:
         hits = [Hit(engine.store.get(last_sku), 1.0, ("product from the previous question",))]
-    if not hits and not names_a_part:
-        # No part number named: the buyer described one ("the 8 MHz crystal"); offer the closest products.
-        hits = [h for h in engine.search(question, k=5) if h.score >= 0.2]
+    family = False
+    if not hits and not codes and not (asked.leftover or parse_parameters(question)):
+        # "100个多少钱" with no part named and none before: ask which part, never price a random one.
+        return SpecAnswer("which_product", lang, _which_part_text(lang), quantity=asked.quantity)
+    if not hits and not codes:
+        # No part number: a standard part or a description ("M6 socket head cap screw", "the 8 MHz crystal").
+        hits = [h for h in engine.search(question, k=_MAX_FAMILY) if h.score >= 0.2]
+        # The buyer's own words must describe what was found ("socket head cap screw"), not just any part.
+        described = set(asked.leftover)
+        hits = [h for h in hits if described & _product_words([h.product]) and _meets_standards(h.product, question)]
+        family = True
     if not hits:
-        return SpecAnswer("not_found", lang, _not_found_text(lang), attribute=asked)
-    product, rest = _pick_product(hits, keys)
-    if product is None:
-        return SpecAnswer("ambiguous", lang, _which_text(lang), attribute=asked, candidates=tuple(rest))
-    chosen = next(h for h in hits if h.product.sku == product.sku)
-    note = _closest_note(chosen, lang) if chosen.score < 1.0 else ""
-    if not keys:
-        facts = key_facts(product)
-        return SpecAnswer(
-            "overview", lang, note + _overview_text(product, facts, lang), product, None, facts, tuple(rest)
+        return SpecAnswer("not_found", lang, _not_found_text(lang), quantity=asked.quantity)
+    listings, rest, note = _listings(hits, question, lang, family)
+    if not listings:
+        return _which_product_plain(lang, rest, asked)
+    product = listings[0]
+    # Read again without exactly the codes that named these listings ("S71924 CB/P4A D[mm]": the D is asked).
+    own = {normalize_code(c) for p in listings for c in (p.mpn, p.sku, *p.aliases)}
+    named = [c for c in [*codes, part or ""] if c and normalize_code(c) in own]
+    if named and not question.startswith("/"):
+        asked = lexicon.read(question, strip=named)
+    resolved = resolve_attribute(asked, listings, lexicon, wanted, described=family)
+    if resolved.keys and resolved.keys[0] in COMMERCE:
+        return _commerce_answer(resolved.keys[0], product, listings, asked, lang, note, rest, pricing)
+    if not resolved.keys:
+        status = "not_stated" if resolved.named else "which_attribute"
+        options = _options(listings, resolved, lexicon, lang, _ranker(engine, asked))
+        name = resolved.named_name(lang) if resolved.named else None
+        if family and len(listings) > 1 and status == "which_attribute":
+            return _which_product_plain(lang, [Hit(p, 1.0) for p in listings], asked)
+        text = note + (
+            _not_stated_text(product, listings, name or "", options, lang)
+            if status == "not_stated"
+            else _which_attribute_text(product, listings, options, lang)
         )
-    # Direct facts for any key named beat stand-ins ("精度" is precision class or tolerance, whichever is stated).
-    for direct in (True, False):
-        for key in keys:
-            facts = facts_for(product, key, stand_ins=not direct)
-            if facts:
-                return SpecAnswer(
-                    "answered", lang, note + _answer_text(product, key, facts, lang), product, key, facts, tuple(rest)
-                )
-    facts = key_facts(product)
+        return SpecAnswer(
+            status,
+            lang,
+            text,
+            product,
+            resolved.named_key,
+            name,
+            tuple(_option_attr(o) for o in options),
+            tuple(rest),
+            options=tuple(options),
+            quantity=asked.quantity,
+        )
+    key = resolved.keys[0]
+    given = {k for k, _, _ in parse_parameters(question).quantities}
+    if family and (key in given or len(listings) < 2):
+        # Found by the very value asked ("the 3.3 V regulator's voltage"), or one part matched a description
+        # loosely: ask which part rather than answer for a part the buyer did not name.
+        return _which_product_plain(lang, [Hit(p, 1.0) for p in listings], asked)
+    name = attribute_display(key, lang, resolved.label)
+    facts = [f for p in listings if (f := fact_for(p, key, lexicon))]
+    groups = _value_groups(facts)
+    if len(groups) > 1:
+        text = note + _which_product_values_text(product, name, groups, lang)
+        return SpecAnswer(
+            "which_product",
+            lang,
+            text,
+            product,
+            key,
+            name,
+            (),
+            tuple(Hit(f.product, 1.0) for f in facts),
+            groups=tuple(groups),
+            quantity=asked.quantity,
+        )
+    covers = tuple(f.product for f in facts)
+    first = facts[0]
+    more = [k for k in resolved.keys[1:3] if all(fact_for(p, k, lexicon) for p in covers)]
+    extra = tuple(a for k in more if (a := _agreed(covers, k, lexicon)) is not None)
+    text = note + _answer_text(first, name, covers, family, lang, extra)
     return SpecAnswer(
-        "attribute_unknown",
+        "answered",
         lang,
-        note + _unknown_text(product, keys[0], facts, lang),
-        product,
-        keys[0],
-        facts,
+        text,
+        first.product,
+        key,
+        name,
+        (first.attribute, *extra),
         tuple(rest),
+        covers=covers,
+        quantity=asked.quantity,
     )
 
 
-def detect_language(text: str) -> str:
-    """'zh' when the text contains Chinese characters, else 'en'."""
-    return "zh" if _CJK.search(text) else "en"
+# --- Which attribute -------------------------------------------------------------------------------------
 
 
-def find_attributes(question: str) -> list[str]:
-    """Canonical attribute keys named in the question, most specific first."""
-    found: list[tuple[int, int, str]] = []  # (-length, position, key)
-    lowered = question.lower()
-    stripped = _strip_codes(question)
-    for spec in VOCABULARY:
-        for synonym in spec.synonyms:
-            if len(synonym) <= 2 and synonym.isascii():
-                # Single letters / 'id' / 'od' only as standalone tokens; d vs D is case-sensitive.
-                # The synonym comes first, the lookbehind after it: re then scans for the synonym's letters in C
-                # instead of trying the lookbehind at every character (14x faster on a long message).
-                pattern = rf"{re.escape(synonym)}(?<![A-Za-z0-9]{re.escape(synonym)})(?![A-Za-z0-9])"
-                flags = 0 if len(synonym) == 1 else re.IGNORECASE
-                match = re.search(pattern, stripped, flags)
-                position = match.start() if match else -1
-            elif synonym.isascii():
-                escaped = re.escape(synonym.lower())
-                match = re.search(rf"{escaped}(?<![a-z]{escaped})", lowered)
-                position = match.start() if match else -1
-            else:
-                position = question.find(synonym)
-            if position >= 0:
-                found.append((-len(synonym), position, spec.key))
-    ordered: list[str] = []
-    for _, _, key in sorted(found):
-        if key not in ordered:
-            ordered.append(key)
-    return ordered
+@dataclass(frozen=True)
+class Resolution:
+    """The attribute keys a question resolves to on these listings (best first), or what it named in vain."""
+
+    keys: tuple[str, ...] = ()
+    label: str = ""
+    named_key: str | None = None  # asked, recognisably, but not stated
+    named_concept: Any = None
+    suggestions: tuple[str, ...] = ()  # keys worth showing when abstaining
+
+    @property
+    def named(self) -> bool:
+        return self.named_key is not None
+
+    def named_name(self, lang: str) -> str:
+        if self.named_concept is not None:
+            return self.named_concept.zh if lang == "zh" else self.named_concept.en
+        return attribute_display(self.named_key or "", lang)
 
 
-def facts_for(product: Product, key: str, *, stand_ins: bool = True) -> tuple[Attribute, ...]:
-    """The product's attribute(s) answering `key`, with stand-ins (grease / oil speed for limiting speed)."""
+def resolve_attribute(
+    asked: QuestionTerms,
+    listings: Sequence[Product],
+    lexicon: Lexicon,
+    wanted: Sequence[str] = (),
+    *,
+    described: bool = False,
+) -> Resolution:
+    """The attribute(s) the question asks about, on what these listings state; abstain unless words and unit agree.
+
+    `described`: the listings were found from the question's own words ("sealed deep groove ball bearing"), so the
+    words that are not attribute terms describe the part.
+    """
+    stated = _stated_keys(listings, lexicon)
+    # 1. Concepts named by a term of the lexicon.
+    concept_keys: list[str] = []
+    named_concept = None
+    for match in asked.matches:
+        if match.narrowed:
+            continue
+        for cid in match.concepts:
+            concept = lexicon.concepts[cid]
+            named_concept = named_concept or concept
+            keys = [k for k in concept.keys if k in stated and _unit_agrees(stated[k], asked.unit_hint)]
+            # Precision bearings state speeds per lubricant instead of one limiting speed.
+            keys = keys or [k for k in _STAND_INS.get(cid, ()) if k in stated]
+            concept_keys.extend(keys)
+    concept_keys = list(dict.fromkeys(concept_keys))
+    words = set(asked.words) - _maker_words(listings)
+    # 2. The catalog's own words: every content word of the question appears in the key or its label.
+    covering = [
+        (len(words) / max(1, len(kw)), k)
+        for k, (attr, kw) in stated.items()
+        if words and words <= kw and _unit_agrees((attr, kw), asked.unit_hint)
+    ]
+    covering.sort(key=lambda t: -t[0])
+    label_hits = [
+        k
+        for k, (attr, _) in stated.items()
+        if attr.label
+        and _CJK.search(attr.label)
+        and _label_in(attr.label, asked)
+        and _unit_agrees(stated[k], asked.unit_hint)
+    ]
+    narrowed = [k for m in asked.matches if m.narrowed for c in m.concepts for k in lexicon.concepts[c].keys]
+    if concept_keys and not asked.leftover:
+        return Resolution(tuple(concept_keys), label=_label(stated, concept_keys[0]))
+    # The catalog's words decide only when they agree with every term named ("Vos 温漂" is the drift of Vos).
+    covering = [(sc, k) for sc, k in covering if all(_agrees(m, k, stated[k][1], lexicon) for m in asked.matches)]
+    if covering:
+        best = covering[0][0]
+        top = [k for score, k in covering if score == best]
+        if _same_value(top, stated):
+            return Resolution((top[0],), label=_label(stated, top[0]))
+        return Resolution(suggestions=tuple(top))
+    # Words that name the product, not an attribute ("how wide is the NN3032K bearing").
+    leftover = set() if described else set(asked.leftover) - _product_words(listings)
+    if concept_keys and not leftover:
+        return Resolution(tuple(concept_keys), label=_label(stated, concept_keys[0]))
+    if label_hits:
+        return Resolution(tuple(label_hits[:1]), label=_label(stated, label_hits[0]))
+    for key in wanted:
+        if key in stated:
+            return Resolution((key,), label=_label(stated, key))
+    if concept_keys or narrowed:
+        return Resolution(suggestions=tuple(dict.fromkeys([*concept_keys, *(k for k in narrowed if k in stated)])))
+    # 3. Only a unit ("AO3400A 多少伏"): the one attribute in that unit, or ask.
+    if asked.unit_hint and not asked.leftover and not asked.matches:
+        in_unit = [k for k, v in stated.items() if _unit_agrees(v, asked.unit_hint) and v[0].value is not None]
+        if asked.unit_hint != "count" and len(in_unit) == 1:
+            return Resolution((in_unit[0],), label=_label(stated, in_unit[0]))
+        # "How many volts is it rated for?": the rating of that unit, which the catalog keeps under one key.
+        rating = _RATING_OF_UNIT.get(asked.unit_hint)
+        if rating in in_unit:
+            return Resolution((rating,), label=_label(stated, rating))
+        return Resolution(suggestions=tuple(in_unit))
+    # 4. A choice ("1% or 5%?", "X7R还是X5R", "公头还是母头"): the one attribute whose value is among those offered.
+    chosen = _choice_key(asked.offered, stated)
+    if chosen is not None:
+        return Resolution((chosen,), label=_label(stated, chosen))
+    # Named, recognisably, but not stated here: a concept, or every word of some catalog key.
+    if named_concept is not None:
+        return Resolution(named_key=named_concept.keys[0], named_concept=named_concept)
+    if words and not asked.unknown:
+        for key in sorted(lexicon.catalog_keys):
+            if words <= key_words(key):
+                return Resolution(named_key=key)
+    partial = [k for k, (_, kw) in stated.items() if words & kw]
+    return Resolution(suggestions=tuple(partial))
+
+
+_NOT_CHOICES = frozenset({"description", "category", "mpn", "sku", "digikey_part_number", "datasheet"})
+
+
+def _choice_key(offered: Sequence[str], stated: dict[str, tuple[Attribute, frozenset[str]]]) -> str | None:
+    if not offered:
+        return None
+    keys = []
+    for key, (attr, _) in stated.items():
+        raw = normalize(attr.raw).replace(" ", "")
+        if not raw or key in COMMERCE or key in _NOT_CHOICES:
+            continue
+        for value in offered:
+            if value == raw or (len(value) >= 2 and re.search(rf"(?<![a-z0-9.]){re.escape(value)}(?![a-z0-9])", raw)):
+                keys.append(key)
+                break
+            if _CJK.search(value) and len(raw) >= 2 and raw in value:
+                keys.append(key)
+                break
+    return keys[0] if len(keys) == 1 else None
+
+
+_RATING_OF_UNIT = {
+    "V": "voltage_rating",
+    "A": "current_rating",
+    "W": "power",
+    "Ω": "resistance",
+    "F": "capacitance",
+    "H": "inductance",
+    "Hz": "frequency",
+}
+
+
+def _agrees(match: TermMatch, key: str, words: frozenset[str], lexicon: Lexicon) -> bool:
+    """A term and a catalog key agree when the key is one of the term's concepts or its name and label hold the
+    term's words ("vdss" and voltage_rating labelled "Drain source voltage (vdss)")."""
+    if any(key in lexicon.concepts[c].keys for c in match.concepts):
+        return True
+    return not _CJK.search(match.text) and set(re.findall(r"[a-z]+", match.text)) <= words
+
+
+def _maker_words(listings: Sequence[Product]) -> set[str]:
+    return {w for p in listings for w in re.findall(r"[a-z]{2,}", p.manufacturer.lower())}
+
+
+def _product_words(listings: Sequence[Product]) -> set[str]:
+    words: set[str] = set()
+    for product in listings[:5]:
+        text = f"{product.mpn} {product.manufacturer} {product.name} {product.category} {product.description}".lower()
+        for word in re.findall(r"[a-z]{3,}", text):
+            words.update((word, word[:-1] if word.endswith("s") else word))
+    return words
+
+
+def fact_for(product: Product, key: str, lexicon: Lexicon | None = None) -> Fact | None:
+    """What `product` states under `key` (an attribute or a product field), or None."""
     attr = product.attribute(key)
-    if attr is not None:
-        return (attr,)
-    column = {
-        "package": product.package,
+    if attr is None:
+        attr = _field_fact(product, key)
+    return Fact(key, attr, product) if attr is not None else None
+
+
+def _field_fact(product: Product, key: str) -> Attribute | None:
+    source = product.source.lower()
+    value = {
         "manufacturer": product.manufacturer,
+        "package": product.package,
         "datasheet": product.datasheet,
-        **commerce_facts(product),
-    }
-    if column.get(key):
-        return (Attribute(key, column[key], label=key),)
-    if not stand_ins:
-        return ()
-    return tuple(a for k in _STAND_INS.get(key, ()) if (a := product.attribute(k)) is not None)
+        "mpn": product.mpn,
+        "description": product.description or product.name,
+        "category": product.category,
+    }.get(key)
+    if key == "sku" and not source.startswith("digikey"):
+        value = product.sku
+    if key == "digikey_part_number" and source.startswith("digikey"):
+        value = product.sku
+    if not value:
+        return None
+    label = {"sku": "LCSC part number" if source.startswith("jlcpcb") else "SKU"}.get(key, key)
+    return Attribute(key, value, label=label)
+
+
+def _stated_keys(listings: Sequence[Product], lexicon: Lexicon) -> dict[str, tuple[Attribute, frozenset[str]]]:
+    """Every key the listings state (attributes and fields), with its words."""
+    stated: dict[str, tuple[Attribute, frozenset[str]]] = {}
+    for product in listings:
+        for attr in product.attributes:
+            if attr.name not in stated:
+                stated[attr.name] = (attr, key_words(attr.name, attr.label))
+        for key in (*FIELD_CONCEPTS, *COMMERCE):
+            if key in stated:
+                continue
+            found = _field_fact(product, key) if key not in COMMERCE else _commerce_fact(product, key)
+            if found is not None:
+                stated[key] = (found, key_words(key, found.label))
+    return stated
+
+
+def _commerce_fact(product: Product, key: str) -> Attribute | None:
+    if key == "price" and product.price_breaks:
+        return Attribute("price", "", label="price")
+    if key == "stock" and product.stock is not None:
+        return Attribute("stock", str(product.stock), label="stock")
+    if key == "lead_time" and product.lead_time_days is not None:
+        return Attribute("lead_time", str(product.lead_time_days), label="lead time")
+    return None
+
+
+def _unit_agrees(stated: tuple[Attribute, frozenset[str]], hint: str | None) -> bool:
+    if hint is None:
+        return True
+    attr = stated[0]
+    if hint == "count":
+        return attr.unit in ("", "unit") or attr.name in COMMERCE
+    return attr.unit in hint.split("|")
+
+
+def _label_in(label: str, asked: QuestionTerms) -> bool:
+    core = re.sub(r"[\sA-Za-z0-9()（）/]+$", "", label).strip()
+    return len(core) >= 2 and core in asked.text
+
+
+def _label(stated: dict[str, tuple[Attribute, frozenset[str]]], key: str) -> str:
+    return stated[key][0].label if key in stated else ""
+
+
+def _same_value(keys: Sequence[str], stated: dict[str, tuple[Attribute, frozenset[str]]]) -> bool:
+    return len({fact_value(stated[k][0]) for k in keys}) == 1
+
+
+# --- Which product ---------------------------------------------------------------------------------------
+
+
+def _listings(hits: list[Hit], question: str, lang: str, family: bool) -> tuple[list[Product], list[Hit], str]:
+    """The listing(s) the question is about, best first, the other hits, and a note when not an exact match.
+
+    Several listings of one part number (LCSC and Digi-Key, or several makers of AO3400A) answer together; a
+    manufacturer the question names narrows them. A description answers as a family of standard parts.
+    """
+    exact = [h for h in hits if h.score >= 1.0] if not family else []
+    if exact:
+        groups = {normalize_code(h.product.mpn) for h in exact}
+        if len(groups) > 1 and len({h.product.sku for h in exact}) > 1:
+            return [], exact, ""
+        chosen = [h.product for h in exact]
+        named = _named_makers(chosen, question)
+        if named:
+            chosen = named
+        chosen.sort(key=lambda p: (-(p.stock or 0), p.sku))
+        return chosen, [h for h in hits if h.product not in chosen], ""
+    if family:
+        top = hits[0].score
+        near = [h for h in hits if h.score >= top - 0.25 and h.product.category == hits[0].product.category]
+        return [h.product for h in near], [h for h in hits if h not in near], ""
+    best = hits[0]
+    # The code typed is exactly a part's, with a value after it ("CL10A823MB8NNNC X7R"): that part.
+    fragments = {h.product.sku for h in hits if "part of a longer code" in " ".join(h.why)}
+    if len(fragments) == 1 and best.product.sku in fragments:
+        return [best.product], [h for h in hits if h.product.sku != best.product.sku], ""
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    if best.score >= 0.75 and best.score - runner_up >= 0.05:
+        # The code typed is exactly this part's, with a word after it ("S71924 CB/P4A D"): no "closest" note.
+        typed = any(h.product.sku == best.product.sku and "part of a longer code" in " ".join(h.why) for h in hits)
+        return (
+            [best.product],
+            [h for h in hits[1:] if h.product.sku != best.product.sku],
+            "" if typed else _closest_note(best, lang),
+        )
+    return [], hits, ""
+
+
+def _named_makers(listings: list[Product], question: str) -> list[Product]:
+    lowered = question.lower()
+    named = []
+    for product in listings:
+        maker = product.manufacturer.lower()
+        first = re.split(r"[\s(（,]+", maker)[0] if maker else ""
+        if len(first) >= 2 and re.search(rf"(?<![a-z0-9]){re.escape(first)}(?![a-z0-9])", lowered):
+            named.append(product)
+    return named if len(named) < len(listings) else []
+
+
+def _value_groups(facts: Sequence[Fact]) -> list[ValueGroup]:
+    by_value: dict[str, list[Product]] = {}
+    for fact in facts:
+        by_value.setdefault(_comparable(fact.attribute), []).append(fact.product)
+    shown = {_comparable(f.attribute): f.text for f in facts}
+    groups = [ValueGroup(shown[v], tuple(ps)) for v, ps in by_value.items()]
+    return sorted(groups, key=lambda g: -len(g.products))
+
+
+def _agreed(products: Sequence[Product], key: str, lexicon: Lexicon) -> Attribute | None:
+    facts = [f for p in products if (f := fact_for(p, key, lexicon))]
+    return facts[0].attribute if facts and len(_value_groups(facts)) == 1 else None
+
+
+def _comparable(attr: Attribute) -> str:
+    if attr.name == "manufacturer":
+        return _maker_key(attr.raw)
+    if attr.value is not None:
+        hi = f"{attr.value_max:.6g}" if attr.value_max is not None else ""
+        return f"{attr.value:.6g}|{hi}|{attr.unit}"
+    return re.sub(r"\s+", " ", attr.raw.strip().lower())
+
+
+_MAKER_NOISE = re.compile(
+    r"\(.*?\)|（.*?）|[^a-z0-9\u3400-\u9fff]+|(?:semiconductors?|semi|electronics?|technology|technologies|tech"
+    r"|incorporated|inc|corporation|corp|company|co|ltd|limited|llc|gmbh|ag|group|international|intl)$"
+)
+
+
+def _maker_key(name: str) -> str:
+    """'ON Semiconductor' and 'onsemi' compare equal; so do 'Texas Instruments Inc.' and 'Texas Instruments'."""
+    key = name.lower()
+    for _ in range(4):
+        key = _MAKER_NOISE.sub("", key.strip())
+    return key
+
+
+# --- Commerce --------------------------------------------------------------------------------------------
+
+
+def _commerce_answer(
+    key: str,
+    product: Product,
+    listings: list[Product],
+    asked: QuestionTerms,
+    lang: str,
+    note: str,
+    rest: list[Hit],
+    pricing: PricingSettings | None,
+) -> SpecAnswer:
+    """Stock (with lead time) or the price at the asked quantity, for the listing that can supply."""
+    priced = [p for p in listings if (p.price_breaks if key == "price" else p.stock is not None or p.lead_time_days)]
+    product = priced[0] if priced else product
+    name = attribute_display(key, lang)
+    if key == "price" and product.price_breaks:
+        qty = asked.quantity or 1
+        settings = pricing or PricingSettings(currency=product.currency.upper(), tax_rate=Decimal(0))
+        try:
+            line = price_line(terms_for(product), qty, 1, settings, attrition_pct=Decimal(0))
+        except KnowledgeError:
+            line = None
+        if line is not None and line.priced:
+            price = {
+                "quantity": qty,
+                "order_quantity": line.order_qty,
+                "unit_price": _money(line.unit_price),
+                "price_break": line.price_break,
+                "extended_price": _money(line.ext_price),
+                "currency": line.currency,
+                "notes": list(line.notes),
+                "source": product.price_source,
+            }
+            text = note + _price_text(product, price, lang, asked.quantity is not None)
+            fact = Attribute("price", f"{line.currency} {price['unit_price']}", float(line.unit_price), label="price")
+            return SpecAnswer(
+                "answered",
+                lang,
+                text,
+                product,
+                key,
+                name,
+                (fact,),
+                tuple(rest),
+                covers=(product,),
+                quantity=asked.quantity,
+                price=price,
+            )
+    if key in ("stock", "lead_time") and (product.stock is not None or product.lead_time_days is not None):
+        facts = tuple(a for k in ("stock", "lead_time") if (a := _commerce_attr(product, k)) is not None)
+        if key == "lead_time":
+            facts = tuple(sorted(facts, key=lambda a: a.name != "lead_time"))
+        return SpecAnswer(
+            "answered",
+            lang,
+            note + _stock_text(product, facts, lang),
+            product,
+            key,
+            name,
+            facts,
+            tuple(rest),
+            covers=(product,),
+            quantity=asked.quantity,
+        )
+    text = note + _not_stated_text(product, [product], name, [], lang)
+    return SpecAnswer("not_stated", lang, text, product, key, name, (), tuple(rest), quantity=asked.quantity)
+
+
+def _money(amount: Decimal) -> str:
+    """At least two decimals, no trailing zeros beyond: 153.1 -> '153.10', 0.001400 -> '0.0014'."""
+    text = f"{amount.normalize():f}"
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def _commerce_attr(product: Product, key: str) -> Attribute | None:
+    if key == "stock" and product.stock is not None:
+        return Attribute("stock", f"{product.stock:,} pcs", float(product.stock), label="stock")
+    if key == "lead_time" and product.lead_time_days is not None:
+        return Attribute(
+            "lead_time", f"{product.lead_time_days} days", float(product.lead_time_days), label="lead time"
+        )
+    return None
 
 
 def commerce_facts(product: Product) -> dict[str, str]:
@@ -215,9 +716,86 @@ def commerce_facts(product: Product) -> dict[str, str]:
     return facts
 
 
+# --- Shared helpers --------------------------------------------------------------------------------------
+
+
+_LEXICONS: dict[int, Lexicon] = {}
+
+
+def lexicon_for(engine: SearchEngine) -> Lexicon:
+    """The lexicon for this engine's catalog (its attribute keys), built once."""
+    store = engine.store
+    lexicon = _LEXICONS.get(id(store))
+    if lexicon is None:
+        lexicon = build_lexicon(store.attribute_names())
+        _LEXICONS.clear()
+        _LEXICONS[id(store)] = lexicon
+    return lexicon
+
+
+def detect_language(text: str) -> str:
+    """'zh' when the text contains Chinese characters, else 'en'."""
+    return "zh" if _CJK.search(text) else "en"
+
+
+def find_attributes(question: str) -> list[str]:
+    """Concept ids named in the question, in order (for tests and the NLU's attribute entity)."""
+    lexicon = build_lexicon()
+    return list(lexicon.read(question, strip=part_codes(question)).concept_ids)
+
+
+def part_codes(text: str) -> list[str]:
+    """Part-number-like tokens, without standard numbers ('ISO 4762', 'DIN 912', 'GB/T 70.1')."""
+    standards = {m.group(1) for m in _STANDARD.finditer(text)}
+    return [
+        c
+        for c in code_candidates(text)
+        if looks_like_part_number(c) and not _STANDARD.fullmatch(c) and c not in standards
+    ]
+
+
+def _meets_standards(product: Product, text: str) -> bool:
+    """A part found from a description meets every standard the buyer named ("DIN 912" = ISO 4762's equivalent)."""
+    named = {normalize_code(m.group(0)) for m in _STANDARD.finditer(text)}
+    if not named:
+        return True
+    own = " ".join(
+        [
+            product.mpn,
+            product.name,
+            *(a.raw for a in product.attributes if a.name in ("standard", "equivalent_standard")),
+        ]
+    )
+    stated = {normalize_code(m.group(0)) for m in _STANDARD.finditer(own)}
+    return named <= stated
+
+
+def _is_standard_size(code: str, text: str) -> bool:
+    """'ISO 4762 M6' or its tail '4762 M6': a standard's number starts it."""
+    numbers = {m.group(1) for m in _STANDARD.finditer(text)}
+    return bool(_STANDARD.match(code)) or code.split()[0] in numbers
+
+
+_STANDARD = re.compile(r"(?:ISO|DIN|GB/T|GB|EN|JIS|ANSI|IEC|ASME|BS|NF)\s*/?\s*(\d[\d.\-]*)", re.IGNORECASE)
+
+
+def attribute_display(key: str, lang: str, label: str = "") -> str:
+    """The buyer-facing name of a key: the vocabulary's, else the source's own column name."""
+    if key in BY_KEY:
+        return display_name(key, lang)
+    from knowledge.spec_terms import load_concepts
+
+    for concept in load_concepts().values():
+        if key in concept.keys:
+            return concept.zh if lang == "zh" else concept.en
+    return label or key.replace("_", " ")
+
+
 def key_facts(product: Product, limit: int = 8) -> tuple[Attribute, ...]:
     """The product's most useful facts for a card."""
     chosen = [a for k in KEY_FACTS if (a := product.attribute(k)) is not None]
+    if len(chosen) < limit:
+        chosen += [a for a in product.attributes if a not in chosen and a.value is not None][: limit - len(chosen)]
     return tuple(chosen[:limit])
 
 
@@ -227,41 +805,88 @@ def source_of(product: Product, fact: Attribute | None = None) -> str:
     return f"{column}{product.sku} — {product.source}" if product.source else f"{column}{product.sku}"
 
 
-def _pick_product(hits: list[Hit], keys: list[str]) -> tuple[Product | None, list[Hit]]:
-    """One product when the hits agree; None (ask the buyer) when they are genuinely different parts."""
-    exact = [h for h in hits if h.score >= 1.0]
-    if exact:
-        # Same MPN listed by several sources (e.g. LCSC and Digi-Key) is one part: take the one that states the fact.
-        groups = {normalize_code(h.product.mpn) for h in exact}
-        if len(groups) == 1 or len(exact) == 1:
-            # Prefer the listing that states the fact, then the one with real stock.
-            ranked = sorted(
-                exact, key=lambda h: (-sum(bool(facts_for(h.product, k)) for k in keys), -(h.product.stock or 0))
-            )
-            return ranked[0].product, ranked[1:]
-        return None, exact
-    best = hits[0]
-    runner_up = hits[1].score if len(hits) > 1 else 0.0
-    if best.score >= 0.75 and best.score - runner_up >= 0.05:
-        return best.product, hits[1:]
-    return None, hits
-
-
-def _fact_value(attr: Attribute) -> str:
-    if attr.value is None:
+def fact_value(attr: Attribute) -> str:
+    """A value in the buyer's units: '4 ns', '1 µF', '-40 °C … 85 °C', '37'; text as the source wrote it."""
+    if attr.value is None or attr.name in COMMERCE:
         return attr.raw
-    if attr.value_max is not None:
-        return f"{format_quantity(attr.value, attr.unit)} … {format_quantity(attr.value_max, attr.unit)}"
-    return format_quantity(attr.value, attr.unit)
+    try:
+        if not attr.unit or attr.unit == "unit":
+            return attr.raw or f"{attr.value:g}"
+        if attr.value_max is not None:
+            return f"{format_quantity(attr.value, attr.unit)} … {format_quantity(attr.value_max, attr.unit)}"
+        shown = format_quantity(attr.value, attr.unit)
+        return f"±{shown}" if "±" in attr.raw and attr.value >= 0 else shown
+    except KnowledgeError:
+        return attr.raw
 
 
-def _fact_line(attr: Attribute, lang: str) -> str:
-    name = display_name(attr.name, lang) if attr.name in BY_KEY else (attr.label or attr.name)
-    return f"{name}: {_fact_value(attr)}"
+def _options(
+    listings: Sequence[Product],
+    resolved: Resolution,
+    lexicon: Lexicon,
+    lang: str,
+    ranker: Callable[[list[Attribute]], list[Attribute]] | None = None,
+) -> list[Option]:
+    """What to show when abstaining: the candidates the words pointed at, the attributes in the unit asked, then
+    the rest ranked by dense similarity between the question and each attribute's name (or the key facts)."""
+    product = listings[0]
+    keys = list(resolved.suggestions)
+    if resolved.named_concept is not None:
+        unit = resolved.named_concept.unit
+        keys += [a.name for a in product.attributes if unit and a.unit == unit]
+    if ranker is not None:
+        keys += [a.name for a in ranker(list(product.attributes))[:3]]
+    keys += [a.name for a in key_facts(product)]
+    options: list[Option] = []
+    for key in dict.fromkeys(keys):
+        fact = fact_for(product, key, lexicon)
+        if fact is None:
+            continue
+        options.append(Option(key, attribute_display(key, lang, fact.attribute.label), fact.text))
+        if len(options) >= _SHOWN_OPTIONS:
+            break
+    return options
+
+
+def _ranker(engine: SearchEngine, asked: QuestionTerms) -> Callable[[list[Attribute]], list[Attribute]] | None:
+    """Attributes ordered by cosine between the question and their names: a ranking for abstaining, never a value."""
+    embedder = engine.embedder
+    question = re.sub(r"\s+", " ", asked.text).strip()
+    if embedder is None or not (asked.leftover or asked.matches or _CJK.search(question)):
+        return None
+
+    def rank(attrs: list[Attribute]) -> list[Attribute]:
+        named = [a for a in attrs if a.label or a.name]
+        if not named:
+            return []
+        vectors = embedder.encode([question, *(_attr_text(a) for a in named)])
+        scores = vectors[1:] @ vectors[0]
+        return [a for _, a in sorted(zip(scores.tolist(), named, strict=True), key=lambda t: -t[0])]
+
+    return rank
+
+
+def _attr_text(attr: Attribute) -> str:
+    return f"{attribute_display(attr.name, 'en', attr.label)} {attribute_display(attr.name, 'zh', attr.label)}"
+
+
+def _option_attr(option: Option) -> Attribute:
+    return Attribute(option.key, option.value_text, label=option.name)
 
 
 def _product_json(product: Product) -> dict[str, Any]:
     return {"sku": product.sku, "mpn": product.mpn, "manufacturer": product.manufacturer, "name": product.name}
+
+
+def _title(product: Product) -> str:
+    return f"{product.mpn} ({product.manufacturer}, SKU {product.sku})"
+
+
+def _which_product_plain(lang: str, hits: Sequence[Hit], asked: QuestionTerms) -> SpecAnswer:
+    return SpecAnswer("which_product", lang, _which_text(lang), candidates=tuple(hits), quantity=asked.quantity)
+
+
+# --- Replies (zh / en) -----------------------------------------------------------------------------------
 
 
 def _closest_note(hit: Hit, lang: str) -> str:
@@ -271,49 +896,116 @@ def _closest_note(hit: Hit, lang: str) -> str:
     return f"No exact match for that part number; the closest catalog part is {hit.product.mpn} ({hit.why[0]}).\n"
 
 
-def _title(product: Product) -> str:
-    return f"{product.mpn} ({product.manufacturer}, SKU {product.sku})"
-
-
-def _answer_text(product: Product, key: str, facts: tuple[Attribute, ...], lang: str) -> str:
-    source = source_of(product, facts[0])
-    name = display_name(key, lang)
-    if len(facts) == 1 and facts[0].name == key:
-        value = _fact_value(facts[0])
+def _answer_text(
+    fact: Fact, name: str, covers: Sequence[Product], family: bool, lang: str, extra: Sequence[Attribute]
+) -> str:
+    product = fact.product
+    source = source_of(product, fact.attribute)
+    value = fact.text
+    also = "".join(f"; {attribute_display(a.name, lang, a.label)}: {fact_value(a)}" for a in extra)
+    label = fact.attribute.label
+    shown_label = f"({label})" if label and label.lower() not in name.lower() and label != fact.key else ""
+    if family and len(covers) > 1:
+        names = _names(covers)
         if lang == "zh":
-            return f"{_title(product)} 的{name}是 {value}。\n来源:{source}"
-        return f"The {name} of {_title(product)} is {value}.\nSource: {source}"
-    # Stand-ins (e.g. grease and oil speeds for "limiting speed"): name each one.
-    values = "; ".join(_fact_line(a, lang) for a in facts)
+            return f"{name}{shown_label}:{value}{also}。\n适用于目录中的 {len(covers)} 个型号({names}),它们标注的值相同。\n来源:{source}"
+        return (
+            f"{name[:1].upper()}{name[1:]}{' ' + shown_label if shown_label else ''}: {value}{also}.\n"
+            f"The {len(covers)} matching catalog parts ({names}) all state this value.\n"
+            f"Source: {source}"
+        )
+    makers = ""
+    if len(covers) > 1:
+        listed = ", ".join(sorted({p.manufacturer for p in covers}))
+        makers = (
+            f"\n目录中 {len(covers)} 个 {product.mpn} 的列表({listed})标注的值相同。"
+            if lang == "zh"
+            else f"\nAll {len(covers)} catalog listings of {product.mpn} ({listed}) state the same value."
+        )
     if lang == "zh":
-        return f"{_title(product)} 的{name}:{values}。\n来源:{source}"
-    return f"{name[:1].upper()}{name[1:]} of {_title(product)}: {values}.\nSource: {source}"
+        return f"{_title(product)} 的{name}{shown_label}是 {value}{also}。{makers}\n来源:{source}"
+    return f"The {name}{' ' + shown_label if shown_label else ''} of {_title(product)} is {value}{also}.{makers}\nSource: {source}"
 
 
-def _overview_text(product: Product, facts: tuple[Attribute, ...], lang: str) -> str:
-    lines = "\n".join(f"• {_fact_line(a, lang)}" for a in facts)
+def _which_product_values_text(product: Product, name: str, groups: Sequence[ValueGroup], lang: str) -> str:
+    lines = "\n".join(f"• {g.text} — {len(g.products)}: {_names(g.products)}" for g in groups[:8])
     if lang == "zh":
-        return f"{_title(product)}:{product.name}\n{lines}\n想了解哪个参数?例如“{product.mpn} 封装”。"
+        return f"目录中的型号对{name}标注的值不同:\n{lines}\n您要的是哪一个?请给出完整型号或品牌。"
+    return (
+        f"The catalog parts that match state different values for the {name}:\n{lines}\n"
+        "Which one do you mean? Give the full part number or the manufacturer."
+    )
+
+
+def _which_attribute_text(product: Product, listings: Sequence[Product], options: Sequence[Option], lang: str) -> str:
+    lines = "\n".join(f"• {o.name}: {o.value_text}" for o in options)
+    if lang == "zh":
+        return f"{_title(product)}:{product.name}\n{lines}\n您想了解哪个参数?例如“{product.mpn} 封装”。"
     return f"{_title(product)}: {product.name}\n{lines}\nWhich spec do you need? e.g. “package of {product.mpn}”."
 
 
-def _unknown_text(product: Product, key: str, facts: tuple[Attribute, ...], lang: str) -> str:
-    lines = "\n".join(f"• {_fact_line(a, lang)}" for a in facts)
+def _not_stated_text(
+    product: Product, listings: Sequence[Product], name: str, options: Sequence[Option], lang: str
+) -> str:
+    lines = "\n".join(f"• {o.name}: {o.value_text}" for o in options)
     if lang == "zh":
-        return (
-            f"目录中 {_title(product)} 没有标注{display_name(key, 'zh')}。已知参数:\n{lines}\n"
-            "需要的话我可以把问题转给销售确认。"
-        )
+        known = f"已知参数:\n{lines}\n" if lines else ""
+        return f"目录中 {_title(product)} 没有标注{name}。{known}需要的话我可以把问题转给销售确认。"
+    known = f" What it does state:\n{lines}\n" if lines else " "
     return (
-        f"The catalog does not state the {display_name(key, 'en')} of {_title(product)}. What it does state:\n"
-        f"{lines}\nI can pass the question to sales if you need it confirmed."
+        f"The catalog does not state the {name} of {_title(product)}.{known}"
+        "I can pass the question to sales if you need it confirmed."
     )
+
+
+def _price_text(product: Product, price: dict[str, Any], lang: str, asked_qty: bool) -> str:
+    cur = price["currency"]
+    qty, order = price["quantity"], price["order_quantity"]
+    notes = "; ".join(price["notes"])
+    src = f" ({price['source']})" if price["source"] else ""
+    if lang == "zh":
+        head = f"{_title(product)} {qty:,} 个" if asked_qty else f"{_title(product)} 单价"
+        return (
+            f"{head}:单价 {cur} {price['unit_price']}({price['price_break']:,}+ 价格档),"
+            f"订购 {order:,} 个,合计 {cur} {price['extended_price']}{src}。\n{notes}"
+        )
+    head = f"{_title(product)} for {qty:,} pcs" if asked_qty else f"{_title(product)}"
+    return (
+        f"{head}: unit price {cur} {price['unit_price']} (break {price['price_break']:,}+), "
+        f"order {order:,} pcs, extended {cur} {price['extended_price']}{src}.\n{notes}"
+    )
+
+
+def _stock_text(product: Product, facts: Sequence[Attribute], lang: str) -> str:
+    parts = {a.name: a.raw for a in facts}
+    src = f" ({product.price_source})" if product.price_source else ""
+    if lang == "zh":
+        stock = f"库存 {parts['stock']}" if "stock" in parts else "库存未标注"
+        lead = f",交期 {parts['lead_time'].replace(' days', ' 天')}" if "lead_time" in parts else ""
+        return f"{_title(product)}:{stock}{lead}{src}。"
+    stock = f"stock {parts['stock']}" if "stock" in parts else "stock not stated"
+    lead = f", lead time {parts['lead_time']}" if "lead_time" in parts else ""
+    return f"{_title(product)}: {stock}{lead}{src}."
+
+
+def _names(products: Sequence[Product], limit: int = 4) -> str:
+    one_maker = len({p.manufacturer for p in products}) == 1
+    shown = ", ".join(
+        p.mpn if one_maker or not p.manufacturer else f"{p.mpn} ({p.manufacturer})" for p in products[:limit]
+    )
+    return shown + (f" … +{len(products) - limit}" if len(products) > limit else "")
 
 
 def _which_text(lang: str) -> str:
     if lang == "zh":
         return "有几个型号都可能符合,您指的是哪一个?请点选或输入完整型号。"
     return "Several parts could match. Which one do you mean? Pick one or type the full part number."
+
+
+def _which_part_text(lang: str) -> str:
+    if lang == "zh":
+        return "请问是哪个型号?请输入型号或立创编号。"
+    return "Which part do you mean? Type its part number."
 
 
 def _not_found_text(lang: str) -> str:
@@ -323,14 +1015,3 @@ def _not_found_text(lang: str) -> str:
         "I could not find that part in the catalog. I have noted the request; reply “talk to sales” "
         "and a salesperson can source it for you."
     )
-
-
-def _strip_codes(text: str) -> str:
-    """Blank out part-number-like tokens so the 'D' in '7008CEGA/P4A' is not read as 'outer diameter'."""
-    return _CODE_LIKE.sub(" ", text)
-
-
-# A code starts where its run of ASCII letters and digits starts (the lookbehind), so a long run without a digit
-# is read once, not once per character (quadratic); or at a non-ASCII digit ("１"), which `\d` also reads.
-# The left-to-right scan never started a match inside a run, so the result is the same.
-_CODE_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]*\d[A-Za-z0-9\-/.]*|(?![0-9])\d[A-Za-z0-9\-/.]*")

@@ -36,7 +36,16 @@ PARTS_ASKED = (
     "C25804",
     "VEX407CE1UL",
     "VEX67CE1UL",
+    "AO3400A",
+    "1N4148WS",
+    "STM32F103C8T6",
+    "1N914BTR",
+    "LP5907MFX-3.3/NOPB",
+    "NN3032K/SPW33",
+    "BTW110CTN9/SP",
 )
+# Standard parts asked without a length ("hex key size for an M8 socket head cap screw"): the whole family.
+FAMILIES_ASKED = ("ISO 4762 M8×%",)
 SUBSET_SIZE = 3000
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -89,6 +98,10 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         found = full.by_code(code)
         assert found, f"the shipped catalog lost {code}"
         wanted.update(dict.fromkeys(p.sku for p in found))
+    for pattern in FAMILIES_ASKED:
+        family = [row[0] for row in full._query("SELECT sku FROM products WHERE mpn LIKE ?", (pattern,))]
+        assert family, f"the shipped catalog lost {pattern}"
+        wanted.update(dict.fromkeys(family))
     # Every 40th product keeps all families (resistors, MLCCs, bearings, fasteners, ICs) in the mix.
     for i, product in enumerate(full.iter_products()):
         if i % 40 == 0 and len(wanted) < SUBSET_SIZE:

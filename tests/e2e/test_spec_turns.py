@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -34,7 +35,7 @@ def texts(replies: list[dict]) -> str:
         ("6205-2RS 内径多少?", ["25 mm", "6205-2RS", "内径", "来源"]),
         ("what is the outer diameter of 7008CEGA/P4A?", ["68 mm", "7008CEGA/P4A", "SKF", "Source"]),
         ("NX3225GD-8MHZ-STD-CRA-3 的频率是多少", ["8 MHz", "NX3225GD-8MHZ-STD-CRA-3", "来源"]),
-        ("C25804 多少钱?", ["USD 0.0014 @ 1+", "JLCPCB list price, snapshot 2026-05-21", "0603WAF1002T5E"]),
+        ("C25804 多少钱?", ["单价 USD 0.0014", "JLCPCB list price, snapshot 2026-05-21", "0603WAF1002T5E"]),
         ("power rating of 0603WAF1002T5E?", ["0.1 W", "0603WAF1002T5E", "Source"]),
     ],
 )
@@ -119,8 +120,16 @@ def test_cli_ask_json_answers_without_rasa(e2e_settings):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["product"]["mpn"] == "6205-2RS"
+    assert data["status"] == "answered" and data["attribute_name"] == "内径 d"
     assert data["attribute"] == "bore_diameter" and data["value"] == 25.0 and data["unit"] == "mm"
     assert data["source"] and isinstance(data["candidates"], list)
+
+
+def test_cli_ask_json_abstains_with_a_status_and_no_value(e2e_settings):
+    out = brandstation(e2e_settings, "ask", "AO3400A 栅极电压", "--json")
+    assert out.returncode == 1, out.stderr  # not answered
+    data = json.loads(out.stdout)
+    assert data["status"] == "which_attribute" and data["value"] is None and data["options"], data
 
 
 def test_cli_search_explains_why(e2e_settings):
@@ -128,3 +137,89 @@ def test_cli_search_explains_why(e2e_settings):
     assert out.returncode == 0, out.stderr
     hits = json.loads(out.stdout)
     assert hits[0]["mpn"] == "6205-2RS" and hits[0]["why"], hits
+
+
+# --- Any attribute the catalog states, in either language; commerce questions; follow-ups (issue 15) ---------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "never"),
+    [
+        ("AO3400A 的漏源电压", ["30 V", "AO3400A", "来源"], ["1.4 W"]),
+        ("1N4148WS 反向恢复时间是多少", ["4 ns", "1N4148WS"], ["0.2 W", "200 mW"]),
+        ("how many GPIOs does the STM32F103C8T6 have", ["37", "STM32F103C8T6", "Source"], ["°C"]),
+        ("who manufactures 1N914BTR?", ["onsemi", "1N914BTR"], ["0.5 W", "500 mW"]),
+        ("digikey part number for LP5907MFX-3.3/NOPB", ["296-38557-1-ND"], ["250 mA"]),
+        ("how wide is the NN3032K/SPW33 bearing", ["60 mm", "NN3032K/SPW33"], ["160 mm"]),
+        ("which SNFA part number did BTW110CTN9/SP replace?", ["SNFA", "BTW110CTN9/SP"], ["110 mm"]),
+        ("hex key size for an M8 socket head cap screw", ["6 mm", "ISO 4762 M8"], []),
+    ],
+)
+def test_any_stated_attribute_is_answered_never_another(stack, sender, question, expected, never):
+    reply = texts(ask(stack, sender, question))
+    missing = [e for e in expected if e not in reply]
+    wrong = [w for w in never if w in reply]
+    assert not missing and not wrong, f"missing {missing}, wrong {wrong} in {reply!r}\n{logs(stack)}"
+
+
+def test_an_attribute_it_cannot_pin_down_is_asked_back_with_buttons(stack, sender):
+    replies = ask(stack, sender, "AO3400A 栅极电压")
+    reply = texts(replies)
+    assert "哪个参数" in reply and "30 V" in reply, reply  # what it does state, and the question back
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert buttons and all(b["payload"].startswith("/ask_spec{") for b in buttons), replies
+    clicked = texts(ask(stack, sender, buttons[0]["payload"]))
+    assert "AO3400A" in clicked and ("来源" in clicked or "Source" in clicked), clicked
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("what is the outer diameter of 7008CEGA/P4A?", "what about the bore?", ["40 mm", "7008CEGA/P4A"]),
+        ("6205-2RS 内径多少?", "那宽度呢", ["15 mm", "6205-2RS"]),
+        ("what is the outer diameter of 7008CEGA/P4A?", "is it in stock?", ["stock", "7008CEGA/P4A"]),
+        ("6205-2RS 内径多少?", "有现货吗", ["库存", "交期", "6205-2RS"]),
+    ],
+)
+def test_follow_ups_keep_the_part_in_both_languages(stack, sender, first, follow_up, expected):
+    ask(stack, sender, first)
+    reply = texts(ask(stack, sender, follow_up))
+    missing = [e for e in expected if e not in reply]
+    assert not missing, f"{missing} not in {reply!r}\n{logs(stack)}"
+
+
+@pytest.mark.parametrize("question", ["6205-2RS 有现货吗", "is 6205-2RS in stock?"])
+def test_stock_questions_answer_stock_and_lead_time_not_substitutes(stack, sender, question):
+    reply = texts(ask(stack, sender, question))
+    assert ("库存" in reply and "交期" in reply) or ("stock" in reply and "lead time" in reply), reply
+    assert "替代" not in reply and "substitute" not in reply.lower(), reply
+
+
+def _money(pattern: str, text: str) -> float:
+    found = re.search(pattern, text)
+    assert found, f"{pattern!r} not in {text!r}"
+    return float(found.group(1).replace(",", ""))
+
+
+@pytest.mark.parametrize(
+    ("question", "unit", "total", "qty"),
+    [
+        ("how much is 7008CEGA/P4A for 10 pcs?", r"unit price USD ([\d.,]+)", r"extended USD ([\d.,]+)", 10),
+        ("7008CEGA/P4A 10个多少钱", r"单价 USD ([\d.,]+)", r"合计 USD ([\d.,]+)", 10),
+    ],
+)
+def test_price_at_a_quantity_is_the_unit_price_of_that_break_and_the_total(stack, sender, question, unit, total, qty):
+    reply = texts(ask(stack, sender, question))
+    assert "BOM" not in reply, reply
+    assert abs(_money(unit, reply) * qty - _money(total, reply)) < 0.01, reply
+    # The break used is the highest the quantity reaches: the catalog's own price list, read independently.
+    with sqlite3.connect(stack.settings.catalog_db) as db:
+        (breaks,) = db.execute("SELECT price_breaks FROM products WHERE mpn = '7008CEGA/P4A'").fetchone()
+    applicable = [price for min_qty, price in json.loads(breaks) if min_qty <= qty]
+    assert abs(_money(unit, reply) - applicable[-1]) < 1e-6, (reply, breaks)
+
+
+def test_price_follow_up_with_only_a_quantity(stack, sender):
+    ask(stack, sender, "what is the outer diameter of 7008CEGA/P4A?")
+    reply = texts(ask(stack, sender, "price for 100 pcs?"))
+    assert "7008CEGA/P4A" in reply and "100 pcs" in reply and "unit price" in reply, reply
