@@ -4,7 +4,9 @@ Two sets:
 1. generated: random products across every source and category, a random stated attribute (or field: maker,
    package, LCSC number, stock, price at a quantity), asked with a buyer phrasing from bench/data/spec_phrasings.yml
    (written apart from the bot's synonym table, by someone who did not see it) or, for keys it lacks, with the
-   source's own column name; some with a letter typo. The expected answer is labelled from the catalog BEFORE the
+   source's own column name; some with a letter typo. The bot was tuned while looking at this set's misses.
+1b. held out: the same draw with bench/data/spec_phrasings_holdout.yml, written by a second person after that
+   tuning, who saw neither the bot's vocabulary nor the first set; its misses were not used to tune the bot. The expected answer is labelled from the catalog BEFORE the
    bot runs: every listing of the part number that states the key; one value when they agree (`answered`), else
    `which_product`.
 2. external: real questions from public pages (bench/data/spec_questions_external.tsv, with source and licence),
@@ -79,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
 def run(engine: SearchEngine, n: int) -> dict[str, Any]:
     questions = generate(engine, n, random.Random(SEED))
     out: dict[str, Any] = {"generated": score(engine, questions, "generated")}
+    # Held out: phrasings a second writer produced after the bot was tuned on the first set; never tuned on.
+    holdout = _phrasings(DATA / "spec_phrasings_holdout.yml")
+    if holdout:
+        held = generate(engine, n // 2, random.Random(SEED + 1), holdout, only_phrased=True)
+        out["held_out"] = score(engine, held, "held-out phrasings")
     external = read_external(DATA / "spec_questions_external.tsv")
     if external:
         out["external"] = score(engine, external, "external")
@@ -88,10 +95,17 @@ def run(engine: SearchEngine, n: int) -> dict[str, Any]:
 # --- Generation ------------------------------------------------------------------------------------------
 
 
-def generate(engine: SearchEngine, n: int, rng: random.Random) -> list[Question]:
+def generate(
+    engine: SearchEngine,
+    n: int,
+    rng: random.Random,
+    phrasings: dict[str, dict[str, list[str]]] | None = None,
+    *,
+    only_phrased: bool = False,
+) -> list[Question]:
     """`n` questions over products drawn evenly from every source, then category."""
     store = engine.store
-    phrasings = _phrasings()
+    phrasings = _phrasings(DATA / "spec_phrasings.yml") if phrasings is None else phrasings
     by_source: dict[str, list[str]] = defaultdict(list)
     for sku, source in store._query("SELECT sku, source FROM products ORDER BY sku"):
         by_source[str(source).split(":")[0].split(" ")[0]].append(str(sku))
@@ -102,21 +116,27 @@ def generate(engine: SearchEngine, n: int, rng: random.Random) -> list[Question]
         tries += 1
         source = sources[tries % len(sources)]
         product = store.get(rng.choice(by_source[source]))
-        question = _question_for(engine, product, phrasings, rng)
+        question = _question_for(engine, product, phrasings, rng, only_phrased)
         if question is not None:
             questions.append(question)
     return questions
 
 
 def _question_for(
-    engine: SearchEngine, product: Product, phrasings: dict[str, dict[str, list[str]]], rng: random.Random
+    engine: SearchEngine,
+    product: Product,
+    phrasings: dict[str, dict[str, list[str]]],
+    rng: random.Random,
+    only_phrased: bool = False,
 ) -> Question | None:
     keys = [a.name for a in product.attributes if a.name not in SKIP_KEYS and a.raw.strip()]
     keys += [f for f in FIELDS if _field_stated(product, f)]
-    if not keys:
-        return None
     # Keys with buyer phrasings first (they are what buyers ask), but every stated key can be drawn.
     phrased = [k for k in keys if k in phrasings]
+    if only_phrased:
+        keys = phrased
+    if not keys:
+        return None
     key = rng.choice(phrased) if phrased and rng.random() < 0.8 else rng.choice(keys)
     lang = rng.choice(("en", "zh"))
     part = product.mpn
@@ -197,8 +217,7 @@ def _typo(text: str, part: str, rng: random.Random) -> str:
     return text[: m.start()] + w[:i] + w[i + 1] + w[i] + w[i + 2 :] + text[m.end() :]
 
 
-def _phrasings() -> dict[str, dict[str, list[str]]]:
-    path = DATA / "spec_phrasings.yml"
+def _phrasings(path: Path) -> dict[str, dict[str, list[str]]]:
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

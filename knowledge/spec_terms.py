@@ -164,6 +164,11 @@ STOPWORDS: frozenset[str] = frozenset(
         "gb",
         "jis",
         "ansi",
+        "now",
+        "fit",
+        "fits",
+        "currently",
+        "today",
     ]
 )
 # Words that sharpen an attribute but need not appear in its name ("max drain voltage" = drain voltage).
@@ -237,7 +242,9 @@ _UNIT_HINTS: tuple[tuple[str, str], ...] = (
     (r"多少欧|几欧|多少毫欧|\bohms?\b|\bhow many ohm", "Ω"),
     (r"多少瓦|几瓦|\bwatts?\b|\bhow many w\b", "W"),
     (r"多少赫|\bhertz\b|多少兆|\bhow fast\b.*\bclock|\bwhat clock\b", "Hz"),
-    (r"多少法|多少皮法|多少纳法|多少微法|\bfarads?\b", "F"),
+    (r"多少法|多少皮法|多少纳法|多少微法|\bfarads?\b|多少\s*(?:uf|nf|pf)\b|\bhow many (?:uf|nf|pf)\b", "F"),
+    (r"多少\s*(?:uh|mh|nh)\b|\bhow many (?:uh|mh|nh)\b|多少亨", "H"),
+    (r"\bppm\b", "ppm/°C|ppm"),
     (r"多少纳秒|多少微秒|多少毫秒|多少秒|多久|多长时间|\bhow long does\b|\bhow quickly\b|\bnanoseconds?\b", "s"),
     (r"多少度|几度|\bdegrees?\b|\bhow hot\b|\bhow cold\b", "°C|°"),
     (r"多少毫米|几毫米|多少mm\b|多宽|多厚|多粗|多高|多长|多大尺寸|\bhow (?:wide|thick|tall|high|long|big)\b", "mm"),
@@ -249,7 +256,7 @@ _UNIT_HINT_RES = tuple((re.compile(p), u) for p, u in _UNIT_HINTS)
 _QTY = re.compile(
     r"(?:(?:qty|quantity|数量)\s*[:=]?\s*(\d[\d,]*)(k?))"
     r"|(?<![A-Za-z0-9\-/.])(\d[\d,]*(?:\.\d+)?)\s*(k|千|万)?\s*(?:pcs|pc|pieces?|units?|ea|个|只|片|颗|件|套|条|粒)(?![a-z])"
-    r"|(?:\bfor|\bat|@|买|订|要)\s*(\d[\d,]*)(k?)(?![A-Za-z0-9\-/.])(?:\s*(?:pcs|pc|pieces?|units?|个|只|片|颗|件))?",
+    r"|(?:\bfor|\bat|@|买|订|要|(?<![A-Za-z0-9])[x×*]|\bqty)\s*(\d[\d,]*)(k?)(?![A-Za-z0-9\-/.])(?:\s*(?:pcs|pc|pieces?|units?|个|只|片|颗|件))?",
     re.IGNORECASE,
 )
 _ASCII_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.#*×+_()]*")
@@ -352,6 +359,7 @@ class Lexicon:
         quantity = find_quantity(text)
         text = _QTY.sub(" ", text) if quantity is not None else text
         offered = offered_values(text)
+        offered_words = {w for v in offered for w in _TOKEN.findall(v)}
         text = _strip_codes(text, self)
         lowered = normalize(text)
         unit_hint = next((u for rx, u in _UNIT_HINT_RES if rx.search(lowered)), None)
@@ -373,7 +381,7 @@ class Lexicon:
                 continue
             if tok not in MODIFIERS:
                 words.append(tok)
-            if i in covered or tok in MODIFIERS:
+            if i in covered or tok in MODIFIERS or tok in offered_words:
                 continue
             leftover.append(tok)
             if tok not in self._words:
@@ -402,9 +410,11 @@ class Lexicon:
         if len(token) >= 4 and self._fuzzy_pool and not any(c.isdigit() for c in token):
             # One slip (a letter wrong, missing, extra, or two swapped: 'voltgae', 'heigth'); two in long words.
             limit = 1 if len(token) < 8 else 2
-            found = process.extractOne(token, self._fuzzy_pool, scorer=OSA.distance, score_cutoff=limit)
-            if found is not None:
-                return str(found[0])
+            found = process.extract(token, self._fuzzy_pool, scorer=OSA.distance, score_cutoff=limit, limit=8)
+            if found:
+                # Among equally close words, the one with the same letters wins ('barnd' is 'brand', not 'band').
+                best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(token), abs(len(f[0]) - len(token))))
+                return str(best[0])
         return token
 
     def _match(self, tokens: list[str], cased: dict[int, str | None]) -> list[TermMatch]:
@@ -456,7 +466,8 @@ class Lexicon:
         after = match.end
         if chinese and after < len(tokens) and after not in covered and joined[after]:
             tok = tokens[after]
-            return bool(_CJK.match(tok)) and tok not in ZH_FILLER
+            noun = "".join(tokens[after : after + 3])
+            return bool(_CJK.match(tok)) and tok not in ZH_FILLER and not any(noun.startswith(n) for n in ZH_PART_NOUNS)
         return False
 
 

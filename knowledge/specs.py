@@ -49,7 +49,6 @@ KEY_FACTS: tuple[str, ...] = (
     "power",
     "voltage_rating",
     "current_rating",
-    "output_voltage",
     "load_capacitance",
     "dielectric",
     "temperature_coefficient",
@@ -333,13 +332,14 @@ def resolve_attribute(
             # Precision bearings state speeds per lubricant instead of one limiting speed.
             keys = keys or [k for k in _STAND_INS.get(cid, ()) if k in stated]
             concept_keys.extend(keys)
-    concept_keys = list(dict.fromkeys(concept_keys))
+    # Attributes before the part's own fields: "which SNFA part number did it replace" asks the old designation.
+    concept_keys = sorted(dict.fromkeys(concept_keys), key=lambda k: k in _OWN_FIELDS)
     words = set(asked.words) - _maker_words(listings)
     # 2. The catalog's own words: every content word of the question appears in the key or its label.
     covering = [
         (len(words) / max(1, len(kw)), k)
         for k, (attr, kw) in stated.items()
-        if words and words <= kw and _unit_agrees((attr, kw), asked.unit_hint)
+        if words and words <= kw and _unit_agrees((attr, kw), asked.unit_hint) and _kind_said(words, kw, asked)
     ]
     covering.sort(key=lambda t: -t[0])
     label_hits = [
@@ -363,6 +363,8 @@ def resolve_attribute(
         return Resolution(suggestions=tuple(top))
     # Words that name the product, not an attribute ("how wide is the NN3032K bearing").
     leftover = set() if described else set(asked.leftover) - _product_words(listings)
+    # Words of the answer itself ("which SNFA number", "the DIN standard"): the buyer names what to expect.
+    leftover -= {w for k in concept_keys for w in re.findall(r"[a-z]+", stated[k][0].raw.lower())}
     if concept_keys and not leftover:
         return Resolution(tuple(concept_keys), label=_label(stated, concept_keys[0]))
     if label_hits:
@@ -397,6 +399,7 @@ def resolve_attribute(
     return Resolution(suggestions=tuple(partial))
 
 
+_OWN_FIELDS = frozenset({"mpn", "description", "category"})
 _NOT_CHOICES = frozenset({"description", "category", "mpn", "sku", "digikey_part_number", "datasheet"})
 
 
@@ -435,6 +438,19 @@ def _agrees(match: TermMatch, key: str, words: frozenset[str], lexicon: Lexicon)
     if any(key in lexicon.concepts[c].keys for c in match.concepts):
         return True
     return not _CJK.search(match.text) and set(re.findall(r"[a-z]+", match.text)) <= words
+
+
+# Words that say what kind of quantity a key is: a question that matches the rest of the key must say the kind
+# too, or ask it by unit ("socket size" is not the socket *depth*; "how many GPIOs" is the GPIO *number*).
+_KIND_WORDS = frozenset(
+    "depth width height length diameter thickness voltage current power time frequency resistance impedance "
+    "capacitance inductance temperature speed number count quantity weight mass force angle".split()
+)
+
+
+def _kind_said(words: set[str], key_words_: frozenset[str], asked: QuestionTerms) -> bool:
+    missing = (key_words_ & _KIND_WORDS) - words
+    return not missing or bool(words & _KIND_WORDS) or asked.unit_hint is not None
 
 
 def _maker_words(listings: Sequence[Product]) -> set[str]:
@@ -551,10 +567,12 @@ def _listings(hits: list[Hit], question: str, lang: str, family: bool) -> tuple[
         near = [h for h in hits if h.score >= top - 0.25 and h.product.category == hits[0].product.category]
         return [h.product for h in near], [h for h in hits if h not in near], ""
     best = hits[0]
-    # The code typed is exactly a part's, with a value after it ("CL10A823MB8NNNC X7R"): that part.
-    fragments = {h.product.sku for h in hits if "part of a longer code" in " ".join(h.why)}
-    if len(fragments) == 1 and best.product.sku in fragments:
-        return [best.product], [h for h in hits if h.product.sku != best.product.sku], ""
+    # The code typed is exactly a part's, with a value or letter after it ("CL10A823MB8NNNC X7R", "6018-2Z 宽度B"):
+    # that part's listings.
+    fragments = {h.product.sku: h.product for h in hits if "part of a longer code" in " ".join(h.why)}
+    if fragments and best.product.sku in fragments and len({normalize_code(p.mpn) for p in fragments.values()}) == 1:
+        chosen = sorted(fragments.values(), key=lambda p: (-(p.stock or 0), p.sku))
+        return chosen, [h for h in hits if h.product.sku not in fragments], ""
     runner_up = hits[1].score if len(hits) > 1 else 0.0
     if best.score >= 0.75 and best.score - runner_up >= 0.05:
         # The code typed is exactly this part's, with a word after it ("S71924 CB/P4A D"): no "closest" note.
@@ -794,8 +812,6 @@ def attribute_display(key: str, lang: str, label: str = "") -> str:
 def key_facts(product: Product, limit: int = 8) -> tuple[Attribute, ...]:
     """The product's most useful facts for a card."""
     chosen = [a for k in KEY_FACTS if (a := product.attribute(k)) is not None]
-    if len(chosen) < limit:
-        chosen += [a for a in product.attributes if a not in chosen and a.value is not None][: limit - len(chosen)]
     return tuple(chosen[:limit])
 
 
@@ -837,6 +853,7 @@ def _options(
     if ranker is not None:
         keys += [a.name for a in ranker(list(product.attributes))[:3]]
     keys += [a.name for a in key_facts(product)]
+    keys += [a.name for a in product.attributes if a.value is not None]  # a part with few key facts (an IC)
     options: list[Option] = []
     for key in dict.fromkeys(keys):
         fact = fact_for(product, key, lexicon)

@@ -126,7 +126,7 @@ def test_cli_ask_json_answers_without_rasa(e2e_settings):
 
 
 def test_cli_ask_json_abstains_with_a_status_and_no_value(e2e_settings):
-    out = brandstation(e2e_settings, "ask", "AO3400A 栅极电压", "--json")
+    out = brandstation(e2e_settings, "ask", "AO3400A 多少毫米", "--json")
     assert out.returncode == 1, out.stderr  # not answered
     data = json.loads(out.stdout)
     assert data["status"] == "which_attribute" and data["value"] is None and data["options"], data
@@ -163,7 +163,7 @@ def test_any_stated_attribute_is_answered_never_another(stack, sender, question,
 
 
 def test_an_attribute_it_cannot_pin_down_is_asked_back_with_buttons(stack, sender):
-    replies = ask(stack, sender, "AO3400A 栅极电压")
+    replies = ask(stack, sender, "AO3400A 多少毫米")
     reply = texts(replies)
     assert "哪个参数" in reply and "30 V" in reply, reply  # what it does state, and the question back
     buttons = [b for r in replies for b in r.get("buttons", [])]
