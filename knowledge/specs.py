@@ -443,7 +443,32 @@ def _agrees(match: TermMatch, key: str, words: frozenset[str], lexicon: Lexicon)
 # Words that say what kind of quantity a key is: a question that matches the rest of the key must say the kind
 # too, or ask it by unit ("socket size" is not the socket *depth*; "how many GPIOs" is the GPIO *number*).
 _KIND_WORDS = frozenset(
-    ["depth", "width", "height", "length", "diameter", "thickness", "voltage", "current", "power", "time", "frequency", "resistance", "impedance", "capacitance", "inductance", "temperature", "speed", "number", "count", "quantity", "weight", "mass", "force", "angle"]
+    [
+        "depth",
+        "width",
+        "height",
+        "length",
+        "diameter",
+        "thickness",
+        "voltage",
+        "current",
+        "power",
+        "time",
+        "frequency",
+        "resistance",
+        "impedance",
+        "capacitance",
+        "inductance",
+        "temperature",
+        "speed",
+        "number",
+        "count",
+        "quantity",
+        "weight",
+        "mass",
+        "force",
+        "angle",
+    ]
 )
 
 
