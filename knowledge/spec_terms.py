@@ -169,6 +169,30 @@ STOPWORDS: frozenset[str] = frozenset(
         "fits",
         "currently",
         "today",
+        "teh",
+        "hte",
+        "waht",
+        "wat",
+        "whta",
+        "wich",
+        "wihch",
+        "hwo",
+        "thx",
+        "operate",
+        "work",
+        "handle",
+        "carry",
+        "withstand",
+        "support",
+        "take",
+        "match",
+        "matches",
+        "follow",
+        "follows",
+        "belong",
+        "belongs",
+        "use",
+        "used",
     ]
 )
 # Words that sharpen an attribute but need not appear in its name ("max drain voltage" = drain voltage).
@@ -239,7 +263,7 @@ ZH_FILLER: frozenset[str] = frozenset(
 _UNIT_HINTS: tuple[tuple[str, str], ...] = (
     (r"多少伏|几伏|多少v\b|伏特|多高电压|多大电压|\bvolts?\b|\bhow many v\b|\bwhat voltage\b", "V"),
     (r"多少安|几安|多少毫安|多少ma\b|多大电流|\bamps?\b|\bamperes?\b|\bhow much current\b|\bwhat current\b", "A"),
-    (r"多少欧|几欧|多少毫欧|\bohms?\b|\bhow many ohm", "Ω"),
+    (r"多少欧|几欧|多少毫欧|\bohms?\b|\bhow many ohm|\bmilliohms?\b|\bk?ohms?\b", "Ω"),
     (r"多少瓦|几瓦|\bwatts?\b|\bhow many w\b", "W"),
     (r"多少赫|\bhertz\b|多少兆|\bhow fast\b.*\bclock|\bwhat clock\b", "Hz"),
     (r"多少法|多少皮法|多少纳法|多少微法|\bfarads?\b|多少\s*(?:uf|nf|pf)\b|\bhow many (?:uf|nf|pf)\b", "F"),
@@ -402,6 +426,8 @@ class Lexicon:
 
     def _canonical(self, token: str) -> str:
         """Plural and typo repair for ASCII words the lexicon does not know ('gpios', 'tolerence')."""
+        if token in _WORD_SYNONYMS:
+            return _WORD_SYNONYMS[token]
         if _CJK.match(token) or token in self._words or token.isdigit() or not token.isascii():
             return token
         for cut in ("es", "s"):
@@ -411,6 +437,10 @@ class Lexicon:
             # One slip (a letter wrong, missing, extra, or two swapped: 'voltgae', 'heigth'); two in long words.
             limit = 1 if len(token) < 8 else 2
             found = process.extract(token, self._fuzzy_pool, scorer=OSA.distance, score_cutoff=limit, limit=8)
+            if not found and len(token) >= 5:
+                # Two swaps in a short word ('wihdt'): the same letters, two edits apart.
+                near = process.extract(token, self._fuzzy_pool, scorer=OSA.distance, score_cutoff=2, limit=8)
+                found = [f for f in near if sorted(f[0]) == sorted(token)]
             if found:
                 # Among equally close words, the one with the same letters wins ('barnd' is 'brand', not 'band').
                 best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(token), abs(len(f[0]) - len(token))))
@@ -471,6 +501,10 @@ class Lexicon:
         return False
 
 
+# Adjectives and verbs that name a dimension: "how tall is the head" asks the head *height*.
+_WORD_SYNONYMS = {"tall": "height", "wide": "width", "deep": "depth", "heavy": "weight"}
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, 'µ' as 'u', 'colour' as 'color': the form both questions and terms are read in."""
     text = unicodedata.normalize("NFKC", text).lower().replace("µ", "u").replace("μ", "u")
@@ -494,9 +528,10 @@ def offered_values(text: str) -> tuple[str, ...]:
         return ()
     values: list[str] = []
     for i, part in enumerate(parts):
-        runs = [r for r in (r.strip("是的吗呢?") for r in _SIDE.findall(part)) if r and r not in STOPWORDS]
-        if runs:
-            values.append(runs[-1] if i < len(parts) - 1 else runs[0])
+        runs = [r for r in (r.strip("是的吗呢?级") for r in _SIDE.findall(part)) if r and r not in STOPWORDS]
+        latin = [r for r in runs if r.isascii()] or runs  # "是P4级还是P5级": the codes, not the 级
+        if latin:
+            values.append(latin[-1] if i < len(parts) - 1 else latin[0])
     return tuple(values) if len(values) >= 2 else ()
 
 
@@ -605,6 +640,12 @@ UNIT_WORDS: frozenset[str] = frozenset(
         "watts",
         "degree",
         "degrees",
+        "ppm",
+        "milliohm",
+        "milliohms",
+        "mohm",
+        "kohm",
+        "kohms",
     ]
 )
 

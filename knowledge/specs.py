@@ -30,7 +30,7 @@ from knowledge.models import Attribute, Hit, Product
 from knowledge.pricing import PricingSettings, price_line, terms_for
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, parse_parameters
 from knowledge.spec_terms import Lexicon, QuestionTerms, TermMatch, build_lexicon, key_words, normalize
-from knowledge.units import format_quantity
+from knowledge.units import extract_package, format_quantity, parse_quantity, parse_thread
 
 STATUSES = ("answered", "not_stated", "which_attribute", "which_product", "not_found")
 # When a product lacks the attribute asked, these stand in for it (precision bearings list speeds per lubricant).
@@ -333,7 +333,8 @@ def resolve_attribute(
             keys = keys or [k for k in _STAND_INS.get(cid, ()) if k in stated]
             concept_keys.extend(keys)
     # Attributes before the part's own fields: "which SNFA part number did it replace" asks the old designation.
-    concept_keys = sorted(dict.fromkeys(concept_keys), key=lambda k: k in _OWN_FIELDS)
+    # "How much static load can it take" asks the load, not the price: price and stock only when nothing else is.
+    concept_keys = sorted(dict.fromkeys(concept_keys), key=lambda k: (k in COMMERCE, k in _OWN_FIELDS))
     words = set(asked.words) - _maker_words(listings)
     # 2. The catalog's own words: every content word of the question appears in the key or its label.
     covering = [
@@ -375,7 +376,9 @@ def resolve_attribute(
     if concept_keys or narrowed:
         return Resolution(suggestions=tuple(dict.fromkeys([*concept_keys, *(k for k in narrowed if k in stated)])))
     # 3. Only a unit ("AO3400A 多少伏"): the one attribute in that unit, or ask.
-    if asked.unit_hint and not asked.leftover and not asked.matches:
+    # Other words may be verbs and fillers ("how many watts can it handle"), but none may name a stated attribute.
+    idle = not any(set(asked.leftover) & kw for _, kw in stated.values())
+    if asked.unit_hint and idle and not asked.matches:
         in_unit = [k for k, v in stated.items() if _unit_agrees(v, asked.unit_hint) and v[0].value is not None]
         if asked.unit_hint != "count" and len(in_unit) == 1:
             return Resolution((in_unit[0],), label=_label(stated, in_unit[0]))
@@ -391,9 +394,9 @@ def resolve_attribute(
     # Named, recognisably, but not stated here: a concept, or every word of some catalog key.
     if named_concept is not None:
         return Resolution(named_key=named_concept.keys[0], named_concept=named_concept)
-    if words and not asked.unknown:
+    if words and not asked.unknown and asked.unit_hint is None:
         for key in sorted(lexicon.catalog_keys):
-            if words <= key_words(key):
+            if words <= key_words(key) and len(words) * 2 >= len(key_words(key)):
                 return Resolution(named_key=key)
     partial = [k for k, (_, kw) in stated.items() if words & kw]
     return Resolution(suggestions=tuple(partial))
@@ -404,8 +407,13 @@ _NOT_CHOICES = frozenset({"description", "category", "mpn", "sku", "digikey_part
 
 
 def _choice_key(offered: Sequence[str], stated: dict[str, tuple[Attribute, frozenset[str]]]) -> str | None:
+    """The attribute a choice question is about: the one whose value is offered, else the one whose kind every
+    offered value has ("0402 or 0603?" is the package even when the part is an 0805; "M3 or M4?" the thread)."""
     if not offered:
         return None
+    by_shape = _shape_key(offered, stated)
+    if by_shape:
+        return by_shape
     keys = []
     for key, (attr, _) in stated.items():
         raw = normalize(attr.raw).replace(" ", "")
@@ -419,6 +427,24 @@ def _choice_key(offered: Sequence[str], stated: dict[str, tuple[Attribute, froze
                 keys.append(key)
                 break
     return keys[0] if len(keys) == 1 else None
+
+
+def _shape_key(offered: Sequence[str], stated: dict[str, tuple[Attribute, frozenset[str]]]) -> str | None:
+    if all(extract_package(v.upper()) for v in offered) and "package" in stated:
+        return "package"
+    if all(parse_thread(v.upper()) for v in offered) and "thread" in stated:
+        return "thread"
+    units = set()
+    for value in offered:
+        try:
+            units.add(parse_quantity(value)[1])
+        except KnowledgeError:
+            return None
+    if len(units) != 1:
+        return None
+    (unit,) = units
+    in_unit = [k for k, (attr, _) in stated.items() if attr.unit == unit and attr.value is not None]
+    return in_unit[0] if len(in_unit) == 1 else None
 
 
 _RATING_OF_UNIT = {
