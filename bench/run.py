@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import sqlite3
 import sys
 import tempfile
@@ -409,26 +410,23 @@ def bench_search(quick: bool) -> SuiteResult:
             ]
         )
     rows.append(["all", len(all_ms), float(np.percentile(all_ms, 50)), float(np.percentile(all_ms, 95)), "", "", ""])
-    questions = build_questions(engine.store, per_kind)
+    # Spec questions: the generated questions of bench/spec_eval.py (buyer phrasings, every source), timed one by one.
+    from bench.spec_eval import generate, judge
+
+    questions = generate(engine, 5 * per_kind, random.Random(SEED + 2))
     latencies = []
-    statuses: Counter[str] = Counter()
-    right_product = 0
-    for question, target in questions:
-        elapsed, answer = _timed(lambda question=question: answer_question(question, engine))
+    verdicts: Counter[str] = Counter()
+    for question in questions:
+        elapsed, answer = _timed(lambda text=question.text: answer_question(text, engine))
         latencies.append(elapsed * 1000)
-        statuses[answer.status] += 1
-        right_product += (
-            answer.product is not None
-            and target is not None
-            and (answer.product.sku == target.sku or normalize_code(answer.product.mpn) == normalize_code(target.mpn))
-        )
+        verdicts[judge(question, answer.to_json(), answer.facts)] += 1
     e2e["answer_question"] = {
         "questions": len(questions),
         "p50_ms": float(np.percentile(latencies, 50)),
         "p95_ms": float(np.percentile(latencies, 95)),
-        "statuses": dict(statuses),
-        "right_product": right_product / len(questions),
-        "examples": [q for q, _ in questions[:8]],
+        "verdicts": dict(verdicts),
+        "right": verdicts["right"] / len(questions),
+        "examples": [q.text for q in questions[:8]],
     }
     rows.append(
         [
@@ -437,8 +435,8 @@ def bench_search(quick: bool) -> SuiteResult:
             e2e["answer_question"]["p50_ms"],
             e2e["answer_question"]["p95_ms"],
             "-",
-            right_product / len(questions),
-            " / ".join(q for q, _ in questions[:2]),
+            verdicts["right"] / len(questions),
+            " / ".join(q.text for q in questions[:2]),
         ]
     )
     data["end_to_end"] = e2e
@@ -451,7 +449,8 @@ def bench_search(quick: bool) -> SuiteResult:
                 f"engine load {engine_load_s:.1f} s (catalog, {engine.embedder.name} + first encode, faiss, lexical); first query "
                 f"(cold, loads the fuzzy code list) {cold_s * 1000:.0f} ms, not counted.",
                 "target = the product whose MPN the query was made from (same MPN counts); for answer_question the "
-                f"'top-10' column is the share answered about that product. Statuses: {dict(statuses)}.",
+                "'top-10' column is the share answered right (bench/spec_eval.py judges: the labelled value, "
+                f"from the catalog alone). Verdicts: {dict(verdicts)}.",
             ],
         )
     )
@@ -473,27 +472,6 @@ def build_search_queries(store: CatalogStore, per_kind: int) -> dict[str, list[t
         "Chinese free text": [(q, None) for q in _mixed([p[0] for p in pairs], ZH_FREE, per_kind, rng)],
         "English free text": [(q, None) for q in _mixed([p[1] for p in pairs], EN_FREE, per_kind, rng)],
     }
-
-
-def build_questions(store: CatalogStore, n: int) -> list[tuple[str, Product | None]]:
-    """Spec questions about sampled products (zh and en, alternating) plus a few that name no part."""
-    from knowledge.attributes import BY_KEY
-
-    rng = np.random.default_rng(SEED + 2)
-    products = store.products(_sample_skus(store, n * 2, seed=SEED + 3, real_first=True))
-    out: list[tuple[str, Product | None]] = []
-    for i, product in enumerate(products):
-        keys = [a.name for a in product.attributes if a.name in BY_KEY and a.name not in ("manufacturer", "datasheet")]
-        if not keys or len(normalize_code(product.mpn)) < 5:
-            continue
-        spec = BY_KEY[str(rng.choice(keys))]
-        zh_word = next((s for s in spec.synonyms if not s.isascii()), spec.zh)
-        en_word = next((s for s in spec.synonyms if s.isascii()), spec.en)
-        question = f"{product.mpn} 的{zh_word}是多少？" if i % 2 else f"What is the {en_word} of {product.mpn}?"
-        out.append((question, product))
-        if len(out) >= n - len(QUESTIONS_WITHOUT_PART):
-            break
-    return out + [(q, None) for q in QUESTIONS_WITHOUT_PART]
 
 
 def misspell(code: str, rng: np.random.Generator) -> str:
@@ -570,14 +548,6 @@ EN_FREE = [
     "{c} MLCC {pkg}",
     "{t}x{l} countersunk screw",
     "schottky diode 3A SMA",
-]
-QUESTIONS_WITHOUT_PART = [
-    "6205 轴承的内径是多少？",
-    "What is the bore of a 6205 bearing?",
-    "8MHz 晶振的负载电容是多少？",
-    "M3x10 内六角螺丝的头部直径是多少？",
-    "What is the head diameter of an M4x20 socket head cap screw?",
-    "100nF 0603 电容耐压多少？",
 ]
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -32,6 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.bom import looks_like_pasted_bom
 from knowledge.entities import PART_NUMBER, Entity, extract_entities
+from knowledge.spec_terms import build_lexicon
 
 LANGUAGE = "language"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -109,6 +112,77 @@ class BomPasteClassifier(_RuleBasedExtractor):
 
 
 UPLOAD_BOM = "upload_bom"
+ASK_SPEC = "ask_spec"
+# Intents a message naming a part and a spec term is taken from: the classifier saw too few such phrasings.
+_SPEC_OVERRIDES = frozenset(
+    {
+        "search_product",
+        "choose_option",
+        "nlu_fallback",
+        "goodbye",
+        "greet",
+        "thanks",
+        "help",
+        "affirm",
+        "deny",
+        "out_of_scope",
+        "revise_quote",
+        "upload_bom",
+        "ask_substitute",
+    }
+)
+SUBSTITUTE_TERMS = Path(__file__).resolve().parents[2] / "data" / "lookups" / "substitute_terms.yml"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SpecQuestionClassifier(_RuleBasedExtractor):
+    """Classifies a message that names a part number and a spec term as `ask_spec`.
+
+    "709 CE/HCP4AH是什么牌子", "6019 stcok qty", "quote 6301 x10 pls": the spec lexicon (knowledge/spec_terms.py,
+    the same one that answers) reads an attribute, a unit or a price quantity next to a part number, where DIET
+    guessed search_product, choose_option or a fallback. A message that asks for a substitute keeps its intent.
+    Runs after the FallbackClassifier in config.yml.
+    """
+
+    def __init__(self) -> None:
+        self._lexicon = build_lexicon()
+        self._substitute_words = _substitute_words()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Overrides the intent of messages that read as a spec question about a named part."""
+        for message in messages:
+            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if current not in _SPEC_OVERRIDES or not self._asks_spec(message):
+                continue
+            intent = {INTENT_NAME_KEY: ASK_SPEC, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != ASK_SPEC]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+        return messages
+
+    def _asks_spec(self, message: Message) -> bool:
+        text = message.get(TEXT) or ""
+        if text.startswith("/") or len(text) > 300:
+            return False
+        parts = [e[ENTITY_ATTRIBUTE_VALUE] for e in message.get(ENTITIES) or [] if e.get("entity") == PART_NUMBER]
+        lowered = text.lower()
+        if not parts or any(word in lowered for word in self._substitute_words):
+            return False
+        asked = self._lexicon.read(text, strip=parts)
+        named = any(not m.narrowed for m in asked.matches)
+        return named or asked.unit_hint is not None or bool(asked.offered)
+
+
+def _substitute_words() -> tuple[str, ...]:
+    """The substitute terms of data/lookups/substitute_terms.yml (the words that lean to ask_substitute)."""
+    try:
+        data = yaml.safe_load(SUBSTITUTE_TERMS.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return ("替代", "替换", "代替", "平替", "substitute", "alternative", "replacement", "equivalent", "instead")
+    words: list[str] = []
+    for table in data.get("nlu") or []:
+        words += [line.strip()[2:].lower() for line in str(table.get("examples", "")).splitlines() if line.strip()]
+    return tuple(w for w in words if w)
 
 
 def language_span(text: str) -> tuple[str, int, int] | None:

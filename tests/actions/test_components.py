@@ -9,7 +9,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.components import LanguageTagger, PartEntityExtractor, language_span
+from bot.nlu.components import LanguageTagger, PartEntityExtractor, SpecQuestionClassifier, language_span
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +126,23 @@ def test_components_are_registered_as_untrained_entity_extractors(name):
     registered = DefaultV1Recipe._from_registry(name)
     assert DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR in registered.types
     assert registered.is_trainable is False
+
+
+@pytest.mark.parametrize(
+    ("text", "guessed", "expected"),
+    [
+        ("709 CE/HCP4AH是什么牌子", "ask_substitute", "ask_spec"),  # the maker, not a substitute
+        ("6019 stcok qty", "choose_option", "ask_spec"),  # a typo'd stock question
+        ("quote 6301 x10 pls", "revise_quote", "ask_spec"),  # a price at a quantity for a named part
+        ("AO3400A 多少伏", "nlu_fallback", "ask_spec"),  # a unit alone
+        ("6205-2RS 缺货, 有什么可以替代?", "ask_substitute", "ask_substitute"),  # a substitute asked: kept
+        ("要0603的", "choose_option", "choose_option"),  # an option typed in a selection, no part: kept
+        ("hello there", "greet", "greet"),
+    ],
+)
+def test_a_part_number_with_a_spec_term_is_a_spec_question(text, guessed, expected, create_kwargs):
+    message = Message.build(text=text)
+    message.set("intent", {"name": guessed, "confidence": 0.6}, add_to_output=True)
+    for component in (PartEntityExtractor, LanguageTagger, SpecQuestionClassifier):
+        component.create(**create_kwargs).process([message])
+    assert message.get("intent")["name"] == expected
