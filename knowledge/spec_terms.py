@@ -11,7 +11,7 @@ The lexicon is, in this order of trust:
    so a question whose words all appear in one key or column label names that attribute;
 3. a unit hint ("多少伏", "how many volts", "how wide"): whatever attribute is chosen must be in that unit.
 
-`read_question` is pure and linear in the length of the question (the chat caps it at 1,000 characters).
+`Lexicon.read` is pure and linear in the length of the question (the chat caps it at 1,000 characters).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from knowledge.attributes import VOCABULARY
 
 TERMS_FILE = Path(__file__).parent / "data" / "attribute_terms.yml"
 _MAX_TERM_TOKENS = 12
+MAX_QUESTION_CHARS = 2_000
 # Greek letters stay in a word: "λd" (dominant wavelength) and "φd" are not "d".
 _TOKEN = re.compile(r"[a-z0-9\u0370-\u03ff]+|[\u3400-\u9fff]")
 _TOKEN_ANY_CASE = re.compile(r"[A-Za-z0-9\u0370-\u03ff]+|[\u3400-\u9fff]")
@@ -178,6 +179,8 @@ STOPWORDS: frozenset[str] = frozenset(
         "wihch",
         "hwo",
         "thx",
+        "tech",
+        "tolerant",
         "operate",
         "work",
         "handle",
@@ -279,7 +282,7 @@ _UNIT_HINT_RES = tuple((re.compile(p), u) for p, u in _UNIT_HINTS)
 # A quantity for a price question: "for 10 pcs", "100个", "10k pieces", "qty 500".
 _QTY = re.compile(
     r"(?:(?:qty|quantity|数量)\s*[:=]?\s*(\d[\d,]*)(k?))"
-    r"|(?<![A-Za-z0-9\-/.])(\d[\d,]*(?:\.\d+)?)\s*(k|千|万)?\s*(?:pcs|pc|pieces?|units?|ea|个|只|片|颗|件|套|条|粒)(?![a-z])"
+    r"|(?<![A-Za-z0-9\-/.,⁄])(\d[\d,]*(?:\.\d+)?)\s*(k|千|万)?\s*(?:pcs|pc|pieces?|units?|ea|个|只|片|颗|件|套|条|粒)(?![a-z])"
     r"|(?:\bfor|\bat|@|买|订|要|(?<![A-Za-z0-9])[x×*]|\bqty)\s*(\d[\d,]*)(k?)(?![A-Za-z0-9\-/.])(?:\s*(?:pcs|pc|pieces?|units?|个|只|片|颗|件))?",
     re.IGNORECASE,
 )
@@ -308,6 +311,7 @@ class TermMatch:
     end: int
     text: str
     narrowed: bool = False  # an unknown word right next to it may ask something narrower
+    words: tuple[str, ...] = ()  # the question's own tokens it spans ("output", "current")
 
 
 @dataclass(frozen=True)
@@ -345,6 +349,8 @@ class Lexicon:
     _words: frozenset[str] = field(default=frozenset(), repr=False)
     _fuzzy_pool: list[str] = field(default_factory=list, repr=False)
     _concept_words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _prefixes: set[str] = field(default_factory=set, repr=False)
+    _canon_cache: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for concept in self.concepts.values():
@@ -358,6 +364,7 @@ class Lexicon:
                     self._terms.setdefault(compact, set()).add(concept.id)
             for key in concept.keys:
                 self._by_key.setdefault(key, set()).add(concept.id)
+        self._prefixes = {compact[:k] for compact in self._terms for k in range(1, len(compact) + 1)}
         for concept in self.concepts.values():
             own = {t for term in concept.terms for t in _TOKEN.findall(normalize(term)) if t.isascii()}
             self._concept_words[concept.id] = frozenset(own - STOPWORDS)
@@ -367,15 +374,30 @@ class Lexicon:
         self._words = frozenset(words | STOPWORDS | MODIFIERS)
         self._fuzzy_pool = sorted(w for w in words | STOPWORDS | MODIFIERS if len(w) >= 4)
 
-    def concepts_of_key(self, key: str) -> set[str]:
-        """Concept ids that list the catalog key `key`."""
-        return self._by_key.get(key, set())
+    def is_term_or_value(self, text: str) -> bool:
+        """'OD', 'RDS(on)', 'V', '100': a term, a unit word or a number, not a part-number suffix."""
+        compact = compact_of(text)
+        lowered = compact.lower()
+        return (
+            compact in self._terms
+            or text.strip() in self._case_terms
+            or lowered in self._case_terms
+            or lowered in UNIT_WORDS
+            or lowered.isdigit()
+            or lowered in {"v", "a", "w", "mm", "pcs"}
+        )
 
-    def knows(self, word: str) -> bool:
-        return word in self._words
+    @property
+    def word_set(self) -> frozenset[str]:
+        """Every ASCII word the lexicon knows (terms, catalog keys, stopwords, modifiers)."""
+        return self._words
 
     def read(self, question: str, *, strip: Iterable[str] = ()) -> QuestionTerms:
-        """Read `question`; the texts in `strip` (the part numbers found) are blanked out first."""
+        """Read `question`; the texts in `strip` (the part numbers found) are blanked out first.
+
+        Only the first MAX_QUESTION_CHARS are read: the chat refuses longer messages before NLU (1,000
+        characters), and a spec question is a sentence; a pasted page costs no more than that."""
+        question = question[:MAX_QUESTION_CHARS]
         text = question
         for code in sorted(set(strip), key=len, reverse=True):
             if code:
@@ -425,7 +447,15 @@ class Lexicon:
         )
 
     def _canonical(self, token: str) -> str:
-        """Plural and typo repair for ASCII words the lexicon does not know ('gpios', 'tolerence')."""
+        """Plural and typo repair for ASCII words the lexicon does not know ('gpios', 'tolerence'), cached."""
+        found = self._canon_cache.get(token)
+        if found is None:
+            if len(self._canon_cache) > 50_000:
+                self._canon_cache.clear()
+            found = self._canon_cache[token] = self._repair(token)
+        return found
+
+    def _repair(self, token: str) -> str:
         if token in _WORD_SYNONYMS:
             return _WORD_SYNONYMS[token]
         if _CJK.match(token) or token in self._words or token.isdigit() or not token.isascii():
@@ -447,22 +477,28 @@ class Lexicon:
                 return str(best[0])
         return token
 
-    def _match(self, tokens: list[str], cased: dict[int, str | None]) -> list[TermMatch]:
+    def _match(self, tokens: list[str], cased: dict[int, str]) -> list[TermMatch]:
         found: list[TermMatch] = []
         n = len(tokens)
         for i in range(n):
-            for j in range(min(n, i + _MAX_TERM_TOKENS), i, -1):
-                ids = self._terms.get("".join(tokens[i:j]))
-                if ids:
-                    found.append(TermMatch(tuple(sorted(ids)), i, j, "".join(tokens[i:j])))
+            # Grow the span while its letters still begin some term: a few steps per token, never a scan of 12.
+            compact, longest = "", None
+            for j in range(i, min(n, i + _MAX_TERM_TOKENS)):
+                compact += tokens[j]
+                if compact not in self._prefixes:
                     break
+                if compact in self._terms:
+                    longest = (j + 1, compact)
+            if longest is not None:
+                end, text = longest
+                found.append(TermMatch(tuple(sorted(self._terms[text])), i, end, text, words=tuple(tokens[i:end])))
             else:
                 single = cased.get(i)
                 if single is None or _CJK.match(tokens[i]):
                     continue
                 ids = self._case_terms.get(single if len(single) == 1 else tokens[i])
                 if ids:
-                    found.append(TermMatch(tuple(sorted(ids)), i, i + 1, tokens[i]))
+                    found.append(TermMatch(tuple(sorted(ids)), i, i + 1, tokens[i], words=(tokens[i],)))
         # Longest first, then leftmost; a chosen match blocks any overlapping one.
         chosen: list[TermMatch] = []
         taken: set[int] = set()
@@ -502,7 +538,7 @@ class Lexicon:
 
 
 # Adjectives and verbs that name a dimension: "how tall is the head" asks the head *height*.
-_WORD_SYNONYMS = {"tall": "height", "wide": "width", "deep": "depth", "heavy": "weight"}
+_WORD_SYNONYMS = {"tall": "height", "heavy": "weight"}
 
 
 def normalize(text: str) -> str:
@@ -516,7 +552,8 @@ def compact_of(term: str) -> str:
     return "".join(_TOKEN.findall(normalize(term)))
 
 
-_CHOICE = re.compile(r"\s+or\s+|还是|或者|或是")
+# The lookbehind starts a match only where a run of spaces starts: linear on a long run of spaces.
+_CHOICE = re.compile(r"(?<!\s)\s+or\s+|还是|或者|或是")
 _SIDE = re.compile(r"[a-z0-9±%.\-/]+|[\u3400-\u9fff]{1,4}")
 
 
@@ -535,9 +572,40 @@ def offered_values(text: str) -> tuple[str, ...]:
     return tuple(values) if len(values) >= 2 else ()
 
 
+def without_quantity(text: str) -> str:
+    """The text with the quantities of a price question blanked ('price for 100 pcs?' -> 'price ?')."""
+    return _QTY.sub(" ", unicodedata.normalize("NFKC", text))
+
+
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_ZH_QTY = re.compile(r"([一二两三四五六七八九十])([十百千万])(?:个|只|片|颗|件|pcs)?")
+# A bare count next to a price word: "STM32F103C8T6 price 500", "价格 5000", "2.5k price".
+_BARE_QTY = re.compile(r"(?<![A-Za-z0-9\-/.,⁄])(\d+(?:\.\d+)?)(k?)(?![A-Za-z0-9\-/.,%⁄])", re.IGNORECASE)
+
+
 def find_quantity(question: str) -> int | None:
-    """The quantity a price question names ('for 10 pcs', '100个', '2k pieces'), or None."""
-    for m in _QTY.finditer(unicodedata.normalize("NFKC", question)):
+    """The quantity a price question names ('for 10 pcs', '100个', '2k pieces', '两千个', 'price 500'), or None.
+
+    Part numbers must be blanked first (Lexicon.read does): '6011-2RS' has no quantity."""
+    text = unicodedata.normalize("NFKC", question)
+    found = _pattern_quantity(text)
+    if found is not None:
+        return found
+    zh = _ZH_QTY.search(text)
+    if zh:
+        return _ZH_DIGITS[zh.group(1)] * _ZH_UNITS[zh.group(2)]
+    bare = _BARE_QTY.findall(text)
+    if len(bare) == 1:
+        number, k = bare[0]
+        value = float(number) * (1000 if k else 1)
+        if 0 < value < 1e9 and value == int(value):
+            return int(value)
+    return None
+
+
+def _pattern_quantity(text: str) -> int | None:
+    for m in _QTY.finditer(text):
         number = next((g for g in (m.group(1), m.group(3), m.group(5)) if g), None)
         if number is None:
             continue
@@ -596,7 +664,13 @@ GENERIC_KEYS: frozenset[str] = frozenset(
 
 
 def build_lexicon(catalog_keys: Iterable[str] = ()) -> Lexicon:
-    return Lexicon(load_concepts(), frozenset(catalog_keys))
+    """The lexicon over the concepts and these catalog keys; built once per set of keys."""
+    return _lexicon(frozenset(catalog_keys))
+
+
+@lru_cache(maxsize=4)
+def _lexicon(catalog_keys: frozenset[str]) -> Lexicon:
+    return Lexicon(load_concepts(), catalog_keys)
 
 
 def key_words(key: str, label: str = "") -> frozenset[str]:
@@ -650,17 +724,19 @@ UNIT_WORDS: frozenset[str] = frozenset(
 )
 
 
-def _cased_tokens(text: str) -> dict[int, str | None]:
-    """Original-case tokens by position (single-letter terms are case-sensitive: d ≠ D); None for a letter or two
-    that does not stand alone: the C of "°C" or "C编号" is no load rating, the D of "的D是" is a diameter."""
-    out: dict[int, str | None] = {}
+def _cased_tokens(text: str) -> dict[int, str]:
+    """Original-case ASCII tokens of one or two letters by position, where they stand alone (single-letter terms
+    are case-sensitive: d ≠ D); the C of "°C" or "C编号" is no load rating, the D of "的D是" is a diameter."""
+    out: dict[int, str] = {}
     norm = unicodedata.normalize("NFKC", text).replace("µ", "u")
     for i, m in enumerate(_TOKEN_ANY_CASE.finditer(norm)):
         token = m.group(0)
+        if len(token) > 2 or not token.isascii():
+            continue
         before = norm[m.start() - 1] if m.start() else " "
         after = norm[m.end()] if m.end() < len(norm) else " "
-        alone = before not in "°/\\-.#" and all(not _CJK.match(c) or c in ZH_FILLER for c in (before, after))
-        out[i] = token if alone or len(token) > 2 else None
+        if before not in "°/\\-.#" and all(not _CJK.match(c) or c in ZH_FILLER for c in (before, after)):
+            out[i] = token
     return out
 
 

@@ -18,18 +18,31 @@ A value is only given when the words of the question and the unit agree with one
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from knowledge.attributes import BY_KEY, display_name
-from knowledge.catalog import normalize_code
+from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.errors import KnowledgeError
 from knowledge.models import Attribute, Hit, Product
 from knowledge.pricing import PricingSettings, price_line, terms_for
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, parse_parameters
-from knowledge.spec_terms import Lexicon, QuestionTerms, TermMatch, build_lexicon, key_words, normalize
+from knowledge.spec_terms import (
+    STOPWORDS,
+    ZH_PART_NOUNS,
+    Lexicon,
+    QuestionTerms,
+    TermMatch,
+    build_lexicon,
+    key_words,
+    normalize,
+    without_quantity,
+)
 from knowledge.units import extract_package, format_quantity, parse_quantity, parse_thread
 
 STATUSES = ("answered", "not_stated", "which_attribute", "which_product", "not_found")
@@ -80,7 +93,6 @@ FIELD_CONCEPTS = (
 )
 COMMERCE = ("price", "stock", "lead_time")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_UNIT_OF_HINT = {"count": ""}
 _MAX_FAMILY = 60  # standard parts answered together ("every ISO 4762 M6")
 _SHOWN_OPTIONS = 6
 
@@ -178,11 +190,17 @@ def answer_question(
     keys it already knows (a button); `last_sku` is the product of the previous turn, used when the question
     names no part.
     """
+    question = unicodedata.normalize("NFKC", question)  # full-width ＡＯ３４００Ａ is AO3400A
     lang = language or detect_language(question)
     lexicon = lexicon_for(engine)
     hits = engine.find_by_code(part) if part else []
     hits = hits or engine.find_by_code(question)
     codes = part_codes(part or question)
+    if not part:
+        several = _separate_parts(engine, codes)
+        if len(several) > 1:
+            # "need 6205-2RS, what is the bore of 6206?": two parts named; never answer for the wrong one.
+            return _which_product_plain(lang, [Hit(p, 1.0) for p in several], lexicon.read(question, strip=codes))
     if codes and all(_is_standard_size(c, question) for c in codes):
         # A standard and a size ("ISO 4762 M6"): a catalog code when exact, else a description of a family.
         hits = [h for h in hits if h.score >= 1.0]
@@ -190,8 +208,11 @@ def answer_question(
     # A button's payload (/ask_spec{"part_number": ..., "attribute": ...}) carries its part and attribute.
     asked = lexicon.read("" if question.startswith("/") else question, strip=[*codes, part or ""])
     wanted = [k for k in attributes or [] if k]
-    if not hits and last_sku and not codes and not parse_parameters(question) and not asked.unknown:
-        hits = [Hit(engine.store.get(last_sku), 1.0, ("product from the previous question",))]
+    if not hits and last_sku and not codes and _is_follow_up(question, asked):
+        # The part of the previous turn, with every listing of its part number, as if named again.
+        before = engine.store.get(last_sku)
+        same = engine.store.by_code(before.mpn) or [before]
+        hits = [Hit(p, 1.0, ("product from the previous question",)) for p in same]
     family = False
     if not hits and not codes and not (asked.leftover or parse_parameters(question)):
         # "100个多少钱" with no part named and none before: ask which part, never price a random one.
@@ -200,14 +221,29 @@ def answer_question(
         # No part number: a standard part or a description ("M6 socket head cap screw", "the 8 MHz crystal").
         hits = [h for h in engine.search(question, k=_MAX_FAMILY) if h.score >= 0.2]
         # The buyer's own words must describe what was found ("socket head cap screw"), not just any part.
-        described = set(asked.leftover)
-        hits = [h for h in hits if described & _product_words([h.product]) and _meets_standards(h.product, question)]
+        described = set(asked.leftover) - set(asked.unknown)
+        hits = [h for h in hits if described and described <= _product_words([h.product])]
+        hits = [h for h in hits if _meets_standards(h.product, question)]
         family = True
     if not hits:
         return SpecAnswer("not_found", lang, _not_found_text(lang), quantity=asked.quantity)
     listings, rest, note = _listings(hits, question, lang, family)
     if not listings:
         return _which_product_plain(lang, rest, asked)
+    packaged = _named_package(listings, question)
+    if packaged is not None:
+        if not packaged:  # "SS14 SOD-123FL": no listing of SS14 in that package
+            return _which_product_plain(lang, [Hit(p, 1.0) for p in listings], asked)
+        listings = packaged
+    variant = _unmatched_variant(engine, listings, codes, asked, lexicon)
+    if variant:
+        # "6205 ZZ": 6205 is in the catalog, 6205 ZZ is not; the suffix may change the very thing asked.
+        return SpecAnswer(
+            "which_product",
+            lang,
+            _variant_text(variant, listings, lang),
+            candidates=tuple(Hit(p, 1.0) for p in listings),
+        )
     product = listings[0]
     # Read again without exactly the codes that named these listings ("S71924 CB/P4A D[mm]": the D is asked).
     own = {normalize_code(c) for p in listings for c in (p.mpn, p.sku, *p.aliases)}
@@ -247,7 +283,7 @@ def answer_question(
         # loosely: ask which part rather than answer for a part the buyer did not name.
         return _which_product_plain(lang, [Hit(p, 1.0) for p in listings], asked)
     name = attribute_display(key, lang, resolved.label)
-    facts = [f for p in listings if (f := fact_for(p, key, lexicon))]
+    facts = [f for p in listings if (f := _fact_on(p, key, asked, lexicon, wanted, family))]
     groups = _value_groups(facts)
     if len(groups) > 1:
         text = note + _which_product_values_text(product, name, groups, lang)
@@ -265,9 +301,9 @@ def answer_question(
         )
     covers = tuple(f.product for f in facts)
     first = facts[0]
-    more = [k for k in resolved.keys[1:3] if all(fact_for(p, k, lexicon) for p in covers)]
-    extra = tuple(a for k in more if (a := _agreed(covers, k, lexicon)) is not None)
-    text = note + _answer_text(first, name, covers, family, lang, extra)
+    more = [k for k in resolved.keys[1:3] if all(fact_for(p, k) for p in covers)]
+    extra = tuple(a for k in more if (a := _agreed(covers, k)) is not None)
+    text = note + _answer_text(first, name, covers, family, lang, extra, len(listings))
     return SpecAnswer(
         "answered",
         lang,
@@ -280,6 +316,73 @@ def answer_question(
         covers=covers,
         quantity=asked.quantity,
     )
+
+
+def _fact_on(
+    product: Product, key: str, asked: QuestionTerms, lexicon: Lexicon, wanted: Sequence[str], family: bool
+) -> Fact | None:
+    """What one listing states for the question: the key resolved on all listings, else its own resolution
+    (one maker files "Output current" under current_rating, another under output_current)."""
+    fact = fact_for(product, key)
+    if fact is not None:
+        return fact
+    own = resolve_attribute(asked, [product], lexicon, wanted, described=family)
+    return fact_for(product, own.keys[0]) if own.keys and own.keys[0] not in COMMERCE else None
+
+
+def _separate_parts(engine: SearchEngine, codes: Sequence[str]) -> list[Product]:
+    """One product per distinct part number named exactly, when the question names more than one."""
+    matched = [(c, engine.store.by_code(c)) for c in codes]
+    matched = [(normalize_code(c), found) for c, found in matched if found]
+    kept = [(c, found) for c, found in matched if not any(c != other and c in other for other, _ in matched)]
+    parts: dict[str, Product] = {}
+    for _, found in kept:
+        parts.setdefault(normalize_code(found[0].mpn), found[0])
+    return list(parts.values())
+
+
+def _is_follow_up(question: str, asked: QuestionTerms) -> bool:
+    """A follow-up names no part of its own: no unknown word, no part noun ("电源芯片的封装"), no "the other one"."""
+    if asked.unknown or any(noun in question for noun in ZH_PART_NOUNS) or _OTHER.search(question):
+        return False
+    return not parse_parameters(without_quantity(question))
+
+
+_OTHER = re.compile(r"\b(?:other|another|different)\b|另一|别的|其他|其它", re.IGNORECASE)
+
+
+def _named_package(listings: Sequence[Product], question: str) -> list[Product] | None:
+    """The listings in the package the question names ("SS14 SOD-123FL"), [] when none is; None when none named."""
+    wanted = extract_package(question)
+    if not wanted:
+        return None
+    norm = normalize_code(wanted)
+    packaged = [p for p in listings if p.package and normalize_code(p.package).startswith(norm)]
+    if any(normalize_code(p.mpn).endswith(norm) or norm in normalize_code(p.mpn) for p in listings):
+        return None  # the package is part of the part number itself
+    return packaged
+
+
+def _unmatched_variant(
+    engine: SearchEngine, listings: Sequence[Product], codes: Sequence[str], asked: QuestionTerms, lexicon: Lexicon
+) -> str:
+    """A longer code the buyer typed that contains these listings' part number and matches nothing itself."""
+    own = {normalize_code(c) for p in listings for c in (p.mpn, p.sku, *p.aliases)}
+    offered = {normalize_code(v) for v in asked.offered}
+    for code in codes:
+        norm = normalize_code(code)
+        base = max((o for o in own if norm.startswith(o) and norm != o), key=len, default=None)
+        if base is None or engine.store.by_code(code):
+            continue
+        extra = norm[len(base) :]
+        # A letter asked about ("6018-2Z B", "S71924 CB/P4A D"), a term ("6304-2RS OD"), a unit or a number
+        # ("耐压多少V", "100个") or a value offered ("X7R") is not a suffix.
+        if len(extra) <= 1 or extra in offered or any(extra.startswith(o) for o in offered if o):
+            continue
+        if lexicon.is_term_or_value(extra):
+            continue
+        return code
+    return ""
 
 
 # --- Which attribute -------------------------------------------------------------------------------------
@@ -463,7 +566,7 @@ def _agrees(match: TermMatch, key: str, words: frozenset[str], lexicon: Lexicon)
     term's words ("vdss" and voltage_rating labelled "Drain source voltage (vdss)")."""
     if any(key in lexicon.concepts[c].keys for c in match.concepts):
         return True
-    return not _CJK.search(match.text) and set(re.findall(r"[a-z]+", match.text)) <= words
+    return not _CJK.search(match.text) and set(match.words) - STOPWORDS <= words
 
 
 # Words that say what kind of quantity a key is: a question that matches the rest of the key must say the kind
@@ -516,7 +619,7 @@ def _product_words(listings: Sequence[Product]) -> set[str]:
     return words
 
 
-def fact_for(product: Product, key: str, lexicon: Lexicon | None = None) -> Fact | None:
+def fact_for(product: Product, key: str) -> Fact | None:
     """What `product` states under `key` (an attribute or a product field), or None."""
     attr = product.attribute(key)
     if attr is None:
@@ -614,7 +717,8 @@ def _listings(hits: list[Hit], question: str, lang: str, family: bool) -> tuple[
         return chosen, [h for h in hits if h.product not in chosen], ""
     if family:
         top = hits[0].score
-        near = [h for h in hits if h.score >= top - 0.25 and h.product.category == hits[0].product.category]
+        # Every kind of part the description fits ("M6 screw": socket, hex and button heads); the values decide.
+        near = [h for h in hits if h.score >= top - 0.25]
         return [h.product for h in near], [h for h in hits if h not in near], ""
     best = hits[0]
     # The code typed is exactly a part's, with a value or letter after it ("CL10A823MB8NNNC X7R", "6018-2Z 宽度B"):
@@ -623,27 +727,31 @@ def _listings(hits: list[Hit], question: str, lang: str, family: bool) -> tuple[
     if fragments and best.product.sku in fragments and len({normalize_code(p.mpn) for p in fragments.values()}) == 1:
         chosen = sorted(fragments.values(), key=lambda p: (-(p.stock or 0), p.sku))
         return chosen, [h for h in hits if h.product.sku not in fragments], ""
-    runner_up = hits[1].score if len(hits) > 1 else 0.0
-    if best.score >= 0.75 and best.score - runner_up >= 0.05:
-        # The code typed is exactly this part's, with a word after it ("S71924 CB/P4A D"): no "closest" note.
-        typed = any(h.product.sku == best.product.sku and "part of a longer code" in " ".join(h.why) for h in hits)
-        return (
-            [best.product],
-            [h for h in hits[1:] if h.product.sku != best.product.sku],
-            "" if typed else _closest_note(best, lang),
-        )
+    # A near match is another part number ("6205-RS" is not 6205-2RS): ask, never answer for it.
     return [], hits, ""
 
 
 def _named_makers(listings: list[Product], question: str) -> list[Product]:
-    lowered = question.lower()
+    """The listings whose maker the question names: its first word when distinctive ("UMW"), else its whole name
+    ("TECH PUBLIC" is not "tech specs", "ON Semiconductor" not "on resistance")."""
+    squashed = _maker_key(question)
+    common = _lexicon_words()
     named = []
     for product in listings:
         maker = product.manufacturer.lower()
-        first = re.split(r"[\s(（,]+", maker)[0] if maker else ""
-        if len(first) >= 2 and re.search(rf"(?<![a-z0-9]){re.escape(first)}(?![a-z0-9])", lowered):
+        first = re.split(r"[\s(（,&]+", maker)[0] if maker else ""
+        # Distinctive: not a word the lexicon knows, and long or typed in capitals ("UMW", "onsemi", not "tech").
+        typed = re.search(rf"(?<![A-Za-z0-9]){re.escape(first)}(?![A-Za-z0-9])", question, re.IGNORECASE)
+        distinctive = len(first) >= 3 and first not in common and typed is not None
+        if (distinctive and typed and (len(first) >= 5 or typed.group(0).isupper())) or (
+            len(key := _maker_key(maker)) >= 4 and key in squashed
+        ):
             named.append(product)
     return named if len(named) < len(listings) else []
+
+
+def _lexicon_words() -> frozenset[str]:
+    return build_lexicon().word_set
 
 
 def _value_groups(facts: Sequence[Fact]) -> list[ValueGroup]:
@@ -655,8 +763,8 @@ def _value_groups(facts: Sequence[Fact]) -> list[ValueGroup]:
     return sorted(groups, key=lambda g: -len(g.products))
 
 
-def _agreed(products: Sequence[Product], key: str, lexicon: Lexicon) -> Attribute | None:
-    facts = [f for p in products if (f := fact_for(p, key, lexicon))]
+def _agreed(products: Sequence[Product], key: str) -> Attribute | None:
+    facts = [f for p in products if (f := fact_for(p, key))]
     return facts[0].attribute if facts and len(_value_groups(facts)) == 1 else None
 
 
@@ -700,6 +808,18 @@ def _commerce_answer(
     priced = [p for p in listings if (p.price_breaks if key == "price" else p.stock is not None or p.lead_time_days)]
     product = priced[0] if priced else product
     name = attribute_display(key, lang)
+    if key == "price" and product.price_breaks and asked.quantity is None:
+        # No quantity named: every price break, never one price quietly taken for a single piece.
+        breaks = ", ".join(f"{b.min_qty:,}+ {product.currency} {b.unit_price:g}" for b in product.price_breaks)
+        src = f" ({product.price_source})" if product.price_source else ""
+        text = (
+            f"{_title(product)} 价格:{breaks}{src}。告诉我数量,我按对应的价格档算总价。"
+            if lang == "zh"
+            else f"{_title(product)} price breaks: {breaks}{src}. Tell me the quantity for the total."
+        )
+        first = product.price_breaks[0]
+        fact = Attribute("price", f"{product.currency} {first.unit_price:g}", first.unit_price, label="price")
+        return SpecAnswer("answered", lang, note + text, product, key, name, (fact,), tuple(rest), covers=(product,))
     if key == "price" and product.price_breaks:
         qty = asked.quantity or 1
         settings = pricing or PricingSettings(currency=product.currency.upper(), tax_rate=Decimal(0))
@@ -770,35 +890,20 @@ def _commerce_attr(product: Product, key: str) -> Attribute | None:
     return None
 
 
-def commerce_facts(product: Product) -> dict[str, str]:
-    """Price breaks, stock and lead time as buyer-facing text, each saying whether it is real or demo data."""
-    facts: dict[str, str] = {}
-    label = f" ({product.price_source})" if product.price_source else ""
-    if product.price_breaks:
-        breaks = ", ".join(f"{b.unit_price:g} @ {b.min_qty:,}+" for b in product.price_breaks)
-        facts["price"] = f"{product.currency} {breaks}{label}"
-    if product.stock is not None:
-        facts["stock"] = f"{product.stock:,} pcs{label}"
-    if product.lead_time_days is not None:
-        facts["lead_time"] = f"{product.lead_time_days} days{label}"
-    return facts
-
-
 # --- Shared helpers --------------------------------------------------------------------------------------
 
 
-_LEXICONS: dict[int, Lexicon] = {}
+_LEXICONS: weakref.WeakKeyDictionary[CatalogStore, Lexicon] = weakref.WeakKeyDictionary()
+_LEXICONS_LOCK = threading.Lock()
 
 
 def lexicon_for(engine: SearchEngine) -> Lexicon:
-    """The lexicon for this engine's catalog (its attribute keys), built once."""
-    store = engine.store
-    lexicon = _LEXICONS.get(id(store))
-    if lexicon is None:
-        lexicon = build_lexicon(store.attribute_names())
-        _LEXICONS.clear()
-        _LEXICONS[id(store)] = lexicon
-    return lexicon
+    """The lexicon for this engine's catalog (its attribute keys), built once per store."""
+    with _LEXICONS_LOCK:
+        lexicon = _LEXICONS.get(engine.store)
+        if lexicon is None:
+            lexicon = _LEXICONS[engine.store] = build_lexicon(engine.store.attribute_names())
+        return lexicon
 
 
 def detect_language(text: str) -> str:
@@ -809,7 +914,7 @@ def detect_language(text: str) -> str:
 def find_attributes(question: str) -> list[str]:
     """Concept ids named in the question, in order (for tests and the NLU's attribute entity)."""
     lexicon = build_lexicon()
-    return list(lexicon.read(question, strip=part_codes(question)).concept_ids)
+    return list(lexicon.read(question).concept_ids)  # part numbers carry digits: the reader blanks them
 
 
 def part_codes(text: str) -> list[str]:
@@ -879,9 +984,14 @@ def fact_value(attr: Attribute) -> str:
         if not attr.unit or attr.unit == "unit":
             return attr.raw or f"{attr.value:g}"
         if attr.value_max is not None:
-            return f"{format_quantity(attr.value, attr.unit)} … {format_quantity(attr.value_max, attr.unit)}"
+            span = f"{format_quantity(attr.value, attr.unit)} … {format_quantity(attr.value_max, attr.unit)}"
+            condition = attr.raw.partition("@")[2].strip()
+            return f"{span} @ {condition}" if condition else span
         shown = format_quantity(attr.value, attr.unit)
-        return f"±{shown}" if "±" in attr.raw and attr.value >= 0 else shown
+        shown = f"±{shown}" if "±" in attr.raw and attr.value >= 0 else shown
+        # The condition a datasheet value holds under stays with it: "48 mΩ @ 2.5V", not "48 mΩ".
+        condition = attr.raw.partition("@")[2].strip()
+        return f"{shown} @ {condition}" if condition else shown
     except KnowledgeError:
         return attr.raw
 
@@ -906,7 +1016,7 @@ def _options(
     keys += [a.name for a in product.attributes if a.value is not None]  # a part with few key facts (an IC)
     options: list[Option] = []
     for key in dict.fromkeys(keys):
-        fact = fact_for(product, key, lexicon)
+        fact = fact_for(product, key)
         if fact is None:
             continue
         options.append(Option(key, attribute_display(key, lang, fact.attribute.label), fact.text))
@@ -964,7 +1074,13 @@ def _closest_note(hit: Hit, lang: str) -> str:
 
 
 def _answer_text(
-    fact: Fact, name: str, covers: Sequence[Product], family: bool, lang: str, extra: Sequence[Attribute]
+    fact: Fact,
+    name: str,
+    covers: Sequence[Product],
+    family: bool,
+    lang: str,
+    extra: Sequence[Attribute],
+    listed: int,
 ) -> str:
     product = fact.product
     source = source_of(product, fact.attribute)
@@ -982,12 +1098,14 @@ def _answer_text(
             f"Source: {source}"
         )
     makers = ""
-    if len(covers) > 1:
-        listed = ", ".join(sorted({p.manufacturer for p in covers}))
+    if listed > 1:
+        listed_n = listed
+        makers_shown = ", ".join(sorted({p.manufacturer for p in covers}))
         makers = (
-            f"\n目录中 {len(covers)} 个 {product.mpn} 的列表({listed})标注的值相同。"
+            f"\n目录中 {product.mpn} 的 {listed_n} 个列表里有 {len(covers)} 个标注了此值,且相同({makers_shown})。"
             if lang == "zh"
-            else f"\nAll {len(covers)} catalog listings of {product.mpn} ({listed}) state the same value."
+            else f"\n{len(covers)} of the {listed_n} catalog listings of {product.mpn} state it, all the same "
+            f"({makers_shown})."
         )
     if lang == "zh":
         return f"{_title(product)} 的{name}{shown_label}是 {value}{also}。{makers}\n来源:{source}"
@@ -1031,7 +1149,7 @@ def _price_text(product: Product, price: dict[str, Any], lang: str, asked_qty: b
     notes = "; ".join(price["notes"])
     src = f" ({price['source']})" if price["source"] else ""
     if lang == "zh":
-        head = f"{_title(product)} {qty:,} 个" if asked_qty else f"{_title(product)} 单价"
+        head = f"{_title(product)} {qty:,} 个" if asked_qty else f"{_title(product)}"
         return (
             f"{head}:单价 {cur} {price['unit_price']}({price['price_break']:,}+ 价格档),"
             f"订购 {order:,} 个,合计 {cur} {price['extended_price']}{src}。\n{notes}"
@@ -1061,6 +1179,16 @@ def _names(products: Sequence[Product], limit: int = 4) -> str:
         p.mpn if one_maker or not p.manufacturer else f"{p.mpn} ({p.manufacturer})" for p in products[:limit]
     )
     return shown + (f" … +{len(products) - limit}" if len(products) > limit else "")
+
+
+def _variant_text(code: str, listings: Sequence[Product], lang: str) -> str:
+    names = _names(listings)
+    if lang == "zh":
+        return f"目录中没有 {code} 这个型号;有 {names}。后缀不同可能参数也不同,请确认您要的型号。"
+    return (
+        f"{code} is not in the catalog; {names} is. A different suffix can change the very spec asked: "
+        "which part do you mean?"
+    )
 
 
 def _which_text(lang: str) -> str:

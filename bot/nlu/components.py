@@ -162,7 +162,7 @@ class SpecQuestionClassifier(_RuleBasedExtractor):
 
     def _asks_spec(self, message: Message) -> bool:
         text = message.get(TEXT) or ""
-        if text.startswith("/") or len(text) > 300:
+        if text.startswith("/") or len(text) > 1_000:  # the chat's own cap (bot/message_guard.py)
             return False
         parts = [e[ENTITY_ATTRIBUTE_VALUE] for e in message.get(ENTITIES) or [] if e.get("entity") == PART_NUMBER]
         lowered = text.lower()

@@ -31,7 +31,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._common import question
 from actions.leads import ValidateLeadForm, consent_answer
-from bot.nlu.components import BomPasteClassifier, LanguageTagger, PartEntityExtractor, language_span
+from bot.nlu.components import (
+    BomPasteClassifier,
+    LanguageTagger,
+    PartEntityExtractor,
+    SpecQuestionClassifier,
+    language_span,
+)
 from knowledge import entities, units
 from knowledge.bom import looks_like_pasted_bom
 from knowledge.errors import KnowledgeError
@@ -83,7 +89,8 @@ class _Pipeline:
             "resource": Resource("nlu_component"),
             "execution_context": ExecutionContext(GraphSchema({}), "test-model"),
         }
-        self.components = [c.create(**kwargs) for c in (PartEntityExtractor, LanguageTagger, BomPasteClassifier)]
+        components = (PartEntityExtractor, LanguageTagger, BomPasteClassifier, SpecQuestionClassifier)
+        self.components = [c.create(**kwargs) for c in components]
         self.form = ValidateLeadForm()
 
     def __call__(self, text: str) -> None:

@@ -66,6 +66,7 @@ def _screw(length: int, material: str) -> Product:
 PRODUCTS = [
     _mosfet("C20917", "Alpha & Omega Semicon", 1.45, 91_000),
     _mosfet("C347475", "UMW(Youtai Semiconductor Co., Ltd.)", 1.4, 120_000),
+    _mosfet("C5224194", "TECH PUBLIC", 1.45, 5_000),
     Product(
         sku="C2128",
         mpn="1N4148WS",
@@ -180,7 +181,8 @@ def test_an_attribute_the_part_does_not_state_is_not_stated_never_another(engine
 def test_listings_that_agree_give_one_answer_and_say_so(engine):
     answer = answer_question("AO3400A drain source voltage", engine)
     assert answer.status == "answered" and answer.value_text == "30 V"
-    assert {p.sku for p in answer.covers} == {"C20917", "C347475"} and "All 2 catalog listings" in answer.text
+    assert {p.sku for p in answer.covers} == {"C20917", "C347475", "C5224194"}
+    assert "3 of the 3 catalog listings" in answer.text
 
 
 def test_listings_that_disagree_show_each_value_and_ask(engine):
@@ -261,3 +263,55 @@ def test_single_letters_are_attributes_only_when_they_stand_alone():
     assert lexicon.read("6206 的D是多少").concept_ids == ("outer_diameter",)
     assert "dynamic_load_rating" not in lexicon.read("在立创的C编号是多少").concept_ids
     assert "dynamic_load_rating" not in lexicon.read("how many ppm/°C").concept_ids
+
+
+# --- Found by a stranger's review: each was a confident answer about another part, package or quantity -----
+
+
+def test_two_parts_named_asks_which_never_answers_for_the_longer_code(engine):
+    answer = answer_question("we use AO3400A now, what's the Vds of STM32F103C8T6?", engine)
+    assert answer.status == "which_product" and answer.to_json()["value"] is None
+    assert {h.product.mpn for h in answer.candidates} == {"AO3400A", "STM32F103C8T6"}
+
+
+def test_a_near_part_number_is_asked_about_never_answered(engine):
+    answer = answer_question("AO3400 Vds?", engine)  # AO3400 is another part than AO3400A
+    assert answer.status in ("which_product", "not_found") and answer.to_json()["value"] is None
+
+
+def test_a_suffix_the_catalog_lacks_is_not_dropped(engine):
+    answer = answer_question("AO3400A-TR Vds?", engine)  # one token: a near match, asked about
+    assert answer.status == "which_product" and answer.to_json()["value"] is None
+    answer = answer_question("AO3400A TR Vds?", engine)  # a suffix written apart: said to be missing
+    assert answer.status == "which_product" and "not in the catalog" in answer.text
+
+
+def test_a_package_named_narrows_the_listings_or_is_said_to_be_missing(engine):
+    answer = answer_question("AO3400A SOT-89 price for 10 pcs", engine)
+    assert answer.status == "which_product" and answer.to_json()["price"] is None
+
+
+def test_a_common_word_is_not_taken_for_a_maker(engine):
+    # "tech" must not select the TECH PUBLIC listing: the makers disagree on Vgs(th), so the bot asks.
+    answer = answer_question("AO3400A tech specs: Vgs(th)", engine)
+    assert answer.status == "which_product"
+    assert answer_question("TECH PUBLIC AO3400A Vgs(th)", engine).product.sku == "C5224194"
+
+
+def test_a_price_without_a_quantity_lists_every_break(engine):
+    answer = answer_question("AO3400A price", engine)
+    assert answer.status == "answered" and "1+ USD 0.08, 100+ USD 0.06, 1,000+ USD 0.05" in answer.text
+    answer = answer_question("AO3400A price 500", engine)  # a bare count next to the price word
+    assert answer.to_json()["price"]["quantity"] == 500
+
+
+def test_a_follow_up_that_names_another_part_is_not_answered_for_the_last_one(engine):
+    answer = answer_question("the other one's package?", engine, last_sku="C8734")
+    assert answer.product is None or answer.product.sku != "C8734"
+    answer = answer_question("电源芯片的封装", engine, last_sku="C8734")
+    assert answer.product is None or answer.product.sku != "C8734"
+
+
+def test_family_answers_only_when_every_kind_of_part_agrees(engine):
+    answer = answer_question("M8 screw material", engine)  # A2 and zinc-plated steel: different values
+    assert answer.status == "which_product" and answer.to_json()["value"] is None
