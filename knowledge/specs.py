@@ -35,6 +35,7 @@ from knowledge.search import SearchEngine, code_candidates, looks_like_part_numb
 from knowledge.spec_terms import (
     STOPWORDS,
     ZH_PART_NOUNS,
+    Concept,
     Lexicon,
     QuestionTerms,
     TermMatch,
@@ -395,7 +396,7 @@ class Resolution:
     keys: tuple[str, ...] = ()
     label: str = ""
     named_key: str | None = None  # asked, recognisably, but not stated
-    named_concept: Any = None
+    named_concept: Concept | None = None
     suggestions: tuple[str, ...] = ()  # keys worth showing when abstaining
 
     @property
@@ -433,7 +434,9 @@ def resolve_attribute(
             named_concept = named_concept or concept
             keys = [k for k in concept.keys if k in stated and _unit_agrees(stated[k], asked.unit_hint)]
             # Precision bearings state speeds per lubricant instead of one limiting speed.
-            keys = keys or [k for k in _STAND_INS.get(cid, ()) if k in stated]
+            keys = keys or [
+                k for k in _STAND_INS.get(cid, ()) if k in stated and _unit_agrees(stated[k], asked.unit_hint)
+            ]
             concept_keys.extend(keys)
     # Attributes before the part's own fields: "which SNFA part number did it replace" asks the old designation.
     # "How much static load can it take" asks the load, not the price: price and stock only when nothing else is.
