@@ -385,6 +385,7 @@ class Lexicon:
             or lowered in UNIT_WORDS
             or lowered.isdigit()
             or lowered in {"v", "a", "w", "mm", "pcs"}
+            or _COUNT.fullmatch(lowered) is not None  # "10pcs", "2k", "500个"
         )
 
     @property
@@ -577,6 +578,7 @@ def without_quantity(text: str) -> str:
     return _QTY.sub(" ", unicodedata.normalize("NFKC", text))
 
 
+_COUNT = re.compile(r"\d+(?:\.\d+)?(?:k|pcs|pc|pieces|units|个|只|片|颗|件)?")
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _ZH_QTY = re.compile(r"([一二两三四五六七八九十])([十百千万])(?:个|只|片|颗|件|pcs)?")

@@ -231,7 +231,7 @@ def answer_question(
     listings, rest, note = _listings(hits, question, lang, family)
     if not listings:
         return _which_product_plain(lang, rest, asked)
-    packaged = _named_package(listings, question)
+    packaged = _named_package(listings, question, asked)
     if packaged is not None:
         if not packaged:  # "SS14 SOD-123FL": no listing of SS14 in that package
             return _which_product_plain(lang, [Hit(p, 1.0) for p in listings], asked)
@@ -352,10 +352,12 @@ def _is_follow_up(question: str, asked: QuestionTerms) -> bool:
 _OTHER = re.compile(r"\b(?:other|another|different)\b|另一|别的|其他|其它", re.IGNORECASE)
 
 
-def _named_package(listings: Sequence[Product], question: str) -> list[Product] | None:
-    """The listings in the package the question names ("SS14 SOD-123FL"), [] when none is; None when none named."""
+def _named_package(listings: Sequence[Product], question: str, asked: QuestionTerms) -> list[Product] | None:
+    """The listings in the package the question names ("SS14 SOD-123FL"), [] when none is; None when none named,
+    or when the package is what is asked ("封装是0603吗", "0402 or 0603?": the answer says which it is)."""
     wanted = extract_package(question)
-    if not wanted:
+    asks_package = any("package" in m.concepts for m in asked.matches) or bool(asked.offered)
+    if not wanted or asks_package:
         return None
     norm = normalize_code(wanted)
     packaged = [p for p in listings if p.package and normalize_code(p.package).startswith(norm)]

@@ -315,3 +315,10 @@ def test_a_follow_up_that_names_another_part_is_not_answered_for_the_last_one(en
 def test_family_answers_only_when_every_kind_of_part_agrees(engine):
     answer = answer_question("M8 screw material", engine)  # A2 and zinc-plated steel: different values
     assert answer.status == "which_product" and answer.to_json()["value"] is None
+
+
+def test_a_count_or_a_package_asked_is_not_taken_for_a_suffix_or_a_filter(engine):
+    answer = answer_question("AO3400A 10pcs price", engine)  # "AO3400A 10pcs" is one code window
+    assert answer.status == "answered" and answer.to_json()["price"]["quantity"] == 10
+    answer = answer_question("AO3400A 封装是SOT-89吗", engine)  # the package asked: the answer says which it is
+    assert answer.status == "answered" and answer.value_text == "SOT-23"
