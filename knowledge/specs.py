@@ -228,7 +228,7 @@ def answer_question(
         family = True
     if not hits:
         return SpecAnswer("not_found", lang, _not_found_text(lang), quantity=asked.quantity)
-    listings, rest, note = _listings(hits, question, lang, family)
+    listings, rest = _listings(hits, question, family)
     if not listings:
         return _which_product_plain(lang, rest, asked)
     packaged = _named_package(listings, question, asked)
@@ -253,14 +253,14 @@ def answer_question(
         asked = lexicon.read(question, strip=named)
     resolved = resolve_attribute(asked, listings, lexicon, wanted, described=family)
     if resolved.keys and resolved.keys[0] in COMMERCE:
-        return _commerce_answer(resolved.keys[0], product, listings, asked, lang, note, rest, pricing)
+        return _commerce_answer(resolved.keys[0], product, listings, asked, lang, rest, pricing)
     if not resolved.keys:
         status = "not_stated" if resolved.named else "which_attribute"
         options = _options(listings, resolved, lexicon, lang, _ranker(engine, asked))
         name = resolved.named_name(lang) if resolved.named else None
         if family and len(listings) > 1 and status == "which_attribute":
             return _which_product_plain(lang, [Hit(p, 1.0) for p in listings], asked)
-        text = note + (
+        text = (
             _not_stated_text(product, listings, name or "", options, lang)
             if status == "not_stated"
             else _which_attribute_text(product, listings, options, lang)
@@ -287,7 +287,7 @@ def answer_question(
     facts = [f for p in listings if (f := _fact_on(p, key, asked, lexicon, wanted, family))]
     groups = _value_groups(facts)
     if len(groups) > 1:
-        text = note + _which_product_values_text(product, name, groups, lang)
+        text = _which_product_values_text(product, name, groups, lang)
         return SpecAnswer(
             "which_product",
             lang,
@@ -304,7 +304,7 @@ def answer_question(
     first = facts[0]
     more = [k for k in resolved.keys[1:3] if all(fact_for(p, k) for p in covers)]
     extra = tuple(a for k in more if (a := _agreed(covers, k)) is not None)
-    text = note + _answer_text(first, name, covers, family, lang, extra, len(listings))
+    text = _answer_text(first, name, covers, family, lang, extra, len(listings))
     return SpecAnswer(
         "answered",
         lang,
@@ -703,8 +703,8 @@ def _same_value(keys: Sequence[str], stated: dict[str, tuple[Attribute, frozense
 # --- Which product ---------------------------------------------------------------------------------------
 
 
-def _listings(hits: list[Hit], question: str, lang: str, family: bool) -> tuple[list[Product], list[Hit], str]:
-    """The listing(s) the question is about, best first, the other hits, and a note when not an exact match.
+def _listings(hits: list[Hit], question: str, family: bool) -> tuple[list[Product], list[Hit]]:
+    """The listing(s) the question is about, best first, and the other hits; none when the question is unclear.
 
     Several listings of one part number (LCSC and Digi-Key, or several makers of AO3400A) answer together; a
     manufacturer the question names narrows them. A description answers as a family of standard parts.
@@ -713,27 +713,27 @@ def _listings(hits: list[Hit], question: str, lang: str, family: bool) -> tuple[
     if exact:
         groups = {normalize_code(h.product.mpn) for h in exact}
         if len(groups) > 1 and len({h.product.sku for h in exact}) > 1:
-            return [], exact, ""
+            return [], exact
         chosen = [h.product for h in exact]
         named = _named_makers(chosen, question)
         if named:
             chosen = named
         chosen.sort(key=lambda p: (-(p.stock or 0), p.sku))
-        return chosen, [h for h in hits if h.product not in chosen], ""
+        return chosen, [h for h in hits if h.product not in chosen]
     if family:
         top = hits[0].score
         # Every kind of part the description fits ("M6 screw": socket, hex and button heads); the values decide.
         near = [h for h in hits if h.score >= top - 0.25]
-        return [h.product for h in near], [h for h in hits if h not in near], ""
+        return [h.product for h in near], [h for h in hits if h not in near]
     best = hits[0]
     # The code typed is exactly a part's, with a value or letter after it ("CL10A823MB8NNNC X7R", "6018-2Z 宽度B"):
     # that part's listings.
     fragments = {h.product.sku: h.product for h in hits if "part of a longer code" in " ".join(h.why)}
     if fragments and best.product.sku in fragments and len({normalize_code(p.mpn) for p in fragments.values()}) == 1:
         chosen = sorted(fragments.values(), key=lambda p: (-(p.stock or 0), p.sku))
-        return chosen, [h for h in hits if h.product.sku not in fragments], ""
+        return chosen, [h for h in hits if h.product.sku not in fragments]
     # A near match is another part number ("6205-RS" is not 6205-2RS): ask, never answer for it.
-    return [], hits, ""
+    return [], hits
 
 
 def _named_makers(listings: list[Product], question: str) -> list[Product]:
@@ -805,7 +805,6 @@ def _commerce_answer(
     listings: list[Product],
     asked: QuestionTerms,
     lang: str,
-    note: str,
     rest: list[Hit],
     pricing: PricingSettings | None,
 ) -> SpecAnswer:
@@ -824,7 +823,7 @@ def _commerce_answer(
         )
         first = product.price_breaks[0]
         fact = Attribute("price", f"{product.currency} {first.unit_price:g}", first.unit_price, label="price")
-        return SpecAnswer("answered", lang, note + text, product, key, name, (fact,), tuple(rest), covers=(product,))
+        return SpecAnswer("answered", lang, text, product, key, name, (fact,), tuple(rest), covers=(product,))
     if key == "price" and product.price_breaks:
         qty = asked.quantity or 1
         settings = pricing or PricingSettings(currency=product.currency.upper(), tax_rate=Decimal(0))
@@ -843,7 +842,7 @@ def _commerce_answer(
                 "notes": list(line.notes),
                 "source": product.price_source,
             }
-            text = note + _price_text(product, price, lang, asked.quantity is not None)
+            text = _price_text(product, price, lang, asked.quantity is not None)
             fact = Attribute("price", f"{line.currency} {price['unit_price']}", float(line.unit_price), label="price")
             return SpecAnswer(
                 "answered",
@@ -865,7 +864,7 @@ def _commerce_answer(
         return SpecAnswer(
             "answered",
             lang,
-            note + _stock_text(product, facts, lang),
+            _stock_text(product, facts, lang),
             product,
             key,
             name,
@@ -874,7 +873,7 @@ def _commerce_answer(
             covers=(product,),
             quantity=asked.quantity,
         )
-    text = note + _not_stated_text(product, [product], name, [], lang)
+    text = _not_stated_text(product, [product], name, [], lang)
     return SpecAnswer("not_stated", lang, text, product, key, name, (), tuple(rest), quantity=asked.quantity)
 
 
@@ -1069,13 +1068,6 @@ def _which_product_plain(lang: str, hits: Sequence[Hit], asked: QuestionTerms) -
 
 
 # --- Replies (zh / en) -----------------------------------------------------------------------------------
-
-
-def _closest_note(hit: Hit, lang: str) -> str:
-    """Say plainly when the part answered is the closest match, not the exact code typed."""
-    if lang == "zh":
-        return f"目录中没有完全一致的型号,最接近的是 {hit.product.mpn}({hit.why[0]})。\n"
-    return f"No exact match for that part number; the closest catalog part is {hit.product.mpn} ({hit.why[0]}).\n"
 
 
 def _answer_text(
