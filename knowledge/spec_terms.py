@@ -259,7 +259,7 @@ ZH_PART_NOUNS: tuple[str, ...] = (
     "管",
 )
 ZH_FILLER: frozenset[str] = frozenset(
-    "的是多少吗呢请问这个那一下有几什么么啊呀吧能可以它该款型号个大概帮我查看和与及还再要为值尺寸参数最大小高低约多带范围"
+    "的是多少吗呢请问这个那一下有几什么么啊呀吧能可以它该款型号个大概帮我查看和与及还再要为值尺寸参数最大小高低约多带范围料颗"
 )
 
 # Unit hints: a phrase that says which unit the answer is in. "mm" hints length, "count" a plain number.
