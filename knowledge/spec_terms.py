@@ -11,7 +11,8 @@ The lexicon is, in this order of trust:
    so a question whose words all appear in one key or column label names that attribute;
 3. a unit hint ("多少伏", "how many volts", "how wide"): whatever attribute is chosen must be in that unit.
 
-`Lexicon.read` is pure and linear in the length of the question (the chat caps it at 1,000 characters).
+`Lexicon.read` has no side effect but a cache of repaired words, is linear in the length of the question and
+reads at most MAX_QUESTION_CHARS of it (the chat caps messages at 1,000 characters).
 """
 
 from __future__ import annotations
