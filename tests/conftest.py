@@ -94,6 +94,11 @@ def store() -> CatalogStore:
 
 @pytest.fixture
 def engine(store: CatalogStore) -> SearchEngine:
+    return engine_over(store)
+
+
+def engine_over(store: CatalogStore) -> SearchEngine:
+    """A search engine over `store` with the deterministic hashing embedder and a flat index (no lexical index)."""
     embedder = HashingEmbedder(256)
     products = list(store.iter_products())
     vectors = VectorIndex.build(

@@ -9,13 +9,11 @@ from __future__ import annotations
 import pytest
 
 from knowledge.catalog import CatalogStore
-from knowledge.embedder import HashingEmbedder
-from knowledge.index import VectorIndex
-from knowledge.indexing import dense_text
 from knowledge.models import Attribute, PriceBreak, Product
 from knowledge.search import SearchEngine
 from knowledge.spec_terms import build_lexicon, find_quantity, offered_values
 from knowledge.specs import STATUSES, answer_question
+from tests.conftest import engine_over
 
 
 def _mosfet(sku: str, maker: str, vgs_th: float, stock: int) -> Product:
@@ -118,15 +116,7 @@ def engine() -> SearchEngine:
     store = CatalogStore(":memory:")
     store.create()
     store.add(PRODUCTS)
-    embedder = HashingEmbedder(256)
-    products = list(store.iter_products())
-    vectors = VectorIndex.build(
-        embedder.encode([dense_text(p) for p in products]),
-        [p.sku for p in products],
-        model=embedder.name,
-        catalog_hash=store.catalog_hash(),
-    )
-    return SearchEngine(store, embedder, vectors, None)
+    return engine_over(store)
 
 
 @pytest.mark.parametrize(
