@@ -660,6 +660,16 @@ def load_concepts(path: Path = TERMS_FILE) -> dict[str, Concept]:
     return concepts
 
 
+@lru_cache(maxsize=1)
+def concept_by_key() -> dict[str, Concept]:
+    """The first concept (in load order) that lists each catalog key: the name an answer shows for that key."""
+    found: dict[str, Concept] = {}
+    for concept in load_concepts().values():
+        for key in concept.keys:
+            found.setdefault(key, concept)
+    return found
+
+
 # General concepts named by a broad word: an unknown word right before it ("gate voltage") asks something else.
 GENERIC_KEYS: frozenset[str] = frozenset(
     {"voltage_rating", "current_rating", "power", "temperature_range", "limiting_speed", "bearing_type", "package"}

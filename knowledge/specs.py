@@ -40,6 +40,7 @@ from knowledge.spec_terms import (
     QuestionTerms,
     TermMatch,
     build_lexicon,
+    concept_by_key,
     key_words,
     normalize,
     without_quantity,
@@ -960,11 +961,9 @@ def attribute_display(key: str, lang: str, label: str = "") -> str:
     """The buyer-facing name of a key: the vocabulary's, else the source's own column name."""
     if key in BY_KEY:
         return display_name(key, lang)
-    from knowledge.spec_terms import load_concepts
-
-    for concept in load_concepts().values():
-        if key in concept.keys:
-            return concept.zh if lang == "zh" else concept.en
+    concept = concept_by_key().get(key)
+    if concept is not None:
+        return concept.zh if lang == "zh" else concept.en
     return label or key.replace("_", " ")
 
 
