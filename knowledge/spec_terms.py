@@ -325,13 +325,17 @@ class QuestionTerms:
     unknown: tuple[str, ...]  # content words found nowhere in the lexicon
     unit_hint: str | None
     quantity: int | None
-    narrowed: bool = False  # a generic term has an unknown word right before it ("栅极电压", "gate voltage")
     text: str = ""  # the question as read: lower case, part numbers and quantities blanked
     offered: tuple[str, ...] = ()  # values offered as a choice: "0402 or 0603?", "公头还是母头"
 
     @property
     def concept_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c for m in self.matches for c in m.concepts))
+
+    @property
+    def narrowed(self) -> bool:
+        """A term has an unknown word written onto it ("栅极电压", "gate voltage")."""
+        return any(m.narrowed for m in self.matches)
 
     @property
     def asks_anything(self) -> bool:
@@ -435,7 +439,6 @@ class Lexicon:
             if tok not in self._words:
                 unknown.append(tok)
         matches = [replace(m, narrowed=self._is_narrowed(m, tokens, covered, joined)) for m in matches]
-        narrowed = any(m.narrowed for m in matches)
         return QuestionTerms(
             matches=tuple(matches),
             words=tuple(dict.fromkeys(words)),
@@ -443,7 +446,6 @@ class Lexicon:
             unknown=tuple(dict.fromkeys(unknown)),
             unit_hint=unit_hint,
             quantity=quantity,
-            narrowed=narrowed,
             text=lowered,
             offered=offered,
         )

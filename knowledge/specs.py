@@ -663,20 +663,10 @@ def _stated_keys(listings: Sequence[Product], lexicon: Lexicon) -> dict[str, tup
         for key in (*FIELD_CONCEPTS, *COMMERCE):
             if key in stated:
                 continue
-            found = _field_fact(product, key) if key not in COMMERCE else _commerce_fact(product, key)
+            found = _field_fact(product, key) if key not in COMMERCE else _commerce_attr(product, key)
             if found is not None:
                 stated[key] = (found, key_words(key, found.label))
     return stated
-
-
-def _commerce_fact(product: Product, key: str) -> Attribute | None:
-    if key == "price" and product.price_breaks:
-        return Attribute("price", "", label="price")
-    if key == "stock" and product.stock is not None:
-        return Attribute("stock", str(product.stock), label="stock")
-    if key == "lead_time" and product.lead_time_days is not None:
-        return Attribute("lead_time", str(product.lead_time_days), label="lead time")
-    return None
 
 
 def _unit_agrees(stated: tuple[Attribute, frozenset[str]], hint: str | None) -> bool:
@@ -886,6 +876,9 @@ def _money(amount: Decimal) -> str:
 
 
 def _commerce_attr(product: Product, key: str) -> Attribute | None:
+    """Price (its presence: the answer prices a quantity), stock or lead time as an attribute, or None."""
+    if key == "price" and product.price_breaks:
+        return Attribute("price", "", label="price")
     if key == "stock" and product.stock is not None:
         return Attribute("stock", f"{product.stock:,} pcs", float(product.stock), label="stock")
     if key == "lead_time" and product.lead_time_days is not None:
