@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._common import question
 from bot import providers
 from bot.cards import quote_error_message, quote_message
-from knowledge.bom import looks_like_pasted_bom
+from knowledge.bom import FILE_TYPES_TEXT, looks_like_pasted_bom
 from knowledge.errors import KnowledgeError
 from knowledge.quote import Revision, parse_revision
 
@@ -89,9 +89,9 @@ def _revision(tracker: Tracker, text: str) -> Revision:
 def _ask_for_file(zh: bool, boards: int | None) -> str:
     if zh:
         count = f"按 {boards:,} 套" if boards else ""
-        return f"请点 📎 上传 BOM 文件(.xlsx / .csv / .tsv / .md),或直接粘贴带表头的 BOM 表格,我{count}给您报价。"
+        return f"请点 📎 上传 BOM 文件({FILE_TYPES_TEXT}),或直接粘贴带表头的 BOM 表格,我{count}给您报价。"
     count = f" for {boards:,} boards" if boards else ""
-    return f"Attach your BOM file (📎: .xlsx / .csv / .tsv / .md) or paste the table with its header row, and I will quote it{count}."
+    return f"Attach your BOM file (📎: {FILE_TYPES_TEXT}) or paste the table with its header row, and I will quote it{count}."
 
 
 def _whole(value: object) -> int | None:

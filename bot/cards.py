@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from knowledge.attributes import display_name
+from knowledge.bom import FILE_TYPES_TEXT
 from knowledge.models import Hit, Product
 from knowledge.specs import Option, SpecAnswer, key_facts, source_of
 from knowledge.units import format_quantity
@@ -331,9 +332,9 @@ def quote_card(quote: dict[str, Any], language: str) -> dict[str, Any]:
 def quote_error_message(reason: str, language: str) -> dict[str, Any]:
     """A BOM that cannot be read or a revision that cannot apply: the reason and what to do."""
     if language == "zh":
-        return {"text": f"这份 BOM 无法报价:{reason}。请上传 .xlsx / .csv / .tsv / .md 文件,或直接粘贴带表头的表格。"}
+        return {"text": f"这份 BOM 无法报价:{reason}。请上传 {FILE_TYPES_TEXT} 文件,或直接粘贴带表头的表格。"}
     return {
-        "text": f"I cannot quote that: {reason}. Upload an .xlsx / .csv / .tsv / .md file, or paste the table with its header row."
+        "text": f"I cannot quote that: {reason}. Upload an {FILE_TYPES_TEXT} file, or paste the table with its header row."
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.bom_sandbox import read_bom_isolated, read_bom_text_isolated
 from bot.demand import DemandLog
-from knowledge.bom import BomReadResult
+from knowledge.bom import FILE_TYPES_TEXT, BomReadResult
 from knowledge.bom_match import BomMatcher
 from knowledge.db import Database
 from knowledge.errors import KnowledgeError
@@ -62,7 +62,7 @@ class QuoteStore:
     def save_upload(self, name: str, data: bytes, sender_id: str = "") -> str:
         """Keep an uploaded file; returns its id. Refuses empty and oversized files."""
         if not data:
-            raise KnowledgeError("empty upload: attach a BOM file (.xlsx, .csv, .tsv, .md)")
+            raise KnowledgeError(f"empty upload: attach a BOM file ({FILE_TYPES_TEXT})")
         if len(data) > MAX_UPLOAD_BYTES:
             raise KnowledgeError(
                 f"the file is {len(data) / 1e6:.1f} MB; BOM uploads are limited to {MAX_UPLOAD_BYTES // 2**20} MB"

@@ -24,6 +24,11 @@ from typing import Any
 from knowledge.errors import BomFormatError, BomLimitError
 from knowledge.models import BomLine, BomProblem
 
+# What a buyer may send as a BOM file (the reader goes by content, not by name: these are for file pickers and
+# for telling a BOM attachment from a photo in IM chats). FILE_TYPES_TEXT names them in every buyer message.
+FILE_TYPES = (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".tsv", ".txt", ".md", ".markdown", ".xml", ".htm", ".html")
+FILE_TYPES_TEXT = ".xlsx / .xls / .csv / .tsv / .md / KiCad .xml"
+
 
 @dataclass(frozen=True)
 class BomLimits:
@@ -68,6 +73,7 @@ class BomReadResult:
     skipped: tuple[BomProblem, ...]
     encoding: str = ""
     delimiter: str = ""
+    format: str = ""  # xlsx | xls | html | spreadsheetml | kicad_xml | markdown | text | pasted
 
 
 def read_bom(path: Path | str, data: bytes | None = None, *, limits: BomLimits = DEFAULT_LIMITS) -> BomReadResult:
@@ -91,19 +97,31 @@ def read_bom(path: Path | str, data: bytes | None = None, *, limits: BomLimits =
     if not data.strip(b" \t\r\n\x00"):
         raise BomFormatError("empty file: no rows to read", file=name)
     if data.startswith(_OLE2_MAGIC):
-        raise BomFormatError("legacy .xls: save as .xlsx or .csv", file=name)
+        return _result(_read_xls(name, data, limits), "", "xls")
     if data.startswith(b"%PDF"):
         raise BomFormatError("a PDF is not a table: export the BOM as .xlsx or .csv", file=name)
     if data.startswith(b"PK\x03\x04"):
-        result, encoding = _read_xlsx(name, data, limits), ""
-    else:
-        text, encoding = decode_bom_bytes(data, name)
-        if name.lower().endswith((".md", ".markdown")) or _looks_like_markdown(text):
-            result = _read_markdown(name, text, limits)
-        else:
-            result = _read_delimited(name, text, pasted=False, limits=limits)
+        return _result(_read_xlsx(name, data, limits), "", "xlsx")
+    text, encoding = decode_bom_bytes(data, name)
+    head = text[:4096].lstrip("\ufeff \t\r\n").lower()
+    if head.startswith("<?xml") or head.startswith("<export"):
+        if "<export" in head:
+            return _result(_read_kicad_xml(name, text, limits), encoding, "kicad_xml")
+        if "urn:schemas-microsoft-com:office:spreadsheet" in head:
+            return _result(_read_spreadsheetml(name, text, limits), encoding, "spreadsheetml")
+        raise BomFormatError(
+            "an XML file that is neither a KiCad BOM/netlist export nor an Excel 2003 XML workbook", file=name
+        )
+    if re.search(r"<(html|table)\b", head):
+        return _result(_read_html(name, text, limits), encoding, "html")
+    if name.lower().endswith((".md", ".markdown")) or _looks_like_markdown(text):
+        return _result(_read_markdown(name, text, limits), encoding, "markdown")
+    return _result(_read_delimited(name, text, pasted=False, limits=limits), encoding, "text")
+
+
+def _result(parsed: _Parsed, encoding: str, form: str) -> BomReadResult:
     return BomReadResult(
-        result.file, result.lines, result.dnp, result.problems, result.skipped, encoding, result.delimiter
+        parsed.file, parsed.lines, parsed.dnp, parsed.problems, parsed.skipped, encoding, parsed.delimiter, form
     )
 
 
@@ -121,10 +139,8 @@ def read_bom_text(text: str, name: str = "pasted", *, limits: BomLimits = DEFAUL
             file=name,
         )
     if _looks_like_markdown(text):
-        result = _read_markdown(name, text, limits)
-    else:
-        result = _read_delimited(name, text, pasted=True, limits=limits)
-    return BomReadResult(result.file, result.lines, result.dnp, result.problems, result.skipped, "", result.delimiter)
+        return _result(_read_markdown(name, text, limits), "", "markdown")
+    return _result(_read_delimited(name, text, pasted=True, limits=limits), "", "pasted")
 
 
 def looks_like_pasted_bom(text: str) -> bool:
@@ -511,36 +527,487 @@ def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _P
         raise
     except Exception as exc:  # openpyxl raises many kinds for broken parts
         raise BomFormatError(f"cannot open the workbook: {exc}", file=name) from exc
-    acc = _Acc()
-    found = False
     budget = _Budget()
-    try:
+
+    def sheets() -> Iterator[tuple[str, list[_Row]]]:
         for sheet in book.worksheets:
             try:
-                rows = _sheet_rows(sheet, archive, name, limits, budget)
+                yield sheet.title, _sheet_rows(sheet, archive, name, limits, budget)
             except (BomFormatError, MemoryError):
                 raise
             except Exception as exc:  # a part openpyxl cannot parse (broken XML, bad cell references)
                 raise BomFormatError(f"cannot read sheet {sheet.title!r}: {exc}", file=name) from exc
-            if not rows:
-                continue
-            sheet_acc = _Acc()
-            if _classify(rows, sheet_acc, name, headerless_ok=False):
-                found = True
-                acc.lines.extend(sheet_acc.lines)
-                acc.dnp.extend(sheet_acc.dnp)
-                acc.problems.extend(sheet_acc.problems)
-                acc.skipped.extend(sheet_acc.skipped)
-            else:
-                acc.problems.append(
-                    BomProblem(
-                        0,
-                        sheet.title,
-                        f"sheet {sheet.title!r} has {len(rows)} rows but no BOM header; not read",
-                    )
-                )
+
+    try:
+        return _read_sheets(name, sheets())
     finally:
         book.close()
+
+
+def _read_xls(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+    """A legacy Excel workbook (BIFF5/8 in an OLE2 file: Altium's BOM template, Mouser carts, Kingdee and LCSC
+    order exports, WPS) through xlrd. Formula cells hold their cached values; merged boxes are filled."""
+    import xlrd  # imported here: other formats should not pay for it
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
+    except MemoryError:
+        raise
+    except Exception as exc:  # xlrd.XLRDError ("Workbook is encrypted", "Unsupported format"), CompDocError …
+        text = str(exc)
+        if "encrypt" in text.lower():
+            raise BomFormatError(
+                "the .xls workbook is password-protected: save it without a password", file=name
+            ) from exc
+        if "expected BOF record" in text or "Can't find workbook" in text:
+            raise BomFormatError(
+                "an Office (OLE2) file but not an Excel workbook (a Word or Outlook file?): send the BOM as"
+                " .xls, .xlsx or .csv",
+                file=name,
+            ) from exc
+        raise BomFormatError(f"damaged .xls workbook ({text[:200]})", file=name) from exc
+    budget = _Budget()
+
+    def sheets() -> Iterator[tuple[str, list[_Row]]]:
+        for index in range(book.nsheets):
+            try:
+                sheet = book.sheet_by_index(index)
+                rows = _xls_sheet_rows(book, sheet, name, limits, budget)
+            except (BomFormatError, MemoryError):
+                raise
+            except Exception as exc:  # a damaged sheet record
+                raise BomFormatError(f"cannot read sheet {index + 1} of the .xls workbook: {exc}", file=name) from exc
+            finally:
+                book.unload_sheet(index)
+            yield sheet.name, rows
+
+    try:
+        return _read_sheets(name, sheets())
+    finally:
+        book.release_resources()
+
+
+def _xls_sheet_rows(book: Any, sheet: Any, name: str, limits: BomLimits, budget: _Budget) -> list[_Row]:
+    import xlrd
+
+    cells_by_row: dict[int, list[str]] = {}
+    percent_by_row: dict[int, set[int]] = {}
+    used_rows = used_cols = 0
+    for r in range(sheet.nrows):
+        number = r + 1
+        texts: dict[int, str] = {}
+        percent: set[int] = set()
+        for c, cell in enumerate(sheet.row(r), start=1):
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                continue
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    text = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode).isoformat(sep=" ")
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    text = _cell_text(cell.value)
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                text = _cell_text(bool(cell.value))
+            else:
+                text = _cell_text(cell.value).strip() if cell.ctype == xlrd.XL_CELL_TEXT else _cell_text(cell.value)
+            if not text:
+                continue
+            if len(text) > limits.max_cell_chars:
+                where = f"{_column_letter(c)}{number}"
+                raise BomLimitError(
+                    f"cell {where} of sheet {sheet.name!r} holds {len(text):,} characters; a BOM cell may hold"
+                    f" at most {limits.max_cell_chars:,} (cell size limit)",
+                    limit="cell_chars",
+                    value=len(text),
+                    maximum=limits.max_cell_chars,
+                    file=name,
+                    line=number,
+                    column=where,
+                )
+            texts[c] = text
+            if cell.ctype == xlrd.XL_CELL_NUMBER and _xls_percent(book, cell.xf_index):
+                percent.add(c - 1)
+        if not texts:
+            continue
+        width = max(texts)
+        if width > limits.max_columns:
+            raise BomLimitError(
+                f"row {number:,} of sheet {sheet.name!r} uses {width:,} columns (up to column"
+                f" {_column_letter(width)}); a BOM is read up to {limits.max_columns:,} columns (column limit)",
+                limit="columns",
+                value=width,
+                maximum=limits.max_columns,
+                file=name,
+                line=number,
+                column=_column_letter(width),
+            )
+        _count_row(sheet.name, number, name, limits, budget)
+        used_rows, used_cols = number, max(used_cols, width)
+        cells_by_row[number] = [texts.get(c, "") for c in range(1, width + 1)]
+        if percent:
+            percent_by_row[number] = percent
+    if len(sheet.merged_cells) > limits.max_merged_ranges:
+        raise BomLimitError(
+            f"sheet {sheet.name!r} has {len(sheet.merged_cells):,} merged ranges; a BOM sheet may have at most"
+            f" {limits.max_merged_ranges:,} (merged range limit)",
+            limit="merged_ranges",
+            value=len(sheet.merged_cells),
+            maximum=limits.max_merged_ranges,
+            file=name,
+        )
+    # xlrd's boxes are 0-based, half-open: (row_lo, row_hi, col_lo, col_hi)
+    boxes = [(clo + 1, rlo + 1, chi, rhi) for rlo, rhi, clo, chi in sheet.merged_cells if rhi > rlo and chi > clo]
+    return _merged_sheet(sheet.name, cells_by_row, percent_by_row, boxes, used_rows, used_cols, name, limits, budget)
+
+
+def _xls_percent(book: Any, xf_index: int | None) -> bool:
+    try:
+        xf = book.xf_list[xf_index]
+        return "%" in book.format_map[xf.format_key].format_str
+    except (IndexError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def _expat(name: str) -> Any:
+    """An expat parser that refuses entity declarations (the billion-laughs and external-entity attacks), as
+    defusedxml does; element depth and size are bounded by the file size limit."""
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+
+    def forbid(*_args: object) -> None:
+        raise BomFormatError("XML with entity declarations (a DTD) is not a BOM export: refused", file=name)
+
+    parser.EntityDeclHandler = forbid
+    parser.UnparsedEntityDeclHandler = forbid
+    parser.ExternalEntityRefHandler = forbid
+    return parser
+
+
+def _parse_xml(parser: Any, text: str, name: str, what: str) -> None:
+    import xml.parsers.expat
+
+    try:
+        parser.Parse(text.lstrip("\ufeff"), True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise BomFormatError(f"damaged {what}: {exc}", file=name, line=getattr(exc, "lineno", None)) from exc
+
+
+@dataclass
+class _KicadComp:
+    ref: str
+    line: int
+    value: str = ""
+    footprint: str = ""
+    datasheet: str = ""
+    description: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    dnp: bool = False
+    excluded: bool = False
+
+
+_KICAD_TEXT = {"value", "footprint", "datasheet", "description", "field"}
+
+
+def _read_kicad_xml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+    """KiCad's schematic export (`<export version=…>`: the intermediate netlist that eeschema hands to BOM
+    scripts). Components are grouped as KiCad's own grouped BOM does: one line for each value + footprint +
+    fields + DNP state, its designators in schematic order, at the XML line of its first <comp>. Power symbols
+    (#PWR, #FLG) and components excluded from the BOM are skipped with their reason."""
+    parser = _expat(name)
+    comps: list[_KicadComp] = []
+    state: dict[str, Any] = {"comp": None, "tag": "", "field": "", "buffer": [], "components": 0}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        comp: _KicadComp | None = state["comp"]
+        if tag == "components" and not state["components"]:
+            state["components"] = parser.CurrentLineNumber
+        elif tag == "comp":
+            if len(comps) >= limits.max_rows:
+                raise BomLimitError(
+                    f"the export has more than {limits.max_rows:,} components; a BOM is read up to"
+                    f" {limits.max_rows:,} (row limit)",
+                    limit="rows",
+                    value=len(comps) + 1,
+                    maximum=limits.max_rows,
+                    file=name,
+                    line=parser.CurrentLineNumber,
+                )
+            state["comp"] = _KicadComp(attrs.get("ref", "").strip(), parser.CurrentLineNumber)
+        elif comp is not None and tag in _KICAD_TEXT:
+            state["tag"], state["field"], state["buffer"] = tag, attrs.get("name", ""), []
+        elif comp is not None and tag == "libsource" and not comp.description:
+            comp.description = attrs.get("description", "").strip()
+        elif comp is not None and tag == "property":
+            prop = attrs.get("name", "").strip().lower()
+            comp.dnp |= prop == "dnp"
+            comp.excluded |= prop == "exclude_from_bom"
+
+    def chars(data: str) -> None:
+        if state["tag"]:
+            state["buffer"].append(data)
+
+    def end(tag: str) -> None:
+        comp: _KicadComp | None = state["comp"]
+        if comp is None:
+            return
+        if tag == "comp":
+            comps.append(comp)
+            state["comp"] = None
+        elif tag == state["tag"]:
+            value = "".join(state["buffer"]).strip()
+            if len(value) > limits.max_cell_chars:
+                raise BomLimitError(
+                    f"a field of {comp.ref} holds {len(value):,} characters; a BOM cell may hold at most"
+                    f" {limits.max_cell_chars:,} (cell size limit)",
+                    limit="cell_chars",
+                    value=len(value),
+                    maximum=limits.max_cell_chars,
+                    file=name,
+                    line=comp.line,
+                )
+            if tag == "field":
+                comp.fields[state["field"]] = value
+            elif tag == "description" and value:
+                comp.description = value
+            elif tag != "description":
+                setattr(comp, tag, value)
+            state["tag"] = ""
+
+    parser.StartElementHandler, parser.CharacterDataHandler, parser.EndElementHandler = start, chars, end
+    _parse_xml(parser, text, name, "KiCad XML export")
+    if not state["components"]:
+        raise BomFormatError("a KiCad export without a <components> section: no parts to read", file=name)
+    acc = _Acc()
+    groups: dict[tuple[Any, ...], list[_KicadComp]] = {}
+    for comp in comps:
+        if comp.ref.startswith("#") or not comp.ref:
+            acc.skipped.append(BomProblem(comp.line, "", f"power symbol or flag {comp.ref!r}, not a part"))
+        elif comp.excluded:
+            acc.skipped.append(BomProblem(comp.line, "", f"{comp.ref} is excluded from the BOM in the schematic"))
+        else:
+            key = (comp.value, comp.footprint, tuple(sorted(comp.fields.items())), comp.dnp)
+            groups.setdefault(key, []).append(comp)
+    own = {"reference", "value", "footprint", "datasheet", "description", "qty", "dnp"}
+    extra = list(dict.fromkeys(f for c in comps for f in c.fields if f.strip().lower() not in own))
+    header = ("Reference", "Value", "Footprint", "Datasheet", "Description", *extra, "Qty", "DNP")
+    rows = [_Row(state["components"], "", header)]
+    for members in groups.values():
+        first = members[0]
+        fields = {k.strip().lower(): v for k, v in first.fields.items()}
+        description = fields.get("description") or first.description
+        datasheet = "" if first.datasheet in {"~", ""} else first.datasheet
+        cells = (", ".join(c.ref for c in members), first.value, first.footprint, datasheet, description,
+                 *(first.fields.get(f, "") for f in extra), str(len(members)), "DNP" if first.dnp else "")  # fmt: skip
+        rows.append(_Row(first.line, "", cells))
+    rows.sort(key=lambda r: r.line)
+    if not _classify(rows, acc, name, headerless_ok=False):
+        raise BomFormatError("the KiCad export lists no components", file=name)
+    return _finish(name, acc, "")
+
+
+def _read_html(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+    """An HTML table saved with an .xls name (web shops and ERPs export so; Excel opens it as one sheet). Rows
+    are numbered 1, 2, … over every table in order, as Excel shows them; row and column spans are filled like
+    merged cells."""
+    from html.parser import HTMLParser
+
+    cells_by_row: dict[int, list[str]] = {}
+    boxes: list[tuple[int, int, int, int]] = []
+    budget = _Budget()
+    covered: dict[int, set[int]] = {}  # cells taken by a rowspan from above
+
+    class Tables(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.row = 0
+            self.col = 0
+            self.cell: list[str] | None = None
+            self.span = (1, 1)
+            self.skip = 0  # inside <script> / <style>
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in {"script", "style"}:
+                self.skip += 1
+            elif tag == "tr":
+                self.close_cell()
+                self.row += 1
+                self.col = 0
+                _count_row("", self.row, name, limits, budget)
+                cells_by_row.setdefault(self.row, [])
+            elif tag in {"td", "th"} and self.row:
+                self.close_cell()
+                spans = dict(attrs)
+                self.span = (_span(spans.get("rowspan")), _span(spans.get("colspan")))
+                self.cell = []
+            elif tag == "br" and self.cell is not None:
+                self.cell.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in {"script", "style"}:
+                self.skip = max(0, self.skip - 1)
+            elif tag in {"td", "th", "tr", "table"}:
+                self.close_cell()
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None and not self.skip:
+                self.cell.append(data)
+
+        def close_cell(self) -> None:
+            if self.cell is None:
+                return
+            value = re.sub(r"[ \t\r\f\v\xa0]+", " ", "".join(self.cell)).strip()
+            self.cell = None
+            row = cells_by_row[self.row]
+            while self.col in covered.get(self.row, ()):
+                self.col += 1
+            if self.col >= limits.max_columns:
+                raise BomLimitError(
+                    f"row {self.row:,} uses more than {limits.max_columns:,} columns (column limit)",
+                    limit="columns",
+                    value=self.col + 1,
+                    maximum=limits.max_columns,
+                    file=name,
+                    line=self.row,
+                )
+            if len(value) > limits.max_cell_chars:
+                raise BomLimitError(
+                    f"a cell of row {self.row:,} holds {len(value):,} characters; a BOM cell may hold at most"
+                    f" {limits.max_cell_chars:,} (cell size limit)",
+                    limit="cell_chars",
+                    value=len(value),
+                    maximum=limits.max_cell_chars,
+                    file=name,
+                    line=self.row,
+                )
+            row.extend([""] * (self.col + 1 - len(row)))
+            row[self.col] = value
+            down, across = self.span
+            if down > 1 or across > 1:
+                boxes.append((self.col + 1, self.row, self.col + across, self.row + down - 1))
+                for r in range(self.row + 1, self.row + down):
+                    covered.setdefault(r, set()).update(range(self.col, self.col + across))
+            self.col += across
+
+    reader = Tables()
+    reader.feed(text)
+    reader.close()
+    reader.close_cell()
+    used_rows = max((n for n, cells in cells_by_row.items() if any(cells)), default=0)
+    if not used_rows:
+        raise BomFormatError("an HTML file without a table: no rows to read", file=name)
+    used_cols = max(len(cells) for cells in cells_by_row.values())
+    rows = _merged_sheet("", cells_by_row, {}, boxes, used_rows, used_cols, name, limits, _Budget())
+    return _read_sheets(name, [("", rows)])
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 1000))
+    except ValueError:
+        return 1
+
+
+def _read_spreadsheetml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+    """An Excel 2003 XML workbook (SpreadsheetML: <Workbook><Worksheet><Table><Row><Cell><Data>), written by
+    some ERPs and .NET exporters with an .xls name. ss:Index skips rows and cells; MergeAcross / MergeDown fill."""
+    parser = _expat(name)
+    parser.namespace_prefixes = False
+    sheets: list[tuple[str, list[_Row]]] = []
+    budget = _Budget()
+    state: dict[str, Any] = {}
+
+    def local(tag: str) -> str:
+        return tag.rsplit(":", 1)[-1]
+
+    def attr(attrs: dict[str, str], key: str) -> str:
+        return next((v for k, v in attrs.items() if local(k) == key), "")
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        tag = local(tag)
+        if tag == "Worksheet":
+            state.update(title=attr(attrs, "Name") or f"Sheet{len(sheets) + 1}", rows={}, boxes=[], row=0, col=0)
+        elif tag == "Row" and "rows" in state:
+            state["row"] = int(attr(attrs, "Index") or state["row"] + 1)
+            state["col"] = 0
+            _count_row(state["title"], state["row"], name, limits, budget)
+            state["rows"].setdefault(state["row"], [])
+        elif tag == "Cell" and "rows" in state:
+            state["col"] = int(attr(attrs, "Index") or state["col"] + 1)
+            if state["col"] > limits.max_columns:
+                raise BomLimitError(
+                    f"row {state['row']:,} of sheet {state['title']!r} uses more than {limits.max_columns:,}"
+                    " columns (column limit)",
+                    limit="columns",
+                    value=state["col"],
+                    maximum=limits.max_columns,
+                    file=name,
+                    line=state["row"],
+                )
+            across, down = int(attr(attrs, "MergeAcross") or 0), int(attr(attrs, "MergeDown") or 0)
+            if across or down:
+                state["boxes"].append((state["col"], state["row"], state["col"] + across, state["row"] + down))
+            state["span"] = across
+            state["buffer"] = []
+        elif tag == "Data" and "buffer" in state:
+            state["data"] = True
+
+    def chars(data: str) -> None:
+        if state.get("data"):
+            state["buffer"].append(data)
+
+    def end(tag: str) -> None:
+        tag = local(tag)
+        if tag == "Data":
+            state["data"] = False
+        elif tag == "Cell" and "buffer" in state:
+            value = "".join(state.pop("buffer")).strip()
+            if len(value) > limits.max_cell_chars:
+                raise BomLimitError(
+                    f"a cell of row {state['row']:,} holds {len(value):,} characters (cell size limit)",
+                    limit="cell_chars",
+                    value=len(value),
+                    maximum=limits.max_cell_chars,
+                    file=name,
+                    line=state["row"],
+                )
+            row = state["rows"][state["row"]]
+            row.extend([""] * (state["col"] - len(row)))
+            row[state["col"] - 1] = value
+            state["col"] += state.pop("span", 0)
+        elif tag == "Worksheet" and "rows" in state:
+            cells_by_row: dict[int, list[str]] = state.pop("rows")
+            used = [n for n, cells in cells_by_row.items() if any(cells)]
+            used_rows, used_cols = max(used, default=0), max((len(c) for c in cells_by_row.values()), default=0)
+            rows = _merged_sheet(state["title"], cells_by_row, {}, state["boxes"], used_rows, used_cols, name, limits,
+                                 budget)  # fmt: skip
+            sheets.append((state["title"], rows))
+
+    parser.StartElementHandler, parser.CharacterDataHandler, parser.EndElementHandler = start, chars, end
+    try:
+        _parse_xml(parser, text, name, "Excel 2003 XML workbook")
+    except ValueError as exc:  # a non-numeric ss:Index
+        raise BomFormatError(f"damaged Excel 2003 XML workbook: {exc}", file=name) from exc
+    return _read_sheets(name, sheets)
+
+
+def _read_sheets(name: str, sheets: Iterable[tuple[str, list[_Row]]]) -> _Parsed:
+    """Classify each sheet of a workbook on its own; a sheet without a BOM header is reported, not read."""
+    acc = _Acc()
+    found = False
+    for title, rows in sheets:
+        if not rows:
+            continue
+        sheet_acc = _Acc()
+        if _classify(rows, sheet_acc, name, headerless_ok=False):
+            found = True
+            acc.lines.extend(sheet_acc.lines)
+            acc.dnp.extend(sheet_acc.dnp)
+            acc.problems.extend(sheet_acc.problems)
+            acc.skipped.extend(sheet_acc.skipped)
+        else:
+            acc.problems.append(
+                BomProblem(0, title, f"sheet {title!r} has {len(rows)} rows but no BOM header; not read")
+            )
     if not found:
         raise BomFormatError(
             "no sheet has a BOM header row (expected columns such as 位号/Designator, 数量/Qty, 型号/MPN)",
@@ -695,11 +1162,29 @@ def _sheet_rows(sheet: Any, archive: zipfile.ZipFile, name: str, limits: BomLimi
             cells_by_row[number] = [texts.get(c, "") for c in range(1, width + 1)]
             if percent:
                 percent_by_row[number] = percent
+    boxes = []
     for ref in merges:
         try:
-            min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+            boxes.append(range_boundaries(ref.decode("ascii")))
         except (ValueError, TypeError):
             continue
+    return _merged_sheet(sheet.title, cells_by_row, percent_by_row, boxes, used_rows, used_cols, name, limits, budget)
+
+
+def _merged_sheet(
+    title: str,
+    cells_by_row: dict[int, list[str]],
+    percent_by_row: dict[int, set[int]],
+    boxes: list[tuple[int, int, int, int]],
+    used_rows: int,
+    used_cols: int,
+    name: str,
+    limits: BomLimits,
+    budget: _Budget,
+) -> list[_Row]:
+    """A sheet's rows with each merged box (min_col, min_row, max_col, max_row; 1-based) filled from its top-left
+    cell, as a reader sees it: a category merged down, a title merged across."""
+    for min_col, min_row, max_col, max_row in boxes:
         top = cells_by_row.get(min_row, [])
         value = top[min_col - 1] if min_col <= len(top) else ""
         # clamped to the used range: cells past it hold nothing, and a range over the sheet fills only these
@@ -709,7 +1194,7 @@ def _sheet_rows(sheet: Any, archive: zipfile.ZipFile, name: str, limits: BomLimi
         budget.merged_cells += (max_row - min_row + 1) * (max_col - min_col + 1)
         if budget.merged_cells > limits.max_merged_cells:
             raise BomLimitError(
-                f"the merged ranges of sheet {sheet.title!r} cover more than {limits.max_merged_cells:,} cells of its"
+                f"the merged ranges of sheet {title!r} cover more than {limits.max_merged_cells:,} cells of its"
                 f" used range; a BOM may merge at most {limits.max_merged_cells:,} (merged cell limit)",
                 limit="merged_cells",
                 value=budget.merged_cells,
@@ -726,13 +1211,13 @@ def _sheet_rows(sheet: Any, archive: zipfile.ZipFile, name: str, limits: BomLimi
                     cells[c] = value
                     if top_percent:
                         percent_by_row.setdefault(r, set()).add(c)
-    # Without merges, the rows the XML holds; with merges, every row of the used range (blank ones too), as a
+    # Without merges, the rows the sheet holds; with merges, every row of the used range (blank ones too), as a
     # spreadsheet shows them (openpyxl's full mode, used for merged sheets before, read them so).
-    numbers = range(1, used_rows + 1) if merges else sorted(n for n in cells_by_row if n <= used_rows)
+    numbers = range(1, used_rows + 1) if boxes else sorted(n for n in cells_by_row if n <= used_rows)
     return [
-        _Row(n, sheet.title, tuple(cells_by_row.get(n, ())), frozenset(percent_by_row.get(n, ())))
+        _Row(n, title, tuple(cells_by_row.get(n, ())), frozenset(percent_by_row.get(n, ())))
         for n in numbers
-        if merges or n in cells_by_row
+        if boxes or n in cells_by_row
     ]
 
 
@@ -862,7 +1347,8 @@ def _header_map(cells: tuple[str, ...]) -> dict[int, str] | None:
 
 _SUBTOTAL = re.compile(r"^(合计|总计|小计|共计|总价|总数|total|subtotal|sum|grand total|gesamt|summe)\s*[:：]?", re.I)
 _NOTE = re.compile(
-    r"^(注|备注|说明|注意|以下|以上|下列|其中|ps|note|nb|hinweis|see |参见|见下|optional)|二选一|任选|选一|仅供参考",
+    r"^(注|备注|说明|注意|以下|以上|下列|其中|ps|note|nb|hinweis|see |参见|见下|optional)|二选一|任选|选一|仅供参考"
+    r"|^(制表|编制|审核|批准|核准|会签|日期|prepared by|checked by|approved|approved by|drawn by|date)\s*(人)?\s*[:：]?",
     re.I,
 )
 _DNP_TOKENS = {
@@ -921,6 +1407,8 @@ def _classify(rows: list[_Row], acc: _Acc, name: str, headerless_ok: bool) -> bo
 def _order_quantity_band(mapping: dict[int, str], band: tuple[str, ...]) -> dict[int, str]:
     """Demote a Qty column that sits under an "Order Information" band: it is an order total, not per board."""
     out = dict(mapping)
+    if len({c for c in band if c}) < 2:  # one title merged across the sheet is not a band over some columns
+        return out
     for col, fld in mapping.items():
         if fld != "quantity":
             continue
@@ -958,14 +1446,25 @@ def _classify_item(
         if col < len(cells) and cells[col]:
             values.setdefault(fld, []).append(cells[col])
     quantity_cells = values.get("quantity", [])
-    if len(filled) == 1 and not quantity_cells and not values.get("designators"):
+    # one text, alone or merged across the row (a section title filled into every cell it spans)
+    if (
+        len(set(filled)) == 1
+        and (len(filled) == 1 or not _number(filled[0]))
+        and not (len(filled) == 1 and (quantity_cells or values.get("designators")))
+    ):
         text = filled[0]
-        nxt = next((r for r in following if any(c.strip() for c in r.cells)), None)
-        if text.endswith((":", "：")) or (nxt is not None and _header_map(tuple(c.strip() for c in nxt.cells))):
-            acc.skipped.append(BomProblem(row.line, row.sheet, f"section title {text[:40]!r}"))
-            return
         if _NOTE.search(_simplified(text)):
             acc.skipped.append(BomProblem(row.line, row.sheet, f"note row {text[:40]!r}"))
+            return
+        nxt = next((r for r in following if any(c.strip() for c in r.cells)), None)
+        where = next(i for i, c in enumerate(cells) if c)
+        if (
+            text.endswith((":", "："))
+            or (nxt is not None and _header_map(tuple(c.strip() for c in nxt.cells)))
+            or len(filled) >= 3  # merged across the table: layout, not an item
+            or (mapping.get(where) not in _IDENTITY | {"package", "manufacturer"} and not _number(text))
+        ):
+            acc.skipped.append(BomProblem(row.line, row.sheet, f"section title {text[:40]!r}"))
             return
     line = _build_line(row, cells, mapping, headers, values)
     if not (line.mpn or line.value or line.description or line.supplier_code or line.alternates
@@ -994,6 +1493,9 @@ def _build_line(
     notes.extend(designator_notes)
     has_qty_column = "quantity" in mapping.values()
     quantity_text = first("quantity")
+    if not quantity_text and not designators and (order := first("order_quantity")):
+        quantity_text = order  # an order list without designators: the ordered count is what to buy
+        notes.append("quantity taken from the order quantity column")
     quantity, qty_note = parse_quantity(quantity_text)
     if qty_note:
         notes.append(qty_note)
@@ -1192,6 +1694,14 @@ def _parse_percent(text: str, formatted_percent: bool) -> float | None:
     if formatted_percent:  # Excel stores 2% as 0.02 and shows it with a % format
         return number * 100
     return number
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _clean_text(text: str) -> str:

@@ -23,6 +23,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.quotes import MAX_UPLOAD_BYTES, QuoteStore
 from bot.settings import get_settings
+from knowledge.bom import FILE_TYPES, FILE_TYPES_TEXT
 from knowledge.specs import detect_language
 
 logger = logging.getLogger(__name__)
@@ -399,9 +400,6 @@ class BackgroundTurns:
 # --- attachments ------------------------------------------------------------------------------------------------
 
 
-BOM_EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".md")
-
-
 def upload_message(name: str, data: bytes, sender_id: str, language: str) -> str:
     """Store a BOM from the chat like the web chat's upload does; the message that asks Rasa to quote it.
 
@@ -435,16 +433,16 @@ def attachment_refusal(name: str, language: str, reason: str = "") -> str:
     """What to tell a buyer whose attachment cannot be quoted."""
     if language == "zh":
         why = f"({reason})" if reason else ""
-        return f"无法读取附件 {name}{why}。请发送 BOM 文件(.xlsx / .csv / .tsv / .md,不超过 {MAX_UPLOAD_BYTES // 2**20} MB),或直接粘贴带表头的 BOM 表格。"
+        return f"无法读取附件 {name}{why}。请发送 BOM 文件({FILE_TYPES_TEXT},不超过 {MAX_UPLOAD_BYTES // 2**20} MB),或直接粘贴带表头的 BOM 表格。"
     why = f" ({reason})" if reason else ""
     return (
-        f"I cannot read the attachment {name}{why}. Send a BOM file (.xlsx / .csv / .tsv / .md, up to "
+        f"I cannot read the attachment {name}{why}. Send a BOM file ({FILE_TYPES_TEXT}, up to "
         f"{MAX_UPLOAD_BYTES // 2**20} MB) or paste the table with its header row."
     )
 
 
 def is_bom_name(name: str) -> bool:
-    return name.lower().endswith(BOM_EXTENSIONS)
+    return name.lower().endswith(FILE_TYPES)
 
 
 # --- callbacks -----------------------------------------------------------------------------------------------------

@@ -278,7 +278,7 @@ def test_two_header_blocks_in_one_sheet() -> None:
         (
             "old.xls",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
-            "legacy .xls: save as .xlsx or .csv",
+            "damaged .xls workbook",
         ),
         ("empty.csv", b"", "empty file"),
         ("blank.csv", b" \r\n\r\n", "empty file"),

@@ -13,7 +13,7 @@
   var BOM_REPLY_FACTOR = 4; // a BOM of thousands of lines takes longer to match and price than a question
   var EXAMPLES = ["6205-2RS 内径多少?", "power rating of 0603WAF1002T5E?"];
   var MAX_UPLOAD_BYTES = 5 * 1024 * 1024; // same limit as the server (bot/quotes.py)
-  var BOM_TYPES = /\.(xlsx|csv|tsv|txt|md|markdown)$/i;
+  var BOM_TYPES = /\.(xlsx|xlsm|xls|et|csv|tsv|txt|md|markdown|xml|htm|html)$/i;  // knowledge/bom.py FILE_TYPES
 
   var STRINGS = {
     zh: {
@@ -43,7 +43,7 @@
       attach: "上传 BOM 文件",
       uploading: "正在上传",
       tooLarge: "文件太大:BOM 文件不能超过 5 MB。",
-      badType: "请上传 .xlsx / .csv / .tsv / .md 格式的 BOM。",
+      badType: "请上传 .xlsx / .xls / .csv / .tsv / .md / KiCad .xml 格式的 BOM。",
       uploadFailed: "上传失败:",
       dropHere: "松开即可上传 BOM",
       quote: "报价单",
@@ -86,7 +86,7 @@
       attach: "Attach a BOM file",
       uploading: "Uploading",
       tooLarge: "File too large: BOM files up to 5 MB.",
-      badType: "Please attach the BOM as .xlsx, .csv, .tsv or .md.",
+      badType: "Please attach the BOM as .xlsx, .xls, .csv, .tsv, .md or KiCad .xml.",
       uploadFailed: "Upload failed: ",
       dropHere: "Drop the BOM to upload it",
       quote: "Quote",
