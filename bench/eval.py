@@ -24,7 +24,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from knowledge.bom import read_bom
 from knowledge.catalog import CatalogStore
 from knowledge.models import Product
 from knowledge.search import SearchEngine
@@ -274,30 +273,10 @@ def bom_matching() -> dict[str, Any]:
 
 
 def bom_reading() -> dict[str, Any]:
-    """Lines / DNP / skipped / problems for every dev BOM: the accounting that shows no row was lost."""
-    folders = [ROOT.parent / "shared" / "boms" / "dev", ROOT / "tests" / "fixtures" / "boms"]
-    out: dict[str, Any] = {}
-    for folder in folders:
-        if not folder.is_dir():
-            print(f"(no {folder}: skipped)")
-            continue
-        for path in sorted(
-            p for p in folder.iterdir() if p.is_file() and p.suffix in {".csv", ".xlsx", ".xls", ".md", ".tsv"}
-        ):
-            if path.name in out or path.name.upper().startswith(("INDEX", "LICENSES")):
-                continue
-            result = read_bom(path)
-            out[path.name] = {
-                "lines": len(result.lines),
-                "dnp": len(result.dnp),
-                "skipped": len(result.skipped),
-                "problems": len(result.problems),
-            }
-            print(
-                f"BOM {path.name:<48} lines {len(result.lines):>3}  dnp {len(result.dnp):>2}  "
-                f"skipped {len(result.skipped):>3}  problems {len(result.problems):>2}"
-            )
-    return out
+    """bench/bom_read_eval.py: dev and outside BOM files read whole against hand-made counts (issue 16)."""
+    from bench import bom_read_eval
+
+    return bom_read_eval.run()
 
 
 if __name__ == "__main__":

@@ -8,16 +8,18 @@ tests/unit/test_bom_read.py holds every dev BOM to that.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
+import itertools
 import math
 import re
 import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +123,14 @@ def read_bom(path: Path | str, data: bytes | None = None, *, limits: BomLimits =
 
 def _result(parsed: _Parsed, encoding: str, form: str) -> BomReadResult:
     return BomReadResult(
-        parsed.file, parsed.lines, parsed.dnp, parsed.problems, parsed.skipped, encoding, parsed.delimiter, form
+        parsed.file,
+        parsed.lines,
+        parsed.dnp,
+        parsed.problems,
+        parsed.skipped,
+        encoding,
+        parsed.delimiter,
+        parsed.form or form,
     )
 
 
@@ -289,6 +298,7 @@ class _Parsed:
     problems: tuple[BomProblem, ...]
     skipped: tuple[BomProblem, ...]
     delimiter: str = ""
+    form: str = ""  # set where a reader knows better than its caller (an .ods inside a zip)
 
 
 def _read_delimited(name: str, text: str, pasted: bool, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
@@ -296,11 +306,51 @@ def _read_delimited(name: str, text: str, pasted: bool, limits: BomLimits = DEFA
     rows = list(_within_limits(_split_rows(text, delimiter, name, limits), name, limits))
     acc = _Acc()
     if not _classify(rows, acc, name, headerless_ok=pasted):
-        raise BomFormatError(
-            "no header row found (expected columns such as 位号/Designator, 数量/Qty, 型号/MPN/Value)",
-            file=name,
-        )
+        fixed = _fixed_width_rows(text)
+        acc = _Acc()
+        if fixed is None or not _classify(list(_within_limits(fixed, name, limits)), acc, name, headerless_ok=False):
+            raise BomFormatError(
+                "no header row found (expected columns such as 位号/Designator, 数量/Qty, 型号/MPN/Value)",
+                file=name,
+            )
+        delimiter = "fixed width"
     return _finish(name, acc, delimiter)
+
+
+def _fixed_width_rows(text: str) -> list[_Row] | None:
+    """Columns aligned with spaces (Eagle's Partlist, OrCAD and ERP print reports): cut every line where the
+    header's words start, so an empty cell stays empty instead of pulling the next one left. None without a
+    header line."""
+    raw = text.splitlines()
+    lines = [line.expandtabs(8).rstrip() for line in raw]
+    for at, line in enumerate(lines[:60]):
+        best: tuple[int, list[int]] = (0, [])
+        for pattern in (r"\S+(?: \S+)*", r"\S+"):  # "Part Number  Qty", or "Qty Value  Device" (one space)
+            words = list(re.finditer(pattern, line))
+            mapping = _header_map(tuple(w.group(0) for w in words)) if len(words) >= 3 else None
+            if mapping is not None and len(mapping) > best[0]:
+                best = (len(mapping), [w.start() for w in words])
+        if not best[0]:
+            continue
+        starts = best[1]
+        rows = [_Row(n, "", (ln.strip(),) if ln.strip() else ()) for n, ln in enumerate(lines[:at], start=1)]
+        for number, row in enumerate(lines[at:], start=at + 1):
+            # a hand-edited line with tabs between its cells: taken in order when it has one cell per column
+            split = re.split(r"\s*\t\s*|\s{2,}", raw[number - 1].strip())
+            cells = tuple(split) if "\t" in raw[number - 1] and len(split) == len(starts) else _cut(row, starts)
+            rows.append(_Row(number, "", cells if row.strip() else ()))
+        return rows
+    return None
+
+
+def _cut(line: str, starts: list[int]) -> tuple[str, ...]:
+    cuts = []
+    for start in starts[1:]:
+        while 0 < start < len(line) and line[start - 1] != " " and line[start] != " ":
+            start -= 1  # a cell written a little left of its column belongs to that column
+        cuts.append(start)
+    bounds = [0, *cuts, max(len(line), cuts[-1] if cuts else 0)]
+    return tuple(line[a:b].strip() for a, b in itertools.pairwise(bounds))
 
 
 def _sniff_delimiter(text: str, pasted: bool) -> str:
@@ -326,7 +376,8 @@ def _split_line(line: str, delim: str) -> list[str]:
     if delim == "|":
         return [c.strip() for c in line.strip().strip("|").split("|")]
     try:
-        return next(csv.reader([line], delimiter=delim), [])
+        # skipinitialspace: column-aligned exports write `, "Through Hole,P=2mm"   ,` (a quote after spaces)
+        return next(csv.reader([line], delimiter=delim, skipinitialspace=True), [])
     except csv.Error:  # a field over csv's size limit, a NUL: one cell here; _split_rows says what is wrong
         return [line]
 
@@ -344,7 +395,7 @@ def _split_rows(text: str, delimiter: str, name: str = "", limits: BomLimits = D
             consumed += len(line)
             yield line
 
-    reader = csv.reader(lines(), delimiter=delimiter)
+    reader = csv.reader(lines(), delimiter=delimiter, skipinitialspace=True)
     start, start_at = 1, 0  # line and offset where the next record starts
     last, last_at = 1, 0
     while True:
@@ -516,8 +567,12 @@ def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _P
         raise
     except Exception as exc:  # BadZipFile, and what a damaged directory makes zipfile raise (NotImplementedError…)
         raise BomFormatError("damaged zip/xlsx file", file=name) from exc
-    if "xl/workbook.xml" not in {info.filename for info in infos}:
-        raise BomFormatError("a zip archive but not an .xlsx workbook", file=name)
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        if "content.xml" in names and b"opendocument.spreadsheet" in _member(archive, "mimetype", 200):
+            _check_unpacked_size(name, infos, limits)
+            return replace(_read_ods(name, archive, limits), form="ods")
+        raise BomFormatError("a zip archive but not an .xlsx or .ods workbook", file=name)
     _check_unpacked_size(name, infos, limits)
     try:
         # read_only streams each sheet's XML; merged cells are read from the XML here (_merged_ranges), never
@@ -526,7 +581,13 @@ def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _P
     except MemoryError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for broken parts
-        raise BomFormatError(f"cannot open the workbook: {exc}", file=name) from exc
+        # Some writers (web shops, old WPS) emit a styles part openpyxl refuses; the cells do not need it.
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(_without_styles(archive)), read_only=True, data_only=True)
+        except MemoryError:
+            raise
+        except Exception:
+            raise BomFormatError(f"cannot open the workbook: {exc}", file=name) from exc
     budget = _Budget()
 
     def sheets() -> Iterator[tuple[str, list[_Row]]]:
@@ -542,6 +603,135 @@ def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _P
         return _read_sheets(name, sheets())
     finally:
         book.close()
+
+
+def _member(archive: zipfile.ZipFile, part: str, size: int) -> bytes:
+    try:
+        with archive.open(part) as source:
+            return bytes(source.read(size))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return b""
+
+
+def _read_ods(name: str, archive: zipfile.ZipFile, limits: BomLimits) -> _Parsed:
+    """An OpenDocument spreadsheet (LibreOffice, WPS, Excel "Save as .ods"): content.xml streamed through expat.
+    Repeated rows and cells (table:number-*-repeated) advance the position without being materialised unless
+    they hold text; spans fill like merged cells; a cell's text is its paragraphs joined by line breaks."""
+    parser = _expat(name)
+    sheets: list[tuple[str, list[_Row]]] = []
+    budget = _Budget()
+    st: dict[str, Any] = {}
+
+    def attr(attrs: dict[str, str], key: str) -> str:
+        return attrs.get(key, "")
+
+    def repeat(attrs: dict[str, str], key: str) -> int:
+        try:
+            return max(1, int(attrs.get(key, "1")))
+        except ValueError:
+            return 1
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag == "table:table":
+            st.update(title=attr(attrs, "table:name") or f"Sheet{len(sheets) + 1}", rows={}, pct={}, boxes=[], row=0)
+        elif tag == "table:table-row" and "rows" in st:
+            st.update(row_repeat=repeat(attrs, "table:number-rows-repeated"), col=0, cells={}, pcts=set())
+        elif tag in {"table:table-cell", "table:covered-table-cell"} and "cells" in st:
+            st.update(cell_repeat=repeat(attrs, "table:number-columns-repeated"), text=[], para=0, in_cell=True)
+            kind = attr(attrs, "office:value-type")
+            st["number"] = attr(attrs, "office:value") if kind in {"float", "percentage", "currency"} else ""
+            st["percent"] = kind == "percentage"
+            down = repeat(attrs, "table:number-rows-spanned")
+            across = repeat(attrs, "table:number-columns-spanned")
+            if down > 1 or across > 1:
+                top, left = st["row"] + 1, st["col"] + 1
+                st["boxes"].append((left, top, left + across - 1, top + down - 1))
+        elif tag == "text:p" and st.get("in_cell"):
+            if st["para"]:
+                st["text"].append("\n")
+            st["para"] += 1
+        elif tag == "text:s" and st.get("in_cell"):
+            st["text"].append(" " * repeat(attrs, "text:c"))
+        elif tag in {"text:line-break", "text:tab"} and st.get("in_cell"):
+            st["text"].append("\n" if tag == "text:line-break" else "\t")
+
+    def chars(data: str) -> None:
+        if st.get("in_cell") and st["para"]:
+            st["text"].append(data)
+
+    def end(tag: str) -> None:
+        if tag in {"table:table-cell", "table:covered-table-cell"} and st.get("in_cell"):
+            st["in_cell"] = False
+            text = "".join(st["text"]).strip()
+            if st["number"] and text:
+                with contextlib.suppress(ValueError):
+                    text = _cell_text(float(st["number"]))
+            count = st["cell_repeat"]
+            if text:
+                if len(text) > limits.max_cell_chars:
+                    raise BomLimitError(
+                        f"a cell of row {st['row'] + 1:,} of sheet {st['title']!r} holds {len(text):,} characters;"
+                        f" a BOM cell may hold at most {limits.max_cell_chars:,} (cell size limit)",
+                        limit="cell_chars",
+                        value=len(text),
+                        maximum=limits.max_cell_chars,
+                        file=name,
+                        line=st["row"] + 1,
+                    )
+                if st["col"] + count > limits.max_columns:
+                    raise BomLimitError(
+                        f"row {st['row'] + 1:,} of sheet {st['title']!r} uses more than {limits.max_columns:,}"
+                        " columns (column limit)",
+                        limit="columns",
+                        value=st["col"] + count,
+                        maximum=limits.max_columns,
+                        file=name,
+                        line=st["row"] + 1,
+                    )
+                for c in range(st["col"], st["col"] + count):
+                    st["cells"][c] = text
+                    if st["percent"]:
+                        st["pcts"].add(c)
+            st["col"] += count
+        elif tag == "table:table-row" and "cells" in st:
+            cells = st.pop("cells")
+            count = st["row_repeat"]
+            if cells:
+                width = max(cells) + 1
+                for _ in range(min(count, limits.max_rows + 1)):
+                    st["row"] += 1
+                    _count_row(st["title"], st["row"], name, limits, budget)
+                    st["rows"][st["row"]] = [cells.get(c, "") for c in range(width)]
+                    if st["pcts"]:
+                        st["pct"][st["row"]] = set(st["pcts"])
+            else:
+                st["row"] += count
+        elif tag == "table:table" and "rows" in st:
+            rows_by: dict[int, list[str]] = st.pop("rows")
+            used_rows = max(rows_by, default=0)
+            used_cols = max((len(c) for c in rows_by.values()), default=0)
+            sheets.append((st["title"], _merged_sheet(st["title"], rows_by, st["pct"], st["boxes"], used_rows, used_cols,
+                                                      name, limits, budget)))  # fmt: skip
+
+    parser.StartElementHandler, parser.CharacterDataHandler, parser.EndElementHandler = start, chars, end
+    import xml.parsers.expat
+
+    try:
+        with archive.open("content.xml") as source:
+            parser.ParseFile(source)
+    except xml.parsers.expat.ExpatError as exc:
+        raise BomFormatError(f"damaged .ods workbook: {exc}", file=name) from exc
+    return _read_sheets(name, sheets)
+
+
+def _without_styles(archive: zipfile.ZipFile) -> bytes:
+    """The workbook without its styles part (sizes already checked: it unpacks within the limit)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in archive.infolist():
+            if info.filename != "xl/styles.xml":
+                copy.writestr(info.filename, archive.read(info))
+    return out.getvalue()
 
 
 def _read_xls(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
@@ -674,7 +864,7 @@ def _expat(name: str) -> Any:
 
     parser = xml.parsers.expat.ParserCreate()
 
-    def forbid(*_args: object) -> None:
+    def forbid(*_args: object) -> Any:
         raise BomFormatError("XML with entity declarations (a DTD) is not a BOM export: refused", file=name)
 
     parser.EntityDeclHandler = forbid
@@ -1005,9 +1195,8 @@ def _read_sheets(name: str, sheets: Iterable[tuple[str, list[_Row]]]) -> _Parsed
             acc.problems.extend(sheet_acc.problems)
             acc.skipped.extend(sheet_acc.skipped)
         else:
-            acc.problems.append(
-                BomProblem(0, title, f"sheet {title!r} has {len(rows)} rows but no BOM header; not read")
-            )
+            reason = f"sheet {title!r} has no BOM header row: not read"
+            acc.skipped.extend(BomProblem(r.line, title, reason) for r in rows if any(c.strip() for c in r.cells))
     if not found:
         raise BomFormatError(
             "no sheet has a BOM header row (expected columns such as 位号/Designator, 数量/Qty, 型号/MPN)",
@@ -1139,8 +1328,12 @@ def _sheet_rows(sheet: Any, archive: zipfile.ZipFile, name: str, limits: BomLimi
                     )
                 texts[col] = text
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    number_format = ReadOnlyCell(sheet, number, col, value, cell["data_type"], cell["style_id"])
-                    if "%" in str(number_format.number_format or ""):
+                    styled = ReadOnlyCell(sheet, number, col, value, cell["data_type"], cell["style_id"])
+                    try:
+                        shown = str(styled.number_format or "")
+                    except IndexError:  # read without its styles part (_without_styles)
+                        shown = ""
+                    if "%" in shown:
                         percent.add(col - 1)
             width = max(texts, default=0)
             if width > limits.max_columns:
@@ -1257,34 +1450,43 @@ def _cell_text(value: object) -> str:
 # ----------------------------------------------------------------------------------------------------------
 # Headers
 
-# Each field: normalized header spellings (lower case, no spaces/_-.: ). First matching column with a
-# value wins when several columns map to the same field (JLC exports repeat Footprint / JLCPCB Part #).
+# Each field: header spellings, most specific first (lower case; spaces, _-:.() are ignored). When several
+# columns name one field, the most specific with a value wins: "Manufacturer Part Number" over "Part Number",
+# "References" over KiBoM's "Part" (the symbol name). Generic names (GENERIC) give way to a specific column of
+# their field and are then read as the buyer's own code (item_code) or ignored.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "designators": (
         "位号", "位置号", "位号名称", "元件位号", "标号", "designator", "designators", "reference", "references",
-        "ref", "refdes", "refs", "reference designator", "parts", "part", "topdesignator", "bottomdesignator",
+        "ref", "refdes", "refs", "reference designator", "topdesignator", "bottomdesignator", "parts",
     ),
     "quantity": (
-        "数量", "用量", "物料数量", "单机用量", "单板用量", "qty", "quantity", "qnty", "qty per board",
+        "数量", "用量", "物料数量", "单机用量", "单板用量", "单套用量", "qty", "quantity", "qnty", "qty per board",
         "quantity per pcb", "count", "menge", "anzahl", "pcs",
     ),
+    # Eagle's "Part" lists designators (R204), OrCAD's and hand-made lists' name the part: told by the cell
+    "part_or_designators": ("part",),
+    "order_quantity": ("需求用量", "需求数量", "订购数量", "采购数量", "order qty", "orderqty", "order quantity"),
     "mpn": (
-        "型号", "零件号", "料号", "mpn", "manufacturer part", "manufacturerpartnumber", "manufacturer part number",
-        "mfr part", "mfrpart#", "mfrpartnumber", "mfr#", "mfgpart", "mfgpartnumber", "part#", "partnumber",
-        "part number", "pn", "p/n", "制造商料号", "厂家型号", "原厂型号",
+        "manufacturer part", "manufacturerpartnumber", "manufacturer part number", "mfr part", "mfrpart#",
+        "mfrpartnumber", "mfr#", "mfrno", "mfr no", "mfgpart", "mfgpartnumber", "manf#", "mpn", "mfn", "mfpn", "制造商料号",
+        "厂家型号", "原厂型号", "型号", "零件号", "料号", "part#", "partnumber", "part number", "pn", "p/n",
     ),
     "value": (
         "value", "comment", "规格", "规格型号", "型号规格", "商品名称", "name", "partname", "参数", "值", "标称值", "wert",
     ),
     "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "case"),
-    "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manufacturer name", "hersteller", "brand"),
+    "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manf", "mf", "manufacturer name",
+                     "hersteller", "brand", "vendor"),
     "supplier_code": (
         "lcsc", "lcscpart", "lcscpart#", "lcscpartnumber", "lcsc#", "供应商编号", "供应商料号", "立创编号", "商品编号",
-        "supplierpart", "supplierpartnumber", "supplier part", "jlcpcbpart#", "jlcpcbpart", "jlcpart",
-        "digikeypart", "digikeypart#", "mouserpartnumber", "mouserpart#", "farnellpartnumber", "rspartnumber",
+        "配单c编号", "c编号", "supplierpart", "supplierpartnumber", "supplier part", "supplier part number",
+        "jlcpcbpart#", "jlcpcbpart", "jlcpart", "digikeypart", "digikeypart#", "digikeypartnumber", "digikey",
+        "digikey#", "mouserpartnumber", "mouserpart#", "mouserno", "mouser#", "mouser", "farnellpartnumber", "farnell",
+        "element14", "newark", "rspartnumber", "ocdigikey", "ocmouser", "ocnewark", "ocfarnell", "oclcsc",
     ),
     "description": (
-        "物料名称", "说明", "描述", "物料描述", "名称", "description", "desc", "beschreibung", "item description",
+        "物料名称", "材料名称", "配件名称", "元件名称", "器件名称", "零件名称", "部件名称", "产品名称", "物品名称", "品名",
+        "说明", "描述", "物料描述", "名称", "description", "desc", "beschreibung", "item description", "part description",
     ),
     "item_code": ("物料编码", "子项物料代码", "子项物料编码", "物料代码", "物料号", "internal part number", "ipn"),
     "alternates": ("替代料", "替代料1", "替代料2", "替代料3", "替代物料", "alternate", "alternate1", "alternate2",
@@ -1296,22 +1498,37 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     # recognized, so they count toward a header, but not item identity
     "other": (
         "id", "#", "no", "item", "序号", "项目号", "项次", "价格", "单价", "price", "unitprice", "totalprice", "总价", "金额",
-        "备注", "note", "notes", "remark", "remarks", "comments", "链接", "淘宝链接", "link", "url", "supplier", "供应商",
-        "image", "device", "datasheet", "category", "分类", "类别", "libtype", "source", "matches", "warning",
-        "producttink", "productlink", "parttype", "optional",
+        "备注", "note", "notes", "remark", "remarks", "comments", "链接", "淘宝链接", "购买链接", "link", "url", "supplier",
+        "供应商", "image", "device", "datasheet", "category", "分类", "类别", "类目", "libtype", "source", "matches",
+        "warning", "producttink", "productlink", "parttype", "optional", "rohs", "lifecycle", "customerno",
+        "customerreference", "customer#", "unitofmeasure", "uom", "单位", "location", "渠道来源", "匹配结果",
+        "availablequantity", "backorderquantity", "backorder", "extendedprice", "ext", "libref", "component", "index",
+        "assemblyinfo", "config",
     ),
 }  # fmt: skip
 _IDENTITY = {"mpn", "value", "description", "supplier_code", "item_code"}
-_HEADER_INDEX: dict[str, str] = {}
+# Names that mean a field only when nothing more specific names it (else: what they become).
+_GENERIC = {"parts": "other", "partnumber": "item_code", "pn": "item_code", "p/n": "item_code",
+            "part#": "item_code", "料号": "item_code", "零件号": "item_code"}  # fmt: skip
+# Column names that hold an item's name in hand-made lists when no other column identifies the part.
+_NAME_HEADERS = {"item", "component", "article", "项目", "物品", "配件", "材料", "名称"}
+_HEADER_INDEX: dict[str, tuple[str, int]] = {}
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s_\-:：.()（）*]+", "", text.lower())
+
+
 for _field_name, _names in _SYNONYMS.items():
-    for _n in _names:
-        _HEADER_INDEX.setdefault(re.sub(r"[\s_\-:：.()（）]+", "", _n.lower()), _field_name)
+    for _rank, _n in enumerate(_names):
+        _HEADER_INDEX.setdefault(_header_key(_n), (_field_name, _rank + 100 * (_field_name == "part_or_designators")))
 
 
 @functools.lru_cache(maxsize=4096)  # every row is tried as a header: a wide sheet repeats its cell texts
-def _header_field(cell: str) -> str | None:
+def _header_field(cell: str) -> tuple[str, int] | None:
+    """The field a header cell names and its rank among that field's names (0 = most specific)."""
     key = re.sub(r"\.\d+$", "", cell.strip())  # pandas-style duplicate suffix ("VALUE.1")
-    key = re.sub(r"[\s_\-:：.()（）*]+", "", _simplified(key.lower()))
+    key = _header_key(_simplified(key))
     if not key or len(key) > 40:
         return None
     if key in _HEADER_INDEX:
@@ -1319,22 +1536,37 @@ def _header_field(cell: str) -> str | None:
     key = re.sub(r"\d+$", "", key)  # "替代料1", "Source 1"
     if key in _HEADER_INDEX:
         return _HEADER_INDEX[key]
-    # Headers with a unit or qualifier: "数量(pcs)", "Qty/Board", "型号/规格".
+    # Headers with a unit or qualifier: "数量(pcs)", "Qty/Board", "型号/规格", "Price (GBP)", "Ext.: (GBP)".
     for probe, name in (("数量", "quantity"), ("用量", "quantity"), ("位号", "designators"), ("qty", "quantity"),
                         ("designator", "designators"), ("替代", "alternates"), ("损耗", "attrition"),
                         ("封装", "package"), ("footprint", "package"), ("manufacturerpart", "mpn"),
-                        ("mfrpart", "mpn"), ("lcsc", "supplier_code"), ("规格", "value"), ("型号", "mpn")):  # fmt: skip
+                        ("mfrpart", "mpn"), ("lcsc", "supplier_code"), ("规格", "value"), ("型号", "mpn"),
+                        ("名称", "description"), ("price", "other"), ("价", "other"), ("cost", "other"),
+                        ("ext", "other")):  # fmt: skip
         if probe in key:
-            return name
+            return name, 100
     return None
 
 
 def _header_map(cells: tuple[str, ...]) -> dict[int, str] | None:
-    """Column → field when `cells` reads as a header row, else None."""
-    mapping = {i: f for i, cell in enumerate(cells) if (f := _header_field(cell))}
+    """Column → field when `cells` reads as a header row, else None. Columns of one field are ordered most
+    specific first (dict order), so the first with a value in a row is the one to read."""
+    found = {i: f for i, cell in enumerate(cells) if (f := _header_field(cell))}
+    for col, (fld, _rank) in list(found.items()):
+        demoted = _GENERIC.get(_header_key(cells[col]))
+        if demoted and any(f == fld and _header_key(cells[c]) not in _GENERIC for c, (f, _) in found.items()):
+            found[col] = (demoted, 200)
+    fields = {f for f, _ in found.values()}
+    if not fields & (
+        _IDENTITY | {"part_or_designators"}
+    ):  # a hand-made list: "Item | Qty | Cost" names its parts in the Item column
+        name_col = next((i for i, c in enumerate(cells) if _header_key(c) in _NAME_HEADERS), None)
+        if name_col is not None and "quantity" in fields:
+            found[name_col] = ("description", 50)
+    mapping = {col: fld for col, (fld, _) in sorted(found.items(), key=lambda kv: (kv[1][1], kv[0]))}
     fields = set(mapping.values())
     filled = sum(1 for c in cells if c.strip())
-    if not fields & (_IDENTITY | {"designators"}) or len(fields) < 2:
+    if not fields & (_IDENTITY | {"designators", "part_or_designators"}) or len(fields) < 2:
         return None
     if len(mapping) * 2 < filled:  # mostly unknown words: a data row that happens to say "Value"
         return None
@@ -1351,6 +1583,11 @@ _NOTE = re.compile(
     r"|^(制表|编制|审核|批准|核准|会签|日期|prepared by|checked by|approved|approved by|drawn by|date)\s*(人)?\s*[:：]?",
     re.I,
 )
+_FOOTER = re.compile(
+    r"^(制表|编制|审核|批准|核准|会签|prepared by|checked by|approved|drawn by)\s*(人|by)?\s*[:：]?\s*$", re.I
+)
+_RESULT_BAND = re.compile(r"推荐|匹配|替换|result|recommend|matched|suggest", re.I)
+_DIGIKEY = re.compile(r"[A-Z0-9][A-Z0-9./#-]{1,40}-ND")
 _DNP_TOKENS = {
     "dnp", "dni", "dnf", "np", "nc", "n.c.", "nf", "nm", "no pop", "nopop", "not populated", "do not populate",
     "do not place", "do not fit", "not fitted", "not mounted", "不贴", "不贴片", "不焊", "空贴", "未贴", "不安装", "不上件",
@@ -1404,18 +1641,59 @@ def _classify(rows: list[_Row], acc: _Acc, name: str, headerless_ok: bool) -> bo
     return True
 
 
+def _heading_words(text: str) -> bool:
+    """Words that read as a heading ("Electronics", "Fasteners & Hardware", 电子部分): no digits, short."""
+    return len(text) <= 40 and not re.search(r"\d", text)
+
+
+def _states_quantity(row: _Row, mapping: dict[int, str]) -> bool:
+    return any(
+        fld == "quantity" and col < len(row.cells) and parse_quantity(row.cells[col].strip())[0] is not None
+        for col, fld in mapping.items()
+    )
+
+
+def _continue_designators(row: _Row, values: dict[str, list[str]], acc: _Acc) -> bool:
+    """A row holding only designators right under an item whose list ends with a comma or falls short of its
+    quantity (OrCAD wraps long reference lists onto the next row): they belong to that item."""
+    last = max((*acc.lines[-1:], *acc.dnp[-1:]), key=lambda item: item.line, default=None)
+    if last is None or last.sheet != row.sheet or not last.designators:
+        return False
+    wraps = any(text.rstrip().endswith((",", "，")) for text in last.raw.values())
+    if not (wraps or (last.quantity or 0) > len(last.designators)):
+        return False
+    more, notes = parse_designators(" , ".join(values["designators"]))
+    if not more:
+        return False
+    designators = last.designators + more
+    kept = tuple(n for n in last.notes if not (n.startswith("quantity ") and "disagrees with" in n))
+    if last.quantity is not None and abs(last.quantity - len(designators)) > 1e-9:
+        kept += (f"quantity {last.quantity:g} disagrees with {_plural(len(designators), 'designator')}",)
+    merged = replace(last, designators=designators, notes=kept + tuple(notes))
+    bucket = acc.dnp if last.dnp else acc.lines
+    bucket[bucket.index(last)] = merged
+    acc.skipped.append(BomProblem(row.line, row.sheet, f"continues the designators of the line on row {last.line}"))
+    return True
+
+
 def _order_quantity_band(mapping: dict[int, str], band: tuple[str, ...]) -> dict[int, str]:
-    """Demote a Qty column that sits under an "Order Information" band: it is an order total, not per board."""
+    """Read a two-row header's band: a Qty column under "Order Information" is an order total, not per board;
+    a part number under another tool's result ("嘉立创推荐用料", "Matched part") is read before the buyer's own
+    under "原始需求" (the buyer's stays the answer on lines the tool left unmatched: first with a value wins)."""
     out = dict(mapping)
     if len({c for c in band if c}) < 2:  # one title merged across the sheet is not a band over some columns
         return out
+
+    def above(col: int) -> str:
+        return _simplified(next((band[i] for i in range(min(col, len(band) - 1), -1, -1) if band[i]), ""))
+
     for col, fld in mapping.items():
-        if fld != "quantity":
-            continue
-        above = next((band[i] for i in range(min(col, len(band) - 1), -1, -1) if band[i]), "")
-        if re.search(r"order|订单|订购|采购", _simplified(above), re.I):
+        if fld == "quantity" and re.search(r"order|订单|订购|采购", above(col), re.I):
             out[col] = "order_quantity"
-    return out
+    result = [
+        c for c, f in out.items() if f in _IDENTITY | {"package", "manufacturer"} and _RESULT_BAND.search(above(c))
+    ]
+    return {c: out[c] for c in result} | {c: f for c, f in out.items() if c not in result}
 
 
 def _unique_headers(cells: tuple[str, ...]) -> tuple[str, ...]:
@@ -1441,11 +1719,23 @@ def _classify_item(
     if _SUBTOTAL.match(_simplified(first_text)) or any(_SUBTOTAL.fullmatch(_simplified(c)) for c in cells[:3] if c):
         acc.skipped.append(BomProblem(row.line, row.sheet, f"subtotal row ({first_text[:30]!r})"))
         return
+    if _FOOTER.match(_simplified(first_text)):
+        acc.skipped.append(BomProblem(row.line, row.sheet, f"signature or footer row ({first_text[:30]!r})"))
+        return
     values: dict[str, list[str]] = {}
     for col, fld in mapping.items():
         if col < len(cells) and cells[col]:
+            if fld == "part_or_designators":
+                shaped = _DESIGNATOR_LIST.fullmatch(cells[col]) and "designators" not in values
+                fld = "designators" if shaped and "designators" not in mapping.values() else "value"
             values.setdefault(fld, []).append(cells[col])
     quantity_cells = values.get("quantity", [])
+    if (
+        set(values) == {"designators"}
+        and len(filled) == len(values["designators"])
+        and _continue_designators(row, values, acc)
+    ):
+        return
     # one text, alone or merged across the row (a section title filled into every cell it spans)
     if (
         len(set(filled)) == 1
@@ -1463,9 +1753,13 @@ def _classify_item(
             or (nxt is not None and _header_map(tuple(c.strip() for c in nxt.cells)))
             or len(filled) >= 3  # merged across the table: layout, not an item
             or (mapping.get(where) not in _IDENTITY | {"package", "manufacturer"} and not _number(text))
+            or (len(filled) == 1 and _heading_words(text) and nxt is not None and _states_quantity(nxt, mapping))
         ):
             acc.skipped.append(BomProblem(row.line, row.sheet, f"section title {text[:40]!r}"))
             return
+    if len(filled) == 2 and filled[0].endswith((":", "：")) and not values.get("designators"):
+        acc.skipped.append(BomProblem(row.line, row.sheet, f"summary row {filled[0][:40]!r}"))  # "Component Count:,90"
+        return
     line = _build_line(row, cells, mapping, headers, values)
     if not (line.mpn or line.value or line.description or line.supplier_code or line.alternates
             or values.get("item_code") or line.package):  # fmt: skip
@@ -1517,9 +1811,17 @@ def _build_line(
             if attrition_pct is None:
                 notes.append(f"attrition {cells[col]!r} is not a percentage")
             break
-    dnp, dnp_reason = _dnp(cells, mapping)
+    dnp, dnp_reason = _dnp(cells, mapping, headers)
+    if not dnp and (partial := _not_fitted_list(cells, designators)):
+        dnp, dnp_reason = partial
     if dnp_reason:
         notes.append(dnp_reason)
+    mpn, supplier_code, item_code = first("mpn"), first("supplier_code"), first("item_code")
+    if not supplier_code:  # a Digi-Key cart's "Part Number" is Digi-Key's own (…-ND), not the maker's
+        if _DIGIKEY.fullmatch(mpn):
+            mpn, supplier_code = "", mpn
+        elif _DIGIKEY.fullmatch(item_code):
+            supplier_code = item_code
     value = first("value")
     if value.lower() in {"n/a", "na", "-"}:
         notes.append(f"value {value!r}: may mean not populated")
@@ -1530,12 +1832,12 @@ def _build_line(
         designators=designators,
         quantity=quantity,
         quantity_text=quantity_text,
-        mpn=first("mpn"),
+        mpn=mpn,
         manufacturer=first("manufacturer"),
         value=value,
         package=first("package"),
         description=first("description"),
-        supplier_code=first("supplier_code"),
+        supplier_code=supplier_code,
         alternates=tuple(_clean_text(a) for a in values.get("alternates", []) if _clean_text(a)),
         attrition_pct=attrition_pct,
         dnp=dnp,
@@ -1592,7 +1894,15 @@ _DESIGNATOR_LIST = re.compile(
 )
 
 
-def _dnp(cells: tuple[str, ...], mapping: dict[int, str]) -> tuple[bool, str]:
+# Columns where a buyer writes that a part is not fitted, besides value / part number / the DNP flag columns.
+_DNP_HOST = re.compile(
+    r"^(column \d+)?$|备注|注释|装配|贴装|状态|变体|note|remark|comment|assembly|status|config|variant|option|fit|pop",
+    re.I,
+)
+_NOT_FITTED_LIST = re.compile(r"\b(?:NF|DNP|DNF|DNI|NC)\s*\(([^)]*)\)", re.I)
+
+
+def _dnp(cells: tuple[str, ...], mapping: dict[int, str], headers: tuple[str, ...] = ()) -> tuple[bool, str]:
     for col, fld in mapping.items():
         if col >= len(cells) or not cells[col]:
             continue
@@ -1602,14 +1912,31 @@ def _dnp(cells: tuple[str, ...], mapping: dict[int, str]) -> tuple[bool, str]:
         if fld == "fitted_flag" and token in _FALSE_TOKENS:
             return True, f"not fitted ({cells[col]!r})"
     for col, cell in enumerate(cells):
-        if mapping.get(col) in {"designators", "quantity", "dnp_flag", "fitted_flag", "description"}:
-            continue
+        if mapping.get(col) not in {"mpn", "value"} and not (col < len(headers) and _DNP_HOST.search(headers[col])):
+            continue  # a marker counts only where the buyer writes one, not in another tool's result columns
         token = _simplified(cell.strip().lower())
         if token in _DNP_TOKENS or re.fullmatch(
-            r".*[\s(（\[](dnp|dnf|dni|不贴)[)）\]]?|(dnp|dnf|dni|不贴)[\s(（].*", token
+            r".*[\s(（\[@_/-](dnp|dnf|dni|不贴)[)）\]]?|(dnp|dnf|dni|不贴)[\s(（].*", token
         ):
             return True, f"marked not populated ({cell.strip()!r})"
     return False, ""
+
+
+def _not_fitted_list(cells: tuple[str, ...], designators: tuple[str, ...]) -> tuple[bool, str] | None:
+    """Altium assembly notes "NF(R1 R2)": not fitted when they name every designator of the line; a note when
+    they name some (the stated quantity is kept: the buyer decides)."""
+    for cell in cells:
+        if not (m := _NOT_FITTED_LIST.search(cell)):
+            continue
+        named = set(parse_designators(m.group(1).replace(" ", ","))[0])
+        if designators and named >= set(designators):
+            return True, f"not fitted ({m.group(0)[:60]!r})"
+        if named & set(designators):
+            return (
+                False,
+                f"{len(named & set(designators))} of {len(designators)} designators not fitted ({m.group(0)[:60]!r})",
+            )
+    return None
 
 
 # ----------------------------------------------------------------------------------------------------------

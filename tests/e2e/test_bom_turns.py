@@ -8,6 +8,7 @@ import csv
 import io
 
 import openpyxl
+import pytest
 import requests
 
 from bot.stack import Stack
@@ -85,6 +86,25 @@ def test_real_dev_bom_is_read_with_every_line(stack: Stack) -> None:
         quote = quote_of(chat.quote_upload(path.name, path.read_bytes()))
     assert quote["summary"]["lines"] == 13, quote["summary"]
     assert sum(quote["summary"][s] for s in ("exact", "parametric", "ambiguous", "not_found")) == 13
+
+
+@pytest.mark.parametrize(
+    ("name", "lines", "dnp"),
+    [
+        ("outside/altium_limesdr_mini_1v3_bom.xls", 69, 15),  # legacy BIFF .xls, Altium, NF(...) markers
+        ("outside/lcsc_order_nixie_clock.xls", 21, 0),  # LCSC (立创商城) order export, BIFF
+        ("outside/kicad_xml_picoice_rev3_k7.xml", 27, 7),  # KiCad 7 XML export
+        ("outside/hand_opendog_sections.ods", 41, 0),  # OpenDocument, section rows
+    ],
+)
+def test_real_exports_in_other_formats_are_quoted_whole(stack: Stack, name: str, lines: int, dnp: int) -> None:
+    """Formats the web chat refused or did not know (issue 16), uploaded as the page does and quoted."""
+    path = FIXTURES / name
+    with WebChat(stack) as chat:
+        quote = quote_of(chat.quote_upload(path.name, path.read_bytes()))
+    assert quote["summary"]["lines"] == lines, quote["summary"]
+    assert sum(quote["summary"][s] for s in ("exact", "parametric", "ambiguous", "not_found")) == lines
+    assert quote["summary"]["dnp"] == dnp, quote["summary"]
 
 
 def test_a_file_that_is_not_a_bom_gets_a_clear_reason(stack: Stack) -> None:

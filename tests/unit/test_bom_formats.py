@@ -31,7 +31,7 @@ def test_altium_xls_with_title_block() -> None:
     assert len(result.lines) == 4
     reasons = {p.line: p.reason for p in result.skipped}
     assert reasons[1].startswith("before the header") and reasons[9] == "header row"
-    assert reasons[16].startswith("note row")  # "Approved" under the table
+    assert reasons[16].startswith("signature or footer row")  # "Approved" under the table
 
 
 def test_kingdee_xls_parent_block_attrition_and_total() -> None:

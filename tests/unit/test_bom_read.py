@@ -299,7 +299,7 @@ def test_zip_that_is_not_a_workbook() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "hello")
-    with pytest.raises(BomFormatError, match=r"not an \.xlsx workbook"):
+    with pytest.raises(BomFormatError, match=r"not an \.xlsx or \.ods workbook"):
         read_bom("x.xlsx", buffer.getvalue())
 
 
@@ -405,7 +405,7 @@ def test_traditional_chinese_headers_read_like_simplified_ones() -> None:
 def test_traditional_header_words(header: str, field: str) -> None:
     from knowledge.bom import _header_field
 
-    assert _header_field(header) == field
+    assert (_header_field(header) or ("",))[0] == field
 
 
 def test_traditional_subtotal_note_and_dnp_rows() -> None:
