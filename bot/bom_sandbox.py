@@ -306,7 +306,6 @@ def _serve() -> None:
     import openpyxl.cell.read_only
     import openpyxl.utils.cell
     import openpyxl.worksheet._reader  # noqa: F401
-    import xlrd  # noqa: F401
 
     from knowledge.bom import read_bom, read_bom_text
 

@@ -17,6 +17,7 @@ import math
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -581,6 +582,7 @@ def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _P
     except MemoryError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for broken parts
+        _raise_if_out_of_memory(exc)
         # Some writers (web shops, old WPS) emit a styles part openpyxl refuses; the cells do not need it.
         try:
             book = openpyxl.load_workbook(io.BytesIO(_without_styles(archive)), read_only=True, data_only=True)
@@ -597,12 +599,19 @@ def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _P
             except (BomFormatError, MemoryError):
                 raise
             except Exception as exc:  # a part openpyxl cannot parse (broken XML, bad cell references)
+                _raise_if_out_of_memory(exc)
                 raise BomFormatError(f"cannot read sheet {sheet.title!r}: {exc}", file=name) from exc
 
     try:
         return _read_sheets(name, sheets())
     finally:
         book.close()
+
+
+def _raise_if_out_of_memory(exc: BaseException) -> None:
+    """zlib says Z_MEM_ERROR (-4) where Python would raise MemoryError: under the reader's memory limit it is one."""
+    if isinstance(exc, zlib.error) and "Error -4" in str(exc):
+        raise MemoryError(str(exc)) from exc
 
 
 def _member(archive: zipfile.ZipFile, part: str, size: int) -> bytes:
@@ -637,7 +646,7 @@ def _read_ods(name: str, archive: zipfile.ZipFile, limits: BomLimits) -> _Parsed
         elif tag == "table:table-row" and "rows" in st:
             st.update(row_repeat=repeat(attrs, "table:number-rows-repeated"), col=0, cells={}, pcts=set())
         elif tag in {"table:table-cell", "table:covered-table-cell"} and "cells" in st:
-            st.update(cell_repeat=repeat(attrs, "table:number-columns-repeated"), text=[], para=0, in_cell=True)
+            st.update(cell_repeat=repeat(attrs, "table:number-columns-repeated"), text=[], para=0, in_cell=True, size=0)
             kind = attr(attrs, "office:value-type")
             st["number"] = attr(attrs, "office:value") if kind in {"float", "percentage", "currency"} else ""
             st["percent"] = kind == "percentage"
@@ -646,22 +655,35 @@ def _read_ods(name: str, archive: zipfile.ZipFile, limits: BomLimits) -> _Parsed
             if down > 1 or across > 1:
                 top, left = st["row"] + 1, st["col"] + 1
                 st["boxes"].append((left, top, left + across - 1, top + down - 1))
-        elif tag == "text:p" and st.get("in_cell"):
+        elif tag == "text:p" and st.get("in_cell") and not st.get("note"):
             if st["para"]:
                 st["text"].append("\n")
             st["para"] += 1
-        elif tag == "text:s" and st.get("in_cell"):
-            st["text"].append(" " * repeat(attrs, "text:c"))
-        elif tag in {"text:line-break", "text:tab"} and st.get("in_cell"):
+        elif tag == "office:annotation":
+            st["note"] = st.get("note", 0) + 1  # a comment on the cell is not its value
+        elif tag == "text:s" and st.get("in_cell") and not st.get("note"):
+            st["text"].append(" " * min(repeat(attrs, "text:c"), limits.max_cell_chars + 1))
+        elif tag in {"text:line-break", "text:tab"} and st.get("in_cell") and not st.get("note"):
             st["text"].append("\n" if tag == "text:line-break" else "\t")
 
     def chars(data: str) -> None:
-        if st.get("in_cell") and st["para"]:
+        if st.get("in_cell") and st["para"] and not st.get("note"):
             st["text"].append(data)
+            st["size"] = st.get("size", 0) + len(data)
+            if st["size"] > limits.max_cell_chars * 4:
+                raise BomLimitError(
+                    f"a cell of sheet {st['title']!r} holds more than {limits.max_cell_chars:,} characters (cell size limit)",
+                    limit="cell_chars",
+                    value=st["size"],
+                    maximum=limits.max_cell_chars,
+                    file=name,
+                )
 
     def end(tag: str) -> None:
-        if tag in {"table:table-cell", "table:covered-table-cell"} and st.get("in_cell"):
-            st["in_cell"] = False
+        if tag == "office:annotation":
+            st["note"] = max(0, st.get("note", 0) - 1)
+        elif tag in {"table:table-cell", "table:covered-table-cell"} and st.get("in_cell"):
+            st["in_cell"], st["size"] = False, 0
             text = "".join(st["text"]).strip()
             if st["number"] and text:
                 with contextlib.suppress(ValueError):
@@ -719,7 +741,7 @@ def _read_ods(name: str, archive: zipfile.ZipFile, limits: BomLimits) -> _Parsed
     try:
         with archive.open("content.xml") as source:
             parser.ParseFile(source)
-    except xml.parsers.expat.ExpatError as exc:
+    except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise BomFormatError(f"damaged .ods workbook: {exc}", file=name) from exc
     return _read_sheets(name, sheets)
 
@@ -980,6 +1002,9 @@ def _read_kicad_xml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) ->
     own = {"reference", "value", "footprint", "datasheet", "description", "qty", "dnp"}
     extra = list(dict.fromkeys(f for c in comps for f in c.fields if f.strip().lower() not in own))
     header = ("Reference", "Value", "Footprint", "Datasheet", "Description", *extra, "Qty", "DNP")
+    if _header_map(header) is None:  # many fields the reader has no name for (Sim.*, Tolerance …): keep the known
+        extra = [f for f in extra if _header_field(f)]
+        header = ("Reference", "Value", "Footprint", "Datasheet", "Description", *extra, "Qty", "DNP")
     rows = [_Row(state["components"], "", header)]
     for members in groups.values():
         first = members[0]
@@ -1072,7 +1097,19 @@ def _read_html(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Par
             row.extend([""] * (self.col + 1 - len(row)))
             row[self.col] = value
             down, across = self.span
+            across = min(across, max(1, limits.max_columns - self.col))
+            down = min(down, max(1, limits.max_rows - self.row + 1))
             if down > 1 or across > 1:
+                budget.merged_cells += down * across
+                if budget.merged_cells > limits.max_merged_cells:
+                    raise BomLimitError(
+                        f"the row and column spans cover more than {limits.max_merged_cells:,} cells; a BOM may merge"
+                        f" at most {limits.max_merged_cells:,} (merged cell limit)",
+                        limit="merged_cells",
+                        value=budget.merged_cells,
+                        maximum=limits.max_merged_cells,
+                        file=name,
+                    )
                 boxes.append((self.col + 1, self.row, self.col + across, self.row + down - 1))
                 for r in range(self.row + 1, self.row + down):
                     covered.setdefault(r, set()).update(range(self.col, self.col + across))
@@ -1118,11 +1155,15 @@ def _read_spreadsheetml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS
             state.update(title=attr(attrs, "Name") or f"Sheet{len(sheets) + 1}", rows={}, boxes=[], row=0, col=0)
         elif tag == "Row" and "rows" in state:
             state["row"] = int(attr(attrs, "Index") or state["row"] + 1)
+            if state["row"] < 1:
+                raise ValueError(f"row index {state['row']}")
             state["col"] = 0
             _count_row(state["title"], state["row"], name, limits, budget)
             state["rows"].setdefault(state["row"], [])
         elif tag == "Cell" and "rows" in state:
             state["col"] = int(attr(attrs, "Index") or state["col"] + 1)
+            if state["col"] < 1:
+                raise ValueError(f"cell index {state['col']}")
             if state["col"] > limits.max_columns:
                 raise BomLimitError(
                     f"row {state['row']:,} of sheet {state['title']!r} uses more than {limits.max_columns:,}"
@@ -1134,6 +1175,9 @@ def _read_spreadsheetml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS
                     line=state["row"],
                 )
             across, down = int(attr(attrs, "MergeAcross") or 0), int(attr(attrs, "MergeDown") or 0)
+            if across < 0 or down < 0:
+                raise ValueError(f"merge of {across} x {down} cells")
+            across, down = min(across, limits.max_columns), min(down, limits.max_rows)
             if across or down:
                 state["boxes"].append((state["col"], state["row"], state["col"] + across, state["row"] + down))
             state["span"] = across
@@ -1468,7 +1512,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "order_quantity": ("需求用量", "需求数量", "订购数量", "采购数量", "order qty", "orderqty", "order quantity"),
     "mpn": (
         "manufacturer part", "manufacturerpartnumber", "manufacturer part number", "mfr part", "mfrpart#",
-        "mfrpartnumber", "mfr#", "mfrno", "mfr no", "mfgpart", "mfgpartnumber", "manf#", "mpn", "mfn", "mfpn", "制造商料号",
+        "mfrpartnumber", "manufacturepartnumber", "mfr#", "mfrno", "mfr no", "mfgpart", "mfgpartnumber", "manf#", "mpn", "mfn", "mfpn", "制造商料号",
         "厂家型号", "原厂型号", "型号", "零件号", "料号", "part#", "partnumber", "part number", "pn", "p/n",
     ),
     "value": (
@@ -1480,7 +1524,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "supplier_code": (
         "lcsc", "lcscpart", "lcscpart#", "lcscpartnumber", "lcsc#", "供应商编号", "供应商料号", "立创编号", "商品编号",
         "配单c编号", "c编号", "supplierpart", "supplierpartnumber", "supplier part", "supplier part number",
-        "jlcpcbpart#", "jlcpcbpart", "jlcpart", "digikeypart", "digikeypart#", "digikeypartnumber", "digikey",
+        "jlcpcbpart#", "jlcpcbpart#optional", "jlcpcbpart", "jlcpart", "digikeypart", "digikeypart#", "digikeypartnumber", "digikey",
         "digikey#", "mouserpartnumber", "mouserpart#", "mouserno", "mouser#", "mouser", "farnellpartnumber", "farnell",
         "element14", "newark", "rspartnumber", "ocdigikey", "ocmouser", "ocnewark", "ocfarnell", "oclcsc",
     ),
@@ -1516,7 +1560,7 @@ _HEADER_INDEX: dict[str, tuple[str, int]] = {}
 
 
 def _header_key(text: str) -> str:
-    return re.sub(r"[\s_\-:：.()（）*]+", "", text.lower())
+    return re.sub(r"[\s_\-:：.()（）*?？]+", "", text.lower())
 
 
 for _field_name, _names in _SYNONYMS.items():
@@ -1537,6 +1581,10 @@ def _header_field(cell: str) -> tuple[str, int] | None:
     if key in _HEADER_INDEX:
         return _HEADER_INDEX[key]
     # Headers with a unit or qualifier: "数量(pcs)", "Qty/Board", "型号/规格", "Price (GBP)", "Ext.: (GBP)".
+    if re.search(r"^min|mult|moq|起订|倍数|最小", key):
+        return "other", 100  # "Min\\Mult Order Qty.": ordering rules, not a quantity
+    if ("order" in key and "qty" in key) or "订购数量" in key:
+        return "order_quantity", 100
     for probe, name in (("数量", "quantity"), ("用量", "quantity"), ("位号", "designators"), ("qty", "quantity"),
                         ("designator", "designators"), ("替代", "alternates"), ("损耗", "attrition"),
                         ("封装", "package"), ("footprint", "package"), ("manufacturerpart", "mpn"),
@@ -1716,7 +1764,10 @@ def _classify_item(
 ) -> None:
     filled = [c for c in cells if c]
     first_text = next((c for c in cells if c), "")
-    if _SUBTOTAL.match(_simplified(first_text)) or any(_SUBTOTAL.fullmatch(_simplified(c)) for c in cells[:3] if c):
+    has_refs = any(mapping.get(i) == "designators" and _DESIGNATOR_LIST.fullmatch(c) for i, c in enumerate(cells))
+    if not has_refs and (
+        _SUBTOTAL.match(_simplified(first_text)) or any(_SUBTOTAL.fullmatch(_simplified(c)) for c in cells[:3] if c)
+    ):
         acc.skipped.append(BomProblem(row.line, row.sheet, f"subtotal row ({first_text[:30]!r})"))
         return
     if _FOOTER.match(_simplified(first_text)):
@@ -1747,13 +1798,25 @@ def _classify_item(
             acc.skipped.append(BomProblem(row.line, row.sheet, f"note row {text[:40]!r}"))
             return
         nxt = next((r for r in following if any(c.strip() for c in r.cells)), None)
-        where = next(i for i, c in enumerate(cells) if c)
+        part_cols = _IDENTITY | {"package", "manufacturer", "designators", "part_or_designators"}
+        outside = [i for i, c in enumerate(cells) if c and mapping.get(i) not in part_cols]  # e.g. 序号, 数量, 单价
+        named = {mapping.get(i) for i, c in enumerate(cells) if c}
         if (
             text.endswith((":", "："))
             or (nxt is not None and _header_map(tuple(c.strip() for c in nxt.cells)))
-            or len(filled) >= 3  # merged across the table: layout, not an item
-            or (mapping.get(where) not in _IDENTITY | {"package", "manufacturer"} and not _number(text))
-            or (len(filled) == 1 and _heading_words(text) and nxt is not None and _states_quantity(nxt, mapping))
+            or (len(filled) >= 3 and outside)  # merged across the table, over columns no part text goes in
+            or (len(filled) == 1 and outside and not _number(text))
+            or (
+                named
+                <= {
+                    "description",
+                    "part_or_designators",
+                }  # a heading in a hand-made list's name column, before quantity rows
+                and len(filled) == 1
+                and _heading_words(text)
+                and nxt is not None
+                and _states_quantity(nxt, mapping)
+            )
         ):
             acc.skipped.append(BomProblem(row.line, row.sheet, f"section title {text[:40]!r}"))
             return
@@ -1912,7 +1975,8 @@ def _dnp(cells: tuple[str, ...], mapping: dict[int, str], headers: tuple[str, ..
         if fld == "fitted_flag" and token in _FALSE_TOKENS:
             return True, f"not fitted ({cells[col]!r})"
     for col, cell in enumerate(cells):
-        if mapping.get(col) not in {"mpn", "value"} and not (col < len(headers) and _DNP_HOST.search(headers[col])):
+        scanned = {"mpn", "value", "part_or_designators", "manufacturer", "item_code"}
+        if mapping.get(col) not in scanned and not (col < len(headers) and _DNP_HOST.search(headers[col])):
             continue  # a marker counts only where the buyer writes one, not in another tool's result columns
         token = _simplified(cell.strip().lower())
         if token in _DNP_TOKENS or re.fullmatch(

@@ -185,3 +185,21 @@ def test_pickers_offer_every_file_type_the_reader_takes() -> None:
     script = (ROOT / "bot" / "web" / "static" / "app.js").read_text(encoding="utf-8")
     pattern = re.search(r"var BOM_TYPES = /\\\.\(([^)]+)\)\$/i;", script)
     assert pattern is not None and tuple("." + t for t in pattern.group(1).split("|")) == FILE_TYPES
+
+
+def test_review_findings_stay_fixed() -> None:
+    """A stranger's review: part text alone in a row stays an item; "Total Phase" with a designator is a part;
+    DNP in a "DNP?" column; LCSC's "Min\\Mult Order Qty." is no quantity; a KiCad export with many unnamed
+    fields is still read."""
+    result = read_bom("a.csv", b"MPN,Manufacturer,Qty,Designator\nLM358,TI,1,U1\nHeatsink,,,\nNE555,TI,1,U2\n")
+    assert [line.mpn for line in result.lines] == ["LM358", "Heatsink", "NE555"]
+    result = read_bom("b.csv", b"Manufacturer,MPN,Designator,Qty\nTotal Phase,TP240141,U1,1\n")
+    assert [line.mpn for line in result.lines] == ["TP240141"]
+    result = read_bom("c.csv", b"Designator,Qty,MPN,DNP?\nR1,1,RC0603FR-0710KL,DNP\nR2,1,RC0603FR-0710KL,\n")
+    assert [line.designators for line in result.dnp] == [("R1",)] and len(result.lines) == 1
+    lcsc = b"LCSC Part Number,Manufacture Part Number,Order Qty.,Min\\Mult Order Qty.\nC25804,0603WAF1002T5E,300,100\\100\n"
+    line = read_bom("d.csv", lcsc).lines[0]
+    assert (line.mpn, line.supplier_code, line.quantity) == ("0603WAF1002T5E", "C25804", 300.0)
+    fields = "".join(f'<field name="Sim.F{i}">x</field>' for i in range(12)) + '<field name="LCSC">C25804</field>'
+    xml = f'<?xml version="1.0"?><export version="E"><components><comp ref="R1"><value>10k</value><fields>{fields}</fields></comp></components></export>'
+    assert read_bom("e.xml", xml.encode()).lines[0].supplier_code == "C25804"
