@@ -690,26 +690,8 @@ def _read_ods(name: str, archive: zipfile.ZipFile, limits: BomLimits) -> _Parsed
                     text = _cell_text(float(st["number"]))
             count = st["cell_repeat"]
             if text:
-                if len(text) > limits.max_cell_chars:
-                    raise BomLimitError(
-                        f"a cell of row {st['row'] + 1:,} of sheet {st['title']!r} holds {len(text):,} characters;"
-                        f" a BOM cell may hold at most {limits.max_cell_chars:,} (cell size limit)",
-                        limit="cell_chars",
-                        value=len(text),
-                        maximum=limits.max_cell_chars,
-                        file=name,
-                        line=st["row"] + 1,
-                    )
-                if st["col"] + count > limits.max_columns:
-                    raise BomLimitError(
-                        f"row {st['row'] + 1:,} of sheet {st['title']!r} uses more than {limits.max_columns:,}"
-                        " columns (column limit)",
-                        limit="columns",
-                        value=st["col"] + count,
-                        maximum=limits.max_columns,
-                        file=name,
-                        line=st["row"] + 1,
-                    )
+                _check_cell(len(text), name, limits, st["title"], st["row"] + 1, st["col"] + 1)
+                _check_width(st["col"] + count, name, limits, st["title"], st["row"] + 1)
                 for c in range(st["col"], st["col"] + count):
                     st["cells"][c] = text
                     if st["percent"]:
@@ -823,35 +805,14 @@ def _xls_sheet_rows(book: Any, sheet: Any, name: str, limits: BomLimits, budget:
                 text = _cell_text(cell.value).strip() if cell.ctype == xlrd.XL_CELL_TEXT else _cell_text(cell.value)
             if not text:
                 continue
-            if len(text) > limits.max_cell_chars:
-                where = f"{_column_letter(c)}{number}"
-                raise BomLimitError(
-                    f"cell {where} of sheet {sheet.name!r} holds {len(text):,} characters; a BOM cell may hold"
-                    f" at most {limits.max_cell_chars:,} (cell size limit)",
-                    limit="cell_chars",
-                    value=len(text),
-                    maximum=limits.max_cell_chars,
-                    file=name,
-                    line=number,
-                    column=where,
-                )
+            _check_cell(len(text), name, limits, sheet.name, number, c)
             texts[c] = text
             if cell.ctype == xlrd.XL_CELL_NUMBER and _xls_percent(book, cell.xf_index):
                 percent.add(c - 1)
         if not texts:
             continue
         width = max(texts)
-        if width > limits.max_columns:
-            raise BomLimitError(
-                f"row {number:,} of sheet {sheet.name!r} uses {width:,} columns (up to column"
-                f" {_column_letter(width)}); a BOM is read up to {limits.max_columns:,} columns (column limit)",
-                limit="columns",
-                value=width,
-                maximum=limits.max_columns,
-                file=name,
-                line=number,
-                column=_column_letter(width),
-            )
+        _check_width(width, name, limits, sheet.name, number)
         _count_row(sheet.name, number, name, limits, budget)
         used_rows, used_cols = number, max(used_cols, width)
         cells_by_row[number] = [texts.get(c, "") for c in range(1, width + 1)]
@@ -1075,25 +1036,8 @@ def _read_html(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Par
             row = cells_by_row[self.row]
             while self.col in covered.get(self.row, ()):
                 self.col += 1
-            if self.col >= limits.max_columns:
-                raise BomLimitError(
-                    f"row {self.row:,} uses more than {limits.max_columns:,} columns (column limit)",
-                    limit="columns",
-                    value=self.col + 1,
-                    maximum=limits.max_columns,
-                    file=name,
-                    line=self.row,
-                )
-            if len(value) > limits.max_cell_chars:
-                raise BomLimitError(
-                    f"a cell of row {self.row:,} holds {len(value):,} characters; a BOM cell may hold at most"
-                    f" {limits.max_cell_chars:,} (cell size limit)",
-                    limit="cell_chars",
-                    value=len(value),
-                    maximum=limits.max_cell_chars,
-                    file=name,
-                    line=self.row,
-                )
+            _check_width(self.col + 1, name, limits, "", self.row)
+            _check_cell(len(value), name, limits, "", self.row, self.col + 1)
             row.extend([""] * (self.col + 1 - len(row)))
             row[self.col] = value
             down, across = self.span
@@ -1164,16 +1108,7 @@ def _read_spreadsheetml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS
             state["col"] = int(attr(attrs, "Index") or state["col"] + 1)
             if state["col"] < 1:
                 raise ValueError(f"cell index {state['col']}")
-            if state["col"] > limits.max_columns:
-                raise BomLimitError(
-                    f"row {state['row']:,} of sheet {state['title']!r} uses more than {limits.max_columns:,}"
-                    " columns (column limit)",
-                    limit="columns",
-                    value=state["col"],
-                    maximum=limits.max_columns,
-                    file=name,
-                    line=state["row"],
-                )
+            _check_width(state["col"], name, limits, state["title"], state["row"])
             across, down = int(attr(attrs, "MergeAcross") or 0), int(attr(attrs, "MergeDown") or 0)
             if across < 0 or down < 0:
                 raise ValueError(f"merge of {across} x {down} cells")
@@ -1195,15 +1130,7 @@ def _read_spreadsheetml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS
             state["data"] = False
         elif tag == "Cell" and "buffer" in state:
             value = "".join(state.pop("buffer")).strip()
-            if len(value) > limits.max_cell_chars:
-                raise BomLimitError(
-                    f"a cell of row {state['row']:,} holds {len(value):,} characters (cell size limit)",
-                    limit="cell_chars",
-                    value=len(value),
-                    maximum=limits.max_cell_chars,
-                    file=name,
-                    line=state["row"],
-                )
+            _check_cell(len(value), name, limits, state["title"], state["row"], state["col"])
             row = state["rows"][state["row"]]
             row.extend([""] * (state["col"] - len(row)))
             row[state["col"] - 1] = value
@@ -1358,18 +1285,7 @@ def _sheet_rows(sheet: Any, archive: zipfile.ZipFile, name: str, limits: BomLimi
                 if not text:
                     continue
                 col = int(cell["column"])
-                if len(text) > limits.max_cell_chars:
-                    where = f"{_column_letter(col)}{number}"
-                    raise BomLimitError(
-                        f"cell {where} of sheet {sheet.title!r} holds {len(text):,} characters; a BOM cell may hold"
-                        f" at most {limits.max_cell_chars:,} (cell size limit)",
-                        limit="cell_chars",
-                        value=len(text),
-                        maximum=limits.max_cell_chars,
-                        file=name,
-                        line=number,
-                        column=where,
-                    )
+                _check_cell(len(text), name, limits, sheet.title, number, col)
                 texts[col] = text
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     styled = ReadOnlyCell(sheet, number, col, value, cell["data_type"], cell["style_id"])
@@ -1380,17 +1296,7 @@ def _sheet_rows(sheet: Any, archive: zipfile.ZipFile, name: str, limits: BomLimi
                     if "%" in shown:
                         percent.add(col - 1)
             width = max(texts, default=0)
-            if width > limits.max_columns:
-                raise BomLimitError(
-                    f"row {number:,} of sheet {sheet.title!r} uses {width:,} columns (up to column"
-                    f" {_column_letter(width)}); a BOM is read up to {limits.max_columns:,} columns (column limit)",
-                    limit="columns",
-                    value=width,
-                    maximum=limits.max_columns,
-                    file=name,
-                    line=number,
-                    column=_column_letter(width),
-                )
+            _check_width(width, name, limits, sheet.title, number)
             if texts:
                 _count_row(sheet.title, number, name, limits, budget)
                 used_rows, used_cols = max(used_rows, number), max(used_cols, max(texts))
@@ -1456,6 +1362,40 @@ def _merged_sheet(
         for n in numbers
         if boxes or n in cells_by_row
     ]
+
+
+def _check_cell(size: int, name: str, limits: BomLimits, sheet: str, line: int, col: int = 0) -> None:
+    """Refuse a workbook cell over the cell size limit (col: 1-based column when the reader knows it)."""
+    if size <= limits.max_cell_chars:
+        return
+    where = f"{_column_letter(col)}{line}" if col else ""
+    place = (f"cell {where}" if where else f"a cell of row {line:,}") + (f" of sheet {sheet!r}" if sheet else "")
+    raise BomLimitError(
+        f"{place} holds {size:,} characters; a BOM cell may hold at most {limits.max_cell_chars:,} (cell size limit)",
+        limit="cell_chars",
+        value=size,
+        maximum=limits.max_cell_chars,
+        file=name,
+        line=line,
+        column=where,
+    )
+
+
+def _check_width(width: int, name: str, limits: BomLimits, sheet: str, line: int) -> None:
+    """Refuse a workbook row that uses more columns than the column limit."""
+    if width <= limits.max_columns:
+        return
+    of_sheet = f" of sheet {sheet!r}" if sheet else ""
+    raise BomLimitError(
+        f"row {line:,}{of_sheet} uses {width:,} columns (up to column {_column_letter(width)}); a BOM is read up to"
+        f" {limits.max_columns:,} columns (column limit)",
+        limit="columns",
+        value=width,
+        maximum=limits.max_columns,
+        file=name,
+        line=line,
+        column=_column_letter(width),
+    )
 
 
 def _count_row(sheet: str, number: int, name: str, limits: BomLimits, budget: _Budget) -> None:
@@ -1673,7 +1613,7 @@ def _classify(rows: list[_Row], acc: _Acc, name: str, headerless_ok: bool) -> bo
                 before = []
             reason = "header row" if mapping is None else "header row of a new block"
             acc.skipped.append(BomProblem(row.line, row.sheet, reason))
-            mapping, headers = _order_quantity_band(new_map, band), _unique_headers(cells)
+            mapping, headers = _read_band(new_map, band), _unique_headers(cells)
             continue
         band = cells
         if mapping is None:
@@ -1724,7 +1664,7 @@ def _continue_designators(row: _Row, values: dict[str, list[str]], acc: _Acc) ->
     return True
 
 
-def _order_quantity_band(mapping: dict[int, str], band: tuple[str, ...]) -> dict[int, str]:
+def _read_band(mapping: dict[int, str], band: tuple[str, ...]) -> dict[int, str]:
     """Read a two-row header's band: a Qty column under "Order Information" is an order total, not per board;
     a part number under another tool's result ("嘉立创推荐用料", "Matched part") is read before the buyer's own
     under "原始需求" (the buyer's stays the answer on lines the tool left unmatched: first with a value wins)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from bench.bom_read_eval import non_empty_rows
 from knowledge.bom import BomReadResult, parse_designators, parse_quantity, read_bom, read_bom_text
 from knowledge.errors import BomFormatError
 from knowledge.models import BomLine
@@ -63,34 +64,10 @@ def test_dev_bom_loses_no_row(expected: Path) -> None:
         *((p.sheet, p.line) for p in (*result.skipped, *result.problems)),
     ]
     assert len(accounted) == len(set(accounted)), "a row was counted twice"
-    non_empty = _non_empty_rows(path)
+    non_empty = non_empty_rows(path)
     assert non_empty - set(accounted) == set(), "rows lost"
     blanks = {(p.sheet, p.line) for p in result.skipped if p.reason == "blank row"}
     assert set(accounted) - non_empty == blanks
-
-
-def _non_empty_rows(path: Path) -> set[tuple[str, int]]:
-    """Every non-empty row, computed without knowledge.bom: xlsx rows, or text lines that start a record."""
-    data = path.read_bytes()
-    if data.startswith(b"PK"):
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = {
-            (sheet.title, row[0].row)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows()
-            if row and any(c.value not in (None, "") for c in row)
-        }
-        book.close()
-        return rows
-    text = data.decode("utf-16") if data.startswith(b"\xff\xfe") else data.decode("utf-8", errors="replace")
-    out: set[tuple[str, int]] = set()
-    open_quote = False  # a quoted cell spanning lines continues the record that started above
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() and not open_quote:
-            out.add(("", number))
-        if path.suffix == ".csv" and line.count('"') % 2:
-            open_quote = not open_quote
-    return out
 
 
 # ------------------------------------------------------------------------------------------------
