@@ -1,4 +1,5 @@
-"""BOM quotes in the chat: an uploaded file or pasted rows → quote; "第7行用第二个" / "quote for 500 boards" → revision."""
+"""BOM quotes in the chat: an uploaded file or pasted rows → quote; "第7行用第二个" / "quote for 500 boards" /
+"数量在第5列" → revision."""
 
 from __future__ import annotations
 
@@ -34,9 +35,8 @@ class ActionQuoteBom(Action):
         service = await asyncio.to_thread(providers.get_quote_service)
         try:
             if upload_id:
-                upload = await asyncio.to_thread(service.store.upload, upload_id, tracker.sender_id)
                 quote = await asyncio.to_thread(
-                    service.quote_file, upload.name, upload.data, boards=boards, sender_id=tracker.sender_id
+                    service.quote_upload, upload_id, boards=boards, sender_id=tracker.sender_id
                 )
             else:
                 quote = await asyncio.to_thread(service.quote_text, text, boards=boards, sender_id=tracker.sender_id)
@@ -61,16 +61,24 @@ class ActionReviseQuote(Action):
         if not quote_id:
             dispatcher.utter_message(text=_ask_for_file(zh, revision.boards))
             return [SlotSet("boards", float(revision.boards))] if revision.boards else []
-        if not revision:
-            dispatcher.utter_message(
-                text="要改什么?例如“报价 500 套”或“第7行用第二个”。"
-                if zh
-                else "What should change? For example “quote for 500 boards” or “line 7 use the second one”."
-            )
-            return []
         service = await asyncio.to_thread(providers.get_quote_service)
         try:
-            quote = await asyncio.to_thread(service.revise, quote_id, revision, sender_id=tracker.sender_id)
+            # "数量在第5列" / "skip the first sheet": the file read again; else a board count or a pick.
+            quote = (
+                None
+                if revision or text.startswith("/")
+                else await asyncio.to_thread(service.correct_reading, quote_id, text, sender_id=tracker.sender_id)
+            )
+            if quote is None and not revision:
+                dispatcher.utter_message(
+                    text="要改什么?例如“报价 500 套”、“第7行用第二个”或“数量在第5列”。"
+                    if zh
+                    else "What should change? For example “quote for 500 boards”, “line 7 use the second one” or "
+                    "“quantity is column E”."
+                )
+                return []
+            if quote is None:
+                quote = await asyncio.to_thread(service.revise, quote_id, revision, sender_id=tracker.sender_id)
         except KnowledgeError as exc:
             dispatcher.utter_message(text=f"无法修改报价:{exc}" if zh else f"I could not change the quote: {exc}")
             return []

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from knowledge.bom import DEFAULT_LIMITS, BomLimits, BomReadResult
+from knowledge.bom import DEFAULT_LIMITS, BomLimits, BomReadResult, ReadOverrides
 from knowledge.errors import BomFormatError, BomLimitError, KnowledgeError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +59,7 @@ class _Request:
     limits: BomLimits
     timeout_s: float
     memory_bytes: int
+    overrides: ReadOverrides | None = None  # the buyer's corrections (knowledge.bom.ReadOverrides)
 
 
 class BomSandbox:
@@ -82,12 +83,15 @@ class BomSandbox:
         limits: BomLimits = DEFAULT_LIMITS,
         timeout_s: float | None = None,
         memory_bytes: int | None = None,
+        overrides: ReadOverrides | None = None,
     ) -> BomReadResult:
         """Read in a worker; `timeout_s` and `memory_bytes` default to the module's DEFAULT_TIMEOUT_S and
-        DEFAULT_MEMORY_BYTES as they are when called."""
+        DEFAULT_MEMORY_BYTES as they are when called; `overrides` go to the reader as they are."""
         timeout_s = DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s
         memory_bytes = DEFAULT_MEMORY_BYTES if memory_bytes is None else memory_bytes
-        request = _Request(kind, Path(name).name or "bom", payload, limits, float(timeout_s), int(memory_bytes))
+        request = _Request(
+            kind, Path(name).name or "bom", payload, limits, float(timeout_s), int(memory_bytes), overrides
+        )
         worker = self._acquire()
         keep = False
         try:
@@ -263,7 +267,8 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
 
 
 class _Unpickler(pickle.Unpickler):
-    """Only the records of knowledge/ and plain builtins: a worker's answer can carry nothing else."""
+    """Only the records of knowledge/ and plain builtins: a worker's answer can carry nothing else. The
+    result's records (BomReadResult, BomLine, BomProblem, SheetLayout, ColumnUse) are all of knowledge/."""
 
     def find_class(self, module: str, name: str) -> Any:
         if module.startswith("knowledge.") or (module == "builtins" and name in _BUILTINS):
@@ -330,10 +335,10 @@ def _serve() -> None:
             payload = request.payload
             if request.kind == "text":
                 text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
-                result = read_bom_text(text, request.name, limits=request.limits)
+                result = read_bom_text(text, request.name, limits=request.limits, overrides=request.overrides)
             else:
                 data = payload if isinstance(payload, bytes) else payload.encode("utf-8")
-                result = read_bom(request.name, data, limits=request.limits)
+                result = read_bom(request.name, data, limits=request.limits, overrides=request.overrides)
         except MemoryError:
             failure = ("memory",)
         except KnowledgeError as exc:
@@ -387,11 +392,14 @@ def read_bom_isolated(
     limits: BomLimits = DEFAULT_LIMITS,
     timeout_s: float | None = None,
     memory_bytes: int | None = None,
+    overrides: ReadOverrides | None = None,
 ) -> BomReadResult:
-    """`knowledge.bom.read_bom(name, data)` in a worker process with memory and time limits (see the module);
-    BomLimitError when the file needs more than `memory_bytes` (default DEFAULT_MEMORY_BYTES) or `timeout_s`
-    (default DEFAULT_TIMEOUT_S), and whatever read_bom raises."""
-    return _POOL.read("file", name, data, limits=limits, timeout_s=timeout_s, memory_bytes=memory_bytes)
+    """`knowledge.bom.read_bom(name, data, overrides=overrides)` in a worker process with memory and time limits
+    (see the module); BomLimitError when the file needs more than `memory_bytes` (default DEFAULT_MEMORY_BYTES)
+    or `timeout_s` (default DEFAULT_TIMEOUT_S), and whatever read_bom raises."""
+    return _POOL.read(
+        "file", name, data, limits=limits, timeout_s=timeout_s, memory_bytes=memory_bytes, overrides=overrides
+    )
 
 
 def read_bom_text_isolated(
@@ -401,6 +409,9 @@ def read_bom_text_isolated(
     limits: BomLimits = DEFAULT_LIMITS,
     timeout_s: float | None = None,
     memory_bytes: int | None = None,
+    overrides: ReadOverrides | None = None,
 ) -> BomReadResult:
-    """`knowledge.bom.read_bom_text(text)` in a worker process with the same limits."""
-    return _POOL.read("text", name, text, limits=limits, timeout_s=timeout_s, memory_bytes=memory_bytes)
+    """`knowledge.bom.read_bom_text(text, overrides=overrides)` in a worker process with the same limits."""
+    return _POOL.read(
+        "text", name, text, limits=limits, timeout_s=timeout_s, memory_bytes=memory_bytes, overrides=overrides
+    )

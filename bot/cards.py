@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from knowledge.attributes import display_name
-from knowledge.bom import FILE_TYPES_TEXT
+from knowledge.bom import FILE_TYPES_TEXT, column_letter, field_label
 from knowledge.models import Hit, Product
+from knowledge.quote import CANDIDATES_SHOWN, decision_lines
 from knowledge.specs import Option, SpecAnswer, key_facts, source_of
 from knowledge.units import format_quantity
 
@@ -225,54 +227,37 @@ def _substitute_request_buttons(hits: tuple[Hit, ...], limit: int = 5) -> list[d
 # BOM quotes
 
 DECISIONS_SHOWN = 8
+PICK_BUTTONS = 4  # quick replies; the web card has a picker on every line to decide
+TABLE_OPEN_LINES = 30  # the web card opens the full table only for short BOMs, and never on a revision
 _STATUS_LABELS = {
     "exact": {"zh": "型号匹配", "en": "exact"},
     "parametric": {"zh": "参数匹配", "en": "by parameters"},
+    "chosen": {"zh": "已选定", "en": "your choice"},
     "ambiguous": {"zh": "待确认", "en": "to decide"},
     "not_found": {"zh": "未找到", "en": "not found"},
 }
 
 
 def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
-    """utter_message kwargs for a BOM quote: summary text, the lines to decide with their candidates first,
-    buttons to pick the first candidate of each, and a `quote` payload (table + download links)."""
+    """utter_message kwargs for a BOM quote or a revision of it: what changed (revisions), a headline that says
+    what is priced and what is not, the lines to decide with their numbered candidates (package, stock, price),
+    buttons, and a `quote` payload the web chat draws (headline, pickers, table, downloads)."""
     zh = language == "zh"
-    s = quote["summary"]
     head = (
         f"{quote['quote_id']} r{quote['revision']} · {quote['file']} · {quote['boards']:,} {'套' if zh else 'board(s)'}"
     )
-    lead = s["longest_lead_time_days"]
-    if zh:
-        counts = (
-            f"读取 {s['lines']} 行:型号匹配 {s['exact']},参数匹配 {s['parametric']},"
-            f"待确认 {s['ambiguous']},未找到 {s['not_found']}"
-            + (f";不贴 {s['dnp']} 行" if s["dnp"] else "")
-            + (f";{s['problems']} 行无法识别" if s["problems"] else "")
-        )
-        money = f"合计 {quote['currency']} {quote['total']}(含税 {_percent(quote['tax_rate'])}),有效期至 {quote['valid_until']}"
-        if lead is not None:
-            money += f",最长交期 {lead} 天"
-    else:
-        counts = (
-            f"{s['lines']} lines read: {s['exact']} exact, {s['parametric']} by parameters, "
-            f"{s['ambiguous']} to decide, {s['not_found']} not found"
-            + (f"; {s['dnp']} DNP" if s["dnp"] else "")
-            + (f"; {s['problems']} unreadable rows" if s["problems"] else "")
-        )
-        money = (
-            f"Total {quote['currency']} {quote['total']} incl. {_percent(quote['tax_rate'])} VAT, "
-            f"valid until {quote['valid_until']}"
-        )
-        if lead is not None:
-            money += f"; longest lead time {lead} days"
-    decide = [line for line in quote["lines"] if line["status"] in ("ambiguous", "not_found")]
+    decide = decision_lines(quote)
     lines = [_decision_line(line, language) for line in decide[:DECISIONS_SHOWN]]
     if len(decide) > DECISIONS_SHOWN:
         more = len(decide) - DECISIONS_SHOWN
-        lines.append(f"…另有 {more} 行待处理,见下载的报价单" if zh else f"…{more} more in the downloaded quote")
-    if decide:
-        first = next((line for line in decide if line["candidates"]), None)
-        example = first["line"] if first else decide[0]["line"]
+        lines.append(
+            f"…另有 {more} 行待处理,见报价卡片或下载的报价单" if zh else f"…{more} more in the card and the downloads"
+        )
+    if lines:
+        lines.insert(0, "待处理:" if zh else "To decide:")
+    pickable = [line for line in decide if line["candidates"]]
+    if pickable:
+        example = pickable[0]["line"]
         hint = (
             f"回复“第{example}行用第二个”选择候选,或“报价 500 套”改数量。"
             if zh
@@ -280,7 +265,21 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
         )
     else:
         hint = "回复“报价 500 套”可按套数重新报价。" if zh else "Reply “quote for 500 boards” to change the quantity."
-    text = "\n".join([head, counts, money, *lines, hint])
+    change = quote_change(quote, language)
+    hint += (
+        " 列读错了?回复“数量在第5列”或“跳过第一个表”。" if zh else " Columns read wrong? Reply “quantity is column E”."
+    )
+    text = "\n".join(
+        [
+            *([change] if change else []),
+            head,
+            *reading_preview(quote, language),
+            _counts(quote, zh),
+            *quote_headline(quote, language),
+            *lines,
+            hint,
+        ]
+    )
     buttons = [
         {
             "title": (
@@ -290,17 +289,188 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
             )[:80],
             "payload": f"/revise_quote{json.dumps({'quote_line': line['line'], 'candidate': 1})}",
         }
-        for line in decide
-        if line["candidates"] and line["status"] == "ambiguous"
-    ][:4]
+        for line in pickable
+        if line["status"] == "ambiguous"
+    ][:PICK_BUTTONS]
     # The hand-off a buyer with a priced BOM most likely wants next (the lead form, 转人工).
     buttons.append({"title": "联系销售下单" if zh else "Talk to sales", "payload": "/request_sales"})
     payload = {"data": {"quote": quote_card(quote, language)}}
     return {"text": text, "buttons": buttons, "json_message": payload}
 
 
+LAYOUTS_SHOWN = 3
+_SKIP_KINDS_ZH = {
+    "before the header row": "表头前的标题/说明",
+    "subtotal row": "合计行",
+    "signature or footer row": "签字/页脚行",
+    "note row": "备注行",
+    "summary row": "汇总行",
+    "section title": "分组标题",
+    "continues the designators": "上一行位号的续行",
+    "text outside a table": "表格外的文字",
+    "power symbol or flag": "电源符号",
+    "is excluded from the BOM": "原理图中标为不进 BOM",
+    "no part information": "无料件信息",
+    "has no BOM header row": "没有表头的工作表(未读)",
+    "skipped at the buyer's request": "按您的要求跳过的工作表",
+}
+
+
+def reading_preview(quote: Mapping[str, Any], language: str) -> list[str]:
+    """What was read before what it costs: per header, its sheet and row and which column went to which field
+    ("表 main_board 第 3 行表头:A「位号」→ 位号、E「数量」→ 数量 · 103 行"), then the rows skipped and why."""
+    zh = language == "zh"
+    reading = quote.get("reading") or {}
+    out = []
+    layouts = reading.get("layouts") or []
+    for layout in layouts[:LAYOUTS_SHOWN]:
+        columns = ("、" if zh else ", ").join(
+            f"{c['letter']}「{c['header']}」→ {field_label(c['field'], zh)}"
+            if zh
+            else f"{c['letter']} “{c['header']}” → {field_label(c['field'], False)}"
+            for c in layout["columns"]
+        )
+        sheet = layout["sheet"]
+        if zh:
+            where = (f"表 {sheet} " if sheet else "") + (
+                f"第 {layout['header_line']} 行表头" if layout["header_line"] else "无表头"
+            )
+            out.append(f"{where}:{columns or '按内容识别'} · {layout['lines']} 行")
+        else:
+            where = (f"sheet {sheet}, " if sheet else "") + (
+                f"header on row {layout['header_line']}" if layout["header_line"] else "no header"
+            )
+            out.append(f"{where[0].upper()}{where[1:]}: {columns or 'read by content'} · {layout['lines']} lines")
+    if len(layouts) > LAYOUTS_SHOWN:
+        more = len(layouts) - LAYOUTS_SHOWN
+        out.append(f"…另有 {more} 个表头块" if zh else f"…{more} more header blocks")
+    skipped = reading.get("skipped") or []
+    if skipped:
+        total = sum(int(g["count"]) for g in skipped)
+        parts = []
+        for group in skipped:
+            rows = _rows_text(group["rows"], group["count"], zh)
+            if zh:
+                what = _SKIP_KINDS_ZH.get(group["kind"], group["reason"])
+                parts.append(f"{what} {group['count']}({rows})")
+            else:
+                parts.append(f"{group['kind']} ×{group['count']} ({rows})")
+        out.append((f"跳过 {total} 行:" + "、".join(parts)) if zh else (f"{total} rows skipped: " + "; ".join(parts)))
+    return out
+
+
+def _rows_text(rows: list[Mapping[str, Any]], count: int, zh: bool) -> str:
+    """ "表 old_rev 第 1, 2 行" / "sheet old_rev rows 1, 2": row numbers by sheet, "…" when more were skipped."""
+    by_sheet: dict[str, list[str]] = {}
+    for row in rows:
+        by_sheet.setdefault(str(row.get("sheet") or ""), []).append(str(row["line"]))
+    more = "…" if count > len(rows) else ""
+    if zh:
+        return ";".join(f"{'表 ' + s + ' ' if s else ''}第 {', '.join(n)}{more} 行" for s, n in by_sheet.items())
+    return "; ".join(
+        f"{'sheet ' + s + ' ' if s else ''}row{'s' if len(n) > 1 or more else ''} {', '.join(n)}{more}"
+        for s, n in by_sheet.items()
+    )
+
+
+def _counts(quote: Mapping[str, Any], zh: bool) -> str:
+    """How the lines read matched: "读取 103 行:型号匹配 40,参数匹配 9,待确认 20,未找到 34"."""
+    s = quote["summary"]
+    shown = [status for status in _STATUS_LABELS if s.get(status) or status != "chosen"]
+    if zh:
+        return f"读取 {s['lines']} 行:" + ",".join(f"{_STATUS_LABELS[k]['zh']} {s.get(k, 0)}" for k in shown)
+    return f"{s['lines']} lines read: " + ", ".join(f"{s.get(k, 0)} {_STATUS_LABELS[k]['en']}" for k in shown)
+
+
+def quote_headline(quote: Mapping[str, Any], language: str) -> list[str]:
+    """Two lines: what is priced and what is not ("已报价 49/103 行 · 小计 CNY 17.15 · 54 行待处理"), then tax,
+    total, validity and lead time. A total never silently leaves lines out: with unpriced lines it is named
+    the total of the priced lines."""
+    zh = language == "zh"
+    s = quote["summary"]
+    priced, lines = _priced_of(s)
+    to_decide = s.get("to_decide", s["ambiguous"] + s["not_found"])
+    whole = priced == lines
+    cur, lead = quote["currency"], s["longest_lead_time_days"]
+    if zh:
+        first = f"已报价 {priced}/{lines} 行 · 小计 {cur} {quote['subtotal']}" + ("" if whole else "(仅已报价行)")
+        if to_decide:
+            first += f" · {to_decide} 行待处理"
+        extra = [f";不贴 {s['dnp']} 行" if s["dnp"] else "", f";{s['problems']} 行无法识别" if s["problems"] else ""]
+        second = (
+            f"{'合计' if whole else '已报价部分合计'} {cur} {quote['total']}(含税 {_percent(quote['tax_rate'])}),"
+            f"有效期至 {quote['valid_until']}" + (f",最长交期 {lead} 天" if lead is not None else "") + "".join(extra)
+        )
+    else:
+        first = f"Priced {priced} of {lines} lines · subtotal {cur} {quote['subtotal']}" + (
+            "" if whole else " (priced lines only)"
+        )
+        if to_decide:
+            first += f" · {to_decide} to decide"
+        extra = [f"; {s['dnp']} DNP" if s["dnp"] else "", f"; {s['problems']} unreadable rows" if s["problems"] else ""]
+        second = (
+            f"{'Total' if whole else 'Total of the priced lines'} {cur} {quote['total']} incl. "
+            f"{_percent(quote['tax_rate'])} VAT, valid until {quote['valid_until']}"
+            + (f"; longest lead time {lead} days" if lead is not None else "")
+            + "".join(extra)
+        )
+    return [first, second]
+
+
+def quote_change(quote: Mapping[str, Any], language: str) -> str:
+    """What a revision changed and what it did to the subtotal ("" for a new quote)."""
+    zh = language == "zh"
+    parts = []
+    for change in quote.get("changes") or ():
+        if change["kind"] == "boards":
+            parts.append(
+                f"套数 {change['before']:,} → {change['after']:,}"
+                if zh
+                else f"boards {change['before']:,} → {change['after']:,}"
+            )
+        elif change["kind"] == "pick":
+            was = change.get("before") or _STATUS_LABELS.get(change.get("before_status", ""), {}).get(
+                "zh" if zh else "en", "?"
+            )
+            package = f" {change['package']}" if change.get("package") else ""
+            price = f" = {quote['currency']} {change['ext_price']}" if change.get("ext_price") else ""
+            if not price:
+                price = "(未报价)" if zh else " (not priced)"
+            parts.append(
+                f"第{change['line']}行 {was} → {change['after']}{package}{price}"
+                if zh
+                else f"line {change['line']}: {was} → {change['after']}{package}{price}"
+            )
+        elif change["kind"] == "reading":
+            parts.append(_reading_change(change, zh))
+    if not parts:
+        return ""
+    before = quote.get("before") or {}
+    sub = ""
+    if before.get("subtotal") is not None:
+        sub = (
+            f"小计 {quote['currency']} {before['subtotal']} → {quote['subtotal']}"
+            if zh
+            else (f"Subtotal {quote['currency']} {before['subtotal']} → {quote['subtotal']}")
+        )
+    return ("已修改:" if zh else "Changed: ") + ";".join(parts) + ("。" if zh else ". ") + sub
+
+
+def _reading_change(change: Mapping[str, Any], zh: bool) -> str:
+    """ "数量 ← 第 E 列" / "quantity ← column E"; "跳过表 Sheet1" / "sheet Sheet1 skipped"."""
+    bits = [
+        f"{field_label(fld, zh)} ← {'第 ' + column_letter(col) + ' 列' if zh else 'column ' + column_letter(col)}"
+        for fld, col in change.get("columns") or ()
+    ]
+    bits += [f"跳过表 {s}" if zh else f"sheet {s} skipped" for s in change.get("skip_sheets") or ()]
+    return ("重新读取:" if zh else "read again: ") + ("、" if zh else ", ").join(bits)
+
+
 def quote_card(quote: dict[str, Any], language: str) -> dict[str, Any]:
-    """What the web chat draws: header, status counts, the decision lines with candidates, totals, downloads."""
+    """What the web chat draws: header, headline, the change, every line to decide with a picker over its
+    numbered candidates, the full table (collapsed on revisions and long BOMs), totals, downloads."""
+    zh = language == "zh"
+    decide = decision_lines(quote)
     return {
         "quote_id": quote["quote_id"],
         "revision": quote["revision"],
@@ -312,21 +482,56 @@ def quote_card(quote: dict[str, Any], language: str) -> dict[str, Any]:
         "total": quote["total"],
         "valid_until": quote["valid_until"],
         "summary": quote["summary"],
+        "headline": quote_headline(quote, language),
+        "reading": reading_preview(quote, language),
+        "change": quote_change(quote, language),
+        "totals_label": _totals_label(quote, zh),
         "downloads": quote.get("downloads", {}),
-        "lines": [
+        "decide": [_card_line(line, zh) for line in decide[:200]],
+        "table_open": int(quote["revision"]) == 1 and len(quote["lines"]) <= TABLE_OPEN_LINES,
+        "lines": [_card_line(line, zh) for line in quote["lines"][:200]],
+    }
+
+
+def _card_line(line: Mapping[str, Any], zh: bool) -> dict[str, Any]:
+    return {
+        "line": line["line"],
+        "status": line["status"],
+        "status_label": _STATUS_LABELS.get(line["status"], {}).get("zh" if zh else "en", line["status"]),
+        "input": line["input"]["mpn"] or line["input"]["value"] or line["input"]["description"],
+        "designators": " ".join(line.get("designators") or ())[:60],
+        "mpn": line["mpn"],
+        "package": line.get("package"),
+        "qty": line["qty"],
+        "ext_price": line["ext_price"],
+        "pickable": line["status"] != "exact" and bool(line["candidates"]),
+        "candidates": [
             {
-                "line": line["line"],
-                "status": line["status"],
-                "status_label": _STATUS_LABELS[line["status"]]["zh" if language == "zh" else "en"],
-                "input": line["input"]["mpn"] or line["input"]["value"] or line["input"]["description"],
-                "mpn": line["mpn"],
-                "qty": line["qty"],
-                "ext_price": line["ext_price"],
-                "candidates": [c["mpn"] for c in line["candidates"][:5]],
+                "n": n,
+                "mpn": c["mpn"],
+                "manufacturer": c.get("manufacturer"),
+                "package": c.get("package"),
+                "stock": c.get("stock"),
+                "price": c.get("unit_price"),
+                "current": c["sku"] == line.get("sku"),
+                "label": _candidate_text(n, c, zh),
             }
-            for line in quote["lines"][:200]
+            for n, c in enumerate(line["candidates"][:CANDIDATES_SHOWN], 1)
         ],
     }
+
+
+def _totals_label(quote: Mapping[str, Any], zh: bool) -> str:
+    priced, lines = _priced_of(quote["summary"])
+    if priced == lines:
+        return ""
+    return f"仅含已报价的 {priced}/{lines} 行" if zh else f"priced lines only: {priced} of {lines}"
+
+
+def _priced_of(summary: Mapping[str, Any]) -> tuple[int, int]:
+    """(priced lines, lines); quotes stored before `priced` was counted have `unpriced`."""
+    lines = int(summary["lines"])
+    return int(summary.get("priced", lines - summary.get("unpriced", 0))), lines
 
 
 def quote_error_message(reason: str, language: str) -> dict[str, Any]:
@@ -338,14 +543,31 @@ def quote_error_message(reason: str, language: str) -> dict[str, Any]:
     }
 
 
+def _candidate_text(n: int, c: Mapping[str, Any], zh: bool) -> str:
+    """ "2. RC0603FR-0710KL · 0603 · 库存 5,000 · 0.0012 CNY": what the buyer needs to choose."""
+    bits = [f"{n}. {c['mpn']}"]
+    if c.get("package"):
+        bits.append(str(c["package"]))
+    stock = c.get("stock")
+    if stock is not None:
+        bits.append(
+            (f"库存 {stock:,}" if zh else f"{stock:,} in stock") if stock > 0 else ("缺货" if zh else "no stock")
+        )
+    if c.get("unit_price"):
+        bits.append(str(c["unit_price"]))
+    return " · ".join(bits)
+
+
 def _decision_line(line: dict[str, Any], language: str) -> str:
     zh = language == "zh"
     shown = line["input"]["mpn"] or line["input"]["value"] or line["input"]["description"] or "?"
     label = _STATUS_LABELS[line["status"]]["zh" if zh else "en"]
-    candidates = " / ".join(f"{i}. {c['mpn']}" for i, c in enumerate(line["candidates"][:3], 1))
+    candidates = " / ".join(_candidate_text(i, c, zh) for i, c in enumerate(line["candidates"][:CANDIDATES_SHOWN], 1))
     head = f"{'第' + str(line['line']) + '行' if zh else 'Line ' + str(line['line'])} [{label}] {shown[:40]}"
     if line["status"] == "ambiguous" and candidates:
         return f"{head} → {candidates}"
+    if line["status"] in ("exact", "parametric", "chosen"):  # a part, but no price
+        return f"{head} {line['mpn']}:" + ("未报价," if zh else " not priced: ") + str(line.get("note", ""))[:80]
     if zh:  # the matcher's notes are English; the chat says the same in Chinese
         why = "目录中没有此料,已记录需求" if line["status"] == "not_found" else "需要确认"
         return f"{head}:{why}" + (f"(近似:{candidates})" if candidates else "")

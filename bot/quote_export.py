@@ -3,7 +3,12 @@
 One language per file, picked by `lang`: Chinese labels for "zh" (also "zh-CN", "zh_TW" ...), English for anything
 else. Labels and status names are translated; the quote's values (part numbers, the buyer's text, numbers) never
 are. Money arrives as Decimal strings and stays Decimal: every number in a file is the quote's own, nothing is
-recomputed here.
+recomputed here. Only line counts (priced X of Y, lines to decide) are counted from the lines where a quote
+stored before its `summary` had them lacks them.
+
+Every file says how much of the BOM is priced: while any line has no price, subtotal and total are labelled
+as covering the priced lines only. The PDF opens with that summary and the lines to decide (candidates numbered
+as the chat counts them), then a compact lines table: each cell at most two lines, numbers never broken.
 """
 
 from __future__ import annotations
@@ -31,24 +36,28 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-GB2312.ttf"  # built by bot/fonts/build_font.py
 PDF_FONT = "NotoSansSC-GB2312"
-STATUSES = ("exact", "parametric", "ambiguous", "not_found")
-# fill and text colour per match status, the same in XLSX and PDF (Excel's good / neutral / bad palette + teal)
+STATUSES = ("exact", "chosen", "parametric", "ambiguous", "not_found")
+# fill and text colour per match status, the same in XLSX and PDF (Excel's good / neutral / bad palette, teal
+# for a parametric match, calm blue for a candidate the buyer picked in the chat)
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "exact": ("C6EFCE", "006100"),
+    "chosen": ("DDEBF7", "1F4E79"),
     "parametric": ("CCF0EA", "0B5D4F"),
     "ambiguous": ("FFEB9C", "9C5700"),
     "not_found": ("FFC7CE", "9C0006"),
 }
 CANDIDATE_STATUSES = ("ambiguous", "not_found")  # lines whose candidates the buyer still has to choose from
+PDF_CANDIDATES = 3  # candidates per line in the PDF's "lines to decide" (a quote keeps at most 3 from now on)
 
 
 def to_xlsx(quote: Mapping[str, Any], lang: str = "zh") -> bytes:
-    """An Excel workbook: header block, one row per line, totals, DNP, problems, warnings; candidates on sheet 2."""
+    """An Excel workbook: summary (how much is priced), header block, one row per line, totals, DNP, problems,
+    warnings; candidates on sheet 2."""
     zh = _is_zh(lang)
     columns = _columns(quote)
     book = Workbook()
@@ -96,8 +105,10 @@ def to_csv(quote: Mapping[str, Any], lang: str = "zh") -> bytes:
 
 
 def to_pdf(quote: Mapping[str, Any], lang: str = "zh") -> bytes:
-    """A4 landscape PDF with an embedded Chinese font: header, lines table (header row on every page), totals,
-    DNP, problems, warnings; each page's footer says the quote, the validity and the page number."""
+    """A4 landscape PDF with an embedded Chinese font: title, summary (priced X of Y lines, subtotal of the
+    priced lines, lines to decide, tax, total, validity, lead time, boards), the lines to decide with their
+    numbered candidates, the lines table (header row on every page, each cell at most two lines), totals, DNP,
+    problems, warnings; each page's footer says the quote, the validity and the page number."""
     zh = _is_zh(lang)
     styles = _pdf_styles()
     out = io.BytesIO()
@@ -114,14 +125,15 @@ def to_pdf(quote: Mapping[str, Any], lang: str = "zh") -> bytes:
         invariant=1,  # no timestamps or random ids: the same quote gives the same bytes
     )
     story: list[Flowable] = [Paragraph(_p(f"{_t('title', zh)} {quote_id}"), styles["title"])]
-    story.append(_pdf_header_block(quote, zh, styles))
-    story.append(Spacer(0, 4 * mm))
+    story.extend(_pdf_summary(quote, zh, styles))
+    story.extend(_pdf_decisions(quote, zh, styles, doc.width))
+    story.append(Paragraph(_p(_t("all_lines", zh).format(n=len(_lines(quote)))), styles["heading"]))
     story.append(_pdf_lines_table(quote, zh, styles, doc.width))
-    story.append(Spacer(0, 3 * mm))
-    story.append(_pdf_totals(quote, zh, styles))
+    totals: list[Flowable] = [Spacer(0, 2 * mm), _pdf_totals(quote, zh, styles)]
     sources = sorted({str(s) for s in (line.get("price_source") for line in _lines(quote)) if s})
     if sources:
-        story.append(Paragraph(_p(f"{_t('price_source', zh)}: " + "; ".join(sources)), styles["small"]))
+        totals.append(Paragraph(_p(f"{_t('price_source', zh)}: " + "; ".join(sources)), styles["small"]))
+    story.append(KeepTogether(totals))  # subtotal, tax and total on one page
     for title, rows, widths in (
         (_t("dnp", zh), _dnp_rows(quote, zh), [40, 200, 300]),
         (_t("problems", zh), _problem_rows(quote, zh), [40, 100, 500]),
@@ -132,7 +144,7 @@ def to_pdf(quote: Mapping[str, Any], lang: str = "zh") -> bytes:
     warnings = _texts(quote.get("warnings"))
     if warnings:
         story.append(Paragraph(_p(_t("warnings", zh)), styles["heading"]))
-        story.extend(Paragraph(_p(f"• {w}"), styles["cell"]) for w in warnings)
+        story.extend(Paragraph(_p(f"• {w}"), styles["warning"]) for w in warnings)
     doc.build(story, canvasmaker=_footer_canvas(_footer_text(quote, zh), zh))
     return out.getvalue()
 
@@ -160,6 +172,30 @@ _TEXT: dict[str, tuple[str, str]] = {
     "subtotal": ("小计", "Subtotal"),
     "tax": ("税额", "Tax"),
     "total": ("合计", "Total"),
+    # while some lines have no price, the money covers only the priced ones and every label says so
+    "subtotal_priced": ("小计(已报价部分)", "Subtotal of priced lines"),
+    "total_priced": ("已报价部分合计", "Total of the priced lines"),  # the words of the chat (bot/cards.py)
+    "priced_of": ("已报价 {priced}/{lines} 行", "Priced {priced} of {lines} lines"),
+    "to_decide_n": ("{n} 行待处理", "{n} lines to decide"),
+    "to_decide_1": ("{n} 行待处理", "{n} line to decide"),
+    "priced": ("已报价", "Priced"),
+    "to_decide": ("待处理", "To decide"),
+    "longest_lead": ("最长交期", "Longest lead time"),
+    "decisions": ("待处理的行", "Lines to decide"),
+    "decisions_hint": (
+        "在对话中回复「第 {line} 行用第 2 个」即可选定候选型号；未找到或未报价的行请补充型号、参数或数量。",
+        'To pick a candidate, reply in the chat "line {line}: use the 2nd one"; for lines not found or not '
+        "priced, send the part number, parameters or quantity.",
+    ),
+    "decisions_hint_plain": (
+        "未找到或未报价的行请在对话中补充型号、参数或数量。",
+        "For lines not found or not priced, send the part number, parameters or quantity in the chat.",
+    ),
+    "all_lines": ("报价明细 ({n} 行)", "All lines ({n})"),
+    "option": ("候选 {n}", "Option {n}"),
+    "no_price": ("无价格", "no price"),
+    "stock_n": ("库存 {n}", "stock {n}"),
+    "more_candidates": ("另有 {n} 个候选见 Excel", "{n} more candidates in the Excel file"),
     "dnp": ("不贴件 (DNP)", "Do not populate (DNP)"),
     "problems": ("未报价的行", "Lines not quoted"),
     "warnings": ("提示", "Warnings"),
@@ -170,7 +206,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "why": ("匹配依据", "Why"),
     "page": ("第 {page} / {pages} 页", "Page {page} of {pages}"),
     "rev_short": ("第 {rev} 版", "rev {rev}"),
-    "per_board": ("每板 {n}", "{n} per board"),
+    "per_board": ("每板 {n}", "{n}/board"),
     "days": ("{n} 天", "{n} days"),
     "break_from": ("≥{n}", "≥{n}"),
     "none": ("—", "—"),
@@ -200,6 +236,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "stock_lead": ("库存 / 交期", "Stock / lead"),
     # statuses
     "exact": ("精确匹配", "Exact"),
+    "chosen": ("已选定", "Chosen by you"),
     "parametric": ("参数匹配", "Parametric"),
     "ambiguous": ("待确认", "Ambiguous"),
     "not_found": ("未找到", "Not found"),
@@ -302,16 +339,80 @@ def _input_text(value: Any) -> str:
     return " / ".join(t for t in (_text(value.get(k)) for k in keys) if t)
 
 
+@dataclass(frozen=True)
+class _Summary:
+    """How much of the quote is priced: the quote's own `summary` where it has the field, else counted here."""
+
+    lines: int
+    priced: int  # lines with an extended price
+    to_decide: int  # lines the buyer must decide on (see _needs_decision)
+    unpriced: int
+    longest_lead: int | float | str | None
+
+    @property
+    def partial(self) -> bool:
+        """Some lines carry no price: subtotal and total cover the priced lines only."""
+        return self.unpriced > 0
+
+
+def _has_price(line: Mapping[str, Any]) -> bool:
+    return line.get("ext_price") not in (None, "")
+
+
+def _needs_decision(line: Mapping[str, Any]) -> bool:
+    """Ambiguous or not found, or a product without a price (as knowledge.quote.decision_lines)."""
+    return line.get("status") in CANDIDATE_STATUSES or (bool(line.get("sku")) and not _has_price(line))
+
+
+def _summary(quote: Mapping[str, Any]) -> _Summary:
+    stored = quote.get("summary")
+    stored = stored if isinstance(stored, Mapping) else {}
+    lines = _lines(quote)
+
+    def pick(key: str, fallback: int) -> int:
+        value = stored.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        return fallback
+
+    total = pick("lines", len(lines))
+    priced = pick("priced", sum(1 for line in lines if _has_price(line)))
+    leads = [n for n in (_count(line.get("lead_time_days")) for line in lines) if isinstance(n, int | float)]
+    longest = stored.get("longest_lead_time_days") if "longest_lead_time_days" in stored else max(leads, default=None)
+    return _Summary(
+        lines=total,
+        priced=priced,
+        to_decide=pick("to_decide", sum(1 for line in lines if _needs_decision(line))),
+        unpriced=pick("unpriced", max(0, total - priced)),
+        longest_lead=_count(longest),
+    )
+
+
+def _headline(quote: Mapping[str, Any], summary: _Summary, zh: bool) -> str:
+    """已报价 49/103 行 · 小计(已报价部分) CNY 17.15 · 54 行待处理"""
+    parts = [_t("priced_of", zh).format(priced=summary.priced, lines=summary.lines)]
+    subtotal = _fmt_value(_decimal(quote.get("subtotal"))) or _t("none", zh)
+    label = _t("subtotal_priced" if summary.partial else "subtotal", zh)
+    if not zh:
+        label = label[0].lower() + label[1:]
+    parts.append(" ".join(t for t in (label, _text(quote.get("currency")), subtotal) if t))
+    if summary.to_decide:
+        parts.append(_t("to_decide_1" if summary.to_decide == 1 else "to_decide_n", zh).format(n=summary.to_decide))
+    return " · ".join(parts)
+
+
 def _totals(quote: Mapping[str, Any], zh: bool) -> list[tuple[str, Value]]:
-    """Subtotal, tax (with its rate) and total, each with its currency."""
+    """Subtotal, tax (with its rate) and total, each with its currency; while any line is unpriced, subtotal
+    and total say they cover the priced lines only (never a bare total that silently leaves lines out)."""
+    partial = _summary(quote).partial
     rate = _decimal(quote.get("tax_rate"))
     tax = _t("tax", zh)
     if isinstance(rate, Decimal):
         tax = f"{tax} {_percent(rate)}"
     return [
-        (_in_currency(_t("subtotal", zh), quote), _decimal(quote.get("subtotal"))),
+        (_in_currency(_t("subtotal_priced" if partial else "subtotal", zh), quote), _decimal(quote.get("subtotal"))),
         (_in_currency(tax, quote), _decimal(quote.get("tax"))),
-        (_in_currency(_t("total", zh), quote), _decimal(quote.get("total"))),
+        (_in_currency(_t("total_priced" if partial else "total", zh), quote), _decimal(quote.get("total"))),
     ]
 
 
@@ -432,30 +533,52 @@ _STATUS_FONTS = {s: Font(color=text) for s, (_, text) in STATUS_COLOURS.items()}
 
 
 def _xlsx_header_block(sheet: Worksheet, quote: Mapping[str, Any], zh: bool) -> int:
-    """Title and two columns of label / value pairs; returns the row of the lines-table header."""
+    """Title, the summary (priced X/Y, subtotal of the priced lines, lines to decide, total labelled for what it
+    covers), then two columns of label / value pairs; returns the row of the lines-table header."""
     title = sheet.cell(row=1, column=1, value=f"{_t('title', zh)} {_text(quote.get('quote_id'))}")
     title.font = _TITLE
-    pairs: list[tuple[str, Value]] = [
-        ("quote_id", _text(quote.get("quote_id"))),
-        ("created", _text(quote.get("created"))),
-        ("revision", _count(quote.get("revision"))),
-        ("valid_until", _text(quote.get("valid_until"))),
-        ("buyer", _text(quote.get("buyer"))),
-        ("boards", _count(quote.get("boards"))),
-        ("file", _text(quote.get("file"))),
-        ("currency", _text(quote.get("currency"))),
+    summary = _summary(quote)
+    headline = sheet.cell(row=2, column=1, value=_headline(quote, summary, zh))
+    headline.font = Font(bold=True, size=12)
+    lead = summary.longest_lead
+    (subtotal, subtotal_amount), (tax, tax_amount), (total, total_amount) = _totals(quote, zh)
+    summary_pairs: list[tuple[str, Value]] = [
+        (_t("priced", zh), f"{summary.priced} / {summary.lines}"),
+        (_t("to_decide", zh), summary.to_decide),
+        (subtotal, subtotal_amount),
+        (tax, tax_amount),
+        (total, total_amount),
+        (_t("longest_lead", zh), _t("days", zh).format(n=_fmt_count(lead)) if lead is not None else None),
     ]
-    for index, (key, value) in enumerate(pairs):
-        row, left = 2 + index // 2, index % 2 == 0
+    row = _xlsx_pairs(sheet, 3, summary_pairs)
+    pairs: list[tuple[str, Value]] = [
+        (_t(key, zh), value)
+        for key, value in (
+            ("quote_id", _text(quote.get("quote_id"))),
+            ("created", _text(quote.get("created"))),
+            ("revision", _count(quote.get("revision"))),
+            ("valid_until", _text(quote.get("valid_until"))),
+            ("buyer", _text(quote.get("buyer"))),
+            ("boards", _count(quote.get("boards"))),
+            ("file", _text(quote.get("file"))),
+            ("currency", _text(quote.get("currency"))),
+        )
+    ]
+    return _xlsx_pairs(sheet, row, pairs) + 1
+
+
+def _xlsx_pairs(sheet: Worksheet, first_row: int, pairs: Sequence[tuple[str, Value]]) -> int:
+    """Label / value pairs, two to a row (labels bold, values left-aligned); returns the next free row."""
+    for index, (text, value) in enumerate(pairs):
+        row, left = first_row + index // 2, index % 2 == 0
         label_col, value_col, value_end = (1, 3, 5) if left else (6, 8, 10)
-        label = sheet.cell(row=row, column=label_col, value=_t(key, zh))
+        label = sheet.cell(row=row, column=label_col, value=text)
         label.font = _BOLD
         sheet.merge_cells(start_row=row, start_column=label_col, end_row=row, end_column=value_col - 1)
-        _xlsx_put(sheet, row, value_col, value, "int" if isinstance(value, int) else "text").alignment = Alignment(
-            horizontal="left"
-        )
+        kind = "money" if isinstance(value, Decimal) else "int" if isinstance(value, int) else "text"
+        _xlsx_put(sheet, row, value_col, value, kind).alignment = Alignment(horizontal="left")
         sheet.merge_cells(start_row=row, start_column=value_col, end_row=row, end_column=value_end)
-    return 2 + len(pairs) // 2 + 1
+    return first_row + (len(pairs) + 1) // 2
 
 
 def _xlsx_lines(
@@ -573,17 +696,20 @@ def _pdf_font() -> str:
 @cache
 def _pdf_styles() -> dict[str, ParagraphStyle]:
     font = _pdf_font()
-    cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=8.6, wordWrap="CJK")
+    grey = colors.HexColor("#595959")
+    cell = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=7.2, wordWrap="CJK")  # tables
     styles = {
-        "title": ParagraphStyle("title", fontName=font, fontSize=16, leading=20, spaceAfter=4),
-        "heading": ParagraphStyle("heading", fontName=font, fontSize=11, leading=14, spaceBefore=8, spaceAfter=3),
-        "label": ParagraphStyle("label", parent=cell, fontSize=8, leading=10, textColor=colors.HexColor("#595959")),
-        "field": ParagraphStyle("field", parent=cell, fontSize=8, leading=10),
+        "title": ParagraphStyle("title", fontName=font, fontSize=14, leading=17, spaceAfter=2),
+        "headline": ParagraphStyle("headline", fontName=font, fontSize=10.5, leading=13, spaceAfter=3),
+        "heading": ParagraphStyle("heading", fontName=font, fontSize=10, leading=12.5, spaceBefore=6, spaceAfter=2),
+        "label": ParagraphStyle("label", parent=cell, fontSize=7.5, leading=9, textColor=grey),
+        "field": ParagraphStyle("field", parent=cell, fontSize=7.5, leading=9),
         "cell": cell,
         "num": ParagraphStyle("num", parent=cell, alignment=TA_RIGHT),
         "head": ParagraphStyle("head", parent=cell, textColor=colors.black),
-        "small": ParagraphStyle("small", parent=cell, fontSize=6.5, leading=8, textColor=colors.HexColor("#595959")),
-        "total": ParagraphStyle("total", parent=cell, fontSize=9, leading=11, alignment=TA_RIGHT),
+        "small": ParagraphStyle("small", parent=cell, fontSize=6.5, leading=8, textColor=grey),
+        "warning": ParagraphStyle("warning", parent=cell, fontSize=6.5, leading=8),
+        "total": ParagraphStyle("total", parent=cell, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
     }
     for status, (_, text) in STATUS_COLOURS.items():
         styles[status] = ParagraphStyle(status, parent=cell, textColor=colors.HexColor(f"#{text}"))
@@ -600,50 +726,128 @@ def _pdf_text(text: str) -> str:
     return _text(text).replace("\t", " ").replace("\r", " ")
 
 
-def _pdf_header_block(quote: Mapping[str, Any], zh: bool, styles: Mapping[str, ParagraphStyle]) -> Table:
+def _pdf_summary(quote: Mapping[str, Any], zh: bool, styles: Mapping[str, ParagraphStyle]) -> list[Flowable]:
+    """Right under the title: "已报价 49/103 行 · 小计(已报价部分) CNY … · 54 行待处理", then tax, total (labelled
+    for what it covers), validity, longest lead time, boards and the quote's particulars, three pairs a row."""
+    summary = _summary(quote)
     revision = _count(quote.get("revision"))
     quote_text = _text(quote.get("quote_id"))
     if revision is not None:
         quote_text += "  " + _t("rev_short", zh).format(rev=revision)
+    _, (tax, tax_amount), (total, total_amount) = _totals(quote, zh)
+    lead = summary.longest_lead
     pairs = [
-        ("quote_id", quote_text),
-        ("created", _text(quote.get("created"))),
-        ("valid_until", _text(quote.get("valid_until"))),
-        ("buyer", _text(quote.get("buyer")) or _t("none", zh)),
-        ("boards", _fmt_count(_count(quote.get("boards")))),
-        ("file", _text(quote.get("file"))),
-        ("currency", _text(quote.get("currency"))),
+        (tax, _fmt_value(tax_amount)),
+        (total, _fmt_value(total_amount)),
+        (_t("valid_until", zh), _text(quote.get("valid_until"))),
+        (_t("longest_lead", zh), _t("days", zh).format(n=_fmt_count(lead)) if lead is not None else _t("none", zh)),
+        (_t("boards", zh), _fmt_count(_count(quote.get("boards")))),
+        (_t("currency", zh), _text(quote.get("currency"))),
+        (_t("quote_id", zh), quote_text),
+        (_t("created", zh), _text(quote.get("created"))),
+        (_t("buyer", zh), _text(quote.get("buyer")) or _t("none", zh)),
+        (_t("file", zh), _text(quote.get("file"))),
     ]
-    if len(pairs) % 2:
+    while len(pairs) % 3:
         pairs.append(("", ""))
     rows = []
-    for i in range(0, len(pairs), 2):
+    for i in range(0, len(pairs), 3):
         row: list[Any] = []
-        for key, value in pairs[i : i + 2]:
-            row += [Paragraph(_p(_t(key, zh) if key else ""), styles["label"]), Paragraph(_p(value), styles["field"])]
+        for label, value in pairs[i : i + 3]:
+            row += [Paragraph(_p(label), styles["label"]), Paragraph(_p(value), styles["field"])]
         rows.append(row)
-    table = Table(rows, colWidths=[22 * mm, 80 * mm, 22 * mm, 80 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    return table
+    table = Table(rows, colWidths=[36 * mm, 44 * mm, 38 * mm, 44 * mm, 22 * mm, 86 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+            ]
+        )
+    )
+    return [Paragraph(_p(_headline(quote, summary, zh)), styles["headline"]), table]
 
 
-# (label key, width in points (0: whatever is left), right-aligned)
+def _pdf_decisions(
+    quote: Mapping[str, Any], zh: bool, styles: Mapping[str, ParagraphStyle], width: float
+) -> list[Flowable]:
+    """The lines the buyer must decide on, before the full table: line number, the buyer's input, status, note
+    and the candidates numbered 1..3 as the chat counts them ("第3行用第二个" picks number 2)."""
+    lines = [line for line in _lines(quote) if _needs_decision(line)]
+    if not lines:
+        return []
+    fixed = (20.0, 120.0, 42.0, 180.0)
+    option = (width - sum(fixed)) / PDF_CANDIDATES
+    widths = [*fixed, *(option,) * PDF_CANDIDATES]
+    labels = [_t("line", zh), _t("input", zh), _t("status", zh), _t("note", zh)]
+    labels += [_t("option", zh).format(n=n) for n in range(1, PDF_CANDIDATES + 1)]
+    header = [_CellParagraph(_p(label), styles["head"]) for label in labels]
+    cells = _CellMaker(widths, styles)
+    sources = _price_source_notes(quote)
+    rows, row_styles = [], []
+    for line in lines:
+        candidates = [c for c in line.get("candidates") or () if isinstance(c, Mapping)]
+        note = _pdf_note(line, sources)
+        if len(candidates) > PDF_CANDIDATES:
+            note = "; ".join(
+                t for t in (_t("more_candidates", zh).format(n=len(candidates) - PDF_CANDIDATES), note) if t
+            )
+        row: list[Any] = [
+            cells.text(0, _text(line.get("line"))),
+            cells.text(1, _input_text(line.get("input")), _designator_text(_texts(line.get("designators")))),
+            cells.text(2, _status(line.get("status"), zh)),
+            cells.text(3, note),
+        ]
+        for number in range(1, PDF_CANDIDATES + 1):
+            cand = candidates[number - 1] if number <= len(candidates) else None
+            row.append(_pdf_candidate_cell(cells, 3 + number, number, cand, zh))
+        rows.append(row)
+        row_styles.append(_status_cell_style(line.get("status"), 2))
+    example = next((line.get("line") for line in lines if line.get("candidates")), None)
+    hint = _t("decisions_hint", zh).format(line=example) if example is not None else _t("decisions_hint_plain", zh)
+    return [
+        Paragraph(_p(f"{_t('decisions', zh)} ({len(lines)})"), styles["heading"]),
+        Paragraph(_p(hint), styles["small"]),
+        Spacer(0, 1 * mm),
+        _PagedTable(header, rows, widths, _pdf_table_style(styles), row_styles=row_styles),
+    ]
+
+
+def _pdf_candidate_cell(cells: _CellMaker, column: int, number: int, cand: Mapping[str, Any] | None, zh: bool) -> str:
+    """ "1. MPN · maker" / "package · 库存 12,000 · 0.0123 CNY", a line each (the XLSX has the descriptions)."""
+    if cand is None:
+        return ""
+    stock = _count(cand.get("stock"))
+    part = [f"{number}. {_text(cand.get('mpn')) or _text(cand.get('sku'))}", _text(cand.get("manufacturer"))]
+    facts = [
+        _text(cand.get("package")),
+        _t("stock_n", zh).format(n=_fmt_count(stock)) if stock is not None else "",
+        _text(cand.get("unit_price")) or _t("no_price", zh),
+    ]
+    return cells.text(column, " · ".join(t for t in part if t), " · ".join(t for t in facts if t), one_line_each=True)
+
+
+# (label key, width in points (0: whatever is left), a number (never broken, right-aligned))
 _PDF_COLUMNS: tuple[tuple[str, float, bool], ...] = (
-    ("line", 24, False),
-    ("designators", 52, False),
-    ("qty", 56, True),
-    ("input", 82, False),
-    ("status", 46, False),
-    ("part", 100, False),
-    ("description", 120, False),
-    ("package", 38, False),
-    ("unit_price", 48, True),
-    ("order_qty", 44, True),
-    ("ext_price", 52, True),
-    ("stock_lead", 46, True),
+    ("line", 20, False),
+    ("designators", 50, False),
+    ("qty", 40, True),
+    ("input", 86, False),
+    ("status", 42, False),
+    ("part", 96, False),
+    ("description", 92, False),
+    ("package", 34, False),
+    ("unit_price", 40, True),
+    ("order_qty", 38, True),
+    ("ext_price", 44, True),
+    ("stock_lead", 38, True),
     ("note", 0, False),
 )
-_PDF_PAD = 2.0  # cell padding, points
+_PDF_PAD = 2.0  # cell padding left and right, points
+_PDF_VPAD = 1.2  # cell padding top and bottom
+_PDF_MAX_LINES = 2  # a row of the lines table is at most this many lines high: the full texts are in the XLSX
 
 
 class _CellParagraph(Paragraph):
@@ -670,12 +874,23 @@ def _pdf_lines_table(
     for key, _, right in _PDF_COLUMNS:
         label = _in_currency(_t(key, zh), quote) if key in ("unit_price", "ext_price") else _t(key, zh)
         header.append(_CellParagraph(_p(label), styles["num"] if right else styles["head"]))
-    rows: list[list[Any]] = [header]
+    rows: list[list[Any]] = []
+    row_styles = []
     cells = _CellMaker(widths, styles)
+    sources = _price_source_notes(quote)
     for line in _lines(quote):
-        rows.append(_pdf_line_cells(line, zh, styles, cells))
+        rows.append(_pdf_line_cells(line, zh, cells, sources))
+        row_styles.append(_status_cell_style(line.get("status"), 4))
     align = [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, (_, _, right) in enumerate(_PDF_COLUMNS) if right]
-    return _PagedTable(rows[0], rows[1:], widths, _pdf_table_style(styles, align))
+    return _PagedTable(header, rows, widths, _pdf_table_style(styles, align), row_styles=row_styles)
+
+
+def _status_cell_style(status: Any, column: int) -> list[tuple[str, int, Any]]:
+    """The status cell filled and lettered in the status's colours (as in the XLSX)."""
+    if status not in STATUS_COLOURS:
+        return []
+    fill, text = STATUS_COLOURS[status]
+    return [("BACKGROUND", column, colors.HexColor(f"#{fill}")), ("TEXTCOLOR", column, colors.HexColor(f"#{text}"))]
 
 
 def _pdf_table_style(styles: Mapping[str, ParagraphStyle], extra: Sequence[Any] = ()) -> TableStyle:
@@ -692,18 +907,22 @@ def _pdf_table_style(styles: Mapping[str, ParagraphStyle], extra: Sequence[Any] 
             ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
             ("LEFTPADDING", (0, 0), (-1, -1), _PDF_PAD),
             ("RIGHTPADDING", (0, 0), (-1, -1), _PDF_PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), _PDF_PAD),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), _PDF_PAD),
+            ("TOPPADDING", (0, 0), (-1, -1), _PDF_VPAD),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), _PDF_VPAD),
             *extra,
         ]
     )
+
+
+RowStyle = Sequence[tuple[str, int, Any]]  # (command, column, value) for one cell of one row
 
 
 class _PagedTable(Flowable):
     """A long table that paginates itself: on each page, one Table of the header row plus the rows that fit.
 
     reportlab's LongTable re-measures the remaining rows at every page break, which is quadratic (a 10,000-line
-    quote took 24 s); here each row is measured once, in blocks, and every page is cut from the known heights."""
+    quote took 24 s); here each row is measured once, in blocks, and every page is cut from the known heights.
+    `row_styles` style single cells of a row (the status colours) wherever the row lands."""
 
     _BLOCK = 200  # rows measured per throw-away Table
 
@@ -715,9 +934,11 @@ class _PagedTable(Flowable):
         style: TableStyle,
         heights: Sequence[float] | None = None,
         start: int = 0,
+        row_styles: Sequence[RowStyle] = (),
     ) -> None:
         super().__init__()
         self.header, self.rows, self.widths, self.style, self.start = header, rows, widths, style, start
+        self.row_styles = row_styles
         self.heights = list(heights) if heights is not None else self._measure()  # [header, row 0, row 1, ...]
         self.width = sum(widths)
         self.hAlign = "LEFT"
@@ -746,7 +967,8 @@ class _PagedTable(Flowable):
         page = self._page(self.start, end)
         if end == len(self.rows):
             return [page]
-        return [page, _PagedTable(self.header, self.rows, self.widths, self.style, self.heights, end)]
+        rest = _PagedTable(self.header, self.rows, self.widths, self.style, self.heights, end, self.row_styles)
+        return [page, rest]
 
     def draw(self) -> None:
         table = self._page(self.start, len(self.rows))
@@ -756,74 +978,237 @@ class _PagedTable(Flowable):
     def _page(self, start: int, end: int) -> Table:
         heights = [self.heights[0], *self.heights[1 + start : 1 + end]]
         data = [list(self.header), *(list(row) for row in self.rows[start:end])]
-        return Table(data, colWidths=list(self.widths), rowHeights=heights, style=self.style, hAlign="LEFT")
+        table = Table(data, colWidths=list(self.widths), rowHeights=heights, style=self.style, hAlign="LEFT")
+        cell_styles = [
+            (command, (column, row), (column, row), value)
+            for row, commands in enumerate(self.row_styles[start:end], 1)
+            for command, column, value in commands
+        ]
+        if cell_styles:
+            table.setStyle(TableStyle(cell_styles))
+        return table
+
+
+_NO_LINE_START = set(",.;:!?%)]}，。；：！？、）》」』·…")  # a line never starts with these
+_NO_LINE_END = set("([{（《「『")  # nor ends with these
+_BREAK_AFTER = set(",;/·，；、）)")  # a line may end after these (unless a digit follows: 10,000 stays whole)
+
+
+def _cjk(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+
+
+def _can_break(text: str, at: int) -> bool:
+    """May a line end between text[at - 1] and text[at]?"""
+    before, after = text[at - 1], text[at]
+    if after in _NO_LINE_START or before in _NO_LINE_END:
+        return False
+    if before == " ":
+        return True
+    if before in _BREAK_AFTER:
+        return not after.isdigit()
+    return _cjk(before) or _cjk(after)
 
 
 class _CellMaker:
-    """Plain strings for cells whose lines fit their column (cheap to lay out), paragraphs for the rest."""
+    """Table cells laid out here rather than by reportlab's Paragraph: each cell is at most `max_lines` lines,
+    broken at spaces and punctuation and between Hanzi, never inside a number or word unless one alone is wider
+    than its column; what does not fit ends in "…" (the XLSX keeps every text whole). The result is a plain
+    string, which a Table draws without measuring paragraphs: cheap for a 10,000-line quote.
 
-    def __init__(self, widths: Sequence[float], styles: Mapping[str, ParagraphStyle]) -> None:
+    Numbers (`number`) are never broken at all: one too wide for its column is drawn in a smaller size."""
+
+    def __init__(
+        self, widths: Sequence[float], styles: Mapping[str, ParagraphStyle], max_lines: int = _PDF_MAX_LINES
+    ) -> None:
         self.widths = widths
-        self.styles = styles
         self.font = styles["cell"].fontName
         self.size = styles["cell"].fontSize
+        self.leading = styles["cell"].leading
+        self.max_lines = max_lines
+        self._char_widths: dict[str, float] = {}
 
-    def __call__(self, column: int, *lines: str, right: bool = False) -> str | Paragraph:
-        text = "\n".join(_pdf_text(line) for line in lines if line)
+    def text(self, column: int, *parts: str, one_line_each: bool = False) -> str:
+        """Each part starts a new line; all of them together fill at most max_lines lines (or one line each)."""
         room = self.widths[column] - 2 * _PDF_PAD
-        limit = int(6 * room)  # ~40 lines of Hanzi at most: a row must never outgrow a page
-        if len(text) > limit:
-            text = text[: limit - 1] + "…"
-        if all(pdfmetrics.stringWidth(part, self.font, self.size) <= room for part in text.split("\n")):
-            return text
-        return _CellParagraph(_p(text).replace("\n", "<br/>"), self.styles["num" if right else "cell"])
+        out: list[str] = []
+        for text in (t for t in (" ".join(_pdf_text(p).split()) for p in parts) if t):
+            if len(out) >= self.max_lines:  # a part left over
+                out[-1] = self._ellipsis(out[-1], room)
+                break
+            lines, cut = self._wrap(text, room, 1 if one_line_each else self.max_lines - len(out))
+            out += lines
+            if cut:
+                out[-1] = self._ellipsis(out[-1], room)
+        return "\n".join(out)
+
+    def number(self, column: int, *parts: str) -> str | Flowable:
+        """Right-aligned lines that never wrap: a number too wide for the column shrinks instead."""
+        lines = [p for p in (_pdf_text(p).strip() for p in parts) if p]
+        room = self.widths[column] - 2 * _PDF_PAD
+        if all(self._width(line) <= room for line in lines):
+            return "\n".join(lines)
+        return _FitText(lines, self.font, self.size, self.leading)
+
+    def _width(self, text: str) -> float:
+        known = self._char_widths
+        total = 0.0
+        for char in text:
+            width = known.get(char)
+            if width is None:
+                width = known[char] = pdfmetrics.stringWidth(char, self.font, self.size)
+            total += width
+        return total
+
+    def _wrap(self, text: str, room: float, limit: int) -> tuple[list[str], bool]:
+        """Up to `limit` lines of `text` each within `room` points; whether text was left over."""
+        cap = int(room * limit) + 1  # more characters than fit (no glyph is under a point wide at this size)
+        capped, text = len(text) > cap, text[:cap]
+        if not capped and self._width(text) <= room:
+            return [text], False
+        known = self._char_widths
+        lines: list[str] = []
+        start, size = 0, len(text)
+        while start < size and len(lines) < limit:
+            used, at, last_break = 0.0, start, -1
+            while at < size:
+                char = text[at]
+                width = known.get(char)
+                if width is None:
+                    width = known[char] = pdfmetrics.stringWidth(char, self.font, self.size)
+                if used + width > room and at > start:
+                    break
+                used += width
+                at += 1
+                if at < size and _can_break(text, at):
+                    last_break = at
+            if at >= size:
+                lines.append(text[start:].rstrip())
+                start = size
+                break
+            end = at if text[at] == " " else last_break if last_break > start else at
+            lines.append(text[start:end].rstrip())
+            start = end
+            while start < size and text[start] == " ":
+                start += 1
+        return lines, capped or start < size
+
+    def _ellipsis(self, line: str, room: float) -> str:
+        """The line with "…" at its end, shortened to keep within the column."""
+        if line.endswith("…"):
+            return line
+        while line and self._width(line + "…") > room:
+            line = line[:-1]
+        return line.rstrip(" ,;·/，；、") + "…"
 
 
-def _pdf_line_cells(
-    line: Mapping[str, Any], zh: bool, styles: Mapping[str, ParagraphStyle], cells: _CellMaker
-) -> list[Any]:
+class _FitText(Flowable):
+    """Lines drawn whole and right-aligned, in a size small enough for the column: a number never wraps."""
+
+    def __init__(self, lines: Sequence[str], font: str, size: float, leading: float) -> None:
+        super().__init__()
+        self.lines, self.font, self.size, self.leading = list(lines), font, size, leading
+        self.fit = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        widest = max((pdfmetrics.stringWidth(line, self.font, self.size) for line in self.lines), default=0.0)
+        self.fit = self.size * min(1.0, availWidth / widest) if widest > 0 else self.size
+        self.width, self.height = availWidth, self.leading * len(self.lines)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setFont(self.font, self.fit)
+        self.canv.setFillColor(colors.black)
+        for index, line in enumerate(self.lines):
+            self.canv.drawRightString(self.width, self.height - self.size - index * self.leading, line)
+
+
+def _designator_text(designators: Sequence[str]) -> str:
+    """R1, R2, R3, R4, R7 → R1–R4, R7: runs of three or more consecutive reference designators as a range."""
+    out: list[str] = []
+    run: list[tuple[str, int, str]] = []  # (prefix, number, text) of the current run
+
+    def flush() -> None:
+        if len(run) >= 3:
+            out.append(f"{run[0][2]}–{run[-1][2]}")
+        else:
+            out.extend(item[2] for item in run)
+        run.clear()
+
+    for text in designators:
+        match = _DESIGNATOR.fullmatch(text)
+        if match is None:
+            flush()
+            out.append(text)
+            continue
+        prefix, number = match.group(1), int(match.group(2))
+        if run and (run[-1][0] != prefix or run[-1][1] + 1 != number):
+            flush()
+        run.append((prefix, number, text))
+    flush()
+    return ", ".join(out)
+
+
+_DESIGNATOR = re.compile(r"([A-Za-z_]+)(\d{1,9})")
+
+
+def _price_source_notes(quote: Mapping[str, Any]) -> set[str]:
+    """The "price: <source>" note clauses (knowledge/pricing.py) that only repeat the sources the PDF lists."""
+    return {f"price: {s}" for s in (_text(line.get("price_source")) for line in _lines(quote)) if s}
+
+
+def _pdf_note(line: Mapping[str, Any], sources: set[str]) -> str:
+    """The line's note for a cell of two lines: what stops or changes the order first (not priced, short of
+    stock, end of life, an in-stock substitute), then the rest in its order; no clause that only names the price
+    source (listed once, under the totals)."""
+    clauses = [part for part in _text(line.get("note")).split("; ") if part and part not in sources]
+    return "; ".join(sorted(clauses, key=lambda part: not part.startswith(_URGENT_NOTES)))  # stable: order kept
+
+
+# note clauses (knowledge/quote.py, knowledge/pricing.py) the buyer must see even when the note is cut
+_URGENT_NOTES = ("not priced", "quantity", "only ", "none in stock", "lifecycle:", "in stock instead:")
+
+
+def _pdf_line_cells(line: Mapping[str, Any], zh: bool, cells: _CellMaker, sources: set[str]) -> list[Any]:
     """One table row; related facts share a cell: MPN / manufacturer · SKU, order qty / price break ..."""
     status = line.get("status")
     confidence = line.get("confidence")
-    status_text = _p(_status(status, zh))
-    if status in STATUS_COLOURS:
-        status_text = f'<span backColor="#{STATUS_COLOURS[status][0]}">&nbsp;{status_text}&nbsp;</span>'
-    if isinstance(confidence, int | float) and not isinstance(confidence, bool) and confidence > 0:
-        status_text += f"<br/>{confidence:.0%}"
+    conf_text = ""
+    if (
+        isinstance(confidence, int | float)
+        and not isinstance(confidence, bool)
+        and confidence > 0
+        and status != "chosen"
+    ):
+        conf_text = f"{confidence:.0%}"
     qpb = _count(line.get("qty_per_board"))
     price_break = _count(line.get("price_break"))
     lead = _count(line.get("lead_time_days"))
+    note = _pdf_note(line, sources)
     return [
-        cells(0, _text(line.get("line")), _text(line.get("sheet"))),
-        cells(1, ", ".join(_texts(line.get("designators")))),
-        cells(
-            2,
-            _fmt_count(_count(line.get("qty"))),
-            _t("per_board", zh).format(n=_fmt_count(qpb)) if qpb else "",
-            right=True,
+        cells.text(0, _text(line.get("line")), _text(line.get("sheet"))),
+        cells.text(1, _designator_text(_texts(line.get("designators")))),
+        cells.number(
+            2, _fmt_count(_count(line.get("qty"))), _t("per_board", zh).format(n=_fmt_count(qpb)) if qpb else ""
         ),
-        cells(3, _input_text(line.get("input"))),
-        _CellParagraph(status_text, styles.get(str(status), styles["cell"])),
-        cells(
+        cells.text(3, _input_text(line.get("input"))),
+        cells.text(4, _status(status, zh), conf_text),
+        cells.text(
             5, _text(line.get("mpn")) or _t("none", zh), " · ".join(_texts([line.get("manufacturer"), line.get("sku")]))
         ),
-        cells(6, _text(line.get("description"))),
-        cells(7, _text(line.get("package"))),
-        cells(8, _fmt_money(_decimal(line.get("unit_price")), unit=True), right=True),
-        cells(
+        cells.text(6, _text(line.get("description"))),
+        cells.text(7, _text(line.get("package"))),
+        cells.number(8, _fmt_money(_decimal(line.get("unit_price")), unit=True)),
+        cells.number(
             9,
             _fmt_count(_count(line.get("order_qty"))),
             _t("break_from", zh).format(n=_fmt_count(price_break)) if price_break else "",
-            right=True,
         ),
-        cells(10, _fmt_money(_decimal(line.get("ext_price"))), right=True),
-        cells(
-            11,
-            _fmt_count(_count(line.get("stock"))),
-            _t("days", zh).format(n=lead) if lead is not None else "",
-            right=True,
+        cells.number(10, _fmt_money(_decimal(line.get("ext_price")))),
+        cells.number(
+            11, _fmt_count(_count(line.get("stock"))), _t("days", zh).format(n=lead) if lead is not None else ""
         ),
-        cells(12, _text(line.get("note"))),
+        cells.text(12, note),
     ]
 
 
@@ -832,7 +1217,7 @@ def _pdf_totals(quote: Mapping[str, Any], zh: bool, styles: Mapping[str, Paragra
         [Paragraph(_p(label), styles["total"]), Paragraph(_p(_fmt_value(amount)), styles["total"])]
         for label, amount in _totals(quote, zh)
     ]
-    table = Table(rows, colWidths=[60 * mm, 35 * mm], hAlign="RIGHT")
+    table = Table(rows, colWidths=[70 * mm, 35 * mm], hAlign="RIGHT")
     table.setStyle(
         TableStyle(
             [
@@ -848,9 +1233,9 @@ def _pdf_totals(quote: Mapping[str, Any], zh: bool, styles: Mapping[str, Paragra
 
 def _pdf_simple_table(rows: Sequence[Sequence[Value]], widths: Sequence[float], styles: Mapping[str, Any]) -> Flowable:
     """DNP and problem lists: a header row and text rows, paginated like the lines table."""
-    cells = _CellMaker(widths, styles)
+    cells = _CellMaker(widths, styles, max_lines=3)
     header = [_CellParagraph(_p(_fmt_value(v)), styles["head"]) for v in rows[0]]
-    body = [[cells(i, _fmt_value(v)) for i, v in enumerate(row)] for row in rows[1:]]
+    body = [[cells.text(i, _fmt_value(v)) for i, v in enumerate(row)] for row in rows[1:]]
     return _PagedTable(header, body, widths, _pdf_table_style(styles))
 
 

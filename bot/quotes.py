@@ -17,12 +17,20 @@ from typing import Any
 
 from bot.bom_sandbox import read_bom_isolated, read_bom_text_isolated
 from bot.demand import DemandLog
-from knowledge.bom import FILE_TYPES_TEXT, BomReadResult
+from knowledge.bom import FILE_TYPES_TEXT, BomReadResult, ReadOverrides, parse_reading_correction
 from knowledge.bom_match import BomMatcher
 from knowledge.db import Database
 from knowledge.errors import KnowledgeError
 from knowledge.pricing import PricingSettings, new_quote_id
-from knowledge.quote import Revision, build_quote, revise_quote
+from knowledge.quote import (
+    QuoteError,
+    Revision,
+    build_quote,
+    merge_overrides,
+    overrides_from_json,
+    overrides_to_json,
+    revise_quote,
+)
 from knowledge.search import SearchEngine
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -170,13 +178,22 @@ class QuoteService:
         return self._matcher
 
     def quote_file(self, name: str, data: bytes, *, boards: int = 1, sender_id: str = "") -> dict[str, Any]:
-        """Quote an uploaded file (BomFormatError when it cannot be a BOM; BomLimitError, one kind of it, when it
-        is over a reader limit or needs more memory or time than its worker process gets: bot/bom_sandbox.py)."""
+        """Quote a file (the CLI; the chat quotes uploads): BomFormatError when it cannot be a BOM; BomLimitError,
+        one kind of it, when it is over a reader limit or needs more memory or time than its worker process gets
+        (bot/bom_sandbox.py)."""
         return self._quote(read_bom_isolated(name, data), boards, sender_id)
 
+    def quote_upload(self, upload_id: str, *, boards: int = 1, sender_id: str = "") -> dict[str, Any]:
+        """Quote a file this conversation uploaded; the quote remembers the upload, so the buyer can correct how
+        it was read ("数量在第5列", "skip the first sheet")."""
+        upload = self.store.upload(upload_id, owner=sender_id)
+        return self._quote(self._read(upload, None, pasted=False), boards, sender_id, upload_id, pasted=False)
+
     def quote_text(self, text: str, *, boards: int = 1, sender_id: str = "") -> dict[str, Any]:
-        """Quote BOM rows pasted into the chat (read in a worker process too)."""
-        return self._quote(read_bom_text_isolated(text), boards, sender_id)
+        """Quote BOM rows pasted into the chat (read in a worker process too); kept like an upload for corrections."""
+        upload_id = self.store.save_upload("pasted.txt", text.encode("utf-8"), sender_id)
+        read = read_bom_text_isolated(text)
+        return self._quote(read, boards, sender_id, upload_id, pasted=True)
 
     def revise(self, quote_id: str, revision: Revision, *, sender_id: str = "") -> dict[str, Any]:
         """The next revision of a quote this conversation made (QuoteNotFound for anyone else's; QuoteError for
@@ -185,12 +202,57 @@ class QuoteService:
         new = revise_quote(quote, self.engine.store, revision, settings=self.settings, today=date.today())
         return self._with_links(self.store.save(new, sender_id))
 
+    def correct_reading(self, quote_id: str, text: str, *, sender_id: str = "") -> dict[str, Any] | None:
+        """The next revision read again with the buyer's correction ("quantity is column E", "跳过第一个表"), or
+        None when `text` corrects nothing about the reading. Corrections add up over revisions."""
+        quote = self.store.latest(quote_id, owner=sender_id)
+        reading = quote.get("reading") or {}
+        correction = parse_reading_correction(text, tuple(reading.get("sheets") or ()))
+        if correction is None:
+            return None
+        if not correction.columns and not correction.skip_sheets:  # "skip the first sheet" of a one-sheet file
+            sheets = ", ".join(reading.get("sheets") or ()) or "one table only"
+            raise QuoteError(f"which sheet? The file has: {sheets}")
+        upload_id = reading.get("upload")
+        if not upload_id:
+            raise QuoteError("this quote was made before corrections were kept: upload the file again")
+        overrides = merge_overrides(overrides_from_json(reading.get("overrides")), correction)
+        upload = self.store.upload(upload_id, owner=sender_id)
+        read = self._read(upload, overrides, pasted=bool(reading.get("pasted")))
+        today = date.today()
+        new = build_quote(
+            read,
+            self.matcher.match_all(read.lines),
+            self.engine.store,
+            boards=int(quote["boards"]),
+            settings=self.settings,
+            today=today,
+            quote_id=quote["quote_id"],
+            buyer=quote.get("buyer", ""),
+        )
+        new["reading"].update(
+            upload=upload_id, pasted=bool(reading.get("pasted")), overrides=overrides_to_json(overrides)
+        )
+        new["revision"] = int(quote["revision"]) + 1
+        new["before"] = {key: quote.get("summary", {}).get(key) for key in ("priced", "to_decide", "lines")}
+        new["before"]["subtotal"] = quote.get("subtotal")
+        new["changes"] = [{"kind": "reading", **overrides_to_json(correction)}]
+        return self._with_links(self.store.save(new, sender_id))
+
     def links(self, quote: dict[str, Any]) -> dict[str, str]:
         """Download URLs of this revision, one per export format."""
         base = f"{self.public_url.rstrip('/')}/quotes/{quote['token']}/{quote['quote_id']}-r{quote['revision']}"
         return {fmt: f"{base}.{fmt}" for fmt in EXPORT_FORMATS}
 
-    def _quote(self, read: BomReadResult, boards: int, sender_id: str) -> dict[str, Any]:
+    @staticmethod
+    def _read(upload: Upload, overrides: ReadOverrides | None, *, pasted: bool) -> BomReadResult:
+        if pasted:
+            return read_bom_text_isolated(upload.data.decode("utf-8"), overrides=overrides)
+        return read_bom_isolated(upload.name, upload.data, overrides=overrides)
+
+    def _quote(
+        self, read: BomReadResult, boards: int, sender_id: str, upload_id: str = "", *, pasted: bool = False
+    ) -> dict[str, Any]:
         today = date.today()
         matches = self.matcher.match_all(read.lines)
         quote = build_quote(
@@ -202,6 +264,7 @@ class QuoteService:
             today=today,
             quote_id="",  # allocated by the store when saved
         )
+        quote["reading"].update(upload=upload_id, pasted=pasted)
         quote = self.store.save(quote, sender_id, today=today)
         if self.demand is not None:
             for match in matches:

@@ -66,8 +66,68 @@ DEFAULT_LIMITS = BomLimits()
 
 
 @dataclass(frozen=True)
+class ColumnUse:
+    """One column of a header and the field its cells were read as (what the buyer sees before the quote)."""
+
+    col: int  # 0-based
+    letter: str  # "A", "B" … "AA", as a spreadsheet names the column
+    header: str  # the header cell's text as written ("" for a column a correction named beyond the header)
+    field: str  # a line field: mpn, quantity, designators, value, package, description, manufacturer, …
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """How one header block was read: its sheet, the row of its header and the columns read, with how many
+    item lines (DNP excluded) and DNP lines came from under it.
+
+    A header repeated further down with the same column → field mapping (a header printed on every page) adds
+    its lines to the first one's layout; a header with another mapping is a layout of its own. Rows read
+    without any header (a pasted list, cells guessed from their shapes) give one layout with header_line 0 and
+    no columns. `columns` lists every column the header maps to a field the line is built from, in column
+    order; columns the reader does not use (field "other": 序号, price, notes, links …) are left out. A KiBoM /
+    Eagle "Part" column is shown as what its cells were read as (designators or value)."""
+
+    sheet: str
+    header_line: int
+    columns: tuple[ColumnUse, ...]
+    lines: int
+    dnp: int
+
+
+@dataclass(frozen=True)
+class ReadOverrides:
+    """The buyer's corrections to how a file is read ("数量在第5列", "skip the first sheet").
+
+    `columns`: (field, 0-based column) pairs. Under every header found, each pair gives that column that field
+    and takes the field from any other column (so "quantity is column E" moves the quantity); pairs apply in
+    order. A pair whose column is beyond a table's width leaves that table as it is; one beyond every table's
+    width is refused (BomFormatError: "the table has only 6 columns; there is no column H"). Rows without any
+    header (a pasted headerless list) have no columns to reassign: column pairs are refused there too.
+    `skip_sheets`: workbook sheets not to read, matched exactly or else ignoring case and surrounding spaces
+    (their rows are still unpacked, within BomLimits, so that each is accounted in `skipped`); a name that is
+    no sheet of the workbook, or any name for a single-table file, is refused with BomFormatError, and so is
+    skipping every sheet that has a header. Field names are those of `field_label` (ValueError for another).
+    Empty overrides read as none."""
+
+    columns: tuple[tuple[str, int], ...] = ()
+    skip_sheets: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for pair in self.columns:
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise ValueError(f"a column override is a (field, column) pair, not {pair!r}")
+            fld, col = pair
+            if fld not in _FIELDS:
+                raise ValueError(f"unknown BOM field {fld!r} (known: {', '.join(sorted(_FIELDS))})")
+            if not isinstance(col, int) or isinstance(col, bool) or col < 0:
+                raise ValueError(f"a column is a 0-based index, not {col!r}")
+
+
+@dataclass(frozen=True)
 class BomReadResult:
-    """What a BOM file holds: item lines, DNP lines, rows skipped with a reason, and problem rows."""
+    """What a BOM file holds: item lines, DNP lines, rows skipped with a reason, and problem rows; `sheets`
+    names every sheet of a workbook in file order, read or not (empty for single-table formats), and
+    `layouts` says how each header block was read (SheetLayout)."""
 
     file: str
     lines: tuple[BomLine, ...]
@@ -76,13 +136,22 @@ class BomReadResult:
     skipped: tuple[BomProblem, ...]
     encoding: str = ""
     delimiter: str = ""
-    format: str = ""  # xlsx | xls | html | spreadsheetml | kicad_xml | markdown | text | pasted
+    format: str = ""  # xlsx | xls | ods | html | spreadsheetml | kicad_xml | markdown | text | pasted
+    sheets: tuple[str, ...] = ()
+    layouts: tuple[SheetLayout, ...] = ()
 
 
-def read_bom(path: Path | str, data: bytes | None = None, *, limits: BomLimits = DEFAULT_LIMITS) -> BomReadResult:
+def read_bom(
+    path: Path | str,
+    data: bytes | None = None,
+    *,
+    limits: BomLimits = DEFAULT_LIMITS,
+    overrides: ReadOverrides | None = None,
+) -> BomReadResult:
     """Read a BOM file (or its bytes, when uploaded) into lines; raise BomFormatError if it cannot be a BOM
-    (BomLimitError, a kind of it, when it is over one of `limits`)."""
+    (BomLimitError, a kind of it, when it is over one of `limits`) or `overrides` cannot apply to it."""
     name = Path(path).name
+    ov = overrides if overrides is not None and (overrides.columns or overrides.skip_sheets) else None
     if data is None:
         try:
             data = Path(path).read_bytes()
@@ -100,29 +169,34 @@ def read_bom(path: Path | str, data: bytes | None = None, *, limits: BomLimits =
     if not data.strip(b" \t\r\n\x00"):
         raise BomFormatError("empty file: no rows to read", file=name)
     if data.startswith(_OLE2_MAGIC):
-        return _result(_read_xls(name, data, limits), "", "xls")
+        return _result(_read_xls(name, data, limits, ov), "", "xls", ov)
     if data.startswith(b"%PDF"):
         raise BomFormatError("a PDF is not a table: export the BOM as .xlsx or .csv", file=name)
     if data.startswith(b"PK\x03\x04"):
-        return _result(_read_xlsx(name, data, limits), "", "xlsx")
+        return _result(_read_xlsx(name, data, limits, ov), "", "xlsx", ov)
     text, encoding = decode_bom_bytes(data, name)
     head = text[:4096].lstrip("\ufeff \t\r\n").lower()
     if head.startswith("<?xml") or head.startswith("<export"):
         if "<export" in head:
-            return _result(_read_kicad_xml(name, text, limits), encoding, "kicad_xml")
+            return _result(_read_kicad_xml(name, text, limits, ov), encoding, "kicad_xml", ov)
         if "urn:schemas-microsoft-com:office:spreadsheet" in head:
-            return _result(_read_spreadsheetml(name, text, limits), encoding, "spreadsheetml")
+            return _result(_read_spreadsheetml(name, text, limits, ov), encoding, "spreadsheetml", ov)
         raise BomFormatError(
             "an XML file that is neither a KiCad BOM/netlist export nor an Excel 2003 XML workbook", file=name
         )
     if re.search(r"<(html|table)\b", head):
-        return _result(_read_html(name, text, limits), encoding, "html")
+        return _result(_read_html(name, text, limits, ov), encoding, "html", ov)
     if name.lower().endswith((".md", ".markdown")) or _looks_like_markdown(text):
-        return _result(_read_markdown(name, text, limits), encoding, "markdown")
-    return _result(_read_delimited(name, text, pasted=False, limits=limits), encoding, "text")
+        return _result(_read_markdown(name, text, limits, ov), encoding, "markdown", ov)
+    return _result(_read_delimited(name, text, pasted=False, limits=limits, overrides=ov), encoding, "text", ov)
 
 
-def _result(parsed: _Parsed, encoding: str, form: str) -> BomReadResult:
+def _result(parsed: _Parsed, encoding: str, form: str, overrides: ReadOverrides | None = None) -> BomReadResult:
+    if overrides is not None and overrides.skip_sheets and not parsed.sheets:
+        raise BomFormatError(
+            f"the file is a single table, without sheets: there is no sheet {overrides.skip_sheets[0]!r} to skip",
+            file=parsed.file,
+        )
     return BomReadResult(
         parsed.file,
         parsed.lines,
@@ -132,11 +206,21 @@ def _result(parsed: _Parsed, encoding: str, form: str) -> BomReadResult:
         encoding,
         parsed.delimiter,
         parsed.form or form,
+        parsed.sheets,
+        parsed.layouts,
     )
 
 
-def read_bom_text(text: str, name: str = "pasted", *, limits: BomLimits = DEFAULT_LIMITS) -> BomReadResult:
-    """Read BOM rows pasted into the chat (tab, comma, |, or runs of spaces between cells)."""
+def read_bom_text(
+    text: str,
+    name: str = "pasted",
+    *,
+    limits: BomLimits = DEFAULT_LIMITS,
+    overrides: ReadOverrides | None = None,
+) -> BomReadResult:
+    """Read BOM rows pasted into the chat (tab, comma, |, or runs of spaces between cells), with the buyer's
+    `overrides` (ReadOverrides) when given."""
+    ov = overrides if overrides is not None and (overrides.columns or overrides.skip_sheets) else None
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise BomFormatError("nothing pasted: no rows to read", file=name)
@@ -149,8 +233,8 @@ def read_bom_text(text: str, name: str = "pasted", *, limits: BomLimits = DEFAUL
             file=name,
         )
     if _looks_like_markdown(text):
-        return _result(_read_markdown(name, text, limits), "", "markdown")
-    return _result(_read_delimited(name, text, pasted=True, limits=limits), "", "pasted")
+        return _result(_read_markdown(name, text, limits, ov), "", "markdown", ov)
+    return _result(_read_delimited(name, text, pasted=True, limits=limits, overrides=ov), "", "pasted", ov)
 
 
 def looks_like_pasted_bom(text: str) -> bool:
@@ -282,6 +366,33 @@ class _Row:
 
 
 @dataclass
+class _Tally:
+    """One distinct header mapping of a sheet while its rows are classified (becomes a SheetLayout)."""
+
+    sheet: str
+    header_line: int
+    mapping: dict[int, str]
+    headers: tuple[str, ...]  # the header cells, stripped
+    lines: int = 0
+    dnp: int = 0
+    # KiBoM / Eagle "Part" columns: how many of their cells on item rows read as designators, of how many
+    shaped: Counter[int] = field(default_factory=Counter)
+    filled: Counter[int] = field(default_factory=Counter)
+
+    def layout(self) -> SheetLayout:
+        columns = []
+        for col, fld in sorted(self.mapping.items()):
+            if fld == "other":
+                continue
+            if fld == "part_or_designators":  # what _classify_item reads its cells as, on most rows
+                has_designators = "designators" in self.mapping.values()
+                fld = "designators" if not has_designators and self.shaped[col] * 2 > self.filled[col] else "value"
+            header = self.headers[col] if col < len(self.headers) else ""
+            columns.append(ColumnUse(col, column_letter(col), header, fld))
+        return SheetLayout(self.sheet, self.header_line, tuple(columns), self.lines, self.dnp)
+
+
+@dataclass
 class _Acc:
     """Accumulates one file's outcome while rows are classified."""
 
@@ -289,6 +400,16 @@ class _Acc:
     dnp: list[BomLine] = field(default_factory=list)
     problems: list[BomProblem] = field(default_factory=list)
     skipped: list[BomProblem] = field(default_factory=list)
+    tallies: dict[tuple[Any, ...], _Tally] = field(default_factory=dict)  # (sheet, mapping items) → its tally
+    widths: list[int] = field(default_factory=list)  # of each table read under a header (column overrides only)
+
+    def extend(self, other: _Acc) -> None:
+        self.lines.extend(other.lines)
+        self.dnp.extend(other.dnp)
+        self.problems.extend(other.problems)
+        self.skipped.extend(other.skipped)
+        self.tallies.update(other.tallies)
+        self.widths.extend(other.widths)
 
 
 @dataclass(frozen=True)
@@ -300,22 +421,28 @@ class _Parsed:
     skipped: tuple[BomProblem, ...]
     delimiter: str = ""
     form: str = ""  # set where a reader knows better than its caller (an .ods inside a zip)
+    sheets: tuple[str, ...] = ()
+    layouts: tuple[SheetLayout, ...] = ()
 
 
-def _read_delimited(name: str, text: str, pasted: bool, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+def _read_delimited(
+    name: str, text: str, pasted: bool, limits: BomLimits = DEFAULT_LIMITS, overrides: ReadOverrides | None = None
+) -> _Parsed:
     delimiter = _sniff_delimiter(text, pasted)
     rows = list(_within_limits(_split_rows(text, delimiter, name, limits), name, limits))
     acc = _Acc()
-    if not _classify(rows, acc, name, headerless_ok=pasted):
+    if not _classify(rows, acc, name, headerless_ok=pasted, overrides=overrides):
         fixed = _fixed_width_rows(text)
         acc = _Acc()
-        if fixed is None or not _classify(list(_within_limits(fixed, name, limits)), acc, name, headerless_ok=False):
+        if fixed is None or not _classify(
+            list(_within_limits(fixed, name, limits)), acc, name, headerless_ok=False, overrides=overrides
+        ):
             raise BomFormatError(
                 "no header row found (expected columns such as 位号/Designator, 数量/Qty, 型号/MPN/Value)",
                 file=name,
             )
         delimiter = "fixed width"
-    return _finish(name, acc, delimiter)
+    return _finish(name, acc, delimiter, overrides)
 
 
 def _fixed_width_rows(text: str) -> list[_Row] | None:
@@ -532,7 +659,9 @@ def _mb(size: float) -> str:
     return f"{max(1, round(size / 1000)):,} KB"
 
 
-def _read_markdown(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+def _read_markdown(
+    name: str, text: str, limits: BomLimits = DEFAULT_LIMITS, overrides: ReadOverrides | None = None
+) -> _Parsed:
     rows: list[_Row] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -547,9 +676,9 @@ def _read_markdown(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> 
             rows.append(_Row(number, "", (stripped,), kind="text"))
     rows = list(_within_limits(rows, name, limits))
     acc = _Acc()
-    if not _classify(rows, acc, name, headerless_ok=False):
+    if not _classify(rows, acc, name, headerless_ok=False, overrides=overrides):
         raise BomFormatError("no table with a BOM header found in the markdown", file=name)
-    return _finish(name, acc, "|")
+    return _finish(name, acc, "|", overrides)
 
 
 def _markdown_cell(cell: str) -> str:
@@ -558,7 +687,9 @@ def _markdown_cell(cell: str) -> str:
     return cell.strip()
 
 
-def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+def _read_xlsx(
+    name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS, overrides: ReadOverrides | None = None
+) -> _Parsed:
     import openpyxl  # imported here: text BOMs should not pay for it
 
     try:
@@ -572,7 +703,7 @@ def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _P
     if "xl/workbook.xml" not in names:
         if "content.xml" in names and b"opendocument.spreadsheet" in _member(archive, "mimetype", 200):
             _check_unpacked_size(name, infos, limits)
-            return replace(_read_ods(name, archive, limits), form="ods")
+            return replace(_read_ods(name, archive, limits, overrides), form="ods")
         raise BomFormatError("a zip archive but not an .xlsx or .ods workbook", file=name)
     _check_unpacked_size(name, infos, limits)
     try:
@@ -603,7 +734,7 @@ def _read_xlsx(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _P
                 raise BomFormatError(f"cannot read sheet {sheet.title!r}: {exc}", file=name) from exc
 
     try:
-        return _read_sheets(name, sheets())
+        return _read_sheets(name, sheets(), overrides)
     finally:
         book.close()
 
@@ -622,7 +753,9 @@ def _member(archive: zipfile.ZipFile, part: str, size: int) -> bytes:
         return b""
 
 
-def _read_ods(name: str, archive: zipfile.ZipFile, limits: BomLimits) -> _Parsed:
+def _read_ods(
+    name: str, archive: zipfile.ZipFile, limits: BomLimits, overrides: ReadOverrides | None = None
+) -> _Parsed:
     """An OpenDocument spreadsheet (LibreOffice, WPS, Excel "Save as .ods"): content.xml streamed through expat.
     Repeated rows and cells (table:number-*-repeated) advance the position without being materialised unless
     they hold text; spans fill like merged cells; a cell's text is its paragraphs joined by line breaks."""
@@ -725,7 +858,7 @@ def _read_ods(name: str, archive: zipfile.ZipFile, limits: BomLimits) -> _Parsed
             parser.ParseFile(source)
     except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise BomFormatError(f"damaged .ods workbook: {exc}", file=name) from exc
-    return _read_sheets(name, sheets)
+    return _read_sheets(name, sheets, overrides)
 
 
 def _without_styles(archive: zipfile.ZipFile) -> bytes:
@@ -738,7 +871,9 @@ def _without_styles(archive: zipfile.ZipFile) -> bytes:
     return out.getvalue()
 
 
-def _read_xls(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+def _read_xls(
+    name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS, overrides: ReadOverrides | None = None
+) -> _Parsed:
     """A legacy Excel workbook (BIFF5/8 in an OLE2 file: Altium's BOM template, Mouser carts, Kingdee and LCSC
     order exports, WPS) through xlrd. Formula cells hold their cached values; merged boxes are filled."""
     import xlrd  # imported here: other formats should not pay for it
@@ -776,7 +911,7 @@ def _read_xls(name: str, data: bytes, limits: BomLimits = DEFAULT_LIMITS) -> _Pa
             yield sheet.name, rows
 
     try:
-        return _read_sheets(name, sheets())
+        return _read_sheets(name, sheets(), overrides)
     finally:
         book.release_resources()
 
@@ -881,7 +1016,9 @@ class _KicadComp:
 _KICAD_TEXT = {"value", "footprint", "datasheet", "description", "field"}
 
 
-def _read_kicad_xml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+def _read_kicad_xml(
+    name: str, text: str, limits: BomLimits = DEFAULT_LIMITS, overrides: ReadOverrides | None = None
+) -> _Parsed:
     """KiCad's schematic export (`<export version=…>`: the intermediate netlist that eeschema hands to BOM
     scripts). Components are grouped as KiCad's own grouped BOM does: one line for each value + footprint +
     fields + DNP state, its designators in schematic order, at the XML line of its first <comp>. Power symbols
@@ -976,12 +1113,14 @@ def _read_kicad_xml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) ->
                  *(first.fields.get(f, "") for f in extra), str(len(members)), "DNP" if first.dnp else "")  # fmt: skip
         rows.append(_Row(first.line, "", cells))
     rows.sort(key=lambda r: r.line)
-    if not _classify(rows, acc, name, headerless_ok=False):
+    if not _classify(rows, acc, name, headerless_ok=False, overrides=overrides):
         raise BomFormatError("the KiCad export lists no components", file=name)
-    return _finish(name, acc, "")
+    return _finish(name, acc, "", overrides)
 
 
-def _read_html(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+def _read_html(
+    name: str, text: str, limits: BomLimits = DEFAULT_LIMITS, overrides: ReadOverrides | None = None
+) -> _Parsed:
     """An HTML table saved with an .xls name (web shops and ERPs export so; Excel opens it as one sheet). Rows
     are numbered 1, 2, … over every table in order, as Excel shows them; row and column spans are filled like
     merged cells."""
@@ -1068,7 +1207,7 @@ def _read_html(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Par
         raise BomFormatError("an HTML file without a table: no rows to read", file=name)
     used_cols = max(len(cells) for cells in cells_by_row.values())
     rows = _merged_sheet("", cells_by_row, {}, boxes, used_rows, used_cols, name, limits, _Budget())
-    return _read_sheets(name, [("", rows)])
+    return _read_sheets(name, [("", rows)], overrides, workbook=False)
 
 
 def _span(value: str | None) -> int:
@@ -1078,7 +1217,9 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _read_spreadsheetml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS) -> _Parsed:
+def _read_spreadsheetml(
+    name: str, text: str, limits: BomLimits = DEFAULT_LIMITS, overrides: ReadOverrides | None = None
+) -> _Parsed:
     """An Excel 2003 XML workbook (SpreadsheetML: <Workbook><Worksheet><Table><Row><Cell><Data>), written by
     some ERPs and .NET exporters with an .xls name. ss:Index skips rows and cells; MergeAcross / MergeDown fill."""
     parser = _expat(name)
@@ -1148,32 +1289,71 @@ def _read_spreadsheetml(name: str, text: str, limits: BomLimits = DEFAULT_LIMITS
         _parse_xml(parser, text, name, "Excel 2003 XML workbook")
     except ValueError as exc:  # a non-numeric ss:Index
         raise BomFormatError(f"damaged Excel 2003 XML workbook: {exc}", file=name) from exc
-    return _read_sheets(name, sheets)
+    return _read_sheets(name, sheets, overrides)
 
 
-def _read_sheets(name: str, sheets: Iterable[tuple[str, list[_Row]]]) -> _Parsed:
-    """Classify each sheet of a workbook on its own; a sheet without a BOM header is reported, not read."""
+def _read_sheets(
+    name: str,
+    sheets: Iterable[tuple[str, list[_Row]]],
+    overrides: ReadOverrides | None = None,
+    *,
+    workbook: bool = True,
+) -> _Parsed:
+    """Classify each sheet of a workbook on its own; a sheet without a BOM header is reported, not read, and so
+    is one the buyer asked to skip (`overrides.skip_sheets`). `workbook` False: one table (an HTML page), whose
+    sheet is not named in the result."""
     acc = _Acc()
     found = False
+    titles: list[str] = []
+    skip = _skip_matcher(overrides.skip_sheets if overrides is not None else ())
+    asked: set[str] = set()
     for title, rows in sheets:
+        titles.append(title)
+        wanted = skip(title) if workbook else None
+        if wanted is not None:
+            asked.add(wanted)
+            reason = f"sheet {title!r} skipped at the buyer's request"
+            acc.skipped.extend(BomProblem(r.line, title, reason) for r in rows if any(c.strip() for c in r.cells))
+            continue
         if not rows:
             continue
         sheet_acc = _Acc()
-        if _classify(rows, sheet_acc, name, headerless_ok=False):
+        if _classify(rows, sheet_acc, name, headerless_ok=False, overrides=overrides):
             found = True
-            acc.lines.extend(sheet_acc.lines)
-            acc.dnp.extend(sheet_acc.dnp)
-            acc.problems.extend(sheet_acc.problems)
-            acc.skipped.extend(sheet_acc.skipped)
+            acc.extend(sheet_acc)
         else:
             reason = f"sheet {title!r} has no BOM header row: not read"
             acc.skipped.extend(BomProblem(r.line, title, reason) for r in rows if any(c.strip() for c in r.cells))
-    if not found:
+    if workbook and overrides is not None and (unknown := [s for s in overrides.skip_sheets if s not in asked]):
         raise BomFormatError(
-            "no sheet has a BOM header row (expected columns such as 位号/Designator, 数量/Qty, 型号/MPN)",
+            f"there is no sheet {unknown[0]!r} to skip; the workbook's sheets are {', '.join(map(repr, titles))}",
             file=name,
         )
-    return _finish(name, acc, "")
+    if not found:
+        why = f"; skipped at the buyer's request: {', '.join(map(repr, sorted(asked)))}" if asked else ""
+        raise BomFormatError(
+            f"no sheet has a BOM header row (expected columns such as 位号/Designator, 数量/Qty, 型号/MPN){why}",
+            file=name,
+        )
+    return _finish(name, acc, "", overrides, tuple(titles) if workbook else ())
+
+
+def _skip_matcher(names: tuple[str, ...]) -> Any:
+    """title → the name in `names` that asks for it to be skipped (exactly, else ignoring case and the
+    spaces around it), or None."""
+    exact = set(names)
+    loose = {_sheet_key(n): n for n in names}
+
+    def wanted(title: str) -> str | None:
+        if title in exact:
+            return title
+        return loose.get(_sheet_key(title))
+
+    return wanted
+
+
+def _sheet_key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip().casefold()
 
 
 def _check_unpacked_size(name: str, infos: list[zipfile.ZipInfo], limits: BomLimits) -> None:
@@ -1413,7 +1593,12 @@ def _count_row(sheet: str, number: int, name: str, limits: BomLimits, budget: _B
         )
 
 
-def _column_letter(col: int) -> str:
+def column_letter(col: int) -> str:
+    """A 0-based column index as a spreadsheet names the column: 0 → "A", 25 → "Z", 26 → "AA"."""
+    return _column_letter(col + 1)
+
+
+def _column_letter(col: int) -> str:  # 1-based
     letters = ""
     while col > 0:
         col, rem = divmod(col - 1, 26)
@@ -1586,13 +1771,21 @@ _PLACEHOLDERS = {"no part selected", "n/a", "na", "-", "--", "—", "/", "none",
 _EMPTY_DESIGNATOR = {"无", "-", "—", "/", "n/a", "na", "none", "null", "空"}
 
 
-def _classify(rows: list[_Row], acc: _Acc, name: str, headerless_ok: bool) -> bool:
-    """Sort rows into acc; return False when no header row was found (and headerless is not allowed)."""
+def _classify(
+    rows: list[_Row], acc: _Acc, name: str, headerless_ok: bool, overrides: ReadOverrides | None = None
+) -> bool:
+    """Sort rows into acc; return False when no header row was found (and headerless is not allowed).
+    `overrides.columns` re-map the columns under every header found (see ReadOverrides)."""
     mapping: dict[int, str] | None = None
     headers: tuple[str, ...] = ()
     last = max((i for i, r in enumerate(rows) if any(c.strip() for c in r.cells)), default=-1)
     before: list[_Row] = []
     band: tuple[str, ...] = ()  # the row above a header: JLC's BOM tool groups columns under bands
+    columns = overrides.columns if overrides is not None else ()
+    width = _table_width(rows[: last + 1]) if columns else 0
+    tally: _Tally | None = None
+    counts = (0, 0)  # lines and DNP lines in acc when the current header's block began
+    part_cols: tuple[int, ...] = ()  # the current mapping's "Part" columns (designators or value, by their cells)
     for index, row in enumerate(rows[: last + 1]):
         cells = tuple(c.strip() for c in row.cells)
         if row.kind == "text":
@@ -1613,20 +1806,82 @@ def _classify(rows: list[_Row], acc: _Acc, name: str, headerless_ok: bool) -> bo
                 before = []
             reason = "header row" if mapping is None else "header row of a new block"
             acc.skipped.append(BomProblem(row.line, row.sheet, reason))
-            mapping, headers = _read_band(new_map, band), _unique_headers(cells)
+            mapping, headers = _overridden(_read_band(new_map, band), columns, width), _unique_headers(cells)
+            _close_block(tally, acc, counts)
+            key = (row.sheet, tuple(mapping.items()))  # a header repeated on each page adds to its first layout
+            if key not in acc.tallies:
+                acc.tallies[key] = _Tally(row.sheet, row.line, mapping, cells)
+            tally = acc.tallies[key]
+            counts = (len(acc.lines), len(acc.dnp))
+            part_cols = tuple(c for c, f in mapping.items() if f == "part_or_designators")
             continue
         band = cells
         if mapping is None:
             before.append(row)
             continue
+        items = len(acc.lines) + len(acc.dnp)
         _classify_item(row, cells, mapping, headers, (rows[i] for i in range(index + 1, last + 1)), acc)
+        if part_cols and tally is not None and len(acc.lines) + len(acc.dnp) > items:
+            for col in part_cols:
+                if col < len(cells) and cells[col]:
+                    tally.filled[col] += 1
+                    tally.shaped[col] += bool(_DESIGNATOR_LIST.fullmatch(cells[col]))
     if mapping is None:
         if headerless_ok and before:
+            if columns:
+                raise BomFormatError(
+                    "the rows have no header row, so no column can be given a meaning: paste the header row"
+                    " (位号/Designator, 数量/Qty, 型号/MPN …) with them",
+                    file=name,
+                )
+            counts = (len(acc.lines), len(acc.dnp))
             for row in before:
                 _classify_headerless(row, acc)
+            sheet = before[0].sheet
+            tally = acc.tallies.setdefault((sheet, ()), _Tally(sheet, 0, {}, ()))
+            _close_block(tally, acc, counts)
             return True
         return False
+    _close_block(tally, acc, counts)
+    if columns:
+        acc.widths.append(width)
     return True
+
+
+def _close_block(tally: _Tally | None, acc: _Acc, counts: tuple[int, int]) -> None:
+    """Add the lines read since `counts` to the layout of the header they were read under."""
+    if tally is not None:
+        tally.lines += len(acc.lines) - counts[0]
+        tally.dnp += len(acc.dnp) - counts[1]
+
+
+def _table_width(rows: list[_Row]) -> int:
+    """Columns up to the last that holds something, in the widest table row."""
+    widest = 0
+    for row in rows:
+        if row.kind:
+            continue
+        filled = [i for i, c in enumerate(row.cells) if c.strip()]
+        if filled:
+            widest = max(widest, filled[-1] + 1)
+    return widest
+
+
+def _overridden(mapping: dict[int, str], columns: tuple[tuple[str, int], ...], width: int) -> dict[int, str]:
+    """The buyer's (field, column) corrections applied to a header's mapping: the column gets the field and no
+    other column keeps it (its reading is dropped: "other"). A column beyond the table's width is left out
+    here; _finish refuses it when no table is that wide."""
+    if not columns:
+        return mapping
+    out = dict(mapping)
+    for fld, col in columns:
+        if col >= width:
+            continue
+        for other, was in out.items():
+            if was == fld and other != col:
+                out[other] = "other"
+        out[col] = fld
+    return out
 
 
 def _heading_words(text: str) -> bool:
@@ -2069,5 +2324,295 @@ def _is_cjk(ch: str) -> bool:
     return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
 
 
-def _finish(name: str, acc: _Acc, delimiter: str) -> _Parsed:
-    return _Parsed(name, tuple(acc.lines), tuple(acc.dnp), tuple(acc.problems), tuple(acc.skipped), delimiter)
+def _finish(
+    name: str, acc: _Acc, delimiter: str, overrides: ReadOverrides | None = None, sheets: tuple[str, ...] = ()
+) -> _Parsed:
+    if overrides is not None and overrides.columns and acc.widths:
+        widest = max(acc.widths)
+        for fld, col in overrides.columns:
+            if col >= widest:
+                table = "the table has" if len(acc.widths) == 1 else "the widest table has"
+                raise BomFormatError(
+                    f"{table} only {_plural(widest, 'column')}; there is no column {column_letter(col)}"
+                    f" (asked to read the {field_label(fld, False)} there)",
+                    file=name,
+                )
+    layouts = tuple(tally.layout() for tally in acc.tallies.values())
+    return _Parsed(
+        name,
+        tuple(acc.lines),
+        tuple(acc.dnp),
+        tuple(acc.problems),
+        tuple(acc.skipped),
+        delimiter,
+        sheets=sheets,
+        layouts=layouts,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The buyer's corrections to a reading ("数量在第5列", "quantity is column E", "skip the first sheet")
+
+_FIELDS = frozenset(_SYNONYMS)
+_FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "mpn": ("型号", "part number"),
+    "quantity": ("数量", "quantity"),
+    "designators": ("位号", "designators"),
+    "part_or_designators": ("位号或型号", "part or designators"),
+    "value": ("值", "value"),
+    "package": ("封装", "package"),
+    "description": ("描述", "description"),
+    "manufacturer": ("品牌", "manufacturer"),
+    "supplier_code": ("供应商编号", "supplier code"),
+    "item_code": ("物料编码", "item code"),
+    "alternates": ("替代料", "alternates"),
+    "attrition": ("损耗", "attrition"),
+    "order_quantity": ("订货数量", "order quantity"),
+    "dnp_flag": ("不贴标记", "DNP flag"),
+    "fitted_flag": ("是否贴装", "fitted"),
+    "other": ("其他", "other"),
+}
+
+
+def field_label(field: str, zh: bool) -> str:
+    """The buyer-facing name of a line field (型号 / part number, 数量 / quantity …); a field this module does
+    not name reads as its words ("foo_bar" → "foo bar")."""
+    labels = _FIELD_LABELS.get(field)
+    if labels is None:
+        return field.replace("_", " ")
+    return labels[0] if zh else labels[1]
+
+
+# What a buyer calls each field (lower case; longest first when compiled, so 规格型号 wins over 型号).
+_CORRECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "quantity": ("数量", "用量", "单机用量", "单板用量", "qty", "quantity", "quantities", "count"),
+    "mpn": ("型号", "料号", "规格型号", "型号规格", "厂家型号", "原厂型号", "part number", "part numbers", "part no",
+            "part #", "part#", "mpn", "pn", "p/n", "manufacturer part number", "mfr part number"),
+    "designators": ("位号", "标号", "designator", "designators", "reference", "references", "refdes", "ref des",
+                    "refs", "reference designators"),
+    "value": ("值", "参数", "规格", "标称值", "value", "values"),
+    "package": ("封装", "package", "footprint", "packages"),
+    "description": ("描述", "名称", "物料名称", "品名", "说明", "description", "name", "part name"),
+    "manufacturer": ("品牌", "厂家", "厂商", "制造商", "manufacturer", "brand", "mfr", "maker"),
+    "supplier_code": ("供应商编号", "立创编号", "商品编号", "lcsc", "lcsc part", "supplier code", "supplier part"),
+    "item_code": ("物料编码", "物料代码", "item code", "internal part number"),
+    "alternates": ("替代料", "替代", "alternate", "alternates", "substitute"),
+    "attrition": ("损耗", "损耗率", "attrition", "scrap rate"),
+}  # fmt: skip
+_FIELD_BY_WORD = {w: f for f, words in _CORRECTION_FIELDS.items() for w in words}
+_FIELD_WORDS = "|".join(re.escape(w) for w in sorted(_FIELD_BY_WORD, key=len, reverse=True))
+_ZH_DIGITS = "一二三四五六七八九十两"
+# A column: 第5列, E列, 第E列, 第五列; column E, col. 5, column #5, the 5th column, the fifth column.
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_COLUMN = (
+    rf"(?:第\s*(?P<zn>\d{{1,3}}|[{_ZH_DIGITS}]{{1,3}}|[a-z]{{1,2}})|(?P<zl>[a-z]{{1,2}}|\d{{1,3}}))\s*[列栏]"
+    r"|col(?:umn)?\s*[.#:]?\s*(?P<en>\d{1,3})\b"
+    r"|col(?:umn)?(?:\s+|\s*[.#:]\s*)(?P<el>[a-z]{1,2})\b"
+    r"|(?:the\s+)?(?P<eo>\d{1,3})(?:st|nd|rd|th)\s+col(?:umn)?\b"
+    rf"|(?:the\s+)?(?P<ew>{'|'.join(_ORDINAL_WORDS)})\s+col(?:umn)?\b"
+)
+_FIELD = rf"(?:the\s+)?(?P<field>{_FIELD_WORDS})(?:\s*(?:column|col|列|栏))?"
+_VERB = r"(?:(?:read|take|get|use)\s+(?:the\s+)?|把\s*|将\s*)?"
+# Between the two: 在 / 是 / 为 / = / : / is (in) / are in / in / at / should be …
+_LINK = (
+    r"\s*(?:(?:is|are|should\s+be|for|as|=|:|->|→|在|是|为|应该在|应该是|应在|应是|其实在|其实是|就是|就在|对应|放在|改成"
+    r"|改为|换成|要用|应该用|用|取|读)\s*)?"
+    r"(?:(?:actually|really)\s+)?(?:(?:in|at|on|from)\s+)?(?:the\s+)?"
+)
+_FIELD_AT_COLUMN = re.compile(rf"{_VERB}{_FIELD}{_LINK}(?:{_COLUMN})", re.I)
+_COLUMN_IS_FIELD = re.compile(rf"{_VERB}(?:{_COLUMN}){_LINK}{_FIELD}", re.I)
+# Skipping sheets: a verb, then what to skip ("the first sheet", "sheet Sheet1", "第一个工作表", "Sheet1").
+_SKIP_EN = re.compile(r"(?:please\s+)?(?:skip|ignore|exclude|drop|don'?t\s+read|do\s+not\s+read)\s+(?P<rest>.+)", re.I)
+_ONLY_EN = re.compile(r"(?:please\s+)?(?:only\s+(?:read|use|quote)|(?:read|use|quote)\s+only)\s+(?P<rest>.+)", re.I)
+_SKIP_ZH = re.compile(r"请?\s*(?:跳过|不要读|不用读|别读|不读|忽略|不要看|不看|去掉|不要)\s*(?P<rest>.+)", re.I)
+_ONLY_ZH = re.compile(r"请?\s*(?:只读|只看|只用|只要|只报|仅读|只算)\s*(?P<rest>.+)", re.I)
+_SKIP_ZH_AFTER = re.compile(r"(?P<rest>.+)(?:不要读|不用读|别读|不读|跳过|不要|忽略)", re.I)
+_SHEET_WORD = r"(?:worksheet|sheet|tab|工作表|表格|表单|页签|表|页)"
+_SHEET_BEFORE = re.compile(rf"(?:the\s+)?{_SHEET_WORD}\s+(?P<name>.+)", re.I)
+_SHEET_AFTER = re.compile(rf"(?:the\s+)?(?P<name>.+?)\s*(?:这个|那个|这张|那张)?\s*{_SHEET_WORD}", re.I)
+_ORDINAL_EN = re.compile(rf"(?:the\s+)?(?P<n>{'|'.join(_ORDINAL_WORDS)}|last|\d{{1,3}}(?:st|nd|rd|th))", re.I)
+_ORDINAL_ZH = re.compile(rf"(?:第\s*(?P<n>\d{{1,3}}|[{_ZH_DIGITS}]{{1,3}})|(?P<last>最后))\s*[个张]?", re.I)
+_CLAUSES = re.compile(r"[,;，；。！!？?\n、]|\s+and\s+|\s+then\s+|并且|而且|然后|另外|还有")
+_POLITE = re.compile(r"(?:please|pls|thanks|thank you|thx|吧|呀|啊|哦|哈|呢|了|谢谢|谢了|\.|…|~)$", re.I)
+_POLITE_START = re.compile(r"(?:please|pls|also|but|actually|no|请|其实|另外|但是|不过|注意)\s*", re.I)
+
+
+def parse_reading_correction(text: str, sheets: tuple[str, ...] = ()) -> ReadOverrides | None:
+    """The buyer's correction to how a BOM was read, as ReadOverrides, or None when `text` is not one.
+
+    Columns: "数量在第5列", "数量是E列", "数量 = 第 5 列", "型号在C列", "把数量改成第5列", "E列是数量",
+    "quantity is column E", "qty in column 5", "the part number is in column C", "column E is the quantity",
+    "read the quantity from column E" (letters A..ZZ and numbers 1..999, 1-based in the text, 0-based in the
+    result). Sheets: "skip the first sheet", "跳过第一个工作表", "skip sheet Sheet1", "不要读 Sheet1",
+    "only read sheet main_board", "只读 main_board" (every other sheet skipped).
+
+    `sheets` are the workbook's sheet names (BomReadResult.sheets). An ordinal ("the first sheet", "第二个表")
+    and "only …" resolve to names through them; without them (or when they name no such sheet) the text is
+    still a correction but names nothing: an empty ReadOverrides() is returned, so a caller that knows no
+    sheets (an intent classifier) can tell a correction, and one that knows them reads it again with them.
+    A name after a sheet word ("sheet X", "X 表") is kept as written when no sheet is called so (the reader
+    then refuses it and lists the sheets); a bare name ("不要读 main_board") must be one of `sheets`, or, with
+    no sheets known, follow a verb of reading (读 / read) or be a default name ("Sheet2", "工作表1").
+
+    Clauses are split at commas and connectives ("and", 然后, 另外 …); clauses that are neither kind of
+    correction are ignored, so "不对，数量在第5列" reads; a field named twice keeps its last column. Texts over
+    300 characters are never corrections (and every pattern here is linear anyway)."""
+    if len(text) > 300:
+        return None
+    text = unicodedata.normalize("NFKC", text).strip()
+    columns: dict[str, int] = {}
+    skip: list[str] = []
+    said = False  # a sheet correction that leaves every sheet read ("only read main_board" of one sheet)
+    for clause in _CLAUSES.split(text):
+        clause = _tidy_clause(clause)
+        if not clause:
+            continue
+        if (pair := _column_correction(clause)) is not None:
+            columns.pop(pair[0], None)
+            columns[pair[0]] = pair[1]
+            continue
+        names = _sheet_correction(clause, sheets)
+        said |= names is not None
+        for name in names or ():
+            if name not in skip:
+                skip.append(name)
+    if not columns and not said:
+        return None
+    return ReadOverrides(columns=tuple(columns.items()), skip_sheets=tuple(skip))
+
+
+def _tidy_clause(clause: str) -> str:
+    clause = clause.strip()
+    for _ in range(3):  # "please … thanks." — a few polite words at either end
+        clause = _POLITE_START.sub("", clause, count=1) if _POLITE_START.match(clause) else clause
+        if (m := _POLITE.search(clause)) is not None:
+            clause = clause[: m.start()]
+        clause = clause.strip()
+    return clause
+
+
+def _column_correction(clause: str) -> tuple[str, int] | None:
+    for pattern in (_FIELD_AT_COLUMN, _COLUMN_IS_FIELD):
+        m = pattern.fullmatch(clause)
+        if m is None:
+            continue
+        col = _column_index(m)
+        fld = _FIELD_BY_WORD.get(m.group("field").lower())
+        if col is not None and fld is not None:
+            return fld, col
+    return None
+
+
+def _column_index(m: re.Match[str]) -> int | None:
+    """The 0-based column a _COLUMN match names (1-based numbers, letters A..ZZ, ordinal words)."""
+    text = next((m.group(g) for g in ("zn", "zl", "en", "el", "eo", "ew") if m.group(g)), None)
+    if text is None:
+        return None
+    text = text.lower()
+    if text in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS.index(text)
+    if text.isdigit():
+        number = int(text)
+    elif text[0] in _ZH_DIGITS:
+        number = _zh_number(text)
+    else:
+        number = 0
+        for ch in text:
+            number = number * 26 + ord(ch) - ord("a") + 1
+    return number - 1 if number >= 1 else None
+
+
+def _zh_number(text: str) -> int:
+    """一 … 九十九 (十二, 二十, 二十三); 0 when it is not one."""
+    digits = {ch: i + 1 for i, ch in enumerate("一二三四五六七八九")} | {"两": 2}
+    if "十" not in text:
+        return digits.get(text, 0) if len(text) == 1 else 0
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in digits) or (ones and ones not in digits):
+        return 0
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
+def _sheet_correction(clause: str, sheets: tuple[str, ...]) -> list[str] | None:
+    """The sheets a clause asks not to read ([] when it speaks of sheets but names none of `sheets`), or None
+    when it says nothing of sheets."""
+    for pattern, only in ((_ONLY_EN, True), (_ONLY_ZH, True), (_SKIP_EN, False), (_SKIP_ZH, False),
+                          (_SKIP_ZH_AFTER, False)):  # fmt: skip
+        m = pattern.fullmatch(clause)
+        if m is None:
+            continue
+        reads = bool(_READ_VERB.search(clause[: m.start("rest")] + clause[m.end("rest") :]))
+        target = _sheet_target(m.group("rest").strip(), sheets, only, reads)
+        if target is None:
+            continue
+        if not target:
+            return []
+        return [s for s in sheets if s != target] if only else [target]
+    return None
+
+
+def _sheet_target(rest: str, sheets: tuple[str, ...], only: bool, reads: bool) -> str | None:
+    """The sheet `rest` names ("the first sheet", "sheet Sheet1", "第一个工作表", "main_board"); "" when it
+    speaks of a sheet that `sheets` cannot name (an ordinal without them or beyond them, "only" a sheet not
+    among them); None when it is no sheet. `reads`: the verb was one of reading (不要读, only read), so a bare
+    name is taken for a sheet's while the sheets are not known."""
+    rest = rest.strip().strip(_QUOTES)
+    by_key = {_sheet_key(s): s for s in sheets}
+    if (known := by_key.get(_sheet_key(rest))) is not None:
+        return known  # a sheet's own name, whatever words it holds ("BOM表")
+    m = _SHEET_BEFORE.fullmatch(rest) or _SHEET_AFTER.fullmatch(rest)
+    named = m.group("name").strip().strip(_QUOTES) if m is not None else ""
+    if named and named.lower() not in _NOT_NAMES:
+        index = _sheet_ordinal(named)
+        if index is None and named.isdigit() and sheets and _sheet_key(named) not in by_key:
+            index = int(named) - 1  # "sheet 2": the second sheet, when none is called "2"
+        if index is not None:
+            return sheets[index] if -len(sheets) <= index < len(sheets) else ""
+        if (known := by_key.get(_sheet_key(named))) is not None:
+            return known
+        if only:
+            return ""
+        return named if _sheet_name_like(named) else None
+    if sheets:
+        return None
+    if re.fullmatch(r"(?:sheet|工作表)\s*\d{1,3}", rest, re.I) or (reads and _sheet_name_like(rest)):
+        return "" if only else rest  # Excel's and WPS's default names, or a name after 不要读 / only read
+    return None
+
+
+def _sheet_name_like(name: str) -> bool:
+    """Could be a sheet's name: Excel's rules (31 characters, none of []:*?/\\), and not a count or a phrase."""
+    return (
+        0 < len(name) <= 31
+        and not re.search(r"[\[\]:*?/\\\s]", name)
+        and not re.fullmatch(r"[\d.,]+", name)
+        and not re.search(r"^第|[行列栏]$|^(?:rows?|lines?|col(?:umn)?s?)\d*$", name, re.I)  # a row or a column
+        and name.lower() not in _NOT_NAMES
+    )
+
+
+_READ_VERB = re.compile(r"读|read", re.I)
+_QUOTES = "'\"‘’“”「」『』《》"
+_NOT_NAMES = {"the", "this", "that", "a", "an", "these", "those", "other", "这个", "那个", "这张", "那张", "此", "该",
+              "本", "这", "那", "其他", "别的"}  # fmt: skip
+
+
+def _sheet_ordinal(text: str) -> int | None:
+    """The 0-based index "first" / "2nd" / "第一个" / "最后一个" names (-1 for the last), or None."""
+    if (m := _ORDINAL_EN.fullmatch(text)) is not None:
+        word = m.group("n").lower()
+        if word == "last":
+            return -1
+        if word in _ORDINAL_WORDS:
+            return _ORDINAL_WORDS.index(word)
+        number = int(word[:-2])
+        return number - 1 if number >= 1 else None
+    if (m := _ORDINAL_ZH.fullmatch(text)) is not None:
+        if m.group("last"):
+            return -1
+        raw = m.group("n")
+        number = int(raw) if raw.isdigit() else _zh_number(raw)
+        return number - 1 if number >= 1 else None
+    if re.fullmatch(r"最后一\s*[个张]?", text):
+        return -1
+    return None

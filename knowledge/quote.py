@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from knowledge.bom import BomReadResult
+from knowledge.bom import BomReadResult, ReadOverrides
 from knowledge.bom_match import LineMatch
 from knowledge.catalog import CatalogStore
 from knowledge.errors import KnowledgeError, ProductNotFound
@@ -36,6 +36,10 @@ from knowledge.pricing import (
 from knowledge.substitutes import substitutes_for
 
 NEEDS_DECISION = ("ambiguous", "not_found")
+STATUSES = ("exact", "parametric", "chosen", "ambiguous", "not_found")
+# Candidates kept per line: the same numbered few in the chat, the web card and the downloads, so "第3行用第二个"
+# can only pick a part the buyer was shown.
+CANDIDATES_SHOWN = 3
 # In-stock substitutes are looked up for this many short lines per quote (≈ 13 ms each); the buyer can ask
 # "有替代吗?" about any other.
 SUBSTITUTE_LOOKUPS = 25
@@ -87,8 +91,89 @@ def build_quote(
             for d in read.dnp
         ],
         "problems": [{"line": p.line, "sheet": p.sheet, "reason": p.reason} for p in read.problems],
+        "reading": reading_of(read),
     }
     return _priced(quote, store, settings, today)
+
+
+# Skipped rows the buyer need not hear about: every table has them.
+_ROUTINE_SKIPS = ("blank row", "header row", "markdown table separator")
+SKIP_ROWS_SHOWN = 5
+
+
+def reading_of(read: BomReadResult) -> dict[str, Any]:
+    """What the reader made of the file, for the preview the buyer sees before the quote: the format, every sheet,
+    each header found (sheet, row, column letter → header text → field, lines read under it) and the rows skipped,
+    grouped by kind with their row numbers (blank and header rows left out)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for skip in read.skipped:
+        if skip.reason.startswith(_ROUTINE_SKIPS):
+            continue
+        kind = skip_kind(skip.reason)
+        group = groups.setdefault(kind, {"kind": kind, "reason": skip.reason, "count": 0, "rows": []})
+        group["count"] += 1
+        if len(group["rows"]) < SKIP_ROWS_SHOWN:
+            group["rows"].append({"line": skip.line, "sheet": skip.sheet})
+    return {
+        "format": read.format,
+        "sheets": list(read.sheets),
+        "layouts": [
+            {
+                "sheet": layout.sheet,
+                "header_line": layout.header_line,
+                "lines": layout.lines,
+                "dnp": layout.dnp,
+                "columns": [{"letter": c.letter, "header": c.header, "field": c.field} for c in layout.columns],
+            }
+            for layout in read.layouts
+        ],
+        "skipped": list(groups.values()),
+    }
+
+
+def overrides_to_json(overrides: ReadOverrides) -> dict[str, Any]:
+    return {"columns": [[fld, col] for fld, col in overrides.columns], "skip_sheets": list(overrides.skip_sheets)}
+
+
+def overrides_from_json(data: Mapping[str, Any] | None) -> ReadOverrides:
+    data = data or {}
+    columns = tuple((str(fld), int(col)) for fld, col in data.get("columns") or ())
+    return ReadOverrides(columns=columns, skip_sheets=tuple(str(s) for s in data.get("skip_sheets") or ()))
+
+
+def merge_overrides(earlier: ReadOverrides, later: ReadOverrides) -> ReadOverrides:
+    """The buyer's corrections so far, then the new one: a field named again moves to its new column, a column
+    named again holds only its new field; skipped sheets add up."""
+    later_fields = {fld for fld, _ in later.columns}
+    later_cols = {col for _, col in later.columns}
+    kept = tuple((fld, col) for fld, col in earlier.columns if fld not in later_fields and col not in later_cols)
+    sheets = tuple(dict.fromkeys((*earlier.skip_sheets, *later.skip_sheets)))
+    return ReadOverrides(columns=kept + later.columns, skip_sheets=sheets)
+
+
+def skip_kind(reason: str) -> str:
+    """The kind of a skipped row, from the reader's reason: "subtotal row ('合计')" → "subtotal row"."""
+    for kind in _SKIP_KINDS:
+        if reason.startswith(kind) or (kind.startswith(" ") and kind in reason):
+            return kind.strip()
+    return reason.split(" (")[0].split(" '")[0][:60]
+
+
+_SKIP_KINDS = (
+    "before the header row",
+    "subtotal row",
+    "signature or footer row",
+    "note row",
+    "summary row",
+    "section title",
+    "continues the designators",
+    "text outside a table",
+    "power symbol or flag",
+    " is excluded from the BOM",
+    "no part information",
+    " has no BOM header row",
+    " skipped at the buyer's request",
+)
 
 
 def revise_quote(
@@ -104,22 +189,53 @@ def revise_quote(
     if revision.boards is not None:
         _check_boards(revision.boards)
         new["boards"] = revision.boards
+    changes: list[dict[str, Any]] = []
+    if revision.boards is not None:
+        changes.append({"kind": "boards", "before": int(quote["boards"]), "after": revision.boards})
     if revision.line is not None:
-        line = _find_line(new, revision.line)
-        candidates = line["candidates"]
-        if not candidates:
-            raise QuoteError(f"line {revision.line} has no candidates to choose from")
-        choice = revision.choice or 1
-        if not 1 <= choice <= len(candidates):
-            raise QuoteError(f"line {revision.line} has {len(candidates)} candidate(s); there is no number {choice}")
-        picked = candidates[choice - 1]
-        previous = _candidate_of(line)
-        line["candidates"] = [c for c in candidates if c["sku"] != picked["sku"]] + ([previous] if previous else [])
-        line.update(status="exact", confidence=1.0, sku=picked["sku"], via="chosen by the buyer")
-        line["match_note"] = f"chosen by the buyer (candidate {choice} of line {revision.line})"
+        changes.append(_pick(new, revision.line, revision.choice or 1))
     new["revision"] = int(new["revision"]) + 1
     new["created"] = today.isoformat()
-    return _priced(new, store, settings, today)
+    new["before"] = {key: quote.get("summary", {}).get(key) for key in ("priced", "to_decide", "lines")}
+    new["before"]["subtotal"] = quote.get("subtotal")
+    priced = _priced(new, store, settings, today)
+    for change in changes:
+        if change["kind"] == "pick":
+            line = _find_line(priced, change["line"])
+            change["ext_price"], change["unit_price"] = line.get("ext_price"), line.get("unit_price")
+    priced["changes"] = changes
+    return priced
+
+
+def _pick(quote: dict[str, Any], number: int, choice: int) -> dict[str, Any]:
+    """Use candidate `choice` (1-based, as numbered to the buyer) for line `number`; the part it replaces takes
+    its place in the list (unless it is in it already), so the numbers the buyer saw keep meaning the same parts."""
+    line = _find_line(quote, number)
+    if line["status"] == "exact":
+        raise QuoteError(
+            f"line {number} is matched exactly by its part number ({line.get('mpn')}); there is no candidate to choose"
+        )
+    candidates = line["candidates"][:CANDIDATES_SHOWN]
+    if not candidates:
+        raise QuoteError(f"line {number} has no candidates to choose from")
+    if not 1 <= choice <= len(candidates):
+        raise QuoteError(f"line {number} has {len(candidates)} candidate(s); there is no number {choice}")
+    picked = candidates[choice - 1]
+    previous = _candidate_of(line)
+    if previous and all(c["sku"] != previous["sku"] for c in candidates):
+        candidates[choice - 1] = previous
+    line["candidates"] = candidates
+    change = {
+        "kind": "pick",
+        "line": number,
+        "choice": choice,
+        "before": line.get("mpn"),
+        "before_status": line["status"],
+    }
+    change.update(after=picked["mpn"], manufacturer=picked.get("manufacturer"), package=picked.get("package"))
+    line.update(status="chosen", confidence=picked.get("score"), sku=picked["sku"], via="chosen by the buyer")
+    line["match_note"] = f"chosen by the buyer (candidate {choice} of line {number})"
+    return change
 
 
 def parse_revision(text: str) -> Revision:
@@ -141,10 +257,12 @@ def summary(quote: Mapping[str, Any]) -> dict[str, Any]:
     leads = [line["lead_time_days"] for line in quote["lines"] if line.get("lead_time_days") is not None]
     return {
         "lines": len(quote["lines"]),
-        **{status: counts.get(status, 0) for status in ("exact", "parametric", "ambiguous", "not_found")},
+        **{status: counts.get(status, 0) for status in STATUSES},
         "dnp": len(quote["dnp"]),
         "problems": len(quote["problems"]),
+        "priced": sum(1 for line in quote["lines"] if line.get("ext_price") is not None),
         "unpriced": sum(1 for line in quote["lines"] if line.get("ext_price") is None),
+        "to_decide": len(decision_lines(quote)),
         "longest_lead_time_days": max(leads, default=None),
     }
 
@@ -175,7 +293,7 @@ def _line_json(match: LineMatch) -> dict[str, Any]:
         "match_note": match.note,
         "bom_notes": list(line.notes),
         "sku": match.product.sku if match.product else None,
-        "candidates": [_candidate(h) for h in match.candidates],
+        "candidates": [_candidate(h) for h in match.candidates[:CANDIDATES_SHOWN]],
     }
 
 
@@ -299,7 +417,7 @@ def _price(
     line["lifecycle"] = lifecycle
     if lifecycle:
         notes.append(f"lifecycle: {lifecycle}")
-    if (price.short_qty or lifecycle) and line["status"] in ("exact", "parametric") and budget[0] > 0:
+    if (price.short_qty or lifecycle) and line["status"] in ("exact", "parametric", "chosen") and budget[0] > 0:
         budget[0] -= 1
         notes.extend(_in_stock_alternative(product, store, price.order_qty))
     line["note"] = "; ".join(notes)

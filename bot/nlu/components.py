@@ -32,8 +32,9 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.bom import looks_like_pasted_bom
+from knowledge.bom import looks_like_pasted_bom, parse_reading_correction
 from knowledge.entities import PART_NUMBER, Entity, extract_entities
+from knowledge.quote import parse_revision
 from knowledge.spec_terms import build_lexicon
 
 LANGUAGE = "language"
@@ -111,6 +112,34 @@ class BomPasteClassifier(_RuleBasedExtractor):
         return messages
 
 
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class QuoteRevisionClassifier(_RuleBasedExtractor):
+    """Classifies a change to a quote as `revise_quote`: a pick ("第3行用第二个", "line 4 use the second one") or a
+    correction of how the BOM was read ("数量在第5列", "quantity is column E", "skip the first sheet").
+
+    Read by the same parsers that apply them (knowledge/quote.py, knowledge/bom.py), so what the action can do
+    is what reaches it; a short "0402" or "第二个" is no such change and keeps its intent.
+    """
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Overrides the intent of messages that read as a quote revision."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/") or len(text) > 1_000 or not _revises_quote(text):
+                continue
+            intent = {INTENT_NAME_KEY: REVISE_QUOTE, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != REVISE_QUOTE]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+        return messages
+
+
+def _revises_quote(text: str) -> bool:
+    revision = parse_revision(text)
+    return (revision.line is not None and revision.choice is not None) or parse_reading_correction(text) is not None
+
+
+REVISE_QUOTE = "revise_quote"
 UPLOAD_BOM = "upload_bom"
 ASK_SPEC = "ask_spec"
 # Intents a message naming a part and a spec term is taken from: the classifier saw too few such phrasings.

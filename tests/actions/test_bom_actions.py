@@ -41,7 +41,10 @@ def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
 def test_pasted_bom_is_quoted_with_decisions_first(service: QuoteService) -> None:
     messages, events = run(ActionQuoteBom(), make_tracker(PASTED, "upload_bom", slots={"language": "zh"}))
     text = messages[0]["text"]
-    assert "读取 3 行" in text and "合计 CNY" in text and "第3行" in text
+    assert "读取 3 行" in text and "第3行" in text
+    # The headline says what is priced and what is not; no bare total over a quote with unpriced lines.
+    assert "已报价 1/3 行" in text and "2 行待处理" in text and "已报价部分合计 CNY" in text
+    assert "\n合计" not in text
     quote = messages[0]["custom"]["data"]["quote"]
     assert quote["revision"] == 1 and quote["boards"] == 1
     assert set(quote["downloads"]) == {"xlsx", "csv", "pdf"}
@@ -104,7 +107,12 @@ def test_revisions_keep_the_id_and_apply_the_change(service: QuoteService) -> No
     messages, _events = run(ActionReviseQuote(), tracker)
     third = messages[0]["custom"]["data"]["quote"]
     line3 = next(line for line in third["lines"] if line["line"] == 3)
-    assert third["revision"] == 3 and line3["status"] == "exact" and line3["ext_price"] is not None
+    assert third["revision"] == 3 and line3["status"] == "chosen" and line3["ext_price"] is not None
+    # The reply opens with what changed and what it did to the subtotal.
+    picked = next(c for c in line3["candidates"] if c["current"])
+    assert picked["n"] == 2 and messages[0]["text"].startswith(f"Changed: line 3: to decide → {picked['mpn']}")
+    assert f"Subtotal CNY {second['subtotal']} → {third['subtotal']}" in messages[0]["text"]
+    assert second["change"].startswith("Changed: boards 1 → 500.")
     assert service.store.revisions(first["quote_id"]) == [1, 2, 3]
 
 
@@ -129,3 +137,59 @@ def test_a_substitute_request_about_a_quote_line_uses_that_lines_part(service: Q
     messages, _ = run(ActionFindSubstitutes(), make_tracker("alternatives for line 2", "ask_substitute", slots=slots))
     text = messages[0]["text"]
     assert text.startswith("Substitutes for 0603WAF1002T5E") and "6205" not in text, text
+
+
+def test_the_buyer_sees_what_was_read_and_corrects_a_column_in_the_chat(service: QuoteService) -> None:
+    # "Qty" holds the per-board count the buyer did not mean; "Per board" (not a header word we know) does.
+    pasted = "Designator\tQty\tValue\tFootprint\tPer board\nR1\t1\t10k\tR0603\t4\nR2\t1\t10k\tR0603\t2\n"
+    messages, _ = run(ActionQuoteBom(), make_tracker(pasted, "upload_bom", slots={"language": "en"}))
+    first = messages[0]["custom"]["data"]["quote"]
+    text = messages[0]["text"]
+    assert "Header on row 1: A “Designator” → designators, B “Qty” → quantity" in text, text
+    assert first["reading"] and first["reading"][0].startswith("Header on row 1")
+    assert [line["qty"] for line in first["lines"]] == [1, 1]
+    slots = {"language": "en", "quote_id": first["quote_id"]}
+    messages, _ = run(ActionReviseQuote(), make_tracker("quantity is column E", "revise_quote", slots=slots))
+    second = messages[0]["custom"]["data"]["quote"]
+    assert (second["quote_id"], second["revision"]) == (first["quote_id"], 2)
+    assert [line["qty"] for line in second["lines"]] == [4, 2]
+    assert messages[0]["text"].startswith("Changed: read again: quantity ← column E"), messages[0]["text"]
+    assert "E “Per board” → quantity" in messages[0]["text"] and "B “Qty”" not in messages[0]["text"]
+    # A correction the file cannot take says why, and changes nothing.
+    messages, _ = run(ActionReviseQuote(), make_tracker("quantity is column H", "revise_quote", slots=slots))
+    assert "no column H" in messages[0]["text"] and not messages[0]["custom"]
+    assert service.store.revisions(first["quote_id"]) == [1, 2]
+
+
+def test_skip_the_first_sheet_of_an_uploaded_workbook(service: QuoteService) -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "old_rev"
+    book.active.append(["Designator", "Qty", "Value", "Footprint"])
+    book.active.append(["R1", 1, "10k", "R0603"])
+    main = book.create_sheet("main_board")
+    main.append(["位号", "数量", "规格型号", "封装"])
+    main.append(["R1,R2", 2, "0603WAF1002T5E", "R0603"])
+    main.append(["C1", 1, "100nF", "C0603"])
+    data = io.BytesIO()
+    book.save(data)
+    upload_id = service.store.save_upload("two_sheets.xlsx", data.getvalue(), "buyer-1")
+    tracker = make_tracker(
+        "/upload_bom", "upload_bom", entities=[{"entity": "upload_id", "value": upload_id}], slots={"language": "zh"}
+    )
+    messages, _ = run(ActionQuoteBom(), tracker)
+    first = messages[0]["custom"]["data"]["quote"]
+    assert first["summary"]["lines"] == 3 and "表 old_rev 第 1 行表头" in messages[0]["text"]
+    slots = {"language": "zh", "quote_id": first["quote_id"]}
+    messages, _ = run(ActionReviseQuote(), make_tracker("跳过第一个表", "revise_quote", slots=slots))
+    second = messages[0]["custom"]["data"]["quote"]
+    assert second["summary"]["lines"] == 2 and {line["designators"] for line in second["lines"]} == {"R1 R2", "C1"}
+    assert messages[0]["text"].startswith("已修改:重新读取:跳过表 old_rev"), messages[0]["text"]
+    assert "按您的要求跳过的工作表 2(表 old_rev 第 1, 2 行)" in messages[0]["text"]
+    # Corrections add up: the next one keeps the sheet skipped.
+    messages, _ = run(ActionReviseQuote(), make_tracker("数量在第2列", "revise_quote", slots=slots))
+    third = messages[0]["custom"]["data"]["quote"]
+    assert third["summary"]["lines"] == 2 and third["revision"] == 3

@@ -90,10 +90,20 @@ def test_upload_a_bom_see_the_quote_and_download_the_xlsx(stack: Stack, open_cha
     assert any(quote_id[0] in c for c in cells), cells[:20]
     assert contrast_failures(chat) == []
 
+    # Pick a candidate of the first line to decide with a click: revision 2 says what changed.
+    pick = quote.find_element("css selector", ".quote__decide .quote__pick")
+    label = pick.text
+    pick.click()
+    revised = wait_until(lambda: chat.all(".msg--bot .quote")[1:], "the revised quote")[-1]
+    assert revised.find_element("css selector", ".card__title").text.endswith(" r2")
+    change = revised.find_element("css selector", ".quote__change").text
+    assert label.split(" · ")[0].split(". ", 1)[1] in change, (label, change)
+    assert not pick.is_enabled(), "an older card's pickers are retired"
+
     # The history keeps the file's name (not the upload payload) and the quote with its download links.
     chat.driver.refresh()
     wait_until(lambda: chat.all(".history-note"), "the history after the reload")
-    assert chat.texts(".msg--user .bubble") == [f"📎 {DEV_BOM.name}"]
+    assert chat.texts(".msg--user .bubble")[0] == f"📎 {DEV_BOM.name}"
     again = chat.find(".msg--bot .quote")
     assert again.find_element("css selector", ".card__title").text == title
     assert len(again.find_elements("css selector", "a.quote__download")) == 3
@@ -161,8 +171,16 @@ def test_phone_width_has_no_sideways_scrolling(stack: Stack, open_chat: OpenChat
     assert sizes["page"] <= sizes["inner"], sizes
     assert sizes["log"] <= sizes["logClient"], f"the conversation itself must not scroll sideways: {sizes}"
     assert sizes["sendRight"] <= sizes["inner"] and sizes["input"] >= 150, sizes
+    chat.find(".quote .quote__fold:last-of-type > summary").click()  # open the full table
     table = chat.find(".quote__scroll")
     assert chat.js("return arguments[0].getBoundingClientRect().right", table) <= sizes["inner"]
+    # Qty stays on a phone and numbers never wrap ("50/0"): one line high, however narrow the screen.
+    cells = chat.js(
+        """return [...document.querySelectorAll('.quote__table tr:nth-child(2) td')].map(td => [
+            td.className, getComputedStyle(td).display, td.getBoundingClientRect().height]);"""
+    )
+    shown = {c[0]: c for c in cells if c[1] != "none"}
+    assert "quote__num" in shown and all(c[2] < 30 for c in cells if c[0] == "quote__num" and c[1] != "none"), cells
 
 
 def test_keyboard_only_with_visible_focus_and_readable_contrast(stack: Stack, open_chat: OpenChat) -> None:

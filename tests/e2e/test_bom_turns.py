@@ -44,11 +44,22 @@ def _upload_pick_requote_and_download(stack: Stack, chat: WebChat) -> None:
     assert lines[4]["status"] == "ambiguous" and len(lines[4]["candidates"]) >= 2
     assert lines[5]["status"] == "not_found"
 
-    second = quote_of(chat.say("line 4 use the second one"))
+    # Every line to decide comes with its numbered candidates (package, stock, price) and a picker.
+    assert [d["line"] for d in quote["decide"]] == [4, 5] and quote["decide"][0]["pickable"]
+    offered = quote["decide"][0]["candidates"]
+    assert [c["n"] for c in offered] == list(range(1, len(offered) + 1)) and offered[1]["label"].startswith("2. ")
+    assert quote["headline"][0].startswith("Priced 2 of 4 lines") and "2 to decide" in quote["headline"][0]
+
+    second_replies = chat.say("line 4 use the second one")
+    second = quote_of(second_replies)
     assert (second["quote_id"], second["revision"]) == (quote["quote_id"], 2)
     picked = next(line for line in second["lines"] if line["line"] == 4)
-    assert picked["status"] == "exact" and picked["mpn"] == lines[4]["candidates"][1]
+    assert picked["status"] == "chosen" and picked["mpn"] == offered[1]["mpn"]
     assert second["summary"]["ambiguous"] == 0
+    # The reply says what changed and what it did to the subtotal, first.
+    change = f"Changed: line 4: to decide → {offered[1]['mpn']}"
+    assert texts(second_replies).startswith(change) and second["change"].startswith(change), texts(second_replies)
+    assert f"Subtotal CNY {quote['subtotal']} → {second['subtotal']}" in second["change"]
 
     third = quote_of(chat.say("quote for 500 boards"))
     assert (third["quote_id"], third["revision"], third["boards"]) == (quote["quote_id"], 3, 500)

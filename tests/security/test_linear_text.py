@@ -35,6 +35,7 @@ from bot.nlu.components import (
     BomPasteClassifier,
     LanguageTagger,
     PartEntityExtractor,
+    QuoteRevisionClassifier,
     SpecQuestionClassifier,
     language_span,
 )
@@ -89,7 +90,13 @@ class _Pipeline:
             "resource": Resource("nlu_component"),
             "execution_context": ExecutionContext(GraphSchema({}), "test-model"),
         }
-        components = (PartEntityExtractor, LanguageTagger, BomPasteClassifier, SpecQuestionClassifier)
+        components = (
+            PartEntityExtractor,
+            LanguageTagger,
+            BomPasteClassifier,
+            SpecQuestionClassifier,
+            QuoteRevisionClassifier,
+        )
         self.components = [c.create(**kwargs) for c in components]
         self.form = ValidateLeadForm()
 

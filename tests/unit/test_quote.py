@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,8 +11,9 @@ import pytest
 
 from knowledge.bom import read_bom_text
 from knowledge.bom_match import BomMatcher
+from knowledge.models import Hit
 from knowledge.pricing import PricingSettings
-from knowledge.quote import QuoteError, Revision, build_quote, parse_revision, revise_quote
+from knowledge.quote import CANDIDATES_SHOWN, QuoteError, Revision, build_quote, parse_revision, revise_quote
 from knowledge.search import SearchEngine
 
 TODAY = date(2026, 11, 26)
@@ -91,9 +93,47 @@ def test_picking_a_candidate_prices_that_part(engine: SearchEngine) -> None:
     second = first["candidates"][1]["sku"]
     revised = revise_quote(quote, engine.store, parse_revision("第2行用第二个"), settings=SETTINGS, today=TODAY)
     picked = revised["lines"][0]
-    assert (picked["status"], picked["sku"], picked["confidence"]) == ("exact", second, 1.0)
+    # The buyer's choice, not an exact match: labelled as chosen, with the matcher's score kept.
+    assert (picked["status"], picked["sku"]) == ("chosen", second)
+    assert picked["confidence"] == first["candidates"][1]["score"] < 1.0
     assert picked["ext_price"] is not None and "chosen by the buyer" in picked["note"]
-    assert revised["summary"]["ambiguous"] == 0
+    assert revised["summary"]["ambiguous"] == 0 and revised["summary"]["chosen"] == 1
+    # What changed and what it did to the subtotal, for the reply.
+    (change,) = revised["changes"]
+    assert (change["kind"], change["line"], change["choice"], change["before"]) == ("pick", 2, 2, None)
+    assert change["after"] == picked["mpn"] and change["ext_price"] == picked["ext_price"]
+    assert revised["before"]["subtotal"] == quote["subtotal"] and revised["before"]["to_decide"] == 1
+    # The numbers the buyer saw keep their meaning: candidate 2 is still the chosen part.
+    assert [c["sku"] for c in picked["candidates"]] == [c["sku"] for c in first["candidates"]]
+
+
+def test_only_candidates_the_buyer_was_shown_can_be_picked(engine: SearchEngine) -> None:
+    read = read_bom_text("Designator\tQty\tValue\nR5\t1\t10k\n")
+    (match,) = BomMatcher(engine).match_all(read.lines)
+    five = tuple(Hit(p, 0.4, ("value only",)) for p in list(engine.store.iter_products())[:5])
+    match = dataclasses.replace(match, candidates=five)  # the matcher may offer up to five
+    quote = build_quote(read, [match], engine.store, boards=10, settings=SETTINGS, today=TODAY, quote_id="Q-1")
+    assert len(quote["lines"][0]["candidates"]) == CANDIDATES_SHOWN
+    with pytest.raises(QuoteError, match="there is no number 4"):
+        revise_quote(quote, engine.store, Revision(line=2, choice=4), settings=SETTINGS, today=TODAY)
+
+
+def test_picks_keep_the_numbers_the_buyer_saw(engine: SearchEngine) -> None:
+    read = read_bom_text("Designator\tQty\tValue\nR5\t1\t10k\n")
+    matches = BomMatcher(engine).match_all(read.lines)
+    quote = build_quote(read, matches, engine.store, boards=10, settings=SETTINGS, today=TODAY, quote_id="Q-1")
+    shown = [c["sku"] for c in quote["lines"][0]["candidates"]]
+    once = revise_quote(quote, engine.store, Revision(line=2, choice=1), settings=SETTINGS, today=TODAY)
+    twice = revise_quote(once, engine.store, Revision(line=2, choice=2), settings=SETTINGS, today=TODAY)
+    line = twice["lines"][0]
+    assert line["sku"] == shown[1] and [c["sku"] for c in line["candidates"]] == shown
+    assert twice["changes"][0]["before"] == once["lines"][0]["mpn"]
+
+
+def test_an_exact_match_offers_nothing_to_pick(engine: SearchEngine, quote: dict[str, Any]) -> None:
+    exact = next(line for line in quote["lines"] if line["status"] == "exact")
+    with pytest.raises(QuoteError, match="matched exactly"):
+        revise_quote(quote, engine.store, Revision(line=exact["line"], choice=1), settings=SETTINGS, today=TODAY)
 
 
 def test_impossible_revisions_say_why(engine: SearchEngine, quote: dict[str, Any]) -> None:

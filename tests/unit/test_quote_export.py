@@ -261,8 +261,9 @@ def test_xlsx_status_cells_are_coloured_by_status() -> None:
         assert fill.fill_type == "solid"
         seen.setdefault(line["status"], fill.fgColor.rgb[-6:])
         assert seen[line["status"]] == fill.fgColor.rgb[-6:], "one colour per status"
-    assert seen == {status: colours[0] for status, colours in STATUS_COLOURS.items()}
-    assert len(set(seen.values())) == 4
+    assert seen == {status: STATUS_COLOURS[status][0] for status in seen}
+    assert len(seen) == 4
+    assert len({fill for fill, _ in STATUS_COLOURS.values()}) == len(STATUS_COLOURS), "one colour per status"
 
     def rgb(hex_: str) -> tuple[int, ...]:
         return tuple(int(hex_[i : i + 2], 16) for i in (0, 2, 4))
@@ -281,13 +282,14 @@ def test_xlsx_totals_dnp_problems_and_warnings_follow_the_lines() -> None:
     totals = {}
     for row in sheet.iter_rows(min_row=header_row + len(LINES) + 1):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(("小计", "税额", "合计")):
+            if isinstance(cell.value, str) and cell.value.startswith(("小计", "税额", "合计", "已报价部分合计")):
                 totals[cell.value] = sheet.cell(cell.row, cell.column + 1)
-    assert set(totals) == {"小计 (CNY)", "税额 13% (CNY)", "合计 (CNY)"}
-    assert totals["小计 (CNY)"].value == pytest.approx(float(QUOTE["subtotal"]))
+    # QUOTE has unpriced lines: subtotal and total say they cover the priced lines only
+    assert set(totals) == {"小计(已报价部分) (CNY)", "税额 13% (CNY)", "已报价部分合计 (CNY)"}
+    assert totals["小计(已报价部分) (CNY)"].value == pytest.approx(float(QUOTE["subtotal"]))
     assert totals["税额 13% (CNY)"].value == pytest.approx(float(QUOTE["tax"]))
-    assert totals["合计 (CNY)"].value == pytest.approx(float(QUOTE["total"]))
-    assert totals["合计 (CNY)"].number_format == "#,##0.00"
+    assert totals["已报价部分合计 (CNY)"].value == pytest.approx(float(QUOTE["total"]))
+    assert totals["已报价部分合计 (CNY)"].number_format == "#,##0.00"
 
     dnp_row, _ = _find(sheet, "不贴件 (DNP)")
     assert dnp_row > header_row + len(LINES)
@@ -368,7 +370,11 @@ def test_csv_has_header_one_row_per_line_and_totals() -> None:
     assert by_line["11"]["单板用量"] == "0.5"
     ext = header.index("金额 (CNY)")
     totals = {r[ext - 1]: r[ext] for r in rows[-3:]}
-    assert totals == {"小计 (CNY)": QUOTE["subtotal"], "税额 13% (CNY)": QUOTE["tax"], "合计 (CNY)": QUOTE["total"]}
+    assert totals == {
+        "小计(已报价部分) (CNY)": QUOTE["subtotal"],
+        "税额 13% (CNY)": QUOTE["tax"],
+        "已报价部分合计 (CNY)": QUOTE["total"],
+    }
 
 
 def test_csv_defuses_formula_injection_but_leaves_numbers_alone() -> None:
@@ -502,7 +508,211 @@ def test_a_thousand_line_quote_exports_in_every_format() -> None:
 
     pages = _pdf_text(to_pdf(quote))
     assert len(pages) > 10
-    assert all("描述" in page for page in pages[:-1]), "header row repeats on every page of the table"
+    first = next(i for i, page in enumerate(pages) if "描述" in page)  # after the summary and lines to decide
+    assert all("描述" in page for page in pages[first:-1]), "header row repeats on every page of the table"
     text = "\n".join(pages)
     assert all(f"第 {n} 行" in text for n in (2, 500, 1001))
     assert quote["total"] in pages[-1] or quote["total"] in pages[-2]
+
+
+# ---------------------------------------------------------------------------------------------------- summary, decisions
+
+
+def _offer(sku: str, mpn: str, package: str, price: str | None, stock: int) -> dict[str, Any]:
+    """A candidate as knowledge/quote.py writes it: the price a string with its currency (or None)."""
+    return {
+        "sku": sku,
+        "mpn": mpn,
+        "manufacturer": "YAGEO(国巨)",
+        "package": package,
+        "description": "贴片电阻 10kΩ ±1% 100mW 厚膜电阻 AEC-Q200",
+        "score": 0.8,
+        "why": "value; package",
+        "unit_price": price,
+        "stock": stock,
+    }
+
+
+PRICED_NOTE = (
+    "matched by parameters (10kΩ ±1% 100mW, package 0603); not stated in the BOM, quoted as: ±1%, 100mW; "
+    "price: JLCPCB list price, snapshot 2026-05-21; ordering 5,000 instead of 4,545 is cheaper (break at 5,000): "
+    "saves CNY 0.42; only 4,000 in stock: 545 more in ~14 days; in stock instead: RC0603FR-0710KL (drop-in, "
+    "1,200,000 in stock): same value, package and tolerance, price break 100+"
+)
+
+
+def _realistic_lines(count: int = 100) -> list[dict[str, Any]]:
+    """A BOM like the buyer's 103-line one: half the lines priced, half to decide (ambiguous with three
+    candidates, not found, or a product whose quantity is no number), long designator lists, long notes."""
+    kinds = ["exact", "parametric", "ambiguous", "not_found", "exact", "ambiguous", "chosen", "parametric"]
+    kinds += ["ambiguous", "unpriced"]  # 5 of every 10 lines priced, 5 to decide
+    lines = []
+    for i in range(count):
+        number, kind = i + 1, kinds[i % len(kinds)]
+        per_board = 1 + (i % 6) * 3
+        designators = [f"R{number * 20 + j}" for j in range(per_board)]
+        wanted = _input(value="10k", package="0603", description="RES SMD 10K OHM 1% 1/10W 0603 厚膜电阻")
+        line = _line(number, kind, designators=designators, qty_per_board=per_board, qty=per_board * 505)
+        line["input"] = wanted
+        if kind in ("exact", "parametric", "chosen", "unpriced"):
+            line.update(
+                confidence=0.93,
+                sku=f"C{25804 + i}",
+                mpn=f"0603WAF1002T5E-{number}",
+                manufacturer="UNI-ROYAL(厚声)",
+                description="10kΩ ±1% 100mW 0603 厚膜电阻 贴片电阻 AEC-Q200 汽车级",
+                package="0603",
+                stock=4000,
+                lead_time_days=14,
+                price_source="JLCPCB list price, snapshot 2026-05-21",
+                note=PRICED_NOTE,
+            )
+            if kind == "unpriced":
+                line.update(status="exact", qty=None, note="quantity 'see drawing' is not a number: not priced")
+            else:
+                ext = Decimal(1000 + i * 37) + Decimal("0.13")
+                line.update(unit_price="0.001950", price_break=5000, order_qty=5000, ext_price=f"{ext:.2f}")
+            if kind == "chosen":
+                line["note"] = f"chosen by the buyer (candidate 2 of line {number}); {PRICED_NOTE}"
+        elif kind == "ambiguous":
+            line.update(
+                confidence=0.5,
+                candidates=[
+                    _offer(f"C{9000 + i}1", f"RC0603FR-07{number}KL", "0603", "0.0123 CNY", 120000),
+                    _offer(f"C{9000 + i}2", f"RC0402FR-07{number}KL", "0402", "0.0098 CNY", 0),
+                    _offer(f"C{9000 + i}3", f"RC0805FR-07{number}KL", "0805", None, 56000),
+                ],
+                note="no part meets every stated value (10kΩ, ±1%, 0603); same value and package: check",
+            )
+        else:
+            line["note"] = "no product matches: 专用连接器, ask sales for a quote"
+        lines.append(line)
+    return lines
+
+
+REALISTIC = _quote(_realistic_lines())
+
+
+def test_pdf_of_a_realistic_100_line_quote_fits_in_six_pages() -> None:
+    """The buyer's 103-line BOM ran to 16+ pages: rows were as tall as their longest note in a narrow column."""
+    data = to_pdf(REALISTIC)
+    pages = _pdf_text(data)
+    assert len(pages) <= 6, f"{len(pages)} pages"
+    text = "\n".join(pages)
+    for line in REALISTIC["lines"]:
+        if line["ext_price"]:
+            amount = f"{Decimal(line['ext_price']):,.2f}"
+            assert re.search(rf"(?<![\d,.]){re.escape(amount)}(?![\d,])", text), f"{amount} missing or broken"
+    assert "0.001950" in text and "5,000" in text  # unit price and order quantity never wrapped
+    assert "only 4,000 in stock" in text, "a cut note shows what stops the order first"
+    sheet = _book(REALISTIC).worksheets[0]  # the XLSX keeps every note whole
+    header_row, labels = _table(sheet, "行号")
+    assert sheet.cell(header_row + 1, labels.index("备注") + 1).value == PRICED_NOTE
+
+
+@pytest.mark.parametrize(
+    ("lang", "wording", "bare_total"),
+    [
+        ("zh", ["已报价 50/100 行", "小计(已报价部分) CNY {subtotal}", "50 行待处理"], r"(?<!已报价部分)合计"),
+        (
+            "en",
+            ["Priced 50 of 100 lines", "subtotal of priced lines CNY {subtotal}", "50 lines to decide"],
+            r"\bTotal\b(?! of the priced lines)",
+        ),
+    ],
+    ids=["zh", "en"],
+)
+def test_pdf_opens_with_how_much_is_priced_and_never_a_bare_total(
+    lang: str, wording: list[str], bare_total: str
+) -> None:
+    pages = _pdf_text(to_pdf(REALISTIC, lang))
+    subtotal = f"{Decimal(REALISTIC['subtotal']):,.2f}"
+    headline = " · ".join(wording).format(subtotal=subtotal)
+    assert headline in pages[0]
+    assert pages[0].index(headline) < pages[0].index("报价单号" if lang == "zh" else "Quote\x20"), "summary first"
+    text = "\n".join(pages)
+    assert f"{Decimal(REALISTIC['total']):,.2f}" in pages[0]  # the total is in the summary, labelled
+    assert not re.findall(bare_total, text), "a total that silently leaves the unpriced lines out"
+    assert ("已报价部分合计" if lang == "zh" else "Total of the priced lines") in pages[0]
+    assert ("最长交期 14 天" if lang == "zh" else "Longest lead time 14 days") in pages[0]
+
+
+def test_a_fully_priced_quote_has_a_plain_total() -> None:
+    quote = _quote(LINES[:2])
+    text = "\n".join(_pdf_text(to_pdf(quote)))
+    assert f"已报价 2/2 行 · 小计 CNY {quote['subtotal']}" in text
+    assert "待处理" not in text and "已报价部分合计" not in text and "合计 (CNY)" in text
+    rows = _csv_rows(quote)
+    assert rows[-1][rows[0].index("金额 (CNY)") - 1] == "合计 (CNY)"
+
+
+def test_stored_summary_counts_win_and_old_quotes_count_from_their_lines() -> None:
+    quote = copy.deepcopy(QUOTE)  # no "summary": counted from the lines
+    assert (
+        _book(quote).worksheets[0].cell(2, 1).value
+        == f"已报价 2/7 行 · 小计(已报价部分) CNY {QUOTE['subtotal']} · 4 行待处理"
+    )
+    quote["summary"] = {"lines": 7, "priced": 2, "unpriced": 5, "to_decide": 5, "longest_lead_time_days": 3}
+    assert "5 行待处理" in _book(quote).worksheets[0].cell(2, 1).value
+
+
+def test_xlsx_first_sheet_starts_with_the_summary() -> None:
+    sheet = _book(REALISTIC).worksheets[0]
+    header_row, _ = _table(sheet, "行号")
+    subtotal = f"{Decimal(REALISTIC['subtotal']):,.2f}"
+    assert sheet.cell(2, 1).value == f"已报价 50/100 行 · 小计(已报价部分) CNY {subtotal} · 50 行待处理"
+    expected: dict[str, Any] = {
+        "已报价": "50 / 100",
+        "待处理": 50,
+        "小计(已报价部分) (CNY)": pytest.approx(float(REALISTIC["subtotal"])),
+        "已报价部分合计 (CNY)": pytest.approx(float(REALISTIC["total"])),
+        "最长交期": "14 天",
+    }
+    for label, value in expected.items():
+        row, column = _find(sheet, label)
+        assert row < header_row, f"{label} is not above the lines"
+        assert next(c.value for c in sheet[row][column:] if c.value is not None) == value, label
+    assert "合计 (CNY)" not in [c.value for row in sheet.iter_rows() for c in row]
+    english = _book(REALISTIC, "en").worksheets[0]
+    assert (
+        english.cell(2, 1).value
+        == f"Priced 50 of 100 lines · subtotal of priced lines CNY {subtotal} · 50 lines to decide"
+    )
+    _find(english, "Total of the priced lines (CNY)")
+
+
+def test_chosen_status_is_labelled_and_coloured_in_every_format() -> None:
+    chosen = _line(4, "chosen", sku="C8734", mpn="STM32F103C8T6", unit_price="5.12", ext_price="2585.60", qty=505)
+    quote = _quote([*copy.deepcopy(LINES[:2]), chosen])
+    for lang, label in (("zh", "已选定"), ("en", "Chosen by you")):
+        sheet = _book(quote, lang).worksheets[0]
+        row, column = _find(sheet, label)
+        fill = sheet.cell(row, column).fill.fgColor.rgb[-6:]
+        assert fill == STATUS_COLOURS["chosen"][0]
+        red, _, blue = (int(fill[i : i + 2], 16) for i in (0, 2, 4))
+        assert blue > red, "a calm blue, not the green of exact"
+        assert label in " ".join("\n".join(_pdf_text(to_pdf(quote, lang))).split())
+        rows = _csv_rows(quote, lang)
+        assert label in [r[rows[0].index("状态" if lang == "zh" else "Status")] for r in rows[1:4]]
+    assert "已选定" not in "\n".join(_pdf_text(to_pdf(QUOTE)))
+
+
+def test_pdf_lists_the_lines_to_decide_with_numbered_candidates_before_the_table() -> None:
+    text = "\n".join(_pdf_text(to_pdf(REALISTIC)))
+    decisions, table = text.index("待处理的行 (50)"), text.index("报价明细 (100 行)")
+    assert decisions < table
+    section = text[decisions:table]
+    assert "第 3 行用第 2 个" in section  # the hint names a real line, in the words the chat understands
+    assert "1. RC0603FR-073KL · YAGEO(国巨)" in section
+    assert "2. RC0402FR-073KL · YAGEO(国巨)" in section
+    assert "3. RC0805FR-073KL · YAGEO(国巨)" in section
+    assert "0603 · 库存 120,000 · 0.0123 CNY" in section
+    assert "0402 · 库存 0 · 0.0098 CNY" in section
+    assert "0805 · 库存 56,000 · 无价格" in section
+    assert "no product matches" in section  # not found: the reason instead of candidates
+    assert "quantity 'see drawing' is not a number" in section  # a product without a price
+    assert "0603WAF1002T5E-1\n" not in section and "0603WAF1002T5E-1 " not in section  # priced lines stay out
+    english = "\n".join(_pdf_text(to_pdf(REALISTIC, "en")))
+    section = english[english.index("Lines to decide (50)") : english.index("All lines (100)")]
+    assert '"line 3: use the 2nd one"' in section
+    assert "1. RC0603FR-073KL" in section and "0805 · stock 56,000 · no price" in section

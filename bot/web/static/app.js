@@ -58,6 +58,12 @@
       total: "合计",
       validUntil: "有效期至",
       download: "下载",
+      toDecide: "待处理",
+      allLines: "全部明细",
+      unpriced: "未报价",
+      noCandidate: "目录中没有候选,已记录需求;可回复“转人工”",
+      lineN: function (n) { return "第" + n + "行"; },
+      pickSaid: function (n, k, mpn) { return "第" + n + "行用第" + k + "个(" + mpn + ")"; },
     },
     en: {
       title: "Brandstation parts assistant",
@@ -101,6 +107,12 @@
       total: "Total",
       validUntil: "Valid until",
       download: "Download",
+      toDecide: "To decide",
+      allLines: "All lines",
+      unpriced: "not priced",
+      noCandidate: "No candidate in the catalog; noted. Reply “talk to sales” for help",
+      lineN: function (n) { return "Line " + n; },
+      pickSaid: function (n, k, mpn) { return "Line " + n + ": use #" + k + " (" + mpn + ")"; },
     },
   };
 
@@ -322,38 +334,60 @@
     }
 
     function addQuote(quote) {
+      // Only the newest quote takes picks: an older card's numbers may mean other parts by now.
+      Array.prototype.forEach.call(document.querySelectorAll(".quote__pick"), function (b) { b.disabled = true; });
       var box = el("article", "card quote");
       box.appendChild(el("h2", "card__title", t.quote + " " + text(quote.quote_id) + " r" + text(quote.revision)));
       if (text(quote.file)) box.appendChild(el("p", "card__codes", text(quote.file)));
+      if (text(quote.change)) box.appendChild(el("p", "quote__change", text(quote.change)));
+      // What was read (sheet, header row, column → field, rows skipped): checked before the money.
+      (Array.isArray(quote.reading) ? quote.reading : []).forEach(function (line) {
+        if (text(line)) box.appendChild(el("p", "quote__reading", text(line)));
+      });
+      (Array.isArray(quote.headline) ? quote.headline : []).forEach(function (line, i) {
+        if (text(line)) box.appendChild(el("p", i === 0 ? "quote__headline" : "quote__terms", text(line)));
+      });
+      var decide = Array.isArray(quote.decide) ? quote.decide : [];
+      if (decide.length) {
+        // On a revision the buyer has seen the list already: folded, one click away.
+        var section = foldable(t.toDecide + " (" + decide.length + ")", Number(quote.revision) === 1);
+        decide.forEach(function (line) { section.body.appendChild(decisionRow(line)); });
+        box.appendChild(section.box);
+      }
       var lines = Array.isArray(quote.lines) ? quote.lines : [];
       if (lines.length) {
+        var all = foldable(t.allLines + " (" + lines.length + ")", quote.table_open === true);
         var wrap = el("div", "quote__scroll");
         var table = el("table", "quote__table");
         var head = el("tr");
-        [t.line, t.status, t.input, t.matched, t.qty, t.amount].forEach(function (h) { head.appendChild(el("th", null, h)); });
+        [[t.line, "num"], [t.status, "status"], [t.input, "input"], [t.matched, "part"], [t.qty, "num"], [t.amount, "num"]]
+          .forEach(function (h) { head.appendChild(el("th", "quote__" + h[1], h[0])); });
         table.appendChild(head);
         lines.forEach(function (line) {
           var row = el("tr", "quote__row quote__row--" + (text(line.status) || "unknown"));
-          row.appendChild(el("td", null, text(line.line)));
-          row.appendChild(el("td", null, text(line.status_label) || text(line.status)));
-          row.appendChild(el("td", null, text(line.input)));
-          var cands = Array.isArray(line.candidates) ? line.candidates.map(text).filter(Boolean).join(" / ") : "";
-          var offered = line.status === "ambiguous" && cands ? "? " + cands : "—";
-          row.appendChild(el("td", null, text(line.mpn) || offered));
-          row.appendChild(el("td", null, text(line.qty)));
-          row.appendChild(el("td", null, text(line.ext_price)));
+          row.appendChild(el("td", "quote__num quote__lineno", text(line.line)));
+          row.appendChild(el("td", "quote__status", text(line.status_label) || text(line.status)));
+          row.appendChild(el("td", "quote__input", text(line.input)));
+          var offered = candidateNames(line.candidates);
+          var part = text(line.mpn) || (line.status === "ambiguous" && offered ? "? " + offered : "—");
+          row.appendChild(el("td", "quote__part", part));
+          row.appendChild(el("td", "quote__num", text(line.qty)));
+          row.appendChild(el("td", "quote__num", text(line.ext_price)));
           table.appendChild(row);
         });
         wrap.appendChild(table);
-        box.appendChild(wrap);
+        all.body.appendChild(wrap);
+        box.appendChild(all.box);
       }
       var totals = el("dl", "card__trade");
+      var partial = text(quote.totals_label);
       [[t.subtotal, quote.subtotal], [t.tax, quote.tax], [t.total, quote.total], [t.validUntil, quote.valid_until]]
         .forEach(function (pair) {
           if (!text(pair[1])) return;
           var row = el("div");
-          row.appendChild(el("dt", null, pair[0]));
-          row.appendChild(el("dd", null, (pair[0] === t.validUntil ? "" : text(quote.currency) + " ") + text(pair[1])));
+          var label = pair[0] === t.subtotal && partial ? pair[0] + " (" + partial + ")" : pair[0];
+          row.appendChild(el("dt", null, label));
+          row.appendChild(el("dd", "quote__num", (pair[0] === t.validUntil ? "" : text(quote.currency) + " ") + text(pair[1])));
           totals.appendChild(row);
         });
       box.appendChild(totals);
@@ -373,6 +407,53 @@
       var row = el("div", "msg msg--bot");
       row.appendChild(box);
       append(row);
+    }
+
+    /** A <details> block: its summary line and the body to fill. */
+    function foldable(title, open) {
+      var box = el("details", "quote__fold");
+      if (open) box.open = true;
+      box.appendChild(el("summary", null, title));
+      var body = el("div", "quote__fold-body");
+      box.appendChild(body);
+      return { box: box, body: body };
+    }
+
+    /** Quotes stored before candidates were objects carry plain part numbers. */
+    function candidateNames(candidates) {
+      return (Array.isArray(candidates) ? candidates : [])
+        .map(function (c) { return c && typeof c === "object" ? text(c.mpn) : text(c); })
+        .filter(Boolean).join(" / ");
+    }
+
+    /** One line to decide: what the BOM says, then a button per numbered candidate (package, stock, price). */
+    function decisionRow(line) {
+      var item = el("div", "quote__decide quote__row--" + (text(line.status) || "unknown"));
+      var what = [t.lineN(text(line.line)), text(line.status_label), text(line.input), text(line.designators)];
+      item.appendChild(el("p", "quote__decide-head", what.filter(Boolean).join(" · ")));
+      var candidates = Array.isArray(line.candidates) ? line.candidates : [];
+      if (!line.pickable || !candidates.length) {
+        item.appendChild(el("p", "quote__decide-none", text(line.mpn) ? text(line.mpn) + " — " + t.unpriced : t.noCandidate));
+        return item;
+      }
+      var group = el("div", "quote__picks");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", t.lineN(text(line.line)));
+      candidates.forEach(function (c) {
+        if (!c || typeof c !== "object") return;
+        var button = el("button", "chip quote__pick" + (c.current ? " chip--chosen" : ""), text(c.label) || text(c.mpn));
+        button.type = "button";
+        if (c.current) button.setAttribute("aria-pressed", "true");
+        button.addEventListener("click", function () {
+          Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
+          button.classList.add("chip--chosen");
+          var payload = "/revise_quote" + JSON.stringify({ quote_line: Number(line.line), candidate: Number(c.n) });
+          say(t.pickSaid(text(line.line), text(c.n), text(c.mpn)), payload);
+        });
+        group.appendChild(button);
+      });
+      item.appendChild(group);
+      return item;
     }
 
     function addBubble(who, text) {
