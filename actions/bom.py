@@ -48,7 +48,8 @@ class ActionQuoteBom(Action):
 
 
 class ActionReviseQuote(Action):
-    """Apply the buyer's change to the current quote: board count and/or a candidate for one line."""
+    """Apply the buyer's change to the current quote: board count, a candidate for one line, or a correction of
+    how the file was read."""
 
     def name(self) -> str:
         return "action_revise_quote"
@@ -57,41 +58,44 @@ class ActionReviseQuote(Action):
         text, language = question(tracker)
         zh = language == "zh"
         quote_id = tracker.get_slot("quote_id")
-        revision = _revision(tracker, text)
+        picked = _picked(tracker)
         if not quote_id:
-            dispatcher.utter_message(text=_ask_for_file(zh, revision.boards))
-            return [SlotSet("boards", float(revision.boards))] if revision.boards else []
+            boards = parse_revision(text).boards
+            dispatcher.utter_message(text=_ask_for_file(zh, boards))
+            return [SlotSet("boards", float(boards))] if boards else []
         service = await asyncio.to_thread(providers.get_quote_service)
         try:
-            # "数量在第5列" / "skip the first sheet": the file read again; else a board count or a pick.
-            quote = (
-                None
-                if revision or text.startswith("/")
-                else await asyncio.to_thread(service.correct_reading, quote_id, text, sender_id=tracker.sender_id)
-            )
-            if quote is None and not revision:
-                dispatcher.utter_message(
-                    text="要改什么?例如“报价 500 套”、“第7行用第二个”或“数量在第5列”。"
-                    if zh
-                    else "What should change? For example “quote for 500 boards”, “line 7 use the second one” or "
-                    "“quantity is column E”."
-                )
-                return []
-            if quote is None:
-                quote = await asyncio.to_thread(service.revise, quote_id, revision, sender_id=tracker.sender_id)
+            if picked is not None:  # a picker or button: its row, sheet and the revision it was shown on
+                quote = await asyncio.to_thread(service.revise, quote_id, picked, sender_id=tracker.sender_id)
+            else:
+                quote = await asyncio.to_thread(service.revise_text, quote_id, text, sender_id=tracker.sender_id)
         except KnowledgeError as exc:
             dispatcher.utter_message(text=f"无法修改报价:{exc}" if zh else f"I could not change the quote: {exc}")
+            return []
+        if quote is None:
+            dispatcher.utter_message(
+                text="要改什么?例如“报价 500 套”、“第7行用第二个”或“数量在第5列”。"
+                if zh
+                else "What should change? For example “quote for 500 boards”, “line 7 use the second one” or "
+                "“quantity is column E”."
+            )
             return []
         dispatcher.utter_message(**quote_message(quote, language))
         return [SlotSet("boards", float(quote["boards"]))]
 
 
-def _revision(tracker: Tracker, text: str) -> Revision:
-    """From a button's entities (/revise_quote{"quote_line": 7, "candidate": 2}) or from the words."""
+def _picked(tracker: Tracker) -> Revision | None:
+    """A pick from a button's entities (/revise_quote{"quote_line": 7, "candidate": 2, "quote_revision": 3}),
+    or None for typed words."""
     line = _whole(next(tracker.get_latest_entity_values("quote_line"), None))
-    if line is not None:
-        return Revision(line=line, choice=_whole(next(tracker.get_latest_entity_values("candidate"), None)) or 1)
-    return parse_revision(text)
+    if line is None:
+        return None
+    return Revision(
+        line=line,
+        choice=_whole(next(tracker.get_latest_entity_values("candidate"), None)) or 1,
+        sheet=next(tracker.get_latest_entity_values("quote_sheet"), None),
+        seen=_whole(next(tracker.get_latest_entity_values("quote_revision"), None)),
+    )
 
 
 def _ask_for_file(zh: bool, boards: int | None) -> str:

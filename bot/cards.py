@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from knowledge.attributes import display_name
 from knowledge.bom import FILE_TYPES_TEXT, column_letter, field_label
 from knowledge.models import Hit, Product
-from knowledge.quote import CANDIDATES_SHOWN, decision_lines
+from knowledge.quote import decision_lines
 from knowledge.specs import Option, SpecAnswer, key_facts, source_of
 from knowledge.units import format_quantity
 
@@ -247,7 +247,8 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
         f"{quote['quote_id']} r{quote['revision']} · {quote['file']} · {quote['boards']:,} {'套' if zh else 'board(s)'}"
     )
     decide = decision_lines(quote)
-    lines = [_decision_line(line, language) for line in decide[:DECISIONS_SHOWN]]
+    sheets = _line_sheets(quote)
+    lines = [_decision_line(line, language, sheets) for line in decide[:DECISIONS_SHOWN]]
     if len(decide) > DECISIONS_SHOWN:
         more = len(decide) - DECISIONS_SHOWN
         lines.append(
@@ -257,11 +258,11 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
         lines.insert(0, "待处理:" if zh else "To decide:")
     pickable = [line for line in decide if line["candidates"]]
     if pickable:
-        example = pickable[0]["line"]
+        example = _line_name(pickable[0], zh, sheets)
         hint = (
-            f"回复“第{example}行用第二个”选择候选,或“报价 500 套”改数量。"
+            f"回复“{example}用第二个”选择候选,或“报价 500 套”改数量。"
             if zh
-            else f"Reply “line {example} use the second one” to pick a candidate, or “quote for 500 boards”."
+            else f"Reply “{example[0].lower()}{example[1:]} use the second one” to pick a candidate, or “quote for 500 boards”."
         )
     else:
         hint = "回复“报价 500 套”可按套数重新报价。" if zh else "Reply “quote for 500 boards” to change the quantity."
@@ -282,12 +283,8 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
     )
     buttons = [
         {
-            "title": (
-                f"第{line['line']}行 → {line['candidates'][0]['mpn']}"
-                if zh
-                else f"Line {line['line']} → {line['candidates'][0]['mpn']}"
-            )[:80],
-            "payload": f"/revise_quote{json.dumps({'quote_line': line['line'], 'candidate': 1})}",
+            "title": f"{_line_name(line, zh, sheets)} → {line['candidates'][0]['mpn']}"[:80],
+            "payload": pick_payload(quote, line, 1, sheets),
         }
         for line in pickable
         if line["status"] == "ambiguous"
@@ -414,6 +411,17 @@ def quote_headline(quote: Mapping[str, Any], language: str) -> list[str]:
             + (f"; longest lead time {lead} days" if lead is not None else "")
             + "".join(extra)
         )
+    if priced == 0:  # nothing to total: say so rather than "total CNY 0.00"
+        first = (
+            f"已报价 0/{lines} 行:还没有能报价的行" + (f" · {to_decide} 行待处理" if to_decide else "")
+            if zh
+            else f"Priced 0 of {lines} lines: nothing priced yet" + (f" · {to_decide} to decide" if to_decide else "")
+        )
+        second = (
+            f"有效期至 {quote['valid_until']}" + "".join(extra)
+            if zh
+            else f"Valid until {quote['valid_until']}" + "".join(extra)
+        )
     return [first, second]
 
 
@@ -443,6 +451,13 @@ def quote_change(quote: Mapping[str, Any], language: str) -> str:
             )
         elif change["kind"] == "reading":
             parts.append(_reading_change(change, zh))
+            for lost in change.get("dropped_picks") or ():
+                where = f"{lost['sheet']} " if lost.get("sheet") else ""
+                parts.append(
+                    f"{where}第{lost['line']}行之前选的 {lost['mpn']} 已不在该行,请重新选择"
+                    if zh
+                    else f"your pick {lost['mpn']} for {where}line {lost['line']} no longer fits a line: choose again"
+                )
     if not parts:
         return ""
     before = quote.get("before") or {}
@@ -471,6 +486,7 @@ def quote_card(quote: dict[str, Any], language: str) -> dict[str, Any]:
     numbered candidates, the full table (collapsed on revisions and long BOMs), totals, downloads."""
     zh = language == "zh"
     decide = decision_lines(quote)
+    sheets = _line_sheets(quote)
     return {
         "quote_id": quote["quote_id"],
         "revision": quote["revision"],
@@ -487,15 +503,16 @@ def quote_card(quote: dict[str, Any], language: str) -> dict[str, Any]:
         "change": quote_change(quote, language),
         "totals_label": _totals_label(quote, zh),
         "downloads": quote.get("downloads", {}),
-        "decide": [_card_line(line, zh) for line in decide[:200]],
+        "decide": [_card_line(quote, line, zh, sheets) for line in decide[:200]],
         "table_open": int(quote["revision"]) == 1 and len(quote["lines"]) <= TABLE_OPEN_LINES,
-        "lines": [_card_line(line, zh) for line in quote["lines"][:200]],
+        "lines": [_card_line(quote, line, zh, sheets) for line in quote["lines"][:200]],
     }
 
 
-def _card_line(line: Mapping[str, Any], zh: bool) -> dict[str, Any]:
+def _card_line(quote: Mapping[str, Any], line: Mapping[str, Any], zh: bool, sheets: bool) -> dict[str, Any]:
     return {
         "line": line["line"],
+        "name": _line_name(line, zh, sheets),
         "status": line["status"],
         "status_label": _STATUS_LABELS.get(line["status"], {}).get("zh" if zh else "en", line["status"]),
         "input": line["input"]["mpn"] or line["input"]["value"] or line["input"]["description"],
@@ -515,8 +532,9 @@ def _card_line(line: Mapping[str, Any], zh: bool) -> dict[str, Any]:
                 "price": c.get("unit_price"),
                 "current": c["sku"] == line.get("sku"),
                 "label": _candidate_text(n, c, zh),
+                "payload": pick_payload(quote, line, n, sheets),
             }
-            for n, c in enumerate(line["candidates"][:CANDIDATES_SHOWN], 1)
+            for n, c in enumerate(line["candidates"], 1)
         ],
     }
 
@@ -558,12 +576,32 @@ def _candidate_text(n: int, c: Mapping[str, Any], zh: bool) -> str:
     return " · ".join(bits)
 
 
-def _decision_line(line: dict[str, Any], language: str) -> str:
+def _line_sheets(quote: Mapping[str, Any]) -> bool:
+    """Whether the quote's lines come from several sheets (then a row number alone does not say which line)."""
+    return len({line.get("sheet") or "" for line in quote["lines"]}) > 1
+
+
+def pick_payload(quote: Mapping[str, Any], line: Mapping[str, Any], n: int, sheets: bool) -> str:
+    """The button payload that picks candidate `n` of `line`: the row, its sheet where several sheets share row
+    numbers, and the revision shown, so a click on an older quote is refused rather than applied to the newest."""
+    entities: dict[str, Any] = {"quote_line": line["line"], "candidate": n, "quote_revision": int(quote["revision"])}
+    if sheets:
+        entities["quote_sheet"] = line.get("sheet") or ""
+    return f"/revise_quote{json.dumps(entities, ensure_ascii=False)}"
+
+
+def _line_name(line: Mapping[str, Any], zh: bool, sheets: bool) -> str:
+    """ "第3行" / "Line 3", with the sheet when the quote has several ("main_board 第3行")."""
+    sheet = f"{line.get('sheet')} " if sheets and line.get("sheet") else ""
+    return f"{sheet}第{line['line']}行" if zh else f"{sheet}{'line' if sheet else 'Line'} {line['line']}"
+
+
+def _decision_line(line: dict[str, Any], language: str, sheets: bool = False) -> str:
     zh = language == "zh"
     shown = line["input"]["mpn"] or line["input"]["value"] or line["input"]["description"] or "?"
     label = _STATUS_LABELS[line["status"]]["zh" if zh else "en"]
-    candidates = " / ".join(_candidate_text(i, c, zh) for i, c in enumerate(line["candidates"][:CANDIDATES_SHOWN], 1))
-    head = f"{'第' + str(line['line']) + '行' if zh else 'Line ' + str(line['line'])} [{label}] {shown[:40]}"
+    candidates = " / ".join(_candidate_text(i, c, zh) for i, c in enumerate(line["candidates"], 1))
+    head = f"{_line_name(line, zh, sheets)} [{label}] {shown[:40]}"
     if line["status"] == "ambiguous" and candidates:
         return f"{head} → {candidates}"
     if line["status"] in ("exact", "parametric", "chosen"):  # a part, but no price

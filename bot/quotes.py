@@ -26,9 +26,12 @@ from knowledge.quote import (
     QuoteError,
     Revision,
     build_quote,
+    carry_choices,
     merge_overrides,
+    next_revision,
     overrides_from_json,
     overrides_to_json,
+    parse_revision,
     revise_quote,
 )
 from knowledge.search import SearchEngine
@@ -202,29 +205,51 @@ class QuoteService:
         new = revise_quote(quote, self.engine.store, revision, settings=self.settings, today=date.today())
         return self._with_links(self.store.save(new, sender_id))
 
-    def correct_reading(self, quote_id: str, text: str, *, sender_id: str = "") -> dict[str, Any] | None:
-        """The next revision read again with the buyer's correction ("quantity is column E", "跳过第一个表"), or
-        None when `text` corrects nothing about the reading. Corrections add up over revisions."""
+    def revise_text(self, quote_id: str, text: str, *, sender_id: str = "") -> dict[str, Any] | None:
+        """The next revision from the buyer's words, or None when they ask for no change this reads: a board
+        count ("报价 500 套"), a pick ("第3行用第二个", "main_board line 2 use the second one") or a correction of
+        how the file was read ("数量在第5列", "skip the first sheet"; the stored upload read again, with every
+        earlier correction, the board count and the picks of lines that are still there)."""
         quote = self.store.latest(quote_id, owner=sender_id)
         reading = quote.get("reading") or {}
-        correction = parse_reading_correction(text, tuple(reading.get("sheets") or ()))
+        sheets = tuple(reading.get("sheets") or ())
+        revision = parse_revision(text, sheets)
+        correction = parse_reading_correction(text, sheets)
         if correction is None:
-            return None
-        if not correction.columns and not correction.skip_sheets:  # "skip the first sheet" of a one-sheet file
-            sheets = ", ".join(reading.get("sheets") or ()) or "one table only"
-            raise QuoteError(f"which sheet? The file has: {sheets}")
+            if not revision:
+                return None
+            return self.revise(quote_id, revision, sender_id=sender_id)
+        if revision.line is not None:
+            raise QuoteError("one change at a time: first the pick, then the correction of the columns")
+        return self._read_again(quote, correction, revision.boards, sender_id)
+
+    def _read_again(
+        self, quote: dict[str, Any], correction: ReadOverrides, boards: int | None, sender_id: str
+    ) -> dict[str, Any]:
+        reading = quote.get("reading") or {}
         upload_id = reading.get("upload")
         if not upload_id:
-            raise QuoteError("this quote was made before corrections were kept: upload the file again")
+            raise QuoteError("this quote was made before the file was kept for corrections: upload it again")
+        if not correction.columns and not correction.skip_sheets:  # "skip the first sheet" of a one-table file
+            sheets = ", ".join(reading.get("sheets") or ())
+            raise QuoteError(f"which sheet? The file has: {sheets}" if sheets else "the file has one table only")
+        tables = reading.get("layouts") or []
+        if correction.columns and len(tables) > 1:  # a column of one table is another column in the next
+            where = "; ".join(f"{t['sheet'] or '?'} row {t['header_line']}" for t in tables[:4])
+            raise QuoteError(
+                f"the file has {len(tables)} tables ({where}), and a column correction would change every one:"
+                " skip the sheets you do not want first (“skip sheet …”), then say the column"
+            )
         overrides = merge_overrides(overrides_from_json(reading.get("overrides")), correction)
         upload = self.store.upload(upload_id, owner=sender_id)
         read = self._read(upload, overrides, pasted=bool(reading.get("pasted")))
         today = date.today()
+        count = boards or int(quote["boards"])
         new = build_quote(
             read,
             self.matcher.match_all(read.lines),
             self.engine.store,
-            boards=int(quote["boards"]),
+            boards=count,
             settings=self.settings,
             today=today,
             quote_id=quote["quote_id"],
@@ -233,10 +258,12 @@ class QuoteService:
         new["reading"].update(
             upload=upload_id, pasted=bool(reading.get("pasted")), overrides=overrides_to_json(overrides)
         )
-        new["revision"] = int(quote["revision"]) + 1
-        new["before"] = {key: quote.get("summary", {}).get(key) for key in ("priced", "to_decide", "lines")}
-        new["before"]["subtotal"] = quote.get("subtotal")
-        new["changes"] = [{"kind": "reading", **overrides_to_json(correction)}]
+        changes: list[dict[str, Any]] = [
+            {"kind": "reading", **overrides_to_json(correction), "dropped_picks": carry_choices(quote, new)}
+        ]
+        if boards is not None and boards != int(quote["boards"]):
+            changes.append({"kind": "boards", "before": int(quote["boards"]), "after": boards})
+        new = next_revision(quote, new, changes, self.engine.store, settings=self.settings, today=today)
         return self._with_links(self.store.save(new, sender_id))
 
     def links(self, quote: dict[str, Any]) -> dict[str, str]:

@@ -52,11 +52,15 @@ class QuoteError(KnowledgeError):
 
 @dataclass(frozen=True)
 class Revision:
-    """What a buyer's message asks to change: the board count and/or one line's candidate (1-based)."""
+    """What a buyer's message asks to change: the board count and/or one line's candidate (1-based, as numbered
+    to the buyer). `sheet` names the line's sheet where rows of several sheets share a number; `seen` is the
+    revision whose card the buyer answered (a button), so a pick from an older card is refused, not misapplied."""
 
     boards: int | None = None
     line: int | None = None
     choice: int | None = None
+    sheet: str | None = None
+    seen: int | None = None
 
     def __bool__(self) -> bool:
         return self.boards is not None or self.line is not None
@@ -185,6 +189,11 @@ def revise_quote(
     today: date,
 ) -> dict[str, Any]:
     """The next revision: new board count and/or the buyer's pick for one line, every line re-priced."""
+    if revision.seen is not None and revision.seen != int(quote["revision"]):
+        raise QuoteError(
+            f"that choice was made on revision {revision.seen}, and the quote is at revision {quote['revision']} now:"
+            " choose on the newest quote"
+        )
     new = copy.deepcopy(dict(quote))
     if revision.boards is not None:
         _check_boards(revision.boards)
@@ -193,53 +202,94 @@ def revise_quote(
     if revision.boards is not None:
         changes.append({"kind": "boards", "before": int(quote["boards"]), "after": revision.boards})
     if revision.line is not None:
-        changes.append(_pick(new, revision.line, revision.choice or 1))
-    new["revision"] = int(new["revision"]) + 1
+        changes.append(_pick(new, _find_line(new, revision.line, revision.sheet), revision.choice or 1))
+    return next_revision(quote, new, changes, store, settings=settings, today=today)
+
+
+def next_revision(
+    quote: Mapping[str, Any],
+    new: dict[str, Any],
+    changes: list[dict[str, Any]],
+    store: CatalogStore,
+    *,
+    settings: PricingSettings,
+    today: date,
+) -> dict[str, Any]:
+    """`new`, re-priced, as the revision after `quote`: what changed, and the subtotal and counts before it."""
+    new["revision"] = int(quote["revision"]) + 1
     new["created"] = today.isoformat()
     new["before"] = {key: quote.get("summary", {}).get(key) for key in ("priced", "to_decide", "lines")}
     new["before"]["subtotal"] = quote.get("subtotal")
     priced = _priced(new, store, settings, today)
     for change in changes:
         if change["kind"] == "pick":
-            line = _find_line(priced, change["line"])
+            line = _find_line(priced, change["line"], change.get("sheet"))
             change["ext_price"], change["unit_price"] = line.get("ext_price"), line.get("unit_price")
     priced["changes"] = changes
     return priced
 
 
-def _pick(quote: dict[str, Any], number: int, choice: int) -> dict[str, Any]:
-    """Use candidate `choice` (1-based, as numbered to the buyer) for line `number`; the part it replaces takes
-    its place in the list (unless it is in it already), so the numbers the buyer saw keep meaning the same parts."""
-    line = _find_line(quote, number)
-    if line["status"] == "exact":
+def carry_choices(earlier: Mapping[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """The buyer's picks of `earlier` applied to the same lines of `new` (same sheet, row and part text: the file
+    read again with a correction); returns the picks that found no such line, so the reply can name them."""
+    chosen = {_line_key(line): line for line in earlier["lines"] if _is_chosen(line)}
+    for line in new["lines"]:
+        old = chosen.pop(_line_key(line), None)
+        if old is None:
+            continue
+        pick = _candidate_of(old)
+        if pick is not None and all(c["sku"] != pick["sku"] for c in line["candidates"]):
+            line["candidates"].append(pick)
+        line.update(status="chosen", confidence=old.get("confidence"), sku=old["sku"], via="chosen by the buyer")
+        line["match_note"] = old.get("match_note", "chosen by the buyer")
+    return [{"line": line["line"], "sheet": line.get("sheet", ""), "mpn": line.get("mpn")} for line in chosen.values()]
+
+
+def _line_key(line: Mapping[str, Any]) -> tuple[str, int, str]:
+    given = line["input"]
+    return (
+        str(line.get("sheet") or ""),
+        int(line["line"]),
+        str(given["mpn"] or given["value"] or given["description"]),
+    )
+
+
+def _is_chosen(line: Mapping[str, Any]) -> bool:
+    """Picked by the buyer (quotes stored before the `chosen` status say so in `via`)."""
+    return bool(line.get("sku")) and (line["status"] == "chosen" or line.get("via") == "chosen by the buyer")
+
+
+def _pick(quote: dict[str, Any], line: dict[str, Any], choice: int) -> dict[str, Any]:
+    """Use candidate `choice` (1-based, as numbered to the buyer) for `line`. The list keeps its order, so the
+    numbers the buyer saw keep meaning the same parts; a part the line had before that is not in the list is
+    added at its end (shown with the next number), so it can be chosen back."""
+    number = line["line"]
+    if line["status"] == "exact" and not _is_chosen(line):
         raise QuoteError(
             f"line {number} is matched exactly by its part number ({line.get('mpn')}); there is no candidate to choose"
         )
-    candidates = line["candidates"][:CANDIDATES_SHOWN]
+    candidates = line["candidates"]
     if not candidates:
         raise QuoteError(f"line {number} has no candidates to choose from")
     if not 1 <= choice <= len(candidates):
         raise QuoteError(f"line {number} has {len(candidates)} candidate(s); there is no number {choice}")
     picked = candidates[choice - 1]
+    if picked["sku"] == line.get("sku"):
+        raise QuoteError(f"line {number} already uses candidate {choice} ({picked['mpn']}): nothing to change")
     previous = _candidate_of(line)
     if previous and all(c["sku"] != previous["sku"] for c in candidates):
-        candidates[choice - 1] = previous
-    line["candidates"] = candidates
-    change = {
-        "kind": "pick",
-        "line": number,
-        "choice": choice,
-        "before": line.get("mpn"),
-        "before_status": line["status"],
-    }
-    change.update(after=picked["mpn"], manufacturer=picked.get("manufacturer"), package=picked.get("package"))
+        candidates.append(previous)
+    change = {"kind": "pick", "line": number, "sheet": line.get("sheet", ""), "choice": choice}
+    change.update(before=line.get("mpn"), before_status=line["status"], after=picked["mpn"])
+    change.update(manufacturer=picked.get("manufacturer"), package=picked.get("package"))
     line.update(status="chosen", confidence=picked.get("score"), sku=picked["sku"], via="chosen by the buyer")
     line["match_note"] = f"chosen by the buyer (candidate {choice} of line {number})"
     return change
 
 
-def parse_revision(text: str) -> Revision:
-    """Read "quote for 500 boards" / "报价 500 套" / "line 7 use the second one" / "第7行用第二个" / "L7 #2"."""
+def parse_revision(text: str, sheets: Sequence[str] = ()) -> Revision:
+    """Read "quote for 500 boards" / "报价 500 套" / "line 7 use the second one" / "第7行用第二个" / "L7 #2";
+    with the quote's `sheets`, a sheet named in the text ("main_board 第2行用第二个") says whose line."""
     boards = None
     if (m := _BOARDS.search(text)) is not None:
         boards = _whole((m.group(1) or m.group(2)).replace(",", ""))
@@ -248,7 +298,9 @@ def parse_revision(text: str) -> Revision:
         rest = text[m.end() :]
         if (c := _CHOICE.search(rest)) is not None:
             choice = _ordinal(c.group(1) or c.group(2) or c.group(3) or "")
-    return Revision(boards, line, choice)
+    lowered = text.lower()
+    sheet = next((s for s in sorted(sheets, key=len, reverse=True) if s and s.lower() in lowered), None)
+    return Revision(boards, line, choice, sheet if line is not None else None)
 
 
 def summary(quote: Mapping[str, Any]) -> dict[str, Any]:
@@ -504,12 +556,17 @@ def _warnings(quote: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _find_line(quote: Mapping[str, Any], number: int) -> dict[str, Any]:
-    line: dict[str, Any]
-    for line in quote["lines"]:
-        if line["line"] == number:
-            return line
-    raise QuoteError(f"the quote has no line {number}")
+def _find_line(quote: Mapping[str, Any], number: int, sheet: str | None = None) -> dict[str, Any]:
+    """The line at row `number` (of `sheet`); refuses to guess where rows of several sheets share the number."""
+    found = [line for line in quote["lines"] if line["line"] == number and (not sheet or line.get("sheet") == sheet)]
+    if not found:
+        raise QuoteError(f"the quote has no line {number}" + (f" on sheet {sheet!r}" if sheet else ""))
+    if len(found) > 1:
+        names = ", ".join(str(line.get("sheet")) for line in found)
+        raise QuoteError(
+            f"line {number} is on several sheets ({names}): name the sheet, e.g. “{found[-1].get('sheet')} line {number} use the second one”"
+        )
+    return found[0]
 
 
 def _check_boards(boards: int) -> None:

@@ -193,3 +193,97 @@ def test_skip_the_first_sheet_of_an_uploaded_workbook(service: QuoteService) -> 
     messages, _ = run(ActionReviseQuote(), make_tracker("数量在第2列", "revise_quote", slots=slots))
     third = messages[0]["custom"]["data"]["quote"]
     assert third["summary"]["lines"] == 2 and third["revision"] == 3
+
+
+def _two_sheet_upload(service: QuoteService, second_qty_col: str = "数量") -> str:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "power"
+    book.active.append(["Designator", "Qty", "Value", "Footprint", "Note"])
+    book.active.append(["R1", 1, "10k", "", "7"])  # no package: a line to decide, row 2
+    main = book.create_sheet("main_board")
+    main.append(["位号", second_qty_col, "规格型号", "封装", "每板"])
+    main.append(["R5", 1, "10k", "", 4])  # row 2 too
+    data = io.BytesIO()
+    book.save(data)
+    return service.store.save_upload("two_sheets.xlsx", data.getvalue(), "buyer-1")
+
+
+def _quote_upload(upload_id: str, language: str = "en") -> dict[str, Any]:
+    tracker = make_tracker(
+        "/upload_bom",
+        "upload_bom",
+        entities=[{"entity": "upload_id", "value": upload_id}],
+        slots={"language": language},
+    )
+    messages, _ = run(ActionQuoteBom(), tracker)
+    return messages[0]
+
+
+def test_rows_of_two_sheets_sharing_a_number_are_never_guessed(service: QuoteService) -> None:
+    first = _quote_upload(_two_sheet_upload(service))
+    quote = first["custom"]["data"]["quote"]
+    assert [(d["name"], d["line"]) for d in quote["decide"]] == [("power line 2", 2), ("main_board line 2", 2)]
+    assert "power line 2 [to decide]" in first["text"] and "main_board line 2 [to decide]" in first["text"]
+    slots = {"language": "en", "quote_id": quote["quote_id"]}
+    messages, _ = run(ActionReviseQuote(), make_tracker("line 2 use the second one", "revise_quote", slots=slots))
+    assert "line 2 is on several sheets (power, main_board)" in messages[0]["text"] and not messages[0]["custom"]
+    messages, _ = run(
+        ActionReviseQuote(), make_tracker("main_board line 2 use the second one", "revise_quote", slots=slots)
+    )
+    revised = messages[0]["custom"]["data"]["quote"]
+    assert [(line["name"], line["status"]) for line in revised["lines"]] == [
+        ("power line 2", "ambiguous"),
+        ("main_board line 2", "chosen"),
+    ]
+    # The picker's payload names the sheet and the revision it was shown on.
+    payload = quote["decide"][1]["candidates"][0]["payload"]
+    assert json.loads(payload.removeprefix("/revise_quote")) == {
+        "quote_line": 2,
+        "candidate": 1,
+        "quote_revision": 1,
+        "quote_sheet": "main_board",
+    }
+
+
+def test_a_pick_from_an_older_quote_is_refused_not_applied_to_the_newest(service: QuoteService) -> None:
+    messages, _ = run(ActionQuoteBom(), make_tracker(PASTED, "upload_bom", slots={"language": "en"}))
+    first = messages[0]["custom"]["data"]["quote"]
+    slots = {"language": "en", "quote_id": first["quote_id"]}
+    run(ActionReviseQuote(), make_tracker("quote for 500 boards", "revise_quote", slots=slots))
+    old = first["decide"][0]["candidates"][1]["payload"]  # still on the r1 card
+    entities = [{"entity": k, "value": v} for k, v in json.loads(old.removeprefix("/revise_quote")).items()]
+    messages, _ = run(ActionReviseQuote(), make_tracker(old, "revise_quote", entities=entities, slots=slots))
+    assert "made on revision 1, and the quote is at revision 2" in messages[0]["text"]
+    assert service.store.revisions(first["quote_id"]) == [1, 2]
+
+
+def test_a_column_correction_over_several_tables_asks_first(service: QuoteService) -> None:
+    quote = _quote_upload(_two_sheet_upload(service))["custom"]["data"]["quote"]
+    slots = {"language": "en", "quote_id": quote["quote_id"]}
+    messages, _ = run(ActionReviseQuote(), make_tracker("quantity is column E", "revise_quote", slots=slots))
+    assert "the file has 2 tables" in messages[0]["text"] and "skip" in messages[0]["text"]
+    # Skip one, then the column: both kept, with the board count said in the same message.
+    run(ActionReviseQuote(), make_tracker("skip sheet power", "revise_quote", slots=slots))
+    messages, _ = run(
+        ActionReviseQuote(), make_tracker("quote for 10 boards, quantity is column E", "revise_quote", slots=slots)
+    )
+    third = messages[0]["custom"]["data"]["quote"]
+    assert third["revision"] == 3 and third["boards"] == 10 and [line["qty"] for line in third["lines"]] == [40]
+    assert "boards 1 → 10" in third["change"] and "quantity ← column E" in third["change"]
+
+
+def test_picks_survive_a_reading_correction(service: QuoteService) -> None:
+    pasted = "Designator\tQty\tValue\tFootprint\tPer board\nR1\t1\t10k\t\t4\nR2\t1\t10k\tR0603\t2\n"
+    messages, _ = run(ActionQuoteBom(), make_tracker(pasted, "upload_bom", slots={"language": "en"}))
+    first = messages[0]["custom"]["data"]["quote"]
+    slots = {"language": "en", "quote_id": first["quote_id"]}
+    messages, _ = run(ActionReviseQuote(), make_tracker("line 2 use the second one", "revise_quote", slots=slots))
+    picked = messages[0]["custom"]["data"]["quote"]["lines"][0]
+    assert picked["status"] == "chosen"
+    messages, _ = run(ActionReviseQuote(), make_tracker("quantity is column E", "revise_quote", slots=slots))
+    third = messages[0]["custom"]["data"]["quote"]["lines"]
+    assert (third[0]["status"], third[0]["mpn"], third[0]["qty"]) == ("chosen", picked["mpn"], 4)

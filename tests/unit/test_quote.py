@@ -196,3 +196,35 @@ def test_obsolete_part_is_flagged_with_an_in_stock_substitute(engine: SearchEngi
     assert line["status"] == "exact" and line["lifecycle"] == "Obsolete NonStock"
     assert "lifecycle: Obsolete NonStock" in line["note"] and "in stock instead: 0603WAF1002T5E" in line["note"]
     assert any("OLD0603-10K is Obsolete NonStock" in w for w in quote["warnings"])
+
+
+def test_a_part_replaced_by_a_pick_stays_choosable_under_a_new_number(
+    engine: SearchEngine, quote: dict[str, Any]
+) -> None:
+    line = line_of(quote, 2)  # R1,R2 10k R0603: matched by parameters
+    assert line["status"] == "parametric" and line["sku"]
+    others = [p for p in engine.store.iter_products() if p.sku != line["sku"]][:2]
+    line["candidates"] = [
+        {"sku": p.sku, "mpn": p.mpn, "manufacturer": p.manufacturer, "package": p.package, "score": 0.5} for p in others
+    ]
+    before = line["mpn"]
+    revised = revise_quote(quote, engine.store, Revision(line=2, choice=2), settings=SETTINGS, today=TODAY)
+    picked = line_of(revised, 2)
+    assert picked["sku"] == others[1].sku and picked["status"] == "chosen"
+    assert [c["sku"] for c in picked["candidates"]] == [others[0].sku, others[1].sku, line["sku"]]
+    back = revise_quote(revised, engine.store, Revision(line=2, choice=3), settings=SETTINGS, today=TODAY)
+    assert line_of(back, 2)["mpn"] == before
+    with pytest.raises(QuoteError, match="already uses candidate 3"):
+        revise_quote(back, engine.store, Revision(line=2, choice=3), settings=SETTINGS, today=TODAY)
+
+
+def test_a_pick_stored_before_the_chosen_status_can_be_changed(engine: SearchEngine) -> None:
+    read = read_bom_text("Designator\tQty\tValue\nR5\t1\t10k\n")
+    quote = build_quote(
+        read, BomMatcher(engine).match_all(read.lines), engine.store, boards=1, settings=SETTINGS, today=TODAY,
+        quote_id="Q-1",
+    )  # fmt: skip
+    revised = revise_quote(quote, engine.store, Revision(line=2, choice=1), settings=SETTINGS, today=TODAY)
+    revised["lines"][0]["status"] = "exact"  # how older code stored a pick
+    again = revise_quote(revised, engine.store, Revision(line=2, choice=2), settings=SETTINGS, today=TODAY)
+    assert again["lines"][0]["status"] == "chosen"

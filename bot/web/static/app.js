@@ -63,7 +63,7 @@
       unpriced: "未报价",
       noCandidate: "目录中没有候选,已记录需求;可回复“转人工”",
       lineN: function (n) { return "第" + n + "行"; },
-      pickSaid: function (n, k, mpn) { return "第" + n + "行用第" + k + "个(" + mpn + ")"; },
+      pickSaid: function (name, k, mpn) { return name + "用第" + k + "个(" + mpn + ")"; },
     },
     en: {
       title: "Brandstation parts assistant",
@@ -112,7 +112,7 @@
       unpriced: "not priced",
       noCandidate: "No candidate in the catalog; noted. Reply “talk to sales” for help",
       lineN: function (n) { return "Line " + n; },
-      pickSaid: function (n, k, mpn) { return "Line " + n + ": use #" + k + " (" + mpn + ")"; },
+      pickSaid: function (name, k, mpn) { return name + ": use #" + k + " (" + mpn + ")"; },
     },
   };
 
@@ -429,7 +429,7 @@
     /** One line to decide: what the BOM says, then a button per numbered candidate (package, stock, price). */
     function decisionRow(line) {
       var item = el("div", "quote__decide quote__row--" + (text(line.status) || "unknown"));
-      var what = [t.lineN(text(line.line)), text(line.status_label), text(line.input), text(line.designators)];
+      var what = [text(line.name) || t.lineN(text(line.line)), text(line.status_label), text(line.input), text(line.designators)];
       item.appendChild(el("p", "quote__decide-head", what.filter(Boolean).join(" · ")));
       var candidates = Array.isArray(line.candidates) ? line.candidates : [];
       if (!line.pickable || !candidates.length) {
@@ -447,8 +447,10 @@
         button.addEventListener("click", function () {
           Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
           button.classList.add("chip--chosen");
-          var payload = "/revise_quote" + JSON.stringify({ quote_line: Number(line.line), candidate: Number(c.n) });
-          say(t.pickSaid(text(line.line), text(c.n), text(c.mpn)), payload);
+          // The server's payload names the row, its sheet and this card's revision (an older card is refused).
+          var payload = /^\/revise_quote\{/.test(text(c.payload)) ? text(c.payload)
+            : "/revise_quote" + JSON.stringify({ quote_line: Number(line.line), candidate: Number(c.n) });
+          say(t.pickSaid(text(line.name) || t.lineN(text(line.line)), text(c.n), text(c.mpn)), payload);
         });
         group.appendChild(button);
       });
