@@ -20,25 +20,29 @@ from knowledge.bom_match import BomMatcher, LineMatch
 from knowledge.catalog import normalize_code
 from knowledge.models import Product
 from knowledge.search import SearchEngine
-from knowledge.units import extract_package
+from knowledge.units import canonical_dielectric, extract_package
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "boms"
 LABELS_DIR = FIXTURES / "labels"
+OUTSIDE_LABELS_DIR = FIXTURES / "labels_outside"  # real BOMs from public projects, labelled before any matcher run
+OUTSIDE = FIXTURES / "outside"
 DEV = ROOT.parent / "shared" / "boms" / "dev"
+# Confidence bands of the reliability table: a matcher that says 0.97 should be right about that often.
+BANDS = ((0.95, 1.01), (0.9, 0.95), (0.8, 0.9), (0.7, 0.8), (0.0, 0.7))
 CONFIDENT = ("exact", "parametric")
 
 
 def bom_path(name: str) -> Path | None:
-    """The fixture copy of a dev BOM (MIT ones), else ../shared (GPL ones), else None."""
-    for folder in (FIXTURES, DEV):
+    """The fixture copy of a dev BOM (MIT ones), else ../shared (GPL ones), else an outside BOM, else None."""
+    for folder in (FIXTURES, DEV, OUTSIDE):
         if (folder / name).is_file():
             return folder / name
     return None
 
 
-def load_labels() -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DIR.glob("*.json"))]
+def load_labels(folder: Path = LABELS_DIR) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
 
 
 def judge(label: Mapping[str, Any], match: LineMatch) -> str:
@@ -61,15 +65,16 @@ def judge(label: Mapping[str, Any], match: LineMatch) -> str:
     return "right"
 
 
-def evaluate(engine: SearchEngine) -> dict[str, Any]:
-    """Per-BOM and overall figures; BOMs whose file is absent are listed as skipped."""
+def evaluate(engine: SearchEngine, folder: Path = LABELS_DIR) -> dict[str, Any]:
+    """Per-BOM and overall figures for one label set; BOMs whose file is absent are listed as skipped."""
     matcher = BomMatcher(engine)
+    bands: dict[str, Counter[str]] = {}
     per_bom: dict[str, Any] = {}
     totals: Counter[str] = Counter()
     by_expect: dict[str, Counter[str]] = {}
     wrong: list[str] = []
     seconds = 0.0
-    for spec in load_labels():
+    for spec in load_labels(folder):
         path = bom_path(spec["file"])
         if path is None:
             per_bom[spec["file"]] = {"skipped": "file absent"}
@@ -86,6 +91,10 @@ def evaluate(engine: SearchEngine) -> dict[str, Any]:
                 continue
             outcome = judge(label, match)
             outcomes[outcome] += 1
+            if match.status in CONFIDENT:
+                band = _band(match.confidence)
+                bands.setdefault(band, Counter())["right" if outcome == "right" else "wrong"] += 1
+                bands.setdefault(f"{match.status} (all)", Counter())["right" if outcome == "right" else "wrong"] += 1
             by_expect.setdefault(label["expect"], Counter())[outcome] += 1
             if outcome == "wrong_match":
                 got = match.product.mpn if match.product else "-"
@@ -113,7 +122,21 @@ def evaluate(engine: SearchEngine) -> dict[str, Any]:
         "no_false_match_rate": _ratio(labelled - totals["wrong_match"], labelled),
         "wrong_matches": wrong,
         "match_seconds": round(seconds, 2),
+        "reliability": {
+            band: {**counts, "share_right": _ratio(counts["right"], counts["right"] + counts["wrong"])}
+            for band, counts in sorted(bands.items())
+        },
     }
+
+
+def _band(confidence: float) -> str:
+    low, high = next((lo, hi) for lo, hi in BANDS if lo <= confidence < hi)
+    return f"confidence {low:.2f}–{min(high, 1.0):.2f}"
+
+
+def evaluate_all(engine: SearchEngine) -> dict[str, Any]:
+    """Both label sets: the dev BOMs the matcher was shaped on, and the outside BOMs it never saw."""
+    return {"dev": evaluate(engine, LABELS_DIR), "outside": evaluate(engine, OUTSIDE_LABELS_DIR)}
 
 
 def meets(product: Product, constraints: Mapping[str, Any]) -> bool:
@@ -144,6 +167,8 @@ def _attribute_is(product: Product, key: str, want: Any) -> bool:
     if attr is None:
         return False
     if isinstance(want, str):
+        if key == "dielectric":  # C0G and NP0 are one class (knowledge.units.canonical_dielectric)
+            return canonical_dielectric(attr.raw) == canonical_dielectric(want)
         return attr.raw.strip().lower() == want.strip().lower()
     if attr.value is None:
         return False
@@ -156,10 +181,10 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
 
 
-def report(result: Mapping[str, Any]) -> str:
+def report(result: Mapping[str, Any], name: str = "dev") -> str:
     """A few lines for the terminal."""
     lines = [
-        f"BOM matching on {result['labels']} labelled lines of the dev BOMs ({result['match_seconds']} s):",
+        f"BOM matching on {result['labels']} labelled lines of the {name} BOMs ({result['match_seconds']} s):",
         f"  precision of confident matches (exact + parametric right): {result['precision_of_confident_matches']}",
         f"  coverage of lines naming a catalog part: {result['coverage_of_catalog_parts']}",
         f"  all labels right: {result['accuracy_all_labels']}; no false match: {result['no_false_match_rate']}",
@@ -168,6 +193,10 @@ def report(result: Mapping[str, Any]) -> str:
     for name, figures in result["boms"].items():
         lines.append(f"  {name}: {figures.get('statuses', figures)} {figures.get('outcomes', '')}")
     lines += [f"  WRONG {w}" for w in result["wrong_matches"][:30]]
+    lines += [
+        f"  reliability {band}: {c.get('right', 0)} right, {c.get('wrong', 0)} wrong ({c['share_right']})"
+        for band, c in result.get("reliability", {}).items()
+    ]
     return "\n".join(lines)
 
 
@@ -175,5 +204,6 @@ if __name__ == "__main__":
     from bot.providers import load_engine
     from bot.settings import get_settings
 
-    figures = evaluate(load_engine(get_settings()))
-    print(report(figures))
+    both = evaluate_all(load_engine(get_settings()))
+    for name, figures in both.items():
+        print(report(figures, name))

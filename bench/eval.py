@@ -262,14 +262,16 @@ def _summary(counts: Counter[str]) -> dict[str, Any]:
 
 
 def bom_matching() -> dict[str, Any]:
-    """BOM line matching against the labelled dev BOMs (bench/bom_eval.py); needs the built indexes."""
-    from bench.bom_eval import evaluate, report
+    """BOM line matching against the labelled dev BOMs and the outside BOMs (bench/bom_eval.py); needs the built
+    indexes."""
+    from bench.bom_eval import evaluate_all, report
     from bot.providers import load_engine
     from bot.settings import get_settings
 
-    figures = evaluate(load_engine(get_settings()))
-    print(report(figures))
-    return figures
+    both = evaluate_all(load_engine(get_settings()))
+    for name, figures in both.items():
+        print(report(figures, name))
+    return both
 
 
 def bom_reading() -> dict[str, Any]:

@@ -635,7 +635,7 @@ def selection_message(sel: Selection, language: str) -> dict[str, Any]:
             for shown, key, count in sel.options
         ]
         return {"text": text, "buttons": buttons}
-    if sel.status == "done" and sel.products:
+    if sel.status in ("done", "none") and sel.products:  # none: the closest parts with one filter relaxed
         buttons = [
             {
                 "title": f"{p.mpn} · {p.manufacturer}"[:80],

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from knowledge.catalog import normalize_code
+from knowledge.footprints import Footprint, contradiction, parse_footprint, specific
 from knowledge.glossary import expand_query
 from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, query_terms, term_coverage
@@ -105,7 +106,7 @@ class BomMatcher:
 
     def _by_codes(self, line: BomLine) -> LineMatch | None:
         store = self.engine.store
-        footprint = footprint_package(line.package)
+        footprint = line.package
         by_supplier = _one_part(store.by_code(line.supplier_code)) if _is_code(line.supplier_code) else []
         by_mpn = _prefer_maker(store.by_code(line.mpn), line.manufacturer) if _is_code(line.mpn) else []
         if by_supplier and by_mpn and not _same_mpn(by_supplier[0], by_mpn[0]):
@@ -167,7 +168,7 @@ class BomMatcher:
         confidence: float,
         via: str,
         note: str,
-        footprint: str | None,
+        footprint: str,
         extra: Sequence[Product] = (),
     ) -> LineMatch:
         """An exact code match, unless the part's package contradicts the footprint on the board or the
@@ -176,12 +177,13 @@ class BomMatcher:
             note = f"the BOM asks for a module; {product.mpn} in the catalog is the bare part: check"
             return _ambiguous(line, [product, *extra], note, via=f"{via}, module vs part")
         listings = [product, *extra]
-        same_pad = [p for p in listings if footprint and footprint_package(p.package) == footprint]
-        if same_pad and same_pad[0] is not product:  # the same MPN from several makers: the one for this footprint
-            product, extra = same_pad[0], [p for p in listings if p is not same_pad[0]]
-        own = footprint_package(product.package)
-        if footprint and own and _chip_code(footprint) and _chip_code(own) and footprint != own:
-            note = f"{product.mpn} is a {own} part but the footprint is {footprint}: which one?"
+        wanted = parse_footprint(line.package)
+        on_pad = [p for p in listings if wanted and not contradiction(wanted, parse_footprint(p.package))]
+        if on_pad and on_pad[0] is not product:  # the same MPN in several packages: the one for this footprint
+            product, extra = on_pad[0], [p for p in listings if p is not on_pad[0]]
+        clash = contradiction(wanted, parse_footprint(product.package))
+        if clash:
+            note = f"{product.mpn} does not fit the footprint {line.package.strip()} ({clash}): which one?"
             alternatives = [product]
             fitting = self._by_parameters(replace(line, mpn="", supplier_code=""))
             if fitting is not None and fitting.product is not None:
@@ -249,7 +251,10 @@ class BomMatcher:
             # A part number neither in the catalog nor close to one (checked above), with no description:
             # search would only return look-alikes of its letters.
             return LineMatch(line, "not_found", 0.0, None, (), "codes", f"{named[0]} is not in the catalog")
-        hits = self.engine.search(text, k=MAX_CANDIDATES, codes=False)
+        # Only parts that can be this line: its kind (designator R / C / J ..., footprint, words) and a package or
+        # mounting its footprint allows; a resistor line is never offered TVS diodes, a connector line no ICs.
+        hits = [h for h in self.engine.search(text, k=3 * MAX_CANDIDATES, codes=False) if _fits_line(line, h.product)]
+        hits = hits[:MAX_CANDIDATES]
         if named:  # described: the closest items by function help the buyer, but they are not this part
             return LineMatch(line, "not_found", 0.0, None, tuple(hits[:3]), "search",
                              f"{named[0]} is not in the catalog; closest items listed")  # fmt: skip
@@ -323,12 +328,31 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     attrs = [Attribute(k, _raw(v, u), v, u) for k, (v, u) in quantities.items() if _relevant(family, k)]
     if choice == "MLCC capacitor" and (dielectric := _DIELECTRICS.search(text)) is not None:
         attrs.append(Attribute("dielectric", dielectric.group(1).upper().replace("COG", "C0G")))
-    package = footprint_package(line.package) or footprint_package(text) or ""
+    fp = parse_footprint(line.package) or parse_footprint(extract_package(text) or "")
+    if fp is not None and not _fits_family(choice, fp):
+        return None, None  # an axial resistor or a radial capacitor is no chip part: search, with its mounting
+    package = (fp.package if fp is not None else "") or ""
     product = Product(sku="", mpn="", manufacturer="", category=category, name=text, package=package)
     return replace(product, attributes=tuple(attrs)), family
 
 
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Footprint kinds each parametric family can sit on ('' = the footprint does not say).
+_FAMILY_KINDS = {
+    "chip resistor": ("", "resistor"),
+    "MLCC capacitor": ("", "capacitor"),
+    "crystal": ("", "crystal"),
+}
+
+
+def _fits_family(family: str, fp: Footprint) -> bool:
+    """Whether a footprint can carry a part of the family: a chip resistor needs an SMD chip footprint, not an
+    axial one (RES-TH_BD2.3-L6.5-P10.50) nor a pin header (HDR-M_2.54_1x4P)."""
+    if fp.kind not in _FAMILY_KINDS.get(family, ("",)):
+        return False
+    if family in ("chip resistor", "MLCC capacitor"):
+        return fp.mounting != "THT" and (not fp.package or bool(fp.chip))
+    return not fp.package or fp.package.startswith(("SMD", "HC-49"))  # a crystal in SOIC-8 is another part
 
 
 def _designator_prefix(line: BomLine) -> str:
@@ -535,35 +559,14 @@ _PACKAGING_SUFFIX = re.compile(
     r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|\d{3})|-?(?:TR|T|R)$)$",
     re.IGNORECASE,
 )
-_CHIP_CODES = ("01005", "0201", "0402", "0603", "0805", "1206", "1210", "1812", "2010", "2512", "2220", "1808")
-# IPC-7351 metric size codes in footprint names (RESC1608X55N) → EIA inch codes.
-_METRIC_TO_EIA = {"0603": "0201", "1005": "0402", "1608": "0603", "2012": "0805", "3216": "1206", "3225": "1210",
-                  "4532": "1812", "5025": "2010", "6332": "2512", "5750": "2220"}  # fmt: skip
-_PREFIXED_CHIP = re.compile(r"^(?:R|C|L|D|F|FB|LED|SMD|CAP|RES|IND)[_\-]?(\d{4,5})(?!\d)", re.IGNORECASE)
-_IPC_CHIP = re.compile(r"^(?:RESC|CAPC|INDC|LEDC|DIOC|CAPM)(\d{4})X", re.IGNORECASE)
-
-
-_IPC_DIODE = {"SOD3715": "SOD-123", "SOD3716": "SOD-123", "SOD2512": "SOD-323", "SOD2513": "SOD-323",
-              "SOD1608": "SOD-523", "SOD1005": "SOD-923"}  # fmt: skip
 
 
 def footprint_package(text: str) -> str | None:
-    """The package a footprint or package cell names: 'C0603' / 'R_0603_1608Metric' / 'RESC1608X55N' /
-    'LED0603-R-RD' -> '0603', 'SOIC-16_L9.9-W3.9' -> 'SOIC-16'; None when it names none."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if text[:7].upper() in _IPC_DIODE:
-        return _IPC_DIODE[text[:7].upper()]
-    if (m := _IPC_CHIP.match(text)) is not None:
-        return _METRIC_TO_EIA.get(m.group(1))
-    if (m := _PREFIXED_CHIP.match(text)) is not None and m.group(1) in _CHIP_CODES:
-        return m.group(1)
-    return extract_package(text)
-
-
-def _chip_code(package: str) -> bool:
-    return package in _CHIP_CODES
+    """The package a footprint or package cell names, canonical (knowledge/footprints.py): 'C0603' /
+    'R_0603_1608Metric' / 'RESC1608X55N' / 'LED0603-R-RD' -> '0603', 'SOIC-16_L9.9-W3.9' -> 'SOIC-16',
+    'SOT-23-3L' -> 'SOT-23'; None when it names no package (a bare 'SMD', a connector family)."""
+    fp = parse_footprint(text)
+    return fp.package if fp is not None and specific(fp.package) else None
 
 
 def _strip_packaging(code: str) -> str:
@@ -667,8 +670,73 @@ def _line_text(line: BomLine) -> str:
     # The package as a plain code ('0805', not 'LEDC2012X110N') so search filters on it; remark columns
     # (备注 / Note / Comments) often carry the package or the size the other cells leave out.
     remarks = [v for k, v in line.raw.items() if _REMARK_HEADERS.search(k) and v not in (line.value, line.description)]
-    parts = [line.mpn, line.value, footprint_package(line.package) or line.package, line.description, *remarks]
+    parts = [line.mpn, line.value, _footprint_words(line.package), line.description, *remarks]
     return " ".join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+
+# What a designator prefix says the part is, and the category words of each kind.
+_PREFIX_KINDS = {
+    "R": "resistor", "RN": "resistor", "RA": "resistor", "C": "capacitor", "L": "inductor", "FB": "inductor",
+    "D": "diode", "LED": "led", "Q": "transistor", "J": "connector", "P": "connector", "CN": "connector",
+    "CON": "connector", "Y": "crystal", "XTAL": "crystal", "SW": "switch", "F": "fuse",
+}  # fmt: skip
+_KIND_CATEGORIES = {
+    "resistor": ("resistor",),
+    "capacitor": ("capacitor",),
+    "polarized_capacitor": ("capacitor",),
+    "inductor": ("inductor", "ferrite", "bead", "choke", "coil"),
+    "diode": ("diode", "rectifier", "tvs", "zener", "schottky", "esd", "led", "light emitting"),
+    "led": ("led", "light emitting", "optoelectronic"),
+    "transistor": ("transistor", "mosfet", "bjt", "fet", "thyristor", "triac"),
+    "connector": ("connector", "header", "socket", "terminal", "usb", "wire to board", "board to board"),
+    "header": ("connector", "header", "pin"),
+    "socket": ("connector", "header", "socket"),
+    "crystal": ("crystal", "oscillator", "resonator"),
+    "switch": ("switch", "button"),
+    "fuse": ("fuse",),
+}
+
+
+def line_kind(line: BomLine) -> str:
+    """What kind of part a line is, from its footprint or its designator prefix ('' when they do not say)."""
+    fp = parse_footprint(line.package)
+    if fp is not None and fp.kind:
+        return fp.kind
+    return _PREFIX_KINDS.get(_designator_prefix(line), "")
+
+
+def _fits_line(line: BomLine, product: Product) -> bool:
+    """Whether `product` can be what the line asks for: a category of the line's kind, and no package or mounting
+    its footprint rules out."""
+    kind = line_kind(line)
+    words = _KIND_CATEGORIES.get(kind)
+    if words and not any(w in product.category.lower() for w in words):
+        return False
+    return not contradiction(parse_footprint(line.package), parse_footprint(product.package))
+
+
+def _footprint_words(package: str) -> str:
+    """The footprint as search words: its package ('0805', not 'LEDC2012X110N'), or what it says about the part
+    ('pin header 1x04 2.54mm through hole'), so that 'HDR-M_2.54_1x4P' is never read as 4 pF."""
+    fp = parse_footprint(package)
+    if fp is None:
+        return package
+    if fp.chip or (fp.package and fp.kind not in ("header", "socket")):
+        return fp.package
+    words = [_KIND_WORDS.get(fp.kind, "")]
+    if fp.rows and fp.pins:
+        words.append(f"{fp.rows}x{fp.pins // fp.rows:02d}")
+    if fp.pitch_mm:
+        words.append(f"pitch {fp.pitch_mm:g}mm")
+    words.append({"THT": "through hole", "SMD": "SMD"}.get(fp.mounting, ""))
+    return " ".join(w for w in words if w)
+
+
+_KIND_WORDS = {
+    "resistor": "resistor", "capacitor": "capacitor", "polarized_capacitor": "electrolytic capacitor",
+    "inductor": "inductor", "led": "LED", "diode": "diode", "fuse": "fuse", "header": "pin header",
+    "socket": "female header", "switch": "tactile switch", "crystal": "crystal", "connector": "connector",
+}  # fmt: skip
 
 
 def _price(product: Product) -> float:

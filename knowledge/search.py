@@ -19,11 +19,20 @@ from rapidfuzz import fuzz, process
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.embedder import Embedder
 from knowledge.errors import UnitError
+from knowledge.footprints import contradiction, parse_footprint, same_package
 from knowledge.glossary import GLOSSARY, expand_query
 from knowledge.index import VectorIndex
 from knowledge.lexical import LexicalIndex
 from knowledge.models import Hit, Product
-from knowledge.units import extract_package, extract_quantities, format_quantity, parse_quantity, parse_thread
+from knowledge.units import (
+    canonical_dielectric,
+    extract_dielectric,
+    extract_package,
+    extract_quantities,
+    format_quantity,
+    parse_quantity,
+    parse_thread,
+)
 
 FUZZY_CUTOFF = 85.0
 REL_TOL = 1e-6  # values equal up to float noise ('10k' vs 10000.0000001)
@@ -43,9 +52,10 @@ class QueryParameters:
     quantities: tuple[tuple[str, float, str], ...] = ()
     package: str | None = None
     thread: str | None = None
+    dielectric: str | None = None  # canonical: C0G (= NP0), X7R ...
 
     def __bool__(self) -> bool:
-        return bool(self.quantities or self.package or self.thread)
+        return bool(self.quantities or self.package or self.thread or self.dielectric)
 
 
 @dataclass
@@ -83,7 +93,9 @@ class SearchEngine:
             bonus += COVERAGE_WEIGHT * term_coverage(terms, product)
             if score < 1.0 and (product.stock or 0) > 0:
                 bonus += IN_STOCK_BONUS
-            hits.append(Hit(product, min(1.0, score + bonus), tuple(why + verdict)))
+            # Retrieval never reaches an exact part-number match (1.0), however many words and values agree.
+            ceiling = 1.0 if score >= 1.0 else 0.99
+            hits.append(Hit(product, min(ceiling, score + bonus), tuple(why + verdict)))
         hits.sort(key=lambda h: (-h.score, (h.product.stock or 0) <= 0, h.product.sku))
         return hits[:k]
 
@@ -223,7 +235,7 @@ def parse_parameters(text: str) -> QueryParameters:
     if length is not None:
         dimensions = {**dimensions, "length": float(length)}
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
-    return QueryParameters(quantities, extract_package(text), thread)
+    return QueryParameters(quantities, extract_package(text), thread, extract_dielectric(text))
 
 
 def parse_dimensions(text: str, default: str | None = None) -> dict[str, float]:
@@ -325,22 +337,35 @@ def term_coverage(terms: list[str], product: Product) -> float:
     return sum(term in own for term in terms) / len(terms)
 
 
+# Values that say what a part is: a product must state them to be shown (a resistor states no capacitance, and
+# "100 µF 0603" must not list it); ratings a product leaves unstated only rank it lower.
+IDENTITY_VALUES = frozenset({"resistance", "capacitance", "inductance"})
+
+
 def check_parameters(product: Product, params: QueryParameters) -> list[str] | None:
-    """Reasons for each parameter the product matches; None when it states a conflicting value."""
+    """Reasons for each parameter the product matches; None when it states a conflicting value (or lacks a value
+    that says what it is, or has a package or mounting the asked one rules out: knowledge/footprints.py)."""
     reasons: list[str] = []
     for key, value, unit in params.quantities:
         attr = product.attribute(key)
         if attr is None or attr.value is None:
+            if key in IDENTITY_VALUES:
+                return None
             continue
         if not math.isclose(attr.value, value, rel_tol=REL_TOL):
             return None
         reasons.append(f"{key.replace('_', ' ')} {format_quantity(value, unit)}")
     if params.package:
-        package = normalize_code(product.package or "")
-        if package:
-            if not package.startswith(normalize_code(params.package)):
+        verdict = _package_verdict(product, params.package)
+        if verdict is None:
+            return None
+        reasons += verdict
+    if params.dielectric:
+        attr = product.attribute("dielectric")
+        if attr is not None and attr.raw.strip():
+            if canonical_dielectric(attr.raw) != params.dielectric:
                 return None
-            reasons.append(f"package {params.package}")
+            reasons.append(f"dielectric {params.dielectric}")
     if params.thread:
         attr = product.attribute("thread")
         if attr is not None:
@@ -348,6 +373,25 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
                 return None
             reasons.append(f"thread {params.thread}")
     return reasons
+
+
+def _package_verdict(product: Product, package: str) -> list[str] | None:
+    """['package 0603'] when the product's package is the asked one, [] when it cannot tell (unstated, or a bare
+    'SMD'), None when it rules the asked one out ('插件' for 0603, SOT-23 for TO-92, 0603x4 for 0603)."""
+    own = (product.package or "").strip()
+    if not own or own == "-":
+        return []
+    offered = parse_footprint(own)
+    wanted = parse_footprint(package)
+    if offered is None or wanted is None:  # a name the grammar does not know: the catalog's own spelling decides
+        return [f"package {package}"] if normalize_code(own).startswith(normalize_code(package)) else None
+    if contradiction(wanted, offered):
+        return None
+    if offered.package and wanted.package and same_package(offered.package, wanted.package):
+        return [f"package {package}"]
+    if offered.package and wanted.package:  # both named, neither contradicts (a generic name): not verified
+        return [] if not normalize_code(own).startswith(normalize_code(package)) else [f"package {package}"]
+    return []
 
 
 def code_candidates(text: str) -> list[str]:
@@ -399,4 +443,4 @@ def _merge(scored: dict[str, tuple[float, list[str]]], sku: str, score: float, w
 
 
 def _param_count(params: QueryParameters) -> int:
-    return len(params.quantities) + bool(params.package) + bool(params.thread)
+    return len(params.quantities) + bool(params.package) + bool(params.thread) + bool(params.dielectric)

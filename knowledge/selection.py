@@ -15,6 +15,7 @@ masks and counts.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -37,7 +38,15 @@ from knowledge.errors import CatalogError, UnitError
 from knowledge.models import Attribute, Product
 from knowledge.search import REL_TOL, SearchEngine, parse_parameters
 from knowledge.substitutes import unit_price, wants_in_stock
-from knowledge.units import extract_package, extract_quantities, format_quantity, format_range, parse_quantity
+from knowledge.units import (
+    DIELECTRIC_RE,
+    canonical_dielectric,
+    extract_package,
+    extract_quantities,
+    format_quantity,
+    format_range,
+    parse_quantity,
+)
 
 FAMILIES_PATH = Path(__file__).resolve().parent / "data" / "selection.yml"
 STATUSES = ("ask", "done", "none", "unclear")
@@ -69,6 +78,9 @@ class Selection:
     attribute: str | None = None
     options: tuple[tuple[str, str, int], ...] = ()
     products: tuple[Product, ...] = ()
+    # status none: per stated filter whose removal finds parts, (attribute, value shown, count without it), the
+    # one to relax first leading; `products` are then the closest parts without that one filter.
+    relaxed: tuple[tuple[tuple[tuple[str, str], ...], int], ...] = ()
 
 
 def select(
@@ -76,6 +88,9 @@ def select(
 ) -> Selection:
     """Filter the catalog by what `text` and `answers` ask for; ask one question or list at most `limit` parts."""
     store = engine.store
+    if any(hit.score >= 1.0 for hit in engine.find_by_code(text)):
+        return Selection("unclear", "")  # "S8050 TO-92" names the part: a search, not a selection
+    text = DIELECTRIC_RE.sub(lambda m: canonical_dielectric(m.group(1)), text)  # NP0 = C0G
     answers = {k: str(v) for k, v in (answers or {}).items() if str(v).strip()}
     families = load_families()
     params = parse_parameters(text)
@@ -107,7 +122,7 @@ def _select_in(
     shown = tuple((f.attribute, f.shown) for f in filters)
     remaining = int(mask.sum())
     if remaining == 0:
-        return Selection("none", spec.name, shown, 0)
+        return _closest(store, spec, table, filters, shown, limit)
     rows = np.flatnonzero(mask)
     if np.unique(table.mpn[rows]).size > limit:
         question = _best_question(spec, table, rows, {f.attribute for f in filters})
@@ -115,6 +130,36 @@ def _select_in(
             attribute, options = question
             return Selection("ask", spec.name, shown, remaining, attribute, options)
     return Selection("done", spec.name, shown, remaining, products=_ranked(store, table, rows, limit))
+
+
+def _closest(
+    store: CatalogStore, spec: FamilySpec, table: _Table, filters: Sequence[_Filter],
+    shown: tuple[tuple[str, str], ...], limit: int,
+) -> Selection:  # fmt: skip
+    """Nothing meets every filter: which single filter, dropped, finds parts, and the closest parts without it.
+    Ratings and the dielectric are relaxed before the package, the package before the value that says what the
+    part is (and the family itself never)."""
+    aliases = dict(spec.aliases)
+    identity = {aliases.get(k, k) for k in ("resistance", "capacitance", "inductance", "frequency")}
+    order = {"package": 5}
+    # One filter dropped, else two (never the family nor the value that says what the part is: 100 pF parts
+    # are no answer to "100 µF 0603 X7R").
+    free = [f for f in filters if f.attribute != "kind" and f.attribute not in identity]
+    found: list[tuple[int, tuple[_Filter, ...], int]] = []
+    for size in (1, 2):
+        for dropped in itertools.combinations(free, size):
+            count = int(_mask(table, [g for g in filters if g not in dropped]).sum())
+            if count:
+                found.append((sum(order.get(f.attribute, 1) for f in dropped), dropped, count))
+        if found:
+            break
+    found.sort(key=lambda item: item[0])
+    relaxed = tuple((tuple((f.attribute, f.shown) for f in dropped), count) for _, dropped, count in found)
+    products: tuple[Product, ...] = ()
+    if found:
+        rows = np.flatnonzero(_mask(table, [g for g in filters if g not in found[0][1]]))
+        products = _ranked(store, table, rows, min(limit, 3))
+    return Selection("none", spec.name, shown, 0, products=products, relaxed=relaxed)
 
 
 def selection_json(sel: Selection) -> dict[str, Any]:
@@ -127,6 +172,10 @@ def selection_json(sel: Selection) -> dict[str, Any]:
         "attribute": sel.attribute,
         "attribute_name": display_name(sel.attribute) if sel.attribute else None,
         "options": [{"value": shown, "key": key, "count": count} for shown, key, count in sel.options],
+        "relaxed": [
+            {"without": [{"attribute": a, "value": v} for a, v in dropped], "count": count}
+            for dropped, count in sel.relaxed
+        ],
         "products": [
             {
                 "sku": p.sku,
@@ -153,9 +202,24 @@ def selection_reply(sel: Selection, language: str = "en") -> str:
             return "请告诉我需要哪类零件(电阻、电容、轴承、螺丝……)和关键参数,例如“10k 0402 1% 电阻”。"
         return "Which kind of part do you need (resistor, capacitor, bearing, screw ...) and which values, e.g. '10k resistor 0402 1%'?"
     if sel.status == "none":
+        if not sel.relaxed:
+            if zh:
+                return f"没有符合 {given} 的{noun}。可以放宽或修改其中一个条件再试。"
+            return f"No {noun} matches {given}. Try dropping or changing one of these."
+
+        def dropped_text(dropped: tuple[tuple[str, str], ...]) -> str:
+            return ("和" if zh else " and ").join(_filter_text(a, v, language) for a, v in dropped)
+
+        ways = [
+            (f"不限{dropped_text(d)}有 {c:,} 个" if zh else f"without {dropped_text(d)}: {c:,}") for d, c in sel.relaxed
+        ]
+        first = dropped_text(sel.relaxed[0][0])
+        lines = [f"- {_product_line(p, language)}" for p in sel.products]
         if zh:
-            return f"没有符合 {given} 的{noun}。可以放宽或修改其中一个条件再试。"
-        return f"No {noun} matches {given}. Try dropping or changing one of these."
+            head = f"没有同时符合 {given} 的{noun}。" + ";".join(ways) + "。"
+            return head + (f"\n不限{first}时最接近的:\n" + "\n".join(lines) if lines else "")
+        head = f"No {noun} matches all of {given}. " + "; ".join(ways) + "."
+        return head + (f"\nClosest without {first}:\n" + "\n".join(lines) if lines else "")
     if sel.status == "ask":
         counts = [
             f"{_option_name(sel.attribute or '', shown, language)} ({count:,})" for shown, _, count in sel.options
@@ -198,6 +262,7 @@ class Kind:
     zh: str
     words: tuple[str, ...]
     leaf_contains: tuple[str, ...]
+    implied_by: tuple[str, ...] = ()  # attributes whose stated value names this kind (a dielectric: MLCC)
 
 
 @dataclass(frozen=True)
@@ -264,7 +329,13 @@ def load_families(path: Path = FAMILIES_PATH) -> tuple[FamilySpec, ...]:
             raise CatalogError(f"selection family {block!r} needs a name and words", file=str(path))
         match = block.get("match") or {}
         kinds = tuple(
-            Kind(str(k["name"]), str(k.get("zh", "")), _lower(k.get("words")), _lower(k.get("leaf_contains")))
+            Kind(
+                str(k["name"]),
+                str(k.get("zh", "")),
+                _lower(k.get("words")),
+                _lower(k.get("leaf_contains")),
+                tuple(str(a) for a in k.get("implied_by") or ()),
+            )
             for k in block.get("kinds") or ()
         )
         value_words = tuple(
@@ -387,6 +458,10 @@ def _filters(spec: FamilySpec, table: _Table, text: str, answers: Mapping[str, s
         resolved = _answer_filter(spec, table, attribute, answer)
         if resolved is not None:
             found[attribute] = resolved
+    if "kind" not in found:  # "X7R" names no kind in words, but only a ceramic capacitor has one
+        implied = next((k for k in spec.kinds if any(a in found for a in k.implied_by)), None)
+        if implied is not None:
+            found["kind"] = _kind_filter(table, implied)
     filters = list(found.values())
     if in_stock:
         filters.append(_Filter("stock", "in stock"))
@@ -751,6 +826,8 @@ def _build_table(store: CatalogStore, spec: FamilySpec, categories: Sequence[str
                 builder.add_text(manufacturer.strip() or None)
             elif name == "seal":
                 builder.add_closure(mpn, category, stated.get("seal"))
+            elif name == "dielectric" and name in stated and DIELECTRIC_RE.fullmatch(str(stated[name][1]).strip()):
+                builder.add_text(canonical_dielectric(str(stated[name][1])))  # NP0 and C0G: one value
             elif name in stated:
                 builder.add_attribute(stated[name])
             else:

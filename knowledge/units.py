@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation, getcontext
 
 from knowledge.errors import UnitError
+from knowledge.footprints import CHIP_CODES, find_package
 
 CANONICAL_UNITS: frozenset[str] = frozenset(
     ("Ω", "F", "H", "V", "A", "W", "Hz", "%", "ppm", "ppm/°C", "°C", "mm", "kN", "N", "r/min", "kg", "g", "°", "s")
@@ -45,11 +46,8 @@ E96: tuple[float, ...] = (
     7.50, 7.68, 7.87, 8.06, 8.25, 8.45, 8.66, 8.87, 9.09, 9.31, 9.53, 9.76,
 )
 
-# Imperial chip-size codes (EIA); "1206" etc. are also numbers, so callers must not read them as values.
-PACKAGE_CODES: frozenset[str] = frozenset({
-    "008004", "01005", "0201", "0402", "0603", "0805", "1008", "1206", "1210", "1806", "1808", "1812", "1825",
-    "2010", "2211", "2220", "2225", "2512", "2920",
-})
+# Imperial chip-size codes (EIA): one table, in knowledge/footprints.py.
+PACKAGE_CODES: frozenset[str] = CHIP_CODES
 # fmt: on
 
 # The attribute key (knowledge/attributes.py) a free-text value of each unit stands for.
@@ -212,20 +210,27 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
 
 
 def extract_package(text: str) -> str | None:
-    """The first package named in text: a chip code ('贴片电阻 10K 0603' -> '0603') or an IC package
-    ('SOT23' -> 'SOT-23', 'SOIC8' -> 'SOIC-8', 'SOT-23-5' -> 'SOT-23-5')."""
-    norm = _normalize(text).upper()
-    best: tuple[int, str] | None = None
-    for match in _CHIP_CODE_RE.finditer(norm):
-        if match.group(1) in PACKAGE_CODES:
-            best = (match.start(), match.group(1))
-            break
-    ic = _IC_PACKAGE_RE.search(norm)
-    if ic is not None and (best is None or ic.start() < best[0]):
-        plain, family, pins, variant, extra = ic.groups()
-        name = plain or f"{family}-{pins}{variant}" + (f"-{extra}" if extra else "")
-        best = (ic.start(), name)
-    return best[1] if best else None
+    """The first package named in text ('贴片电阻 10K 0603' -> '0603', 'SOT23' -> 'SOT-23'): the footprint grammar's
+    `find_package` (knowledge/footprints.py)."""
+    return find_package(text)
+
+
+# Ceramic dielectric (temperature characteristic) codes; C0G, NP0 and COG (letter O) name the same class I.
+DIELECTRIC_RE = re.compile(
+    r"(?<![A-Za-z0-9])(C0G|NP0|NPO|COG|X5R|X6S|X6T|X7R|X7S|X7T|X8R|X8L|Y5V|Z5U)(?![A-Za-z0-9])", re.I
+)
+
+
+def canonical_dielectric(code: str) -> str:
+    """'NP0' / 'npo' / 'COG' -> 'C0G'; other codes upper-cased ('x7r' -> 'X7R')."""
+    code = code.strip().upper()
+    return "C0G" if code in ("NP0", "NPO", "COG", "C0G") else code
+
+
+def extract_dielectric(text: str) -> str | None:
+    """The dielectric a text names, canonical ('100nF 0603 NP0' -> 'C0G'); None when it names none."""
+    m = DIELECTRIC_RE.search(text)
+    return canonical_dielectric(m.group(1)) if m else None
 
 
 def parse_thread(text: str) -> ThreadSize | None:
@@ -365,6 +370,7 @@ _CASE_UNITS: dict[str, tuple[str, Decimal]] = {"N": ("N", _ONE), "kN": ("kN", _O
 _UNIT_WORDS: dict[str, tuple[str, Decimal]] = {
     **{w: ("Ω", _ONE) for w in ("ω", "ohm", "ohms", "r", "欧", "欧姆")},
     **{w: ("F", _ONE) for w in ("f", "farad", "farads", "法", "法拉")},
+    **{w: ("Hz", _ONE) for w in ("hertz",)},
     **{w: ("H", _ONE) for w in ("h", "henry", "henries", "亨", "亨利")},
     **{w: ("V", _ONE) for w in ("v", "vdc", "vac", "volt", "volts", "伏", "伏特")},
     **{w: ("A", _ONE) for w in ("a", "amp", "amps", "ampere", "amperes", "安", "安培")},
@@ -513,9 +519,18 @@ def _to_decimal(number: str, text: str) -> Decimal:
 
 
 def _normalize(text: str) -> str:
-    """NFKC folds fullwidth digits, ℃ -> °C, Ω sign -> Ω, µ -> μ; minus signs become '-'."""
+    """NFKC folds fullwidth digits, ℃ -> °C, Ω sign -> Ω, µ and the mathematical mu letters -> μ; minus signs
+    become '-'; spelled-out prefixes join their unit ("10 micro Farad" -> "10 uFarad", "4.7 kilo ohm")."""
     norm = unicodedata.normalize("NFKC", text).replace("\u2212", "-").replace("\u00a0", " ")
+    if _PREFIX_WORD_RE.search(norm):
+        norm = _PREFIX_WORD_RE.sub(lambda m: _PREFIX_WORDS[m.group(1).lower()] + m.group(2), norm)
     return norm.strip()
+
+
+_PREFIX_WORDS = {"pico": "p", "nano": "n", "micro": "u", "milli": "m", "kilo": "k", "mega": "M"}
+_PREFIX_WORD_RE = re.compile(
+    r"(?i)\b(pico|nano|micro|milli|kilo|mega)[\s-]?(farads?|henr(?:y|ies)|ohms?|volts?|amps?|amperes?|watts?|hertz)\b"
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -580,7 +595,7 @@ def _plain_number(number: Decimal) -> str:
 _TOKEN_RE = re.compile(
     r"(?<![A-Za-z0-9.])(?:±|\+/-)?"
     r"(?P<num>\d{1,3}(?:meg|MEG|[RrKkMGpnuμ])\d{1,3}|\d+/\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<tail>[A-Za-zμΩω°%]*(?:/(?:°C|[A-Za-z]+))?)"
+    r"(?P<tail>[A-Za-zμΩω°%]*(?:/(?:°C|[A-Za-z]+))?(?:[千兆毫微纳皮]?(?:欧姆|欧|法拉|法|亨利|亨|伏特|伏|瓦特|瓦|安培|安|赫兹|赫))?)"
     r"(?![A-Za-z0-9])"
 )
 _SPACED_UNIT_RE = re.compile(r" ([A-Za-zμΩω°%][A-Za-zΩω°/]*)(?![A-Za-z0-9])")
@@ -621,15 +636,6 @@ def _extract_one(candidate: str) -> tuple[str, float, str] | None:
     except UnitError:
         return None
     return key, float(value), unit
-
-
-_CHIP_CODE_RE = re.compile(r"(?<![A-Z0-9.])(\d{4,6})(?![A-Z0-9.])")
-# Packages named without a pin count, then families that always carry one ("TO" alone is the English word).
-_IC_PACKAGE_RE = re.compile(
-    r"(?<![A-Z0-9])(?:(D2PAK|D3PAK|DPAK|SMA|SMB|SMC|MINIMELF|MELF)"
-    r"|(HTSSOP|TSSOP|MSOP|SSOP|ESOP|SOIC|SOP|TSOT|SOT|SOD|SC|VQFN|WQFN|UQFN|QFN|DFN|LQFP|TQFP|QFP|WLCSP|BGA|LGA"
-    r"|PDIP|DIP|TO|DO)-?(\d{1,4})([A-Z]{0,2})(?:-(\d{1,2}))?)(?![A-Z0-9])"
-)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from knowledge.errors import KnowledgeError, UnitError
+from knowledge.footprints import Footprint, contradiction, parse_footprint
 from knowledge.units import (
     CANONICAL_UNITS,
     PACKAGE_CODES,
@@ -27,6 +28,7 @@ from knowledge.units import (
     ThreadSize,
     canonical_unit,
     coarse_pitch,
+    extract_dielectric,
     extract_package,
     extract_quantities,
     format_quantity,
@@ -138,6 +140,23 @@ def test_every_parser_answers_or_raises_unit_error(text: str, unit: str | None) 
         assert isinstance(key, str) and isinstance(value, float) and found in CANONICAL_UNITS
     package = extract_package(text)
     assert package is None or package in PACKAGE_CODES or package.isupper() or "-" in package
+    footprint = parse_footprint(text)  # the footprint grammar: a Footprint or None, never an exception
+    assert footprint is None or isinstance(footprint, Footprint)
+    assert isinstance(contradiction(footprint, parse_footprint("0603")), str)
+    assert extract_dielectric(text) in (
+        None,
+        "C0G",
+        "X5R",
+        "X6S",
+        "X6T",
+        "X7R",
+        "X7S",
+        "X7T",
+        "X8R",
+        "X8L",
+        "Y5V",
+        "Z5U",
+    )
     thread = parse_thread(text)
     assert thread is None or (isinstance(thread, ThreadSize) and 0.3 <= thread.diameter_mm <= 300)
     bearing = parse_bearing_designation(text)

@@ -163,9 +163,18 @@ def test_value_attribute_is_asked_first_when_missing(engine: SearchEngine) -> No
 
 def test_a_value_that_matches_nothing_gives_none_with_the_filters(engine: SearchEngine) -> None:
     sel = select(engine, "10k resistor 0402 0.5%")
-    assert sel.status == "none" and sel.remaining == 0 and sel.products == ()
+    assert sel.status == "none" and sel.remaining == 0
     assert ("tolerance", "0.5 %") in sel.filters and ("package", "0402") in sel.filters
     assert "0.5 %" in selection_reply(sel)
+    # Which one filter has no match, and the closest parts without it (never a part that breaks another one).
+    assert sel.relaxed[0] == ((("tolerance", "0.5 %"),), 11)
+    assert sel.products and all(p.package == "0402" and p.attribute("resistance").value == 10_000 for p in sel.products)
+    assert "without tolerance 0.5 %: 11" in selection_reply(sel)
+
+
+def test_the_value_that_says_what_the_part_is_is_never_relaxed(engine: SearchEngine) -> None:
+    sel = select(engine, "47k resistor 0402")
+    assert sel.status == "none" and sel.relaxed == () and sel.products == ()
     # A parameter the family does not have is not ignored either.
     assert select(engine, "10k capacitor").status == "none"
 

@@ -1,0 +1,517 @@
+"""One grammar for packages and footprints: what a footprint or package name says about the part that fits it.
+
+EDA tools and catalogs name the same package in many ways; a buyer's BOM carries whichever its library used:
+
+| source | examples |
+|---|---|
+| KiCad library | `Resistor_SMD:R_0402_1005Metric`, `LED_D3.0mm`, `PinHeader_1x04_P2.54mm_Vertical`, `SOIC-8_3.9x4.9mm_P1.27mm`, `CP_Radial_D6.3mm_P2.50mm`, `R_Axial_DIN0207_L6.3mm_D2.5mm_P10.16mm_Horizontal` |
+| IPC-7351 | `RESC1608X55N`, `SOIC127P600X175-8N`, `SOT95P280X145-5N`, `QFN50P500X500X80-33N`, `SOD3715X135` |
+| LCEDA / EasyEDA | `R0603`, `RES-TH_BD2.3-L6.5-P10.50-D0.5`, `CAP-TH_BD6.3-P2.50-D1.0-FD`, `SOP-8_L4.9-W3.9-P1.27-LS6.0-BL`, `HDR-M_2.54_1x4P`, `KEY-TH_4P-L6.0-W6.0-P3.90-LS6.5` |
+| Altium | `0603`, `AXIAL-0.4`, `RAD-0.1`, `SO-8`, `TO92`, `HDR1X4`, `DIP-8` |
+| JLCPCB / LCSC catalog | `SOT-23-3L`, `SMA(DO-214AC)`, `LQFP-48(7x7)`, `插件,P=2.54mm`, `SMD,D6.3xL7.7mm`, `SMD3225-4P` |
+| Chinese words | 贴片 (SMD), 直插 / 插件 / 插脚 (through-hole), 弯插 (right angle), 卧式 (horizontal), 立式 (vertical) |
+
+`parse_footprint(text)` reads any of them into a `Footprint`: a canonical package name where one is named
+(`0603`, `SOIC-8`, `SOT-23`, `TO-92`, `Header-1x04-P2.54` ...), mounting (SMD / THT), the kind of part the name
+implies (resistor, LED, pin header ...), pins, rows, pitch and body in mm. `contradiction(a, b)` says why two
+footprints cannot be the same part (a TO-92 footprint and an SOT-23 part, an axial resistor and a chip), and is
+silent when nothing known disagrees. `find_package(text)` finds the package named in free text ("贴片电阻 10K
+0603" -> "0603"). Aliases (SOP-8 = SOIC-8 = SO-8, SOT-23-3 = SOT-23, DO-214AC = SMA, ...) are one table below.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+# Imperial chip-size codes (EIA); "1206" etc. are also numbers, so callers must not read them as values.
+CHIP_CODES: frozenset[str] = frozenset({
+    "008004", "01005", "0201", "0402", "0603", "0805", "1008", "1206", "1210", "1806", "1808", "1812", "1825",
+    "2010", "2211", "2220", "2225", "2512", "2920",
+})  # fmt: skip
+# Nominal body length × width of each chip size, mm (EIA / IEC 60115-8).
+CHIP_BODY_MM: dict[str, tuple[float, float]] = {
+    "008004": (0.25, 0.125), "01005": (0.4, 0.2), "0201": (0.6, 0.3), "0402": (1.0, 0.5), "0603": (1.6, 0.8),
+    "0805": (2.0, 1.25), "1008": (2.5, 2.0), "1206": (3.2, 1.6), "1210": (3.2, 2.5), "1806": (4.5, 1.6),
+    "1808": (4.5, 2.0), "1812": (4.5, 3.2), "1825": (4.5, 6.4), "2010": (5.0, 2.5), "2211": (5.7, 2.8),
+    "2220": (5.7, 5.0), "2225": (5.7, 6.3), "2512": (6.4, 3.2), "2920": (7.4, 5.1),
+}  # fmt: skip
+# Metric chip codes (IPC-7351 RESC1608, KiCad _1608Metric) → EIA inch codes.
+METRIC_TO_EIA: dict[str, str] = {
+    "0402": "01005", "0603": "0201", "1005": "0402", "1608": "0603", "2012": "0805", "2520": "1008",
+    "3216": "1206", "3225": "1210", "4516": "1806", "4520": "1808", "4532": "1812", "4564": "1825",
+    "5025": "2010", "5650": "2220", "5664": "2225", "6332": "2512", "7451": "2920", "5750": "2220",
+}  # fmt: skip
+
+# One name per package: every other spelling on the left.
+_ALIASES: dict[str, str] = {
+    "SO-8": "SOIC-8", "SOP-8": "SOIC-8", "SOIC-8N": "SOIC-8",
+    "SOT-23-3": "SOT-23", "SOT-23-3L": "SOT-23", "TO-236": "SOT-23", "TO-236AB": "SOT-23", "SOT-23W": "SOT-23",
+    "SOT-23-5L": "SOT-23-5", "SOT-25": "SOT-23-5", "SOT-753": "SOT-23-5", "SC-74A": "SOT-23-5",
+    "SOT-23-6L": "SOT-23-6", "SOT-26": "SOT-23-6", "SOT-457": "SOT-23-6", "SC-74": "SOT-23-6",
+    "SC-70": "SOT-323", "SC-70-3": "SOT-323", "SOT-323-3": "SOT-323",
+    "SC-70-5": "SOT-353", "SC-88A": "SOT-353", "SOT-353-5": "SOT-353",
+    "SC-70-6": "SOT-363", "SC-88": "SOT-363", "SOT-363-6": "SOT-363",
+    "SOT-89-3": "SOT-89", "SOT-223-3": "SOT-223", "SOT-223-4": "SOT-223",
+    "TO-92-3": "TO-92", "TO-92L": "TO-92", "TO-226": "TO-92",
+    "TO-220-3": "TO-220", "TO-220AB": "TO-220",
+    "TO-252-2": "TO-252", "TO-252-3": "TO-252", "DPAK": "TO-252", "TO-252AA": "TO-252",
+    "TO-263-2": "TO-263", "TO-263-3": "TO-263", "D2PAK": "TO-263",
+    "DO-214AC": "SMA", "DO-214AA": "SMB", "DO-214AB": "SMC",
+    "LL-34": "MiniMELF", "SOD-80": "MiniMELF", "DO-213AA": "MiniMELF", "MINIMELF": "MiniMELF",
+    "LL-41": "MELF", "DO-213AB": "MELF",
+    "DO-204AH": "DO-35", "SOD-27": "DO-35", "DO-204AL": "DO-41", "SOD-66": "DO-41",
+    "PDIP-8": "DIP-8", "PDIP-14": "DIP-14", "PDIP-16": "DIP-16",
+    "HC-49U": "HC-49", "HC-49S": "HC-49", "HC-49US": "HC-49", "HC49": "HC-49", "HC-49SMD": "HC-49-SMD",
+}  # fmt: skip
+
+# Families that are always surface-mount or always through-hole.
+_SMD_FAMILIES = frozenset({
+    "SOIC", "SOP", "SO", "TSSOP", "HTSSOP", "MSOP", "VSSOP", "SSOP", "ESOP", "TSOP", "QSOP", "SOT", "SOD", "SC",
+    "QFN", "DFN", "VQFN", "WQFN", "UQFN", "UFQFPN", "TDFN", "WSON", "SON", "USON", "LQFP", "TQFP", "QFP", "BGA",
+    "LGA", "WLCSP", "SMA", "SMB", "SMC", "SMAF", "MELF", "MiniMELF", "TO-252", "TO-263", "TO-277", "PLCC",
+})  # fmt: skip
+_THT_FAMILIES = frozenset({"DIP", "PDIP", "SIP", "TO-92", "TO-220", "TO-247", "TO-3P", "DO-35", "DO-41", "DO-15",
+                           "DO-201", "HC-49", "TO-126", "TO-18"})  # fmt: skip
+
+_SMD_WORDS = re.compile(r"贴片|卧贴|表贴|(?<![A-Z])(?:SMD|SMT|SURFACE[ _-]?MOUNT)(?![A-Z])")
+_THT_WORDS = re.compile(
+    r"直插|插件|插脚|弯插|穿孔|(?<![A-Z])(?:THT|PTH|TH|THROUGH[ _-]?HOLE|PLUGIN|PLUG-IN|DIP直插)(?![A-Z])"
+)
+_ANGLE_WORDS = (("right_angle", re.compile(r"弯插|弯针|RIGHT[ _-]?ANGLE|(?<![A-Z0-9])90D(?![A-Z0-9])|(?<![A-Z])R/?A(?![A-Z])")),
+                ("horizontal", re.compile(r"卧式|卧贴|HORIZONTAL")),
+                ("vertical", re.compile(r"立式|立贴|VERTICAL")))  # fmt: skip
+
+# What the first word of a footprint name says the part is.
+_KIND_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("CP", "polarized_capacitor"), ("CAPAE", "polarized_capacitor"), ("CAPPM", "polarized_capacitor"),
+    ("CAPPR", "polarized_capacitor"), ("ELEC", "polarized_capacitor"),
+    ("RES", "resistor"), ("R", "resistor"), ("RN", "resistor"),
+    ("CAP", "capacitor"), ("C", "capacitor"),
+    ("IND", "inductor"), ("L", "inductor"), ("FB", "inductor"), ("FBEAD", "inductor"),
+    ("LED", "led"), ("CHIPLED", "led"), ("LEDC", "led"),
+    ("DIO", "diode"), ("D", "diode"),
+    ("F", "fuse"), ("FUSE", "fuse"),
+    ("PINHEADER", "header"), ("HDR", "header"), ("MHDR", "header"), ("HEADER", "header"),
+    ("PINSOCKET", "socket"),
+    ("SW", "switch"), ("KEY", "switch"), ("BUTTON", "switch"), ("TS", "switch"),
+    ("CRYSTAL", "crystal"), ("XTAL", "crystal"), ("OSC", "crystal"),
+    ("USB", "connector"), ("JST", "connector"), ("CONN", "connector"), ("TERMINALBLOCK", "connector"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What a package or footprint name says; empty fields are not stated (never a guess)."""
+
+    text: str
+    package: str = ""  # canonical: "0603", "SOIC-8", "SOT-23", "TO-92", "Header-1x04-P2.54", "Axial", "Radial" ...
+    mounting: str = ""  # "SMD" | "THT"
+    kind: str = ""  # resistor | capacitor | polarized_capacitor | inductor | led | diode | fuse | header | socket |
+    # switch | crystal | connector
+    pins: int | None = None
+    rows: int | None = None
+    pitch_mm: float | None = None
+    body_mm: tuple[float, ...] = ()
+    orientation: str = ""  # horizontal | vertical | right_angle
+
+    @property
+    def chip(self) -> str:
+        """The EIA chip-size code ('0603') of a chip part, else ''."""
+        return self.package if self.package in CHIP_CODES else ""
+
+    def __bool__(self) -> bool:
+        return bool(self.package or self.mounting or self.kind)
+
+
+def parse_footprint(text: str | None) -> Footprint | None:
+    """Read a footprint or package cell (see the module docstring); None when it names nothing known."""
+    raw = (text or "").strip()
+    if not raw or len(raw) > 200:
+        return None
+    norm = unicodedata.normalize("NFKC", raw).upper().replace("×", "X")
+    norm = re.sub(r"^[A-Z0-9_.\- ]{1,60}:(?=\S)", "", norm)  # KiCad "Resistor_SMD:R_0402_1005Metric"
+    found = Footprint(raw)
+    for reader in _READERS:
+        result = reader(norm)
+        if result is not None:
+            found = _merge(found, result)
+            if found.package:
+                break
+    found = _merge(found, _generic(norm))
+    found = _with_defaults(found, norm)
+    return found if found else None
+
+
+def canonical(package: str) -> str:
+    """The one name of a package ('SOP-8' -> 'SOIC-8', 'DO-214AC' -> 'SMA'); unknown names come back as given."""
+    name = package.strip().upper()
+    return _ALIASES.get(name, _CASE.get(name, package.strip()))
+
+
+def same_package(a: str, b: str) -> bool:
+    return canonical(a).upper() == canonical(b).upper()
+
+
+def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
+    """Why a part with footprint `offered` cannot sit on `wanted` ('' when nothing known disagrees)."""
+    if wanted is None or offered is None:
+        return ""
+    if wanted.mounting and offered.mounting and wanted.mounting != offered.mounting:
+        return f"{_mounting_word(wanted.mounting)} footprint, {_mounting_word(offered.mounting)} part"
+    if wanted.chip and not offered.package and offered.body_mm:  # 'SMD,D6.3xL7.7mm' is no 0603
+        length = CHIP_BODY_MM[wanted.chip][0]
+        if abs(max(offered.body_mm) - length) > 0.35 * length:
+            return f"body {'×'.join(_num(b) for b in offered.body_mm)} mm, footprint {wanted.chip}"
+    rows_and_pins = wanted.kind in _COUNTED or offered.kind in _COUNTED
+    named_both = bool(wanted.package and offered.package) and _comparable(wanted, offered)
+    if not rows_and_pins and named_both and not same_package(wanted.package, offered.package):
+        return f"package {offered.package}, footprint {wanted.package}"
+    if rows_and_pins and offered.kind in _COUNTED:
+        for name, a, b in (("pins", wanted.pins, offered.pins), ("rows", wanted.rows, offered.rows),
+                           ("pitch", wanted.pitch_mm, offered.pitch_mm)):  # fmt: skip
+            if a is not None and b is not None and abs(a - b) > 0.02:
+                return f"{name} {_num(b)}, footprint {_num(a)}"
+    elif wanted.pitch_mm and offered.pitch_mm and wanted.package and wanted.package == offered.package:  # noqa: SIM102
+        if abs(wanted.pitch_mm - offered.pitch_mm) > 0.02:
+            return f"pitch {_num(offered.pitch_mm)} mm, footprint {_num(wanted.pitch_mm)} mm"
+    return ""
+
+
+def find_package(text: str) -> str | None:
+    """The first package named in free text: a chip code ('贴片电阻 10K 0603' -> '0603') or an IC package
+    ('SOT23' -> 'SOT-23', 'SOIC8' -> 'SOIC-8', 'SOT-23-5' -> 'SOT-23-5')."""
+    norm = unicodedata.normalize("NFKC", text).upper()
+    best: tuple[int, str] | None = None
+    for match in _CHIP_CODE_RE.finditer(norm):
+        if match.group(1) in CHIP_CODES:
+            best = (match.start(), match.group(1))
+            break
+    ic = _IC_PACKAGE_RE.search(norm)
+    if ic is not None and (best is None or ic.start() < best[0]):
+        plain, family, pins, variant, extra = ic.groups()
+        name = plain or f"{family}-{pins}{variant}" + (f"-{extra}" if extra else "")
+        best = (ic.start(), name)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Readers, tried in order on the normalized (NFKC, upper-case) text; each returns what it can tell or None.
+
+
+def _ipc(norm: str) -> Footprint | None:
+    """IPC-7351 land-pattern names."""
+    if (m := re.match(r"(RES|CAP|IND|LED|DIO|FUS)C(\d{4})X\d", norm)) is not None:
+        eia = METRIC_TO_EIA.get(m.group(2), "")
+        kind = {"RES": "resistor", "CAP": "capacitor", "IND": "inductor", "LED": "led", "DIO": "diode",
+                "FUS": "fuse"}[m.group(1)]  # fmt: skip
+        return Footprint(norm, eia, "SMD", kind)
+    if (m := re.match(r"CAP(?:PM|AE)(\d{4})X\d", norm)) is not None:
+        return Footprint(norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor")
+    if m := re.match(r"(SOIC|SOP|TSOP|SOT|QFN|SON|DFN)(\d{2,3})P(\d{3,4})X\d+(?:X\d+)*-(\d{1,3})N?", norm):
+        family, pitch, span, pins = m.group(1), int(m.group(2)) / 100, int(m.group(3)), int(m.group(4))
+        if family == "SOT":
+            by_pitch = {
+                0.95: {3: "SOT-23", 5: "SOT-23-5", 6: "SOT-23-6"},
+                0.65: {3: "SOT-323", 5: "SOT-353", 6: "SOT-363"},
+            }
+            name = by_pitch.get(pitch, {}).get(pins, f"SOT-{pins}")
+            if pitch >= 2.0:
+                name = "SOT-223"
+        elif family in ("QFN", "SON", "DFN"):
+            name = f"{family}-{pins - 1 if pins % 2 else pins}"  # the exposed pad counts as a pin in IPC
+        elif pitch <= 0.65:
+            name = f"TSSOP-{pins}"
+        else:
+            name = f"SOIC-{pins}"
+        count = int(name.rsplit("-", 1)[1]) if name.rsplit("-", 1)[-1].isdigit() else pins
+        return Footprint(norm, name, "SMD", "", count, None, pitch, (span / 100,))
+    if (m := re.match(r"SOD(\d{4})X", norm)) is not None:
+        name = {"3715": "SOD-123", "3716": "SOD-123", "2512": "SOD-323", "2513": "SOD-323", "1608": "SOD-523",
+                "1005": "SOD-923"}.get(m.group(1), "")  # fmt: skip
+        return Footprint(norm, name, "SMD", "diode") if name else None
+    return None
+
+
+def _chip(norm: str) -> Footprint | None:
+    """Chip parts named by size: 0603, R0603, C_0805_2012Metric, RES0402, LED0603-RD, 0603-RES, c0402, R 0805_L."""
+    m = re.match(
+        r"(?:([A-Z]{1,7})[ _\-]?)?(\d{4,5})(?:[ _\-]?(\d{4})METRIC)?(?![\d.])(?!X\d)(?:[ _\-@]*([A-Z]{0,4}))?", norm
+    )
+    if m is None:
+        return None
+    prefix, code, metric, tail = m.group(1) or "", m.group(2), m.group(3), m.group(4) or ""
+    if code not in CHIP_CODES:
+        if metric or prefix in ("", "C", "R", "L"):
+            code = METRIC_TO_EIA.get(code, "") if metric is None and prefix in ("RESC", "CAPC") else code
+        if code not in CHIP_CODES:
+            return None
+    kind = _kind(prefix) or _kind(tail)
+    if prefix and not kind and prefix not in ("SMD", "SIZE", "CASE", "CHIP"):
+        return None  # "SOT1206", "DFN1006": not a chip size
+    return Footprint(norm, code, "SMD", kind)
+
+
+def _case(norm: str) -> Footprint | None:
+    """Tantalum case codes (CASE-A_3216, CASE-B-3528) and chip arrays (0603x4, 0402X4)."""
+    if (m := re.match(r"CASE[ _\-]?([A-EPRSTUVWXY])(?![A-Z])", norm)) is not None:
+        return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")
+    if (m := re.match(r"(\d{4})X(\d)(?![\d.])", norm)) is not None and m.group(1) in CHIP_CODES:
+        return Footprint(norm, f"{m.group(1)}x{m.group(2)}", "SMD", "")
+    return None
+
+
+def _header(norm: str) -> Footprint | None:
+    """Pin headers and sockets: PinHeader_1x04_P2.54mm_Vertical, PinSocket_2x05, HDR-M_2.54_1x4P, HDR1X4,
+    MHDR2X5, Header 4, HDR-TH_3P-P2.54-V-M, 1X03 / 2X05 (Eagle)."""
+    m = re.match(r"(PINHEADER|PINSOCKET|M?HDR|HEADER|PIN[ _]?HEADER|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?", norm)
+    word = (m.group(1) or "") if m else ""
+    rows_pins = re.search(r"(?<![\d.])(\d{1,2})X(\d{1,3})(?:P|PIN)?(?![\d.X])", norm)
+    only_pins = re.search(r"(?:[_\-]|^HEADER ?)(\d{1,3})P(?:IN)?(?![A-Z0-9])|^HEADER[ _\-]?(\d{1,3})$", norm)
+    eagle = bool(rows_pins and re.fullmatch(r"\d{1,2}X\d{1,3}", norm))  # Eagle's "1X03"
+    if not word and not eagle and not re.match(r"(排针|排母)", norm):
+        return None
+    kind = "socket" if word == "PINSOCKET" or "排母" in norm or re.search(r"HDR-F|FEMALE", norm) else "header"
+    rows = pins = None
+    if rows_pins is not None:
+        rows, per_row = int(rows_pins.group(1)), int(rows_pins.group(2))
+        pins = rows * per_row
+    elif only_pins is not None:
+        rows, pins = 1, int(only_pins.group(1) or only_pins.group(2))
+    pitch = _pitch(norm) or (2.54 if word in ("HDR", "MHDR", "HEADER") and "2.0" not in norm else None)
+    name = f"Header-{rows}x{pins // rows:02d}" if rows and pins else "Header"
+    if pitch:
+        name += f"-P{_num(pitch)}"
+    mounting = "SMD" if _SMD_WORDS.search(norm) else "THT"
+    return Footprint(norm, name, mounting, kind, pins, rows, pitch)
+
+
+def _lceda_th(norm: str) -> Footprint | None:
+    """EasyEDA through-hole families: RES-TH_BD2.3-L6.5-P10.50, CAP-TH_BD6.3-P2.50, LED-TH_BD3.0-P2.54,
+    KEY-TH_4P-L6.0-W6.0-P3.90, SW-TH_..., and their -SMD_ twins."""
+    m = re.match(r"([A-Z]{1,8})-(TH|SMD)_(.*)", norm)
+    if m is None:
+        return None
+    word, mounting, rest = m.group(1), "THT" if m.group(2) == "TH" else "SMD", m.group(3)
+    kind = _kind(word)
+    body = _numbers_after(rest, ("BD", "D", "L", "W"))
+    pitch = _pitch("-" + rest)
+    pins = _pins(rest)
+    package = ""
+    if kind == "resistor" and mounting == "THT":
+        package = "Axial"
+    elif kind in ("capacitor", "polarized_capacitor") and mounting == "THT":
+        package = "Radial"
+    elif kind == "led" and mounting == "THT" and (size := _first_number(rest, "BD")) is not None:
+        package = f"LED-{_num(size)}mm"
+    return Footprint(norm, package, mounting, kind, pins, None, pitch, body)
+
+
+def _kicad_tht(norm: str) -> Footprint | None:
+    """KiCad and Altium through-hole passives and LEDs: R_Axial_DIN0207_..., CP_Radial_D6.3mm_P2.50mm,
+    C_Disc_D5.0mm, LED_D3.0mm, AXIAL-0.4, RAD-0.1, CAPPR2-5x11, D_DO-35_SOD27_P7.62mm_Horizontal."""
+    if (m := re.match(r"([A-Z]+)_AXIAL", norm)) is not None or norm.startswith("AXIAL"):
+        kind = _kind(m.group(1)) if m else ""
+        pitch = _pitch(norm) or _inch_pitch(norm)
+        return Footprint(norm, "Axial", "THT", kind or "", 2, None, pitch, _numbers_after(norm, ("D", "L")))
+    if (m := re.match(r"([A-Z]+)_(RADIAL|DISC|RECT)", norm)) is not None or norm.startswith(("RAD-", "CAPPR")):
+        kind = _kind(m.group(1)) if m else ("polarized_capacitor" if norm.startswith("CAPPR") else "capacitor")
+        pitch = _pitch(norm) or _inch_pitch(norm)
+        return Footprint(norm, "Radial", "THT", kind or "capacitor", 2, None, pitch, _numbers_after(norm, ("D", "W")))
+    if (m := re.match(r"LED[_\-]D?(\d(?:\.\d)?)MM", norm)) is not None:
+        return Footprint(norm, f"LED-{_num(float(m.group(1)))}mm", "THT", "led", 2, None, _pitch(norm))
+    if (m := re.match(r"CP_ELEC_(\d+(?:\.\d+)?)X(\d+(?:\.\d+)?)", norm)) is not None:
+        return Footprint(norm, "", "SMD", "polarized_capacitor", 2, None, None, (float(m.group(1)), float(m.group(2))))
+    return None
+
+
+def _crystal(norm: str) -> Footprint | None:
+    """Crystal_SMD_3225-4Pin_3.2x2.5mm, XTAL-SMD_3225-4P, SMD3225-4P (JLC), HC-49US, Crystal_HC49-U_Vertical."""
+    if (m := re.search(r"(?<![A-Z0-9])HC-?49(?:[/ _\-]?(U|US|S|SMD|U-S))?", norm)) is not None:
+        smd = m.group(1) == "SMD" or bool(_SMD_WORDS.search(norm))
+        return Footprint(norm, "HC-49-SMD" if smd else "HC-49", "SMD" if smd else "THT", "crystal", 2)
+    if (m := re.search(r"(?:CRYSTAL|XTAL|OSC)?[_\-]?SMD[_\-]?(\d{4})[_\-](\d)P", norm)) is not None:
+        return Footprint(norm, f"SMD{m.group(1)}-{m.group(2)}P", "SMD", "crystal", int(m.group(2)))
+    return None
+
+
+def _jlc(norm: str) -> Footprint | None:
+    """JLCPCB catalog forms: '插件,P=2.54mm', '弯插,P=2mm', 'SMD,P=0.5mm,卧贴', 'SMD,D6.3xL7.7mm', 'SMD,4x4mm',
+    'Through Hole,P=2mm', 'P=2.54mm'."""
+    if not re.match(r"(插件|弯插|直插|SMD|THROUGH HOLE|P=)", norm):
+        return None
+    mounting = "SMD" if norm.startswith("SMD") else ("" if norm.startswith("P=") else "THT")
+    body: tuple[float, ...] = ()
+    if (m := re.search(r"D(\d+(?:\.\d+)?)XL(\d+(?:\.\d+)?)", norm)) is not None or (
+        m := re.search(r"(\d+(?:\.\d+)?)X(\d+(?:\.\d+)?)MM", norm)
+    ) is not None:
+        body = (float(m.group(1)), float(m.group(2)))
+    return Footprint(norm, "", mounting, "", _pins(norm), None, _pitch(norm), body)
+
+
+def _ic(norm: str) -> Footprint | None:
+    """IC and discrete packages with or without a pin count: SOIC-8_3.9x4.9mm_P1.27mm, SOP-8_L4.9-W3.9-P1.27,
+    TO-92-3_L5.1-W4.1, SOT23, SO8, LQFP-48(7x7), QFN-32-1EP_5x5mm, SMA(DO-214AC), DIP-8_W7.62mm, TO-220-3."""
+    m = _IC_NAME_RE.search(norm)
+    if m is None:
+        return None
+    family, pins, tail = m.group(1), m.group(2), m.group(3) or ""
+    family = {"SOT": "SOT", "SO": "SO"}.get(family, family)
+    if family in ("TO", "DO", "SC", "SOD", "SOT", "LL") and pins:
+        name = f"{family}-{pins}" + (f"-{tail}" if tail else "")
+    elif pins:
+        name = f"{family}-{pins}"
+    else:
+        name = family
+    name = canonical(name)
+    body: tuple[float, ...] = ()
+    if (b := re.search(r"\((\d+(?:\.\d+)?)X(\d+(?:\.\d+)?)\)|_(\d+(?:\.\d+)?)X(\d+(?:\.\d+)?)MM", norm)) is not None:
+        nums = [g for g in b.groups() if g]
+        body = (float(nums[0]), float(nums[1]))
+    head = name.split("-")[0]
+    fam = name if name in _THT_FAMILIES or name in _SMD_FAMILIES else head
+    mounting = "SMD" if fam in _SMD_FAMILIES else ("THT" if fam in _THT_FAMILIES else "")
+    count = int(pins) if pins and pins.isdigit() and family not in ("TO", "DO", "SOD", "SOT", "SC", "LL") else None
+    return Footprint(norm, name, mounting, "", count, None, _pitch(norm), body)
+
+
+def _named(norm: str) -> Footprint | None:
+    """Parts whose footprint names the part family: switches, USB connectors, terminal blocks, LEDs in PLCC."""
+    if re.match(r"(SW|KEY|BUTTON)[_\-]", norm) or re.match(r"TS-?\d", norm):
+        mounting = "THT" if re.search(r"[_\-]TH[_\-]|TH_|THT", norm) else ("SMD" if _SMD_WORDS.search(norm) else "")
+        body: tuple[float, ...] = ()
+        if (m := re.search(r"(\d+(?:\.\d+)?)X(\d+(?:\.\d+)?)(?:X(\d+(?:\.\d+)?))?", norm)) is not None:
+            body = tuple(float(g) for g in m.groups() if g)
+        return Footprint(norm, "", mounting, "switch", _pins(norm), None, _pitch(norm), body)
+    if re.search(r"USB[_\- ]?(TYPE[_\- ]?)?C|TYPE-C", norm):
+        return Footprint(norm, "USB-C", "SMD" if _SMD_WORDS.search(norm) else "", "connector", _pins(norm))
+    if norm.startswith("TERMINALBLOCK"):
+        return Footprint(norm, "", "THT", "connector", _pins(norm), 1, _pitch(norm))
+    return None
+
+
+_READERS = (_ipc, _kicad_tht, _lceda_th, _case, _header, _crystal, _chip, _ic, _named, _jlc)
+
+
+def _generic(norm: str) -> Footprint:
+    """Mounting and orientation words anywhere (贴片 / 插件 / SMD / THT / 卧式 ...), the kind from the first word."""
+    mounting = "SMD" if _SMD_WORDS.search(norm) else ("THT" if _THT_WORDS.search(norm) else "")
+    orientation = next((name for name, words in _ANGLE_WORDS if words.search(norm)), "")
+    first = re.match(r"[A-Z]+", norm)
+    return Footprint(norm, "", mounting, _kind(first.group(0)) if first else "", orientation=orientation)
+
+
+def _merge(a: Footprint, b: Footprint | None) -> Footprint:
+    """`a` with what `b` adds; what `a` already says stays."""
+    if b is None:
+        return a
+    return replace(
+        a,
+        package=a.package or b.package,
+        mounting=a.mounting or b.mounting,
+        kind=a.kind or b.kind,
+        pins=a.pins if a.pins is not None else b.pins,
+        rows=a.rows if a.rows is not None else b.rows,
+        pitch_mm=a.pitch_mm if a.pitch_mm is not None else b.pitch_mm,
+        body_mm=a.body_mm or b.body_mm,
+        orientation=a.orientation or b.orientation,
+    )
+
+
+def _with_defaults(found: Footprint, norm: str) -> Footprint:
+    """What the package implies when the name does not say it: a chip code is SMD, an LED-3mm through-hole."""
+    if found.package and not found.mounting:
+        if found.package in CHIP_CODES:
+            found = replace(found, mounting="SMD")
+        elif found.package.split("-")[0] in _THT_FAMILIES or found.package in _THT_FAMILIES:
+            found = replace(found, mounting="THT")
+    return found
+
+
+def _comparable(a: Footprint, b: Footprint) -> bool:
+    """Package names are compared only when both name one package exactly: 'SOIC' alone (no pin count) or a
+    generic 'Axial' / 'Header' says too little to disagree with 'SOIC-8'."""
+    return _specific(a.package) and _specific(b.package)
+
+
+_COUNTED = frozenset({"header", "socket", "connector"})  # told apart by pins, rows and pitch, not by a name
+_PINLESS = frozenset({"SMA", "SMB", "SMC", "SMAF", "MELF", "MiniMELF", "USB-C", "HC-49", "HC-49-SMD"})
+
+
+def specific(package: str) -> bool:
+    """Whether a canonical package name names one package ('SOIC-8', 'SMA', 'Header-1x04-P2.54'), not a family
+    ('SOIC', 'Axial', 'Header')."""
+    return _specific(package)
+
+
+def _specific(package: str) -> bool:
+    if package in _PINLESS or package.startswith("CASE-"):
+        return True
+    return any(c.isdigit() for c in package) and package not in ("Axial", "Radial")
+
+
+def _kind(word: str) -> str:
+    word = word.upper()
+    return next((kind for prefix, kind in _KIND_PREFIXES if word == prefix), "")
+
+
+def _tantalum_case(metric: str) -> str:
+    return {"3216": "CASE-A", "3528": "CASE-B", "6032": "CASE-C", "7343": "CASE-D"}.get(metric, f"CASE-{metric}")
+
+
+def _pitch(norm: str) -> float | None:
+    """'P=2.54MM', '_P2.54MM', '-P1.27-', '_2.54_' (LCEDA HDR), 'P2.00'."""
+    m = re.search(r"(?:P=|[_\-]P)(\d+(?:\.\d+)?)(?:MM)?(?![\d.])", norm) or re.search(
+        r"[_\-](1\.27|2\.0|2\.00|2\.54|2\.5|3\.96|3\.81|5\.08|5\.0|1\.25|1\.0|0\.5|0\.8)(?:MM)?(?=[_\-]|$)", norm
+    )
+    return float(m.group(1)) if m else None
+
+
+def _inch_pitch(norm: str) -> float | None:
+    """Altium AXIAL-0.4 / RAD-0.1: lead spacing in inches."""
+    m = re.search(r"(?:AXIAL|RAD)-?(0\.\d+)", norm)
+    return round(float(m.group(1)) * 25.4, 2) if m else None
+
+
+def _pins(text: str) -> int | None:
+    m = re.search(r"(?<![\dA-Z.])(\d{1,3})(?:P|PIN|PINS)(?![A-Z0-9])", text)
+    return int(m.group(1)) if m else None
+
+
+def _first_number(text: str, key: str) -> float | None:
+    m = re.search(rf"(?<![A-Z]){key}(\d+(?:\.\d+)?)", text)
+    return float(m.group(1)) if m else None
+
+
+def _numbers_after(text: str, keys: tuple[str, ...]) -> tuple[float, ...]:
+    out = []
+    for key in keys:
+        value = _first_number(text, key)
+        if value is not None and value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def _mounting_word(mounting: str) -> str:
+    return {"SMD": "SMD", "THT": "through-hole"}.get(mounting, mounting)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+_CASE = {name.upper(): name for name in ("MiniMELF",)}
+_CHIP_CODE_RE = re.compile(r"(?<![A-Z0-9.])(\d{4,6})(?![A-Z0-9.])")
+# Packages named without a pin count, then families that always carry one ("TO" alone is the English word).
+_IC_PACKAGE_RE = re.compile(
+    r"(?<![A-Z0-9])(?:(D2PAK|D3PAK|DPAK|SMA|SMB|SMC|MINIMELF|MELF)"
+    r"|(HTSSOP|TSSOP|MSOP|SSOP|ESOP|SOIC|SOP|TSOT|SOT|SOD|SC|VQFN|WQFN|UQFN|QFN|DFN|LQFP|TQFP|QFP|WLCSP|BGA|LGA"
+    r"|PDIP|DIP|TO|DO)-?(\d{1,4})([A-Z]{0,2})(?:-(\d{1,2}))?)(?![A-Z0-9])"
+)
+# A package name inside a footprint name: family, pin count / number, and a short variant (SOT-23-5, TO-92L).
+_IC_NAME_RE = re.compile(
+    r"(?<![A-Z0-9])(HTSSOP|TSSOP|VSSOP|MSOP|SSOP|ESOP|QSOP|TSOP|SOIC|SOP|SO|TSOT|SOT|SOD|SC|VQFN|WQFN|UQFN|UFQFPN"
+    r"|QFN|TDFN|DFN|WSON|USON|SON|LQFP|TQFP|QFP|WLCSP|BGA|LGA|PDIP|DIP|SIP|PLCC|TO|DO|LL|SMAF|SMA|SMB|SMC|MINIMELF"
+    r"|MELF|DPAK|D2PAK)(?:-?(\d{1,4}(?:A[A-C]|[A-Z]{1,2})?)(?:-(\d{1,2}L?|[A-Z]{1,2}))?)?(?![A-Z0-9])"
+)

@@ -1,0 +1,119 @@
+"""The footprint / package grammar (knowledge/footprints.py) on real names from KiCad's and EasyEDA's libraries,
+IPC-7351, Altium, JLCPCB's catalog and Chinese BOMs (each name below is written as those sources write it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.footprints import canonical, contradiction, find_package, parse_footprint
+
+# name → (package, mounting, kind, pins, pitch); None = not checked. Sources: KiCad 7 footprint library
+# (Resistor_SMD, Capacitor_THT, LED_THT, Connector_PinHeader_2.54mm, Package_SO, Package_TO_SOT_THT,
+# Package_DFN_QFN, Crystal), EasyEDA / LCEDA standard library names, IPC-7351B land-pattern names, Altium's
+# Miscellaneous Devices library, JLCPCB parts-table packages; the issue's examples.
+NAMES = {
+    "RES-TH_BD2.3-L6.5-P10.50-D0.5": ("Axial", "THT", "resistor", None, 10.5),
+    "CAP-TH_BD6.3-P2.50-D1.0-FD": ("Radial", "THT", "capacitor", None, 2.5),
+    "LED-TH_BD3.0-P2.54-FD": ("LED-3mm", "THT", "led", None, 2.54),
+    "SOP-8_L4.9-W3.9-P1.27-LS6.0-BL": ("SOIC-8", "SMD", None, 8, 1.27),
+    "TO-92-3_L5.1-W4.1-P1.27-L": ("TO-92", "THT", None, None, None),
+    "HDR-M_2.54_1x4P": ("Header-1x04-P2.54", "THT", "header", 4, 2.54),
+    "KEY-TH_4P-L6.0-W6.0-P3.90-LS6.5": ("", "THT", "switch", 4, None),
+    "Key_TH_6x6x4.5": ("", "THT", "switch", None, None),
+    "R_0402_1005Metric": ("0402", "SMD", "resistor", None, None),
+    "Resistor_SMD:R_0603_1608Metric_Pad0.98x0.95mm_HandSolder": ("0603", "SMD", "resistor", None, None),
+    "C_0805_2012Metric": ("0805", "SMD", "capacitor", None, None),
+    "LED_D3.0mm": ("LED-3mm", "THT", "led", None, None),
+    "PinHeader_1x04_P2.54mm_Vertical": ("Header-1x04-P2.54", "THT", "header", 4, 2.54),
+    "PinSocket_2x05_P2.54mm_Vertical": ("Header-2x05-P2.54", "THT", "socket", 10, 2.54),
+    "SOIC-8_3.9x4.9mm_P1.27mm": ("SOIC-8", "SMD", None, 8, 1.27),
+    "R_Axial_DIN0207_L6.3mm_D2.5mm_P10.16mm_Horizontal": ("Axial", "THT", "resistor", None, 10.16),
+    "CP_Radial_D6.3mm_P2.50mm": ("Radial", "THT", "polarized_capacitor", None, 2.5),
+    "TO-92_Inline": ("TO-92", "THT", None, None, None),
+    "DIP-8_W7.62mm": ("DIP-8", "THT", None, 8, None),
+    "Crystal_SMD_3225-4Pin_3.2x2.5mm": ("SMD3225-4P", "SMD", "crystal", 4, None),
+    "QFN-32-1EP_5x5mm_P0.5mm_EP3.45x3.45mm": ("QFN-32", "SMD", None, 32, 0.5),
+    "RESC1608X55N": ("0603", "SMD", "resistor", None, None),
+    "LEDC2012X110N_FLAT-B": ("0805", "SMD", "led", None, None),
+    "SOIC127P600X175-8N": ("SOIC-8", "SMD", None, 8, 1.27),
+    "SOT95P280X145-5N": ("SOT-23-5", "SMD", None, 5, 0.95),
+    "QFN50P500X500X80-33N": ("QFN-32", "SMD", None, 32, 0.5),
+    "SOD3715X135": ("SOD-123", "SMD", "diode", None, None),
+    "AXIAL-0.4": ("Axial", "THT", None, None, 10.16),
+    "RAD-0.1": ("Radial", "THT", "capacitor", None, 2.54),
+    "SO-8": ("SOIC-8", "SMD", None, 8, None),
+    "TO92": ("TO-92", "THT", None, None, None),
+    "HDR1X4": ("Header-1x04-P2.54", "THT", "header", 4, 2.54),
+    "R0603": ("0603", "SMD", "resistor", None, None),
+    "0603-RES": ("0603", "SMD", "resistor", None, None),
+    "CHIPLED_0603": ("0603", "SMD", "led", None, None),
+    "SOT-23-3L": ("SOT-23", "SMD", None, None, None),
+    "SOT23-5": ("SOT-23-5", "SMD", None, None, None),
+    "SC-70-5": ("SOT-353", "SMD", None, None, None),
+    "SMA(DO-214AC)": ("SMA", "SMD", None, None, None),
+    "DO-214AC(SMA)": ("SMA", "SMD", None, None, None),
+    "LQFP-64(10x10)": ("LQFP-64", "SMD", None, 64, None),
+    "ZMM75/LL-34": ("MiniMELF", "SMD", None, None, None),
+    "CASE-A_3216": ("CASE-A", "SMD", "polarized_capacitor", None, None),
+    "0603x4": ("0603x4", "SMD", None, None, None),
+    "HC-49US_L11.5-W4.5-P4.88": ("HC-49", "THT", "crystal", None, None),
+    "插件,P=2.54mm": ("", "THT", None, None, 2.54),
+    "弯插,P=2mm": ("", "THT", None, None, 2.0),
+    "SMD,D6.3xL7.7mm": ("", "SMD", None, None, None),
+    "贴片": ("", "SMD", None, None, None),
+    "直插": ("", "THT", None, None, None),
+    "USB_C_Receptacle_HRO_TYPE-C-31-M-12": ("USB-C", None, "connector", None, None),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_footprint_names_from_the_libraries_buyers_use(name: str) -> None:
+    package, mounting, kind, pins, pitch = NAMES[name]
+    fp = parse_footprint(name)
+    assert fp is not None, name
+    assert fp.package == package, fp
+    if mounting is not None:
+        assert fp.mounting == mounting, fp
+    if kind is not None:
+        assert fp.kind == kind, fp
+    if pins is not None:
+        assert fp.pins == pins, fp
+    if pitch is not None:
+        assert fp.pitch_mm == pytest.approx(pitch), fp
+
+
+def test_a_header_is_never_a_capacitor_nor_a_switch_a_value() -> None:
+    assert parse_footprint("HDR-M_2.54_1x4P").kind == "header"  # "4P" is four pins, not 4 pF
+    assert parse_footprint("CONN-TH_B3B").package == ""  # a connector family, no package to compare
+
+
+@pytest.mark.parametrize(
+    ("wanted", "offered", "clash"),
+    [
+        ("TO-92-3_L5.1-W4.1-P1.27-L", "SOT-23", True),  # the issue's S8050: a TO-92 footprint, an SOT-23 part
+        ("TO-92-3_L5.1-W4.1-P1.27-L", "TO-92", False),
+        ("SOP-8_L4.9-W3.9-P1.27-LS6.0-BL", "SOIC-8", False),
+        ("SOT-23-3_L2.9-W1.3-P1.90-LS2.4-BR", "SOT-23-3L", False),
+        ("R0603", "0805", True),
+        ("R0603", "0603x4", True),
+        ("RES-TH_BD2.3-L6.5-P10.50-D0.5", "0603", True),  # axial footprint, chip part
+        ("CAP-TH_BD6.3-P2.50-D1.0-FD", "插件,P=2.5mm", False),
+        ("0603", "插件", True),
+        ("0603", "SMD,D6.3xL7.7mm", True),  # a 6.3 mm can on a 1.6 mm chip pad
+        ("0603", "CASE-B-3528-19(mm)", True),
+        ("0603", "SMD", False),  # nothing known disagrees
+        ("HDR-M_2.54_1x4P", "PinHeader_1x04_P2.54mm_Vertical", False),
+        ("PinHeader_2x30_P2.54mm_Vertical", "PinHeader_2x03_P2.54mm_Vertical", True),
+        ("PinHeader_1x04_P2.54mm_Vertical", "PinHeader_1x04_P2.00mm_Vertical", True),
+        ("SOIC-8", "SOIC", False),  # a family alone says too little to disagree
+    ],
+)
+def test_contradiction(wanted: str, offered: str, clash: bool) -> None:
+    assert bool(contradiction(parse_footprint(wanted), parse_footprint(offered))) is clash
+
+
+def test_aliases_and_free_text() -> None:
+    assert canonical("SOP-8") == canonical("SO-8") == "SOIC-8"
+    assert canonical("DO-214AC") == "SMA" and canonical("SOT-23-3") == "SOT-23"
+    assert find_package("贴片电阻 10K 0603") == "0603" and find_package("SOT23 封装的 LDO") == "SOT-23"
+    assert parse_footprint("") is None and parse_footprint("x" * 500) is None
