@@ -97,6 +97,13 @@ class BomMatcher:
                 line, "not_found", 0.0, note="a board feature (hole / test point / fiducial): nothing to buy"
             )
         found = self._by_codes(line)
+        if found is not None and found.via == "similar MPN":
+            # The MPN is not in the catalog, only look-alikes: the values and footprint the line states decide
+            # first (04023A100JAT2A '10pF, 5%' on CAP0402); the look-alikes stay candidates.
+            by_values = self._by_parameters(line)
+            if by_values is not None and by_values.status == "parametric":
+                extra = tuple(h for h in found.candidates if h.product.sku != by_values.product.sku)  # type: ignore[union-attr]
+                return replace(by_values, candidates=(by_values.candidates + extra)[:MAX_CANDIDATES])
         if found is not None:
             return found
         found = self._by_parameters(line)
@@ -115,6 +122,28 @@ class BomMatcher:
                 "which one?"
             )
             return _ambiguous(line, [by_mpn[0], by_supplier[0]], note, via="conflicting codes")
+        maker_stated = _names_maker(line.manufacturer) and not _generic_number(line.mpn)
+        if by_mpn and maker_stated and not _maker_fits(line.manufacturer, by_mpn[0].manufacturer):
+            # The BOM names a maker the catalog does not list this MPN from: its own reel variant, else a decision
+            # (a clone under the same number is another part).
+            own = [
+                p
+                for p in self._by_base_code(_strip_packaging(line.mpn))
+                if _maker_fits(line.manufacturer, p.manufacturer)
+            ]
+            if own and not by_supplier:
+                note = f"{line.mpn} by {line.manufacturer} matched as {own[0].mpn} (packaging suffix differs)"
+                return self._exact(line, own[0], 0.9, "MPN and maker", note, footprint, extra=own[1:])
+            makers = ", ".join(dict.fromkeys(p.manufacturer for p in by_mpn[:4]))
+            note = f"the BOM names {line.manufacturer}; the catalog lists {line.mpn} from {makers}: which one?"
+            return _ambiguous(line, by_mpn, note, via="MPN, other maker")
+        named_mpn = _is_code(line.mpn) and not _value_codes_only(line.mpn)  # not "100uF 25V" in the MPN column
+        if by_supplier and named_mpn and not by_mpn and not _same_base(line.mpn, by_supplier[0].mpn):
+            note = (
+                f"supplier code {line.supplier_code} is {by_supplier[0].mpn} but the MPN column says {line.mpn} "
+                "(not in the catalog): which one?"
+            )
+            return _ambiguous(line, by_supplier, note, via="supplier code vs MPN")
         exact = by_supplier or by_mpn
         if exact:
             product = exact[0]
@@ -137,6 +166,8 @@ class BomMatcher:
         stripped = _strip_packaging(line.mpn) if _is_code(line.mpn) else ""
         if stripped and stripped != normalize_code(line.mpn):
             found = _prefer_maker(self._by_base_code(stripped), line.manufacturer)
+            if found and maker_stated and not _maker_fits(line.manufacturer, found[0].manufacturer):
+                found = []  # another maker's part under a similar number (a TI LM1117 is no HGSEMI clone)
             if found:
                 note = f"{line.mpn} matched as {found[0].mpn} (packaging suffix differs: check reel / tape)"
                 return self._exact(line, found[0], 0.9, "MPN without packaging suffix", note, footprint, found[1:])
@@ -149,6 +180,12 @@ class BomMatcher:
             if len(normalize_code(code)) < 5:
                 continue
             longer = self.engine.extended_codes(code)
+            completed = None
+            if longer and code == line.mpn:  # the MPN column only: a value cell's 'PMEG2010' names a family
+                completed = _one_part_completed(store.products(longer), code, line.manufacturer)
+            if completed:  # 'CRCW08051K00F' is the ordering code 'CRCW08051K00FKEA' without its packaging letters
+                note = f"{code} matched as {completed[0].mpn} (the ordering code completed: check reel / tape)"
+                return self._exact(line, completed[0], 0.9, "MPN completed", note, footprint, extra=completed[1:])
             close = [(sku, 95.0) for sku in longer] + self.engine.similar_codes(code, cutoff=FUZZY_MPN)
             close = list(dict(reversed(close)).items())[::-1][:MAX_CANDIDATES]
             if close:
@@ -181,7 +218,7 @@ class BomMatcher:
         on_pad = [p for p in listings if wanted and not contradiction(wanted, parse_footprint(p.package))]
         if on_pad and on_pad[0] is not product:  # the same MPN in several packages: the one for this footprint
             product, extra = on_pad[0], [p for p in listings if p is not on_pad[0]]
-        clash = contradiction(wanted, parse_footprint(product.package))
+        clash = contradiction(wanted, parse_footprint(product.package)) or _text_conflict(line, product)
         if clash:
             note = f"{product.mpn} does not fit the footprint {line.package.strip()} ({clash}): which one?"
             alternatives = [product]
@@ -226,11 +263,16 @@ class BomMatcher:
             note = f"no part meets every stated value ({shown}, {wanted.package}); same value and package: check"
             return _ambiguous(line, nearest, note, via="parameters (ratings not met)")
         judged.sort(key=lambda sp: sp[0].kind != "drop-in")  # stable: keeps the stock / price order
+        unknown_mpn = _is_code(line.mpn) and not _value_codes_only(line.mpn)
+        if unknown_mpn:  # its ratings are in a part number we cannot read: the best-rated part is the safe one
+            judged.sort(key=lambda sp: (sp[0].kind != "drop-in", _rating_key(sp[1])))
         best_sub, best = judged[0]
         stated = [a.name for a in wanted.attributes]
         confidence = min(0.9, 0.7 + 0.05 * (len(stated) - 1)) if best_sub.kind == "drop-in" else 0.6
         shown = ", ".join(_shown(a) for a in wanted.attributes)
         note = f"matched by parameters ({shown}, package {wanted.package})"
+        if unknown_mpn:
+            note += f"; {line.mpn} is not in the catalog: the highest-rated part with these values"
         if best_sub.kind != "drop-in":
             note += "; differs: " + best_sub.why
         unstated = _unstated(family, wanted, best)
@@ -324,6 +366,9 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     family = next((f for f in load_rules() if f.name == choice), None)
     if family is None or choice is None:
         return None, None
+    kind = line_kind(line)
+    if kind and kind not in _FAMILY_KINDS.get(choice, ("",)):
+        return None, None  # a ferrite bead's "220 Ω @ 100 MHz" is no chip resistor
     category = _FAMILIES[choice][0]
     attrs = [Attribute(k, _raw(v, u), v, u) for k, (v, u) in quantities.items() if _relevant(family, k)]
     if choice == "MLCC capacitor" and (dielectric := _DIELECTRICS.search(text)) is not None:
@@ -539,6 +584,17 @@ def _material(product: Product) -> str:
     return attr.raw if attr is not None else ""
 
 
+def _rating_key(product: Product) -> tuple[float, float, float]:
+    """Higher voltage and power, tighter tolerance first: what satisfies any rating a part number may encode."""
+
+    def value(name: str) -> float | None:
+        attr = product.attribute(name)
+        return attr.value if attr is not None and attr.value is not None else None
+
+    voltage, power, tolerance = value("voltage_rating"), value("power"), value("tolerance")
+    return (-(voltage or 0.0), -(power or 0.0), abs(tolerance) if tolerance is not None else 100.0)
+
+
 def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
     """The chosen part's values for the family's rules the BOM did not state (what the buyer gets by default)."""
     out = []
@@ -634,6 +690,125 @@ def _one_part(products: list[Product]) -> list[Product]:
     return products[:1] + [p for p in products[1:] if _same_mpn(p, products[0])]
 
 
+# Makers and the names BOMs give them (acquisitions and abbreviations): one group per maker.
+_MAKER_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("onsemi", "on semiconductor", "on semi", "fairchild"), ("nexperia", "nxp"), ("texas instruments", "ti"),
+    ("alpha & omega", "alpha and omega", "aos"), ("stmicroelectronics", "st", "stmicro"),
+    ("analog devices", "adi", "linear technology", "maxim"), ("microchip", "atmel"),
+    ("infineon", "international rectifier", "irf", "cypress"), ("vishay",), ("diodes", "zetex"), ("rohm",),
+    ("toshiba",), ("murata",), ("samsung",), ("yageo",), ("kemet",), ("tdk",), ("panasonic",),
+    ("würth", "wurth", "we"), ("te connectivity", "te", "tyco"), ("molex",), ("jst",), ("littelfuse",),
+    ("bourns",), ("everlight",), ("lite-on", "liteon"), ("kingbright",), ("nichicon",), ("rubycon",),
+    ("uni-royal", "uniroyal", "uniohm", "厚声"), ("fh", "fenghua", "风华"), ("mdd", "microdiode"),
+    ("cj", "changjiang", "长电", "jcet"), ("lrc", "leshan", "乐山"), ("ams", "advanced monolithic"),
+    ("yxc", "yangxing", "扬兴"), ("macom", "m a com", "m/a-com"),
+)  # fmt: skip
+# Industry-standard part numbers that many makers build to the same datasheet (JEDEC / EIA / second-sourced):
+# any maker's listing is that part, whatever maker the BOM names.
+_GENERIC_NUMBERS = re.compile(
+    r"^(?:1N\d{3,4}|2N\d{3,4}|1\.5KE|P6KE|P4SMA|SMAJ|SMBJ|SMCJ|BZ[TVX]\d|MMBT\d|MMBD\d|MMSZ\d|BC\d{3}|BAT\d{2}|BAV\d{2}"
+    r"|BAS\d{2}|LM78|L78|78L|79L|LM79|NE555|LM358|LM393|LM324|74[A-Z]{0,4}\d|CD40\d|ULN200|S80\d{2}|S85\d{2}"
+    r"|SS\d{2}|US1|ES1|SK\d{2}|M7|B5819|SR\d{3})[0-9A-Z.]{0,6}(?:-\d+(?:\.\d+)?V?)?$",
+    re.IGNORECASE,
+)
+
+
+_IDENTITY_KEYS = ("resistance", "capacitance", "inductance", "tolerance", "voltage_rating", "power", "dielectric",
+                  "frequency", "current_rating")  # fmt: skip
+
+
+def _one_part_completed(products: list[Product], code: str, maker: str) -> list[Product] | None:
+    """The catalog listings a truncated ordering code extends to by a few packaging letters (at most 4), when they
+    are one part: one maker (the one the BOM names, if any), the same stated values; else None."""
+    base = normalize_code(code)
+    products = [p for p in products if len(normalize_code(p.mpn)) - len(base) <= 4]
+    if not products or len(products) > 3 or len({_maker_key(p.manufacturer) for p in products}) != 1:
+        return None
+    if _names_maker(maker) and not _maker_fits(maker, products[0].manufacturer):
+        return None
+    facts = {tuple((k, a.raw) for k in _IDENTITY_KEYS if (a := p.attribute(k)) is not None) for p in products}
+    if len(facts) != 1 or not next(iter(facts)):
+        return None  # the letters after the code change a value (or nothing says they do not)
+    return sorted(products, key=lambda p: ((p.stock or 0) <= 0, p.sku))
+
+
+def _generic_number(mpn: str) -> bool:
+    return bool(_GENERIC_NUMBERS.match(mpn.strip()))
+
+
+# Words every maker's name may carry: they tell no maker apart.
+_MAKER_NOISE = frozenset({"semiconductor", "semiconductors", "semicon", "semi", "electronics", "electronic", "elec",
+                          "tech", "technology", "technologies", "co", "ltd", "inc", "corp", "corporation", "company",
+                          "international", "intertech", "advanced", "group", "industries", "america", "sales"})  # fmt: skip
+_NO_MAKER = {"", "-", "any", "generic", "various", "n/a", "na", "不限", "任意", "通用", "国产"}
+
+
+def _maker_key(name: str) -> str:
+    low = re.sub(r"[^a-z0-9&+\u4e00-\u9fff ]+", " ", name.lower()).strip()
+    for group in _MAKER_GROUPS:
+        if any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", low) for alias in group):
+            return group[0]
+    return low
+
+
+def _maker_words(key: str) -> set[str]:
+    return {w for w in key.split() if len(w) >= 3 and w not in _MAKER_NOISE}
+
+
+def _names_maker(maker: str) -> bool:
+    return maker.strip().lower() not in _NO_MAKER and bool(re.search(r"[A-Za-z\u4e00-\u9fff]", maker))
+
+
+def _maker_fits(stated: str, listed: str) -> bool:
+    """Whether a catalog listing's maker is the maker the BOM names ('On Semiconductor' = 'onsemi', 'NXP' =
+    'Nexperia'); unknown names by similarity."""
+    a, b = _maker_key(stated), _maker_key(listed)
+    return a == b or bool(_maker_words(a) & _maker_words(b)) or fuzz.partial_ratio(a, b) >= 85
+
+
+def _same_base(a: str, b: str) -> bool:
+    """Two MPNs of one part: equal without packaging suffixes, or one the other's ordering variant."""
+    x, y = _strip_packaging(a), _strip_packaging(b)
+    if not (x and y):
+        return False
+    common = next(
+        (i for i, (a, b) in enumerate(zip(x, y)) if a != b), min(len(x), len(y))
+    )  # 'WJ126V-5.0-3P' = 'WJ126V-5.0-03P-14-00A'
+    return x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 85 or common >= max(6, 0.6 * min(len(x), len(y)))
+
+
+_COLOURS = {
+    "red": ("red", "红"), "green": ("green", "绿"), "blue": ("blue", "蓝"), "white": ("white", "白"),
+    "yellow": ("yellow", "黄"), "orange": ("orange", "橙"), "amber": ("amber",), "infrared": ("infrared", "红外"),
+}  # fmt: skip
+_USB_KINDS = {
+    "usb-c": ("usb-c", "usb c", "type-c", "type c", "typec"), "micro-b": ("micro-b", "micro b", "micro usb", "microusb"),
+    "mini-b": ("mini-b", "mini b", "mini usb"), "usb-a": ("usb-a", "usb a", "type-a", "type a"),
+}  # fmt: skip
+
+
+def _named(text: str, table: dict[str, tuple[str, ...]]) -> set[str]:
+    low = text.lower()
+    found = {
+        key for key, words in table.items() if any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low) for w in words)
+    }
+    if "infrared" in found:
+        found.discard("red")
+    return found
+
+
+def _text_conflict(line: BomLine, product: Product) -> str:
+    """A colour or a USB connector type the line names that the part's own text contradicts ('' when none):
+    a supplier code for a green LED on a line that says WHITE is a decision, not a match."""
+    own = f"{product.name} {product.description} " + " ".join(a.raw for a in product.attributes if a.value is None)
+    said = f"{line.value} {line.description}"
+    for table in (_COLOURS, _USB_KINDS):
+        wanted, offered = _named(said, table), _named(own, table)
+        if wanted and offered and not wanted & offered:
+            return f"the line says {'/'.join(sorted(wanted))}, the part is {'/'.join(sorted(offered))}"
+    return ""
+
+
 def _prefer_maker(products: list[Product], maker: str) -> list[Product]:
     """Listings of one MPN: the stated manufacturer's first, then in stock, then the richest listing."""
     if not products:
@@ -697,8 +872,21 @@ _KIND_CATEGORIES = {
 }
 
 
+# Words in a line's own text that say what the part is, before its footprint name (a bead on "RES0805").
+_KIND_WORDS_IN_TEXT = (
+    ("inductor", re.compile(r"ferrite|\bbeads?\b|磁珠|inductor|电感", re.I)),
+    ("crystal", re.compile(r"\bcrystal\b|晶振|\bxtal\b", re.I)),
+    ("fuse", re.compile(r"\bfuse\b|保险丝|\bptc\b", re.I)),
+)
+
+
 def line_kind(line: BomLine) -> str:
-    """What kind of part a line is, from its footprint or its designator prefix ('' when they do not say)."""
+    """What kind of part a line is, from its own words, its footprint or its designator prefix ('' when none
+    says)."""
+    said = f"{line.value} {line.description}"
+    for kind, words in _KIND_WORDS_IN_TEXT:
+        if words.search(said):
+            return kind
     fp = parse_footprint(line.package)
     if fp is not None and fp.kind:
         return fp.kind

@@ -50,7 +50,7 @@ _ALIASES: dict[str, str] = {
     "SOT-23-3": "SOT-23", "SOT-23-3L": "SOT-23", "TO-236": "SOT-23", "TO-236AB": "SOT-23", "SOT-23W": "SOT-23",
     "SOT-23-5L": "SOT-23-5", "SOT-25": "SOT-23-5", "SOT-753": "SOT-23-5", "SC-74A": "SOT-23-5",
     "SOT-23-6L": "SOT-23-6", "SOT-26": "SOT-23-6", "SOT-457": "SOT-23-6", "SC-74": "SOT-23-6",
-    "SC-70": "SOT-323", "SC-70-3": "SOT-323", "SOT-323-3": "SOT-323",
+    "SC-70-3": "SOT-323", "SOT-323-3": "SOT-323",
     "SC-70-5": "SOT-353", "SC-88A": "SOT-353", "SOT-353-5": "SOT-353",
     "SC-70-6": "SOT-363", "SC-88": "SOT-363", "SOT-363-6": "SOT-363",
     "SOT-89-3": "SOT-89", "SOT-223-3": "SOT-223", "SOT-223-4": "SOT-223",
@@ -435,6 +435,7 @@ def _comparable(a: Footprint, b: Footprint) -> bool:
     return _specific(a.package) and _specific(b.package)
 
 
+_FAMILY_NAMES = frozenset({"SC-70", "SC-88", "SOT", "SOD", "TO", "DO"})  # pin count not said (SC70: 3, 5 or 6)
 _COUNTED = frozenset({"header", "socket", "connector"})  # told apart by pins, rows and pitch, not by a name
 _PINLESS = frozenset({"SMA", "SMB", "SMC", "SMAF", "MELF", "MiniMELF", "USB-C", "HC-49", "HC-49-SMD"})
 
@@ -446,6 +447,8 @@ def specific(package: str) -> bool:
 
 
 def _specific(package: str) -> bool:
+    if package in _FAMILY_NAMES:
+        return False
     if package in _PINLESS or package.startswith("CASE-"):
         return True
     return any(c.isdigit() for c in package) and package not in ("Axial", "Radial")

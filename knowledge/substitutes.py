@@ -420,10 +420,16 @@ def _value(product: Product, rule: Rule) -> _Value | None:
         rank = dict(rule.ranks).get(attr.raw.strip().upper())
         return _Value(None if rank is None else rank, text=attr.raw.strip().upper(), shown=attr.raw.strip())
     if attr.value is not None and math.isfinite(attr.value):
+        if name in _SPREADS:  # '-20%~+80%' is a 80 % spread, not -20 (which would beat ±5 %)
+            spread = max(abs(attr.value), abs(attr.value_max if attr.value_max is not None else attr.value))
+            return _Value(spread, shown=_shown(attr), unit=attr.unit)
         return _Value(attr.value, attr.value_max, shown=_shown(attr), unit=attr.unit)
     raw = attr.raw.strip()
     return _Value(None, text=normalize_code(raw) if name == "thread" else raw.lower(), shown=raw) if raw else None
 
+
+# Tolerances: compared by their widest side, whatever sign or range the source wrote.
+_SPREADS = frozenset({"tolerance", "frequency_tolerance", "frequency_stability"})
 
 _DERIVED: dict[str, Any] = {
     "contact_angle": bg.contact_angle,

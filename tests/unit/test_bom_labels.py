@@ -1,4 +1,5 @@
-"""The labelled expected matches for the dev BOMs (tests/fixtures/boms/labels/) are well formed and honest.
+"""The labelled expected matches for the dev BOMs (tests/fixtures/boms/labels/) and the outside BOMs
+(tests/fixtures/boms/labels_outside/) are well formed and honest.
 
 Checks that every item line of each BOM has exactly one label, that labels name real catalog SKUs, use the
 canonical attribute vocabulary, and that every "match" label can be met by at least one catalog product.
@@ -22,7 +23,10 @@ from knowledge.catalog import CatalogStore
 from knowledge.models import Product
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "boms"
-LABELS = sorted((FIXTURES / "labels").glob("*.json"))
+DEV_LABELS = sorted((FIXTURES / "labels").glob("*.json"))
+# Real BOMs from public projects (fixtures/boms/outside/), labelled by hand before any matcher ran on them.
+OUTSIDE_LABELS = sorted((FIXTURES / "labels_outside").glob("*.json"))
+LABELS = DEV_LABELS + OUTSIDE_LABELS
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -39,7 +43,7 @@ def _spec(path: Path) -> dict[str, Any]:
 
 def _bom_path(name: str) -> Path:
     """The BOM a label file describes: the fixture copy (MIT files), else ../shared (GPL files), else skip."""
-    for folder in (FIXTURES, DEV):
+    for folder in (FIXTURES, DEV, FIXTURES / "outside"):
         if (folder / name).is_file():
             return folder / name
     pytest.skip(f"{name} is not in the fixtures and {DEV} is absent")
@@ -56,8 +60,10 @@ def store() -> Iterator[CatalogStore]:
 def test_there_is_a_label_file_per_dev_bom() -> None:
     """One label file per dev BOM (the list in fixtures/boms/expected/), named after the BOM's stem."""
     dev_boms = {_spec(p)["file"] for p in (FIXTURES / "expected").glob("*.json")}
-    assert {_spec(p)["file"] for p in LABELS} == dev_boms
+    assert {_spec(p)["file"] for p in DEV_LABELS} == dev_boms
     assert all(Path(_spec(p)["file"]).stem == p.stem for p in LABELS)
+    outside = {p.name for p in (FIXTURES / "outside").iterdir() if p.is_file() and p.suffix != ".md"}
+    assert {_spec(p)["file"] for p in OUTSIDE_LABELS} <= outside and len(OUTSIDE_LABELS) >= 20
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)
