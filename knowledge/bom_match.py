@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from knowledge.catalog import normalize_code
-from knowledge.footprints import Footprint, contradiction, parse_footprint, specific
+from knowledge.footprints import Footprint, contradiction, parse_footprint, same_package, specific
 from knowledge.glossary import expand_query
 from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, query_terms, term_coverage
@@ -183,6 +183,16 @@ class BomMatcher:
             completed = None
             if longer and code == line.mpn:  # the MPN column only: a value cell's 'PMEG2010' names a family
                 completed = _one_part_completed(store.products(longer), code, line.manufacturer)
+            fitted = self._completed_by_footprint(code, line)
+            if fitted:  # 'SN74HC595' on a TSSOP-16 footprint is SN74HC595PW(R): the footprint says which listing
+                note = f"{code} on footprint {line.package.strip()} matched as {fitted[0].mpn}: check the variant"
+                return self._exact(line, fitted[0], 0.9, "code + footprint", note, footprint, extra=fitted[1:])
+            shorter = _one_part(self._shorter_listing(code)) if code == line.mpn else []
+            if shorter and (
+                not _names_maker(line.manufacturer) or _maker_fits(line.manufacturer, shorter[0].manufacturer)
+            ):
+                note = f"{code} matched as {shorter[0].mpn} (the BOM's code has extra ordering letters: check)"
+                return self._exact(line, shorter[0], 0.9, "MPN without extra letters", note, footprint, shorter[1:])
             if completed:  # 'CRCW08051K00F' is the ordering code 'CRCW08051K00FKEA' without its packaging letters
                 note = f"{code} matched as {completed[0].mpn} (the ordering code completed: check reel / tape)"
                 return self._exact(line, completed[0], 0.9, "MPN completed", note, footprint, extra=completed[1:])
@@ -228,6 +238,37 @@ class BomMatcher:
             return _ambiguous(line, alternatives, note, via=f"{via}, package conflict")
         candidates = tuple(Hit(p, 0.9, ("same part number, other listing",)) for p in extra[: MAX_CANDIDATES - 1])
         return LineMatch(line, "exact", confidence, product, candidates, via, note)
+
+    def _completed_by_footprint(self, code: str, line: BomLine) -> list[Product]:
+        """Listings whose MPN extends `code` and whose package is the line's footprint, when they are one part
+        (one MPN without its packaging suffix); [] otherwise or when the footprint names no package."""
+        wanted = parse_footprint(line.package)
+        if wanted is None or not specific(wanted.package) or len(normalize_code(code)) < 5:
+            return []
+        skus = self.engine.extended_codes(code, limit=60)
+        fits = [
+            p
+            for p in self.engine.store.products(skus)
+            if (own := parse_footprint(p.package)) is not None
+            and specific(own.package)
+            and same_package(own.package, wanted.package)
+        ]
+        if not fits or len({_strip_packaging(p.mpn) for p in fits}) != 1:
+            return []
+        return _prefer_maker(fits, line.manufacturer)
+
+    def _shorter_listing(self, code: str) -> list[Product]:
+        """Listings whose MPN is `code` without one or two trailing letters ('CRCW060310K0FKEAC' ->
+        'CRCW060310K0FKEA'): a distributor's ordering letter the catalog does not carry."""
+        norm = normalize_code(code)
+        if len(norm) < 8:
+            return []
+        for cut in (1, 2):
+            if norm[-cut:].isalpha():
+                found = self.engine.store.by_code(norm[:-cut])
+                if found:
+                    return found
+        return []
 
     def _by_base_code(self, base: str) -> list[Product]:
         skus = _base_code_index(self.engine).get(base, ())
@@ -295,7 +336,7 @@ class BomMatcher:
             return LineMatch(line, "not_found", 0.0, None, (), "codes", f"{named[0]} is not in the catalog")
         # Only parts that can be this line: its kind (designator R / C / J ..., footprint, words) and a package or
         # mounting its footprint allows; a resistor line is never offered TVS diodes, a connector line no ICs.
-        hits = [h for h in self.engine.search(text, k=3 * MAX_CANDIDATES, codes=False) if _fits_line(line, h.product)]
+        hits = [h for h in self.engine.search(text, k=2 * MAX_CANDIDATES, codes=False) if _fits_line(line, h.product)]
         hits = hits[:MAX_CANDIDATES]
         if named:  # described: the closest items by function help the buyer, but they are not this part
             return LineMatch(line, "not_found", 0.0, None, tuple(hits[:3]), "search",

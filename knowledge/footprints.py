@@ -21,6 +21,7 @@ silent when nothing known disagrees. `find_package(text)` finds the package name
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -127,7 +128,11 @@ class Footprint:
 
 def parse_footprint(text: str | None) -> Footprint | None:
     """Read a footprint or package cell (see the module docstring); None when it names nothing known."""
-    raw = (text or "").strip()
+    return _parse((text or "").strip())
+
+
+@functools.lru_cache(maxsize=65_536)  # catalogs and BOMs repeat a few thousand package names
+def _parse(raw: str) -> Footprint | None:
     if not raw or len(raw) > 200:
         return None
     norm = unicodedata.normalize("NFKC", raw).upper().replace("×", "X")
