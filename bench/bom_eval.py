@@ -144,8 +144,9 @@ def meets(product: Product, constraints: Mapping[str, Any]) -> bool:
     for key, want in constraints.items():
         if key == "category_contains":
             ok = want.lower() in product.category.lower()
-        elif key == "description_contains":
-            ok = want.lower() in f"{product.name} {product.description}".lower()
+        elif key == "description_contains":  # what the product states in words: its name, description, text facts
+            stated = " ".join(a.raw for a in product.attributes if a.value is None)
+            ok = want.lower() in f"{product.name} {product.description} {stated}".lower()
         elif key == "package":
             ok = _package_is(product, want)
         else:

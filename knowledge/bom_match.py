@@ -278,6 +278,8 @@ class BomMatcher:
         text = _line_text(line)
         if parse_thread(text) is not None:
             return _fastener_match(self.engine, line, text)
+        if line_kind(line) == "led" or _designator_prefix(line) == "LED":
+            return _led_match(self.engine, line)
         wanted, family = wanted_product(line)
         if family is None or wanted is None:
             return None
@@ -480,6 +482,55 @@ def _value_only(engine: SearchEngine, line: BomLine, wanted: Product, family: Fa
     shown = sorted(by_package.values(), key=lambda p: -(p.stock or 0))[:MAX_CANDIDATES]
     note = f"{_shown(attr)} with no package or footprint: which package ({', '.join(p.package for p in shown)})?"
     return _ambiguous(line, shown, note, via="value only")
+
+
+# LEDs: colour (as the catalog's illumination / emitted colour states it) and package.
+_LED_COLOURS = {
+    "red": ("red",), "green": ("green", "emerald green", "emerald", "pure green"), "blue": ("blue",),
+    "white": ("white", "cold white", "cool white"), "yellow": ("yellow",), "orange": ("orange",), "amber": ("amber",),
+}  # fmt: skip
+
+
+def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """An LED by its one stated colour and its footprint (a chip size, or a 3 / 5 mm through-hole lamp): the
+    best-stocked listing that states both; None when the line does not state both."""
+    colours = _named(f"{line.value} {line.description}", _COLOURS) & set(_LED_COLOURS)
+    wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
+    if len(colours) != 1 or wanted is None or not (wanted.chip or wanted.package.startswith("LED-")):
+        return None
+    colour = next(iter(colours))
+    skus: list[str] = []
+    for name in ("illumination_color", "emitted_color"):
+        for raw in _LED_COLOURS[colour]:
+            skus += engine.store.with_attribute(name, raw, limit=5000, package=wanted.chip or None)
+    pool = []
+    for product in engine.store.products(sorted(set(skus))):
+        category = product.category.lower()
+        if "light emitting" not in category or "organic" in category or "display" in category:
+            continue
+        own = parse_footprint(product.package)
+        if own is None or contradiction(wanted, own):
+            continue
+        if wanted.chip and own.chip != wanted.chip:
+            continue
+        if not wanted.chip and (
+            own.mounting != "THT" or not own.body_mm or abs(own.body_mm[0] - _lamp_mm(wanted)) > 0.1
+        ):
+            continue
+        pool.append(product)
+    if not pool:
+        return None
+    pool.sort(key=lambda p: ((p.stock or 0) < (line.quantity or 1), _price(p), p.sku))
+    note = f"matched by parameters (LED, {colour}, {wanted.package})"
+    if _is_code(line.mpn) and not _value_codes_only(line.mpn):
+        note += f"; {line.mpn} is not in the catalog: brightness and wavelength not compared"
+    others = tuple(Hit(p, 0.7, ("same colour and package",)) for p in pool[1:MAX_CANDIDATES])
+    return LineMatch(line, "parametric", 0.75, pool[0], others, "parameters", note)
+
+
+def _lamp_mm(fp: Footprint) -> float:
+    m = re.match(r"LED-(\d+(?:\.\d+)?)mm", fp.package)
+    return float(m.group(1)) if m else 0.0
 
 
 # Fasteners: type from words or the standard the line names.
