@@ -10,6 +10,7 @@ from knowledge.attributes import display_name
 from knowledge.bom import FILE_TYPES_TEXT, column_letter, field_label
 from knowledge.models import Hit, Product
 from knowledge.quote import decision_lines
+from knowledge.search import RELAXED
 from knowledge.specs import Option, SpecAnswer, key_facts, source_of
 from knowledge.units import format_quantity
 
@@ -59,6 +60,14 @@ def search_message(hits: list[Hit], language: str) -> dict[str, Any]:
             return {"text": "没有找到符合的产品。我已记录这个需求,可以换个说法,或回复“转人工”让销售帮您找。"}
         return {"text": "No product matches that. I have noted the request; try other words, or reply “talk to sales”."}
     intro = "为您找到这些产品:" if language == "zh" else "Here is what matches best:"
+    relaxed = hits[0].why[0] if hits[0].why and hits[0].why[0].startswith(RELAXED) else ""
+    if relaxed:  # nothing met every stated parameter: say which one the closest parts do not meet
+        dropped = relaxed.removeprefix(RELAXED).strip()
+        intro = (
+            f"没有完全符合的产品;不限“{dropped}”时最接近的是:"
+            if language == "zh"
+            else f"Nothing meets every value you gave; the closest without {dropped}:"
+        )
     lines = [
         f"{i}. {h.product.mpn} · {h.product.manufacturer} — {h.product.name} ({'; '.join(h.why)})"
         for i, h in enumerate(hits, 1)

@@ -29,12 +29,27 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from knowledge.catalog import normalize_code
-from knowledge.footprints import Footprint, contradiction, parse_footprint, same_package, specific
+from knowledge.footprints import (
+    Footprint,
+    category_fits,
+    contradiction,
+    kind_of_text,
+    parse_footprint,
+    same_package,
+    specific,
+)
 from knowledge.glossary import expand_query
 from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, query_terms, term_coverage
 from knowledge.substitutes import Family, evaluate, load_rules, unit_price
-from knowledge.units import extract_package, extract_quantities, format_quantity, parse_thread
+from knowledge.units import (
+    extract_colours,
+    extract_package,
+    extract_quantities,
+    extract_usb_kinds,
+    format_quantity,
+    parse_thread,
+)
 
 STATUSES = ("exact", "parametric", "ambiguous", "not_found")
 MAX_CANDIDATES = 5
@@ -494,7 +509,7 @@ _LED_COLOURS = {
 def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """An LED by its one stated colour and its footprint (a chip size, or a 3 / 5 mm through-hole lamp): the
     best-stocked listing that states both; None when the line does not state both."""
-    colours = _named(f"{line.value} {line.description}", _COLOURS) & set(_LED_COLOURS)
+    colours = extract_colours(f"{line.value} {line.description}") & set(_LED_COLOURS)
     wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
     if len(colours) != 1 or wanted is None or not (wanted.chip or wanted.package.startswith("LED-")):
         return None
@@ -869,33 +884,13 @@ def _same_base(a: str, b: str) -> bool:
     return x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 85 or common >= max(6, 0.6 * min(len(x), len(y)))
 
 
-_COLOURS = {
-    "red": ("red", "红"), "green": ("green", "绿"), "blue": ("blue", "蓝"), "white": ("white", "白"),
-    "yellow": ("yellow", "黄"), "orange": ("orange", "橙"), "amber": ("amber",), "infrared": ("infrared", "红外"),
-}  # fmt: skip
-_USB_KINDS = {
-    "usb-c": ("usb-c", "usb c", "type-c", "type c", "typec"), "micro-b": ("micro-b", "micro b", "micro usb", "microusb"),
-    "mini-b": ("mini-b", "mini b", "mini usb"), "usb-a": ("usb-a", "usb a", "type-a", "type a"),
-}  # fmt: skip
-
-
-def _named(text: str, table: dict[str, tuple[str, ...]]) -> set[str]:
-    low = text.lower()
-    found = {
-        key for key, words in table.items() if any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low) for w in words)
-    }
-    if "infrared" in found:
-        found.discard("red")
-    return found
-
-
 def _text_conflict(line: BomLine, product: Product) -> str:
     """A colour or a USB connector type the line names that the part's own text contradicts ('' when none):
     a supplier code for a green LED on a line that says WHITE is a decision, not a match."""
     own = f"{product.name} {product.description} " + " ".join(a.raw for a in product.attributes if a.value is None)
     said = f"{line.value} {line.description}"
-    for table in (_COLOURS, _USB_KINDS):
-        wanted, offered = _named(said, table), _named(own, table)
+    for read in (extract_colours, extract_usb_kinds):
+        wanted, offered = read(said), read(own)
         if wanted and offered and not wanted & offered:
             return f"the line says {'/'.join(sorted(wanted))}, the part is {'/'.join(sorted(offered))}"
     return ""
@@ -947,38 +942,14 @@ _PREFIX_KINDS = {
     "D": "diode", "LED": "led", "Q": "transistor", "J": "connector", "P": "connector", "CN": "connector",
     "CON": "connector", "Y": "crystal", "XTAL": "crystal", "SW": "switch", "F": "fuse",
 }  # fmt: skip
-_KIND_CATEGORIES = {
-    "resistor": ("resistor",),
-    "capacitor": ("capacitor",),
-    "polarized_capacitor": ("capacitor",),
-    "inductor": ("inductor", "ferrite", "bead", "choke", "coil"),
-    "diode": ("diode", "rectifier", "tvs", "zener", "schottky", "esd", "led", "light emitting"),
-    "led": ("led", "light emitting", "optoelectronic"),
-    "transistor": ("transistor", "mosfet", "bjt", "fet", "thyristor", "triac"),
-    "connector": ("connector", "header", "socket", "terminal", "usb", "wire to board", "board to board"),
-    "header": ("connector", "header", "pin"),
-    "socket": ("connector", "header", "socket"),
-    "crystal": ("crystal", "oscillator", "resonator"),
-    "switch": ("switch", "button"),
-    "fuse": ("fuse",),
-}
-
-
-# Words in a line's own text that say what the part is, before its footprint name (a bead on "RES0805").
-_KIND_WORDS_IN_TEXT = (
-    ("inductor", re.compile(r"ferrite|\bbeads?\b|磁珠|inductor|电感", re.I)),
-    ("crystal", re.compile(r"\bcrystal\b|晶振|\bxtal\b", re.I)),
-    ("fuse", re.compile(r"\bfuse\b|保险丝|\bptc\b", re.I)),
-)
 
 
 def line_kind(line: BomLine) -> str:
     """What kind of part a line is, from its own words, its footprint or its designator prefix ('' when none
     says)."""
-    said = f"{line.value} {line.description}"
-    for kind, words in _KIND_WORDS_IN_TEXT:
-        if words.search(said):
-            return kind
+    said = kind_of_text(f"{line.value} {line.description}", strong_only=True)  # a bead on "RES0805"
+    if said:
+        return said
     fp = parse_footprint(line.package)
     if fp is not None and fp.kind:
         return fp.kind
@@ -988,9 +959,7 @@ def line_kind(line: BomLine) -> str:
 def _fits_line(line: BomLine, product: Product) -> bool:
     """Whether `product` can be what the line asks for: a category of the line's kind, and no package or mounting
     its footprint rules out."""
-    kind = line_kind(line)
-    words = _KIND_CATEGORIES.get(kind)
-    if words and not any(w in product.category.lower() for w in words):
+    if not category_fits(line_kind(line), product.category):
         return False
     return not contradiction(parse_footprint(line.package), parse_footprint(product.package))
 

@@ -184,6 +184,47 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
     return ""
 
 
+# Part kinds: the category words of each (a product is of a kind when its category names one), and the words a
+# buyer or a BOM line uses for it. `strong` words name the kind even against a footprint's name (a ferrite bead on
+# a "RES0805" footprint).
+KIND_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "resistor": ("resistor",),
+    "capacitor": ("capacitor",),
+    "polarized_capacitor": ("capacitor",),
+    "inductor": ("inductor", "ferrite", "bead", "choke", "coil"),
+    "diode": ("diode", "rectifier", "tvs", "zener", "schottky", "esd", "led", "light emitting"),
+    "led": ("led", "light emitting", "optoelectronic"),
+    "transistor": ("transistor", "mosfet", "bjt", "fet", "thyristor", "triac"),
+    "connector": ("connector", "header", "socket", "terminal", "usb", "wire to board", "board to board"),
+    "header": ("connector", "header", "pin"),
+    "socket": ("connector", "header", "socket"),
+    "crystal": ("crystal", "oscillator", "resonator"),
+    "switch": ("switch", "button"),
+    "fuse": ("fuse",),
+}
+_KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
+    ("inductor", True, re.compile(r"ferrite|\bbeads?\b|磁珠|\binductors?\b|电感", re.I)),
+    ("crystal", True, re.compile(r"\bcrystals?\b|晶振|\bxtal\b", re.I)),
+    ("fuse", True, re.compile(r"\bfuses?\b|保险丝|\bptc\b", re.I)),
+    ("resistor", False, re.compile(r"\bresistors?\b|电阻", re.I)),
+    ("capacitor", False, re.compile(r"\bcapacitors?\b|电容", re.I)),
+    ("led", False, re.compile(r"\bleds?\b|发光二极管|灯珠", re.I)),
+)
+
+
+def kind_of_text(text: str, *, strong_only: bool = False) -> str:
+    """The kind of part a text names ('10k 电阻' -> 'resistor', 'FERRITE BEAD 220 OHM' -> 'inductor'); '' when it
+    names none or more than one."""
+    found = {kind for kind, strong, words in _KIND_WORDS if (strong or not strong_only) and words.search(text)}
+    return next(iter(found)) if len(found) == 1 else ""
+
+
+def category_fits(kind: str, category: str) -> bool:
+    """Whether a product of `category` can be a part of `kind` (any category fits an unknown kind)."""
+    words = KIND_CATEGORIES.get(kind)
+    return not words or any(w in category.lower() for w in words)
+
+
 def find_package(text: str) -> str | None:
     """The first package named in free text: a chip code ('贴片电阻 10K 0603' -> '0603') or an IC package
     ('SOT23' -> 'SOT-23', 'SOIC8' -> 'SOIC-8', 'SOT-23-5' -> 'SOT-23-5')."""

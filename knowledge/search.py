@@ -11,7 +11,7 @@ import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.embedder import Embedder
 from knowledge.errors import UnitError
-from knowledge.footprints import contradiction, parse_footprint, same_package
+from knowledge.footprints import category_fits, contradiction, kind_of_text, parse_footprint, same_package
 from knowledge.glossary import GLOSSARY, expand_query
 from knowledge.index import VectorIndex
 from knowledge.lexical import LexicalIndex
@@ -53,6 +53,7 @@ class QueryParameters:
     package: str | None = None
     thread: str | None = None
     dielectric: str | None = None  # canonical: C0G (= NP0), X7R ...
+    kind: str = ""  # the kind of part the words name ('电阻' -> resistor): knowledge/footprints.py
 
     def __bool__(self) -> bool:
         return bool(self.quantities or self.package or self.thread or self.dielectric)
@@ -81,6 +82,29 @@ class SearchEngine:
         for sku, score, why in self._retrieve(text, params, pool=max(50, 5 * k)):
             _merge(scored, sku, score, why)
         products = {p.sku: p for p in self.store.products(list(scored))}
+        hits = self._rank(text, scored, products, params)
+        if not hits:  # nothing meets every stated parameter: the closest without one named parameter, said so
+            for name, fewer in relaxations(params):
+                again = dict(scored)
+                for sku, score, why in self._retrieve(text, fewer, pool=max(50, 5 * k)):
+                    _merge(again, sku, score, why)
+                products.update({p.sku: p for p in self.store.products([s for s in again if s not in products])})
+                hits = [
+                    Hit(h.product, h.score, (f"{RELAXED} {name}", *h.why))
+                    for h in self._rank(text, again, products, fewer)
+                ]
+                if hits:
+                    break
+        hits.sort(key=lambda h: (-h.score, (h.product.stock or 0) <= 0, h.product.sku))
+        return hits[:k]
+
+    def _rank(
+        self,
+        text: str,
+        scored: dict[str, tuple[float, list[str]]],
+        products: dict[str, Product],
+        params: QueryParameters,
+    ) -> list[Hit]:
         terms = query_terms(text)
         hits: list[Hit] = []
         for sku, (score, why) in scored.items():
@@ -89,6 +113,9 @@ class SearchEngine:
             if verdict is None:
                 continue  # states a conflicting value: never shown, whatever the score
             bonus = 0.25 * len(verdict) / max(1, _param_count(params))
+            # A part that leaves a stated value unverified (no dielectric stated) ranks below every part that
+            # verifies them all, whatever its words or embedding say.
+            bonus -= 0.3 * (_param_count(params) - len(verdict))
             # Rerank: how many of the buyer's words (socket head, 不锈钢 ...) the product's own text contains.
             bonus += COVERAGE_WEIGHT * term_coverage(terms, product)
             if score < 1.0 and (product.stock or 0) > 0:
@@ -96,8 +123,7 @@ class SearchEngine:
             # Retrieval never reaches an exact part-number match (1.0), however many words and values agree.
             ceiling = 1.0 if score >= 1.0 else 0.99
             hits.append(Hit(product, min(ceiling, score + bonus), tuple(why + verdict)))
-        hits.sort(key=lambda h: (-h.score, (h.product.stock or 0) <= 0, h.product.sku))
-        return hits[:k]
+        return hits
 
     def find_by_code(self, text: str) -> list[Hit]:
         """Products whose SKU, MPN or alias equals (score 1) or closely resembles (score < 1) a code in `text`.
@@ -221,6 +247,28 @@ class SearchEngine:
             self._code_skus = [sku for _, sku in pairs]
 
 
+RELAXED = "closest without"  # the first reason of a hit found with one stated parameter dropped
+
+
+def relaxations(params: QueryParameters) -> list[tuple[str, QueryParameters]]:
+    """The stated parameters one at a time, dropped, least defining first (ratings and dielectric, then package
+    and kind); never the value that says what a part is, and nothing when fewer than two are stated."""
+    if _param_count(params) + bool(params.kind) < 2:
+        return []
+    out: list[tuple[str, QueryParameters]] = []
+    for i, (key, value, unit) in enumerate(params.quantities):
+        if key not in IDENTITY_VALUES:
+            fewer = params.quantities[:i] + params.quantities[i + 1 :]
+            out.append((f"{key.replace('_', ' ')} {format_quantity(value, unit)}", replace(params, quantities=fewer)))
+    if params.dielectric:
+        out.append((f"dielectric {params.dielectric}", replace(params, dielectric=None)))
+    if params.package:
+        out.append((f"package {params.package}", replace(params, package=None)))
+    if params.kind:
+        out.append((params.kind, replace(params, kind="")))
+    return out
+
+
 def parse_parameters(text: str) -> QueryParameters:
     """The values, package, thread size and dimensions a query asks for."""
     thread = None
@@ -235,7 +283,7 @@ def parse_parameters(text: str) -> QueryParameters:
     if length is not None:
         dimensions = {**dimensions, "length": float(length)}
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
-    return QueryParameters(quantities, extract_package(text), thread, extract_dielectric(text))
+    return QueryParameters(quantities, extract_package(text), thread, extract_dielectric(text), kind_of_text(text))
 
 
 def parse_dimensions(text: str, default: str | None = None) -> dict[str, float]:
@@ -346,6 +394,8 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
     """Reasons for each parameter the product matches; None when it states a conflicting value (or lacks a value
     that says what it is, or has a package or mounting the asked one rules out: knowledge/footprints.py)."""
     reasons: list[str] = []
+    if params.kind and not category_fits(params.kind, product.category):
+        return None  # "10欧 贴片电阻" never lists a capacitor or a TVS diode
     for key, value, unit in params.quantities:
         attr = product.attribute(key)
         if attr is None or attr.value is None:
@@ -366,6 +416,8 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
             if canonical_dielectric(attr.raw) != params.dielectric:
                 return None
             reasons.append(f"dielectric {params.dielectric}")
+        elif "ceramic" not in product.category.lower():
+            return None  # a dielectric code names a ceramic capacitor: no electrolytic can, whatever it states
     if params.thread:
         attr = product.attribute("thread")
         if attr is not None:

@@ -233,6 +233,34 @@ def extract_dielectric(text: str) -> str | None:
     return canonical_dielectric(m.group(1)) if m else None
 
 
+# Colours (LEDs, wires, housings) and USB connector types, in English and Chinese.
+COLOURS: dict[str, tuple[str, ...]] = {
+    "red": ("red", "红"), "green": ("green", "绿"), "blue": ("blue", "蓝"), "white": ("white", "白"),
+    "yellow": ("yellow", "黄"), "orange": ("orange", "橙"), "amber": ("amber",), "infrared": ("infrared", "红外"),
+}  # fmt: skip
+USB_KINDS: dict[str, tuple[str, ...]] = {
+    "usb-c": ("usb-c", "usb c", "type-c", "type c", "typec"), "micro-b": ("micro-b", "micro b", "micro usb", "microusb"),
+    "mini-b": ("mini-b", "mini b", "mini usb"), "usb-a": ("usb-a", "usb a", "type-a", "type a"),
+}  # fmt: skip
+_COLOUR_RE = {k: re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in ws)) for k, ws in COLOURS.items()}
+_USB_RE = {k: re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in ws)) for k, ws in USB_KINDS.items()}
+
+
+def extract_colours(text: str) -> set[str]:
+    """The colours a text names ('LED_BLUE' -> {'blue'}, '红色 0603' -> {'red'}; infrared is not red)."""
+    low = text.lower().replace("_", " ")
+    found = {key for key, words in _COLOUR_RE.items() if words.search(low)}
+    if "infrared" in found:
+        found.discard("red")
+    return found
+
+
+def extract_usb_kinds(text: str) -> set[str]:
+    """The USB connector types a text names ('USB Type-C 母座' -> {'usb-c'})."""
+    low = text.lower().replace("_", " ")
+    return {key for key, words in _USB_RE.items() if words.search(low)}
+
+
 def parse_thread(text: str) -> ThreadSize | None:
     """'M3x20', 'M3*20', 'M3×20', 'M3-0.5x20', 'M4 x 12', 'm6', 'M1.6*4' -> ThreadSize; None if no metric thread.
 

@@ -80,3 +80,19 @@ def test_every_spelling_of_micro_and_ohms_in_chinese(engine: SearchEngine) -> No
 def test_an_exact_part_number_comes_first_in_the_asked_package(engine: SearchEngine) -> None:
     found = skus(engine, "S8050 TO-92")
     assert found[0] == "S8050-TO92" and "S8050-SOT" not in found
+
+
+def test_a_named_kind_is_a_filter(engine: SearchEngine) -> None:
+    found = skus(engine, "0603 电阻")
+    assert found and all(sku.startswith("R") for sku in found), found
+    assert "ESD" not in skus(engine, "0402 capacitor") and "X5R-10U-0402" in skus(engine, "0402 capacitor")
+
+
+def test_nothing_meets_all_the_closest_without_one_named_parameter(engine: SearchEngine) -> None:
+    from bot.cards import search_message
+
+    hits = engine.search("100nF 0805 C0G", k=5)  # no C0G in 0805 here: the 0805 X7R part, said so
+    assert hits and hits[0].why[0] == "closest without dielectric C0G" and hits[0].product.sku == "X7R-100N-0805"
+    assert "closest without dielectric C0G" in search_message(hits, "en")["text"]
+    assert "不限“dielectric C0G”" in search_message(hits, "zh")["text"]
+    assert engine.search("100UF 0603 X7R", k=5) == []  # the value that says what the part is is never relaxed
