@@ -68,22 +68,32 @@ def judge(spec: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 def spot_check_failures(result: BomReadResult, checks: Any) -> list[str]:
+    """A spot check holds when an item of its row has every value it names; a row of tables side by side
+    holds an item of each table, and the check is about one of them."""
     out = []
     for check in checks:
         sheet = check.get("sheet", "")
         items = [i for i in (*result.lines, *result.dnp) if i.line == check["line"] and i.sheet == sheet]
-        if len(items) != 1:
+        if not items:
             out.append(f"no item at {sheet}:{check['line']}")
             continue
-        for key, wanted in check.items():
-            if key in {"line", "sheet"}:
-                continue
-            value = getattr(items[0], key, None)
-            if key == "value" and value != wanted and wanted == items[0].description:
-                value = wanted  # the part's name or text: filed as value or description (see above)
-            value = list(value) if isinstance(value, tuple) else value
-            if value != wanted and not (isinstance(value, float) and value == wanted):
-                out.append(f"{sheet}:{check['line']} {key} {value!r} != {wanted!r}")
+        misses = [_misses(item, check) for item in items]
+        if all(misses):
+            out.extend(min(misses, key=len))
+    return out
+
+
+def _misses(item: Any, check: dict[str, Any]) -> list[str]:
+    out = []
+    for key, wanted in check.items():
+        if key in {"line", "sheet"}:
+            continue
+        value = getattr(item, key, None)
+        if key == "value" and value != wanted and wanted == item.description:
+            value = wanted  # the part's name or text: filed as value or description (see above)
+        value = list(value) if isinstance(value, tuple) else value
+        if value != wanted and not (isinstance(value, float) and value == wanted):
+            out.append(f"{item.sheet}:{item.line} {key} {value!r} != {wanted!r}")
     return out
 
 

@@ -8,6 +8,7 @@ tests/unit/test_bom_read.py holds every dev BOM to that.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
 import functools
@@ -1730,11 +1731,23 @@ def _header_map(cells: tuple[str, ...]) -> dict[int, str] | None:
         if demoted and any(f == fld and _header_key(cells[c]) not in _GENERIC for c, (f, _) in found.items()):
             found[col] = (demoted, 200)
     fields = {f for f, _ in found.values()}
-    if not fields & (
-        _IDENTITY | {"part_or_designators"}
-    ):  # a hand-made list: "Item | Qty | Cost" names its parts in the Item column
+    if "quantity" in fields and not fields & (_IDENTITY | {"part_or_designators"}):
+        # a hand-made list: "Item | Qty | Cost" names its parts in the Item column; where no column has a
+        # name word ("Bauteil | Anzahl", "No. | Size | Kind | Quantity") and every cell is a heading word, the
+        # first unnamed column, left of the count, names the parts (not where the count is a word a cell may
+        # hold as a unit: "Nut | pcs")
         name_col = next((i for i, c in enumerate(cells) if _header_key(c) in _NAME_HEADERS), None)
-        if name_col is not None and "quantity" in fields:
+        if name_col is None and "designators" not in fields:
+            written = [i for i, c in enumerate(cells) if c]
+            unnamed = next((i for i in written if i not in found), len(cells))
+            count = next(i for i, (f, _) in found.items() if f == "quantity")
+            if (
+                unnamed < count
+                and cells[count].lower() not in _COUNT_UNITS
+                and all(_heading_words(cells[i]) for i in written)
+            ):
+                name_col = unnamed
+        if name_col is not None:
             found[name_col] = ("description", 50)
     mapping = {col: fld for col, (fld, _) in sorted(found.items(), key=lambda kv: (kv[1][1], kv[0]))}
     fields = set(mapping.values())
@@ -1775,7 +1788,164 @@ def _classify(
     rows: list[_Row], acc: _Acc, name: str, headerless_ok: bool, overrides: ReadOverrides | None = None
 ) -> bool:
     """Sort rows into acc; return False when no header row was found (and headerless is not allowed).
-    `overrides.columns` re-map the columns under every header found (see ReadOverrides)."""
+    `overrides.columns` re-map the columns under every header found (see ReadOverrides). Tables side by side
+    (_side_by_side) are read one after the other, each from its own columns: a row holding a line in each
+    gives two lines of the same row number, and a row is accounted once in each table it has cells in."""
+    starts = _side_by_side(rows)
+    if starts:
+        tables: list[_Acc] = []
+        for lo, hi in zip((0, *starts), (*starts, None)):
+            table = _Acc()
+            if not _classify_table(_table_rows(rows, lo, hi), table, name, False, overrides, lo):
+                break  # each table showed its header, so only a safeguard: the sheet is then read as one table
+            tables.append(table)
+        else:
+            for table in tables:
+                acc.extend(table)
+            return True
+    return _classify_table(rows, acc, name, headerless_ok, overrides)
+
+
+# Tables side by side (_side_by_side): they show it in the first 5 rows with cells on both sides of the empty
+# column, within 50 rows under its last cell (a section title's header: within 3 rows under it); a sheet parted
+# into more than 4 tables (a matrix, not BOMs) reads as one; the work stays a few passes over the rows.
+_SIDE_BY_SIDE_ROWS, _SIDE_BY_SIDE_SCAN, _SIDE_BY_SIDE_TABLES = 5, 50, 4
+
+
+def _side_by_side(rows: list[_Row]) -> tuple[int, ...]:
+    """The first column of each table after the first where a sheet holds tables side by side, else ().
+
+    A column parts two blocks of columns where it is empty from a row down (rows holding one text, such as a
+    title or note merged across the sheet, aside) and rows under it have cells on both sides. The blocks are
+    two tables only when the first rows under it with cells on both sides (where two tables begin) show it:
+    each side reads as a header of its own that names a part column and a count (quantity or designators)
+    named on both sides ("Name | Qty ‖ Name | Qty"), or each side holds a section title of its own ("Screws:",
+    "3D Printed parts:", 机械部分) right above a header of its own. An empty spacer column inside one table never
+    parts it: one side alone is no header ("Qty ‖ Value | Package"), the two sides name no count in common
+    ("Designator | Value ‖ MPN | Qty"), or the column holds a cell under the header."""
+    width = max((len(r.cells) for r in rows), default=0)
+    if width < 3:
+        return ()
+    last = [-1] * width  # each column's last row holding a cell there (rows holding one text aside)
+    spans: list[tuple[int, int, int]] = []  # (row, first column, last column) of those rows, bottom up
+    unseen = width
+    for index in range(len(rows) - 1, -1, -1):  # from the bottom: a full table is done at its last row
+        cells = rows[index].cells
+        cols = [i for i, c in enumerate(cells) if c and not c.isspace()]
+        if len(cols) < 2 or (
+            cells[cols[0]].strip() == cells[cols[-1]].strip() and len({cells[i].strip() for i in cols}) == 1
+        ):
+            continue
+        spans.append((index, cols[0], cols[-1]))
+        for i in cols:
+            if last[i] < 0:
+                last[i] = index
+                unseen -= 1
+        if not unseen:
+            break
+    spans.reverse()
+    below = [index for index, _, _ in spans]
+    gaps = [
+        g
+        for g in range(1, width - 1)
+        if any(lo < g < hi for _, lo, hi in itertools.islice(spans, bisect.bisect_right(below, last[g]), None))
+    ]
+    runs: list[list[int]] = []  # empty columns side by side part the same blocks
+    for g in gaps:
+        if runs and runs[-1][-1] == g - 1:
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    options = [sorted(run, key=lambda g: (last[g], -g)) for run in runs]  # the column empty from highest up first
+    alive = list(range(len(runs)))
+    for _ in range(_SIDE_BY_SIDE_TABLES):  # a run of empty columns without its evidence joins its two blocks
+        chosen = {}
+        for k, run in enumerate(alive):
+            lo = runs[alive[k - 1]][-1] + 1 if k else 0
+            hi = runs[alive[k + 1]][0] if k + 1 < len(alive) else None
+            gap = next((g for g in options[run] if _parted(rows, lo, g, last[g], hi)), None)
+            if gap is not None:
+                chosen[run] = gap
+        if len(chosen) == len(alive):
+            return tuple(chosen[run] + 1 for run in alive) if len(alive) < _SIDE_BY_SIDE_TABLES else ()
+        alive = list(chosen)  # and the others are checked again, beside the wider blocks
+    return ()
+
+
+def _parted(rows: list[_Row], lo: int, gap: int, after: int, hi: int | None) -> bool:
+    """Whether columns lo:gap and gap+1:hi are two tables side by side, apart by the column `gap`, empty under
+    row `after` (see _side_by_side)."""
+    tried = 0
+    for index in range(after + 1, min(len(rows), after + 1 + _SIDE_BY_SIDE_SCAN)):
+        cells = rows[index].cells
+        left, right = tuple(c.strip() for c in cells[lo:gap]), tuple(c.strip() for c in cells[gap + 1 : hi])
+        if not any(left) or not any(right):
+            continue
+        left_map, right_map = _header_map(left), _header_map(right)
+        if left_map and right_map and _names_a_line(left_map) & _names_a_line(right_map):
+            return True
+        if _section_title(left) and _section_title(right) and _section_title(left) != _section_title(right):
+            under = [_header_below(rows, index, lo, gap), _header_below(rows, index, gap + 1, hi)]
+            if all(m is not None and _names_a_line(m) for m in under):
+                return True
+        tried += 1
+        if tried == _SIDE_BY_SIDE_ROWS:
+            break
+    return False
+
+
+def _names_a_line(mapping: dict[int, str]) -> set[str]:
+    """The count fields (quantity, designators) of a header that also names a part column, else none."""
+    fields = set(mapping.values())
+    return fields & {"quantity", "designators"} if fields & (_IDENTITY | {"part_or_designators"}) else set()
+
+
+def _section_title(cells: tuple[str, ...]) -> str:
+    """The one text of cells that hold a section title ("Screws:", "3D Printed parts:", 机械部分), alone or
+    merged across them, else ""."""
+    texts = {c for c in cells if c}
+    if len(texts) != 1:
+        return ""
+    text = texts.pop()
+    if len(text) > 40 or _number(text) or _header_field(text):
+        return ""
+    return text if text.endswith((":", "：")) or _heading_words(text) else ""
+
+
+def _header_below(rows: list[_Row], index: int, lo: int, hi: int | None) -> dict[int, str] | None:
+    """The header map of the next row with cells in columns lo:hi within 3 rows under row `index`, if it reads
+    as one."""
+    for row in rows[index + 1 : index + 4]:
+        cells = tuple(c.strip() for c in row.cells[lo:hi])
+        if any(cells):
+            return _header_map(cells)
+    return None
+
+
+def _table_rows(rows: list[_Row], lo: int, hi: int | None) -> list[_Row]:
+    """The rows of one table of a sheet holding tables side by side: its columns lo:hi, in place (cells left of
+    lo read empty, so columns keep their letters); rows empty there are left to the table they have cells in
+    (a wholly empty row to the first table)."""
+    out = []
+    for row in rows:
+        part = row.cells[lo:hi]
+        if any(c and not c.isspace() for c in part):
+            out.append(replace(row, cells=("",) * lo + part))
+        elif lo == 0 and not any(c and not c.isspace() for c in row.cells):
+            out.append(row)
+    return out
+
+
+def _classify_table(
+    rows: list[_Row],
+    acc: _Acc,
+    name: str,
+    headerless_ok: bool,
+    overrides: ReadOverrides | None = None,
+    first_col: int = 0,
+) -> bool:
+    """_classify for one table; `first_col`: where its columns begin (tables side by side), so that a
+    column correction left of them leaves it as it is."""
     mapping: dict[int, str] | None = None
     headers: tuple[str, ...] = ()
     last = max((i for i, r in enumerate(rows) if any(c.strip() for c in r.cells)), default=-1)
@@ -1806,7 +1976,7 @@ def _classify(
                 before = []
             reason = "header row" if mapping is None else "header row of a new block"
             acc.skipped.append(BomProblem(row.line, row.sheet, reason))
-            mapping, headers = _overridden(_read_band(new_map, band), columns, width), _unique_headers(cells)
+            mapping, headers = _overridden(_read_band(new_map, band), columns, width, first_col), _unique_headers(cells)
             _close_block(tally, acc, counts)
             key = (row.sheet, tuple(mapping.items()))  # a header repeated on each page adds to its first layout
             if key not in acc.tallies:
@@ -1867,15 +2037,17 @@ def _table_width(rows: list[_Row]) -> int:
     return widest
 
 
-def _overridden(mapping: dict[int, str], columns: tuple[tuple[str, int], ...], width: int) -> dict[int, str]:
+def _overridden(
+    mapping: dict[int, str], columns: tuple[tuple[str, int], ...], width: int, first_col: int = 0
+) -> dict[int, str]:
     """The buyer's (field, column) corrections applied to a header's mapping: the column gets the field and no
-    other column keeps it (its reading is dropped: "other"). A column beyond the table's width is left out
-    here; _finish refuses it when no table is that wide."""
+    other column keeps it (its reading is dropped: "other"). A column beyond the table's width (or left of a
+    table beside another, `first_col`) is left out here; _finish refuses it when no table is that wide."""
     if not columns:
         return mapping
     out = dict(mapping)
     for fld, col in columns:
-        if col >= width:
+        if col >= width or col < first_col:
             continue
         for other, was in out.items():
             if was == fld and other != col:

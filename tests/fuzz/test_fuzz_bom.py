@@ -99,13 +99,22 @@ def _accounted(result: BomReadResult) -> list[tuple[str, int]]:
         *((i.sheet, i.line) for i in (*result.lines, *result.dnp)),
         *((p.sheet, p.line) for p in (*result.skipped, *result.problems) if p.line),  # line 0: a whole sheet
     ]
-    assert len(accounted) == len(set(accounted)), "a row was counted twice"
+    # Each row is accounted once, except on a sheet of tables side by side (layouts with no column in common),
+    # where a row is accounted once per table it has cells in.
+    side_by_side = {
+        a.sheet
+        for a in result.layouts
+        for b in result.layouts
+        if a is not b and a.sheet == b.sheet and not {c.col for c in a.columns} & {c.col for c in b.columns}
+    }
+    once = [row for row in accounted if row[0] not in side_by_side]
+    assert len(once) == len(set(once)), "a row was counted twice"
     return accounted
 
 
 def _text_rows(text: str, delimiter: str) -> set[int]:
     """Lines where a non-empty row of `text` starts, as csv (or a line split) reads it."""
-    if delimiter in {"|", "  "}:
+    if delimiter in {"|", "  ", "fixed width"}:  # columns cut by position: every non-empty line is a row
         return {
             n for n, line in enumerate(text.splitlines(), start=1) if line.strip().strip("|").replace("|", "").strip()
         }
