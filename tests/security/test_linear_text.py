@@ -40,7 +40,7 @@ from bot.nlu.components import (
     language_span,
 )
 from knowledge import entities, units
-from knowledge.bom import looks_like_pasted_bom
+from knowledge.bom import looks_like_pasted_bom, parse_reading_correction
 from knowledge.errors import KnowledgeError
 from knowledge.quote import parse_revision
 from knowledge.specs import detect_language, find_attributes
@@ -166,6 +166,33 @@ def test_a_hostile_message_is_processed_in_linear_time(pipeline: _Pipeline, shap
     assert large < LIMIT_S, f"{shape}: {SIZE:,} chars took {large:.2f} s (limit {LIMIT_S} s)"
     # Not quadratic: 4x the text may cost at most GROWTH x the time (a small floor absorbs timer noise).
     assert large <= GROWTH * max(small, 0.01), f"{shape}: {SMALL:,} chars {small:.3f} s, {SIZE:,} chars {large:.3f} s"
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: "skip x" + " " * n + "y",
+        lambda n: "不要读" + "\u3000" * n + "表",
+        lambda n: "skip " + "ab " * (n // 3),
+    ],
+    ids=["spaces before a sheet word", "ideographic spaces", "words"],
+)
+def test_reading_corrections_are_linear_below_their_cap(shape: Callable[[int], str]) -> None:
+    """parse_reading_correction reads clauses of up to 300 characters (QuoteRevisionClassifier runs it on every
+    message): a lazy name before a sheet word made 'skip x' + spaces + 'y' cubic (165 ms at 290 characters)."""
+
+    def best(text: str) -> float:
+        times = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            for _ in range(20):
+                parse_reading_correction(text)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    small, large = best(shape(70)), best(shape(280))
+    assert large < 0.2, f"280 characters x 20 took {large:.3f} s"
+    assert large <= GROWTH * max(small, 0.002), f"70 chars {small:.4f} s, 280 chars {large:.4f} s"
 
 
 def test_the_hostile_message_that_grew_rasa_to_21_gb_needs_little_memory_here(pipeline: _Pipeline) -> None:

@@ -422,3 +422,13 @@ def test_overrides_and_layouts_cross_the_sandbox(tmp_path: Path) -> None:
 
     with pytest.raises(pickle.UnpicklingError):  # the allow-list still holds
         _loads(pickle.dumps(("ok", Path("x"), 0)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["不看 datasheet", "ignore sheet metal", "不要读英文说明书,中文就行", "only read datasheets", "不要这一页", "ignore the tab",
+     "6205-2RS 的第2列参数", "A列", "sheet", "line 2", "0402", "第二个"],
+)  # fmt: skip
+def test_ordinary_messages_are_no_reading_corrections(text: str) -> None:
+    """A stranger's review found these read as "skip a sheet" (so the classifier made them quote revisions)."""
+    assert parse_reading_correction(text) is None
