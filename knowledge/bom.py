@@ -1686,7 +1686,10 @@ _HEADER_INDEX: dict[str, tuple[str, int]] = {}
 
 
 def _header_key(text: str) -> str:
-    return re.sub(r"[\s_\-:：.()（）*?？]+", "", text.lower())
+    return _HEADER_PUNCT.sub("", text.lower())
+
+
+_HEADER_PUNCT = re.compile(r"[\s_\-:：.()（）*?？]+")
 
 
 for _field_name, _names in _SYNONYMS.items():
@@ -2472,7 +2475,10 @@ def _clean_text(text: str) -> str:
             wrapped = not sep.strip("\r\n") and (_is_cjk(prev) or _is_cjk(nxt) or (prev.isdigit() and nxt.isdigit()))
             joined += ("" if wrapped else " ") + part
         text = joined
-    return re.sub(r"[ \t\u3000]+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip() if ("  " in text or "\t" in text or "\u3000" in text) else text.strip()
+
+
+_SPACES = re.compile(r"[ \t\u3000]+")
 
 
 # Traditional characters of the words the reader knows (headers, subtotals, notes, DNP marks, count units), to
