@@ -251,6 +251,7 @@ class BomMatcher:
             if fitting is not None and fitting.product is not None:
                 alternatives.append(fitting.product)
             return _ambiguous(line, alternatives, note, via=f"{via}, package conflict")
+        extra = [p for p in extra if not contradiction(wanted, parse_footprint(p.package))]  # not the SOT-23 S8050
         candidates = tuple(Hit(p, 0.9, ("same part number, other listing",)) for p in extra[: MAX_CANDIDATES - 1])
         return LineMatch(line, "exact", confidence, product, candidates, via, note)
 
@@ -521,16 +522,17 @@ def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     pool = []
     for product in engine.store.products(sorted(set(skus))):
         category = product.category.lower()
-        if "light emitting" not in category or "organic" in category or "display" in category:
+        if not category_fits("led", category) or any(
+            w in category for w in ("organic", "display", "infrared", "driver")
+        ):
             continue
         own = parse_footprint(product.package)
         if own is None or contradiction(wanted, own):
             continue
         if wanted.chip and own.chip != wanted.chip:
             continue
-        if not wanted.chip and (
-            own.mounting != "THT" or not own.body_mm or abs(own.body_mm[0] - _lamp_mm(wanted)) > 0.1
-        ):
+        lamp = own.package == wanted.package or bool(own.body_mm and abs(own.body_mm[0] - _lamp_mm(wanted)) <= 0.1)
+        if not wanted.chip and (own.mounting != "THT" or not lamp):
             continue
         pool.append(product)
     if not pool:
@@ -777,6 +779,8 @@ def _value_codes_only(text: str) -> bool:
 def _is_code(text: str) -> bool:
     """A cell that can be a part number: no Chinese, at most two spaces ('NU 205 ECP'), letters and digits."""
     text = text.strip()
+    if " " in text and any(len(w) >= 4 and w.isalpha() for w in text.split()):
+        return False  # 'Header 1x4', '2x30 header': words, not a part number ('NU 205 ECP' is one)
     return bool(text) and not _CJK.search(text) and text.count(" ") <= 2 and looks_like_part_number(text)
 
 
@@ -884,6 +888,15 @@ def _same_base(a: str, b: str) -> bool:
     return x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 85 or common >= max(6, 0.6 * min(len(x), len(y)))
 
 
+_GRID = re.compile(r"(?<![\d.])(\d{1,2})\s*[xX*×]\s*(\d{1,3})(?![\d.])")
+
+
+def _grid(text: str) -> tuple[int, int] | None:
+    """Rows × pins a header's text states ('2x30', 'PinHeader_1x04', '2*3P'), as (rows, pins per row)."""
+    m = _GRID.search(text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def _text_conflict(line: BomLine, product: Product) -> str:
     """A colour or a USB connector type the line names that the part's own text contradicts ('' when none):
     a supplier code for a green LED on a line that says WHITE is a decision, not a match."""
@@ -893,6 +906,11 @@ def _text_conflict(line: BomLine, product: Product) -> str:
         wanted, offered = read(said), read(own)
         if wanted and offered and not wanted & offered:
             return f"the line says {'/'.join(sorted(wanted))}, the part is {'/'.join(sorted(offered))}"
+    fp = parse_footprint(line.package)
+    if (fp is not None and fp.kind in ("header", "socket", "connector")) or line_kind(line) in ("header", "connector"):
+        grid, theirs = _grid(f"{said} {line.package}"), _grid(f"{product.mpn} {product.name}")
+        if grid and theirs and grid != theirs:  # a 2x30 header is no 2x3 one
+            return f"the line says {grid[0]}x{grid[1]}, the part is {theirs[0]}x{theirs[1]}"
     return ""
 
 
@@ -959,8 +977,8 @@ def line_kind(line: BomLine) -> str:
 def _fits_line(line: BomLine, product: Product) -> bool:
     """Whether `product` can be what the line asks for: a category of the line's kind, and no package or mounting
     its footprint rules out."""
-    if not category_fits(line_kind(line), product.category):
-        return False
+    if not category_fits(line_kind(line), product.category) or _text_conflict(line, product):
+        return False  # a red LED line is offered no infrared LED
     return not contradiction(parse_footprint(line.package), parse_footprint(product.package))
 
 
@@ -970,9 +988,9 @@ def _footprint_words(package: str) -> str:
     fp = parse_footprint(package)
     if fp is None:
         return package
-    if fp.chip or (fp.package and fp.kind not in ("header", "socket")):
+    if fp.chip or (specific(fp.package) and fp.kind not in ("header", "socket")):
         return fp.package
-    words = [_KIND_WORDS.get(fp.kind, "")]
+    words = [_KIND_WORDS.get(fp.kind, ""), fp.package if fp.package in ("Axial", "Radial") else ""]
     if fp.rows and fp.pins:
         words.append(f"{fp.rows}x{fp.pins // fp.rows:02d}")
     if fp.pitch_mm:

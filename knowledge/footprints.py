@@ -38,6 +38,10 @@ CHIP_BODY_MM: dict[str, tuple[float, float]] = {
     "1808": (4.5, 2.0), "1812": (4.5, 3.2), "1825": (4.5, 6.4), "2010": (5.0, 2.5), "2211": (5.7, 2.8),
     "2220": (5.7, 5.0), "2225": (5.7, 6.3), "2512": (6.4, 3.2), "2920": (7.4, 5.1),
 }  # fmt: skip
+# Moulded tantalum case codes (EIA 535) and their bodies, mm.
+CASE_BODY_MM: dict[str, tuple[float, float]] = {
+    "CASE-A": (3.2, 1.6), "CASE-B": (3.5, 2.8), "CASE-C": (6.0, 3.2), "CASE-D": (7.3, 4.3),
+}  # fmt: skip
 # Metric chip codes (IPC-7351 RESC1608, KiCad _1608Metric) → EIA inch codes.
 METRIC_TO_EIA: dict[str, str] = {
     "0402": "01005", "0603": "0201", "1005": "0402", "1608": "0603", "2012": "0805", "2520": "1008",
@@ -165,10 +169,11 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
         return ""
     if wanted.mounting and offered.mounting and wanted.mounting != offered.mounting:
         return f"{_mounting_word(wanted.mounting)} footprint, {_mounting_word(offered.mounting)} part"
-    if wanted.chip and not offered.package and offered.body_mm:  # 'SMD,D6.3xL7.7mm' is no 0603
-        length = CHIP_BODY_MM[wanted.chip][0]
+    if (wanted.chip or wanted.package in CASE_BODY_MM) and not offered.package and offered.body_mm:
+        # 'SMD,D6.3xL7.7mm' is no 0603, a 10 mm can no 7343 tantalum
+        length = (CHIP_BODY_MM.get(wanted.chip) or CASE_BODY_MM[wanted.package])[0]
         if abs(max(offered.body_mm) - length) > 0.35 * length:
-            return f"body {'×'.join(_num(b) for b in offered.body_mm)} mm, footprint {wanted.chip}"
+            return f"body {'×'.join(_num(b) for b in offered.body_mm)} mm, footprint {wanted.chip or wanted.package}"
     rows_and_pins = wanted.kind in _COUNTED or offered.kind in _COUNTED
     named_both = bool(wanted.package and offered.package) and _comparable(wanted, offered)
     if not rows_and_pins and named_both and not same_package(wanted.package, offered.package):
@@ -303,6 +308,8 @@ def _case(norm: str) -> Footprint | None:
     """Tantalum case codes (CASE-A_3216, CASE-B-3528) and chip arrays (0603x4, 0402X4)."""
     if (m := re.match(r"CASE[ _\-]?([A-EPRSTUVWXY])(?![A-Z])", norm)) is not None:
         return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")
+    if (m := re.match(r"(?:CAP|TAN|TANT|CP)[ _\-]*(?:SMD[ _\-]*)?(3216|3528|6032|7343)(?![\d.])", norm)) is not None:
+        return Footprint(norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor")  # CAP-SMD_7343
     if (m := re.match(r"(\d{4})X(\d)(?![\d.])", norm)) is not None and m.group(1) in CHIP_CODES:
         return Footprint(norm, f"{m.group(1)}x{m.group(2)}", "SMD", "")
     return None
@@ -393,6 +400,8 @@ def _jlc(norm: str) -> Footprint | None:
         m := re.search(r"(\d+(?:\.\d+)?)X(\d+(?:\.\d+)?)MM", norm)
     ) is not None:
         body = (float(m.group(1)), float(m.group(2)))
+    elif (m := re.search(r"D=(\d+(?:\.\d+)?)MM", norm)) is not None:  # '插件,D=3mm': a 3 mm round lamp
+        body = (float(m.group(1)),)
     return Footprint(norm, "", mounting, "", _pins(norm), None, _pitch(norm), body)
 
 

@@ -1,0 +1,70 @@
+"""The issue-17 BOM lines against the real shipped catalog (var/catalog.sqlite; skipped where it is not built):
+footprints from EDA libraries decide what fits, never a value read out of a footprint name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.bom import read_bom_text
+from knowledge.bom_match import BomMatcher, LineMatch
+from knowledge.catalog import CatalogStore
+from knowledge.footprints import contradiction, parse_footprint
+from knowledge.search import SearchEngine
+
+CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
+BOM = """Designator\tQty\tComment\tFootprint
+Q1\t1\tS8050\tTO-92-3_L5.1-W4.1-P1.27-L
+J1\t1\tHeader 1x4\tHDR-M_2.54_1x4P
+R1\t1\t10欧\tR0603
+C1\t1\t680uF\tCAP-SMD_7343
+U1\t1\trz7899\tSOP-8_L4.9-W3.9-P1.27-LS6.0-BL
+R3\t1\t10k\tRES-TH_BD2.3-L6.5-P10.50-D0.5
+D1\t1\tRED\tLED-TH_BD3.0-P2.54-FD
+"""
+
+
+@pytest.fixture(scope="module")
+def matches() -> Iterator[dict[str, LineMatch]]:
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        matcher = BomMatcher(SearchEngine(store))  # codes and parameters; no vector index needed
+        yield {m.line.designators[0]: m for m in matcher.match_all(read_bom_text(BOM).lines)}
+
+
+def test_a_to92_footprint_gets_the_to92_listing_and_no_sot23_candidate(matches: dict[str, LineMatch]) -> None:
+    m = matches["Q1"]
+    assert m.status == "exact" and m.product is not None and m.product.package == "TO-92"
+    assert all("SOT" not in h.product.package for h in m.candidates)
+
+
+def test_words_in_a_cell_are_no_part_number_and_a_header_no_capacitor(matches: dict[str, LineMatch]) -> None:
+    m = matches["J1"]
+    assert m.via != "codes" and "is not in the catalog" not in m.note  # 'Header 1x4' was taken for a part number
+    assert all("capacitor" not in h.product.category.lower() for h in m.candidates)  # '4P' is no 4 pF
+
+
+def test_ohms_in_chinese_on_a_chip_footprint(matches: dict[str, LineMatch]) -> None:
+    m = matches["R1"]
+    assert m.status == "parametric" and m.product is not None and m.product.package == "0603"
+    assert m.product.attribute("resistance").value == pytest.approx(10.0)  # type: ignore[union-attr]
+
+
+def test_what_a_footprint_rules_out_is_never_offered(matches: dict[str, LineMatch]) -> None:
+    wanted = parse_footprint("CAP-SMD_7343")
+    offered = [h.product for h in matches["C1"].candidates] + ([matches["C1"].product] if matches["C1"].product else [])
+    assert all(not contradiction(wanted, parse_footprint(p.package)) for p in offered)  # no 10 mm can on a 7343 pad
+    axial = matches["R3"]  # a through-hole resistor footprint: never a chip resistor
+    parts = [h.product for h in axial.candidates] + ([axial.product] if axial.product else [])
+    assert all(parse_footprint(p.package) is None or parse_footprint(p.package).mounting != "SMD" for p in parts)  # type: ignore[union-attr]
+
+
+def test_a_base_number_on_its_footprint_and_an_led_by_colour(matches: dict[str, LineMatch]) -> None:
+    assert matches["U1"].status == "exact" and matches["U1"].product.mpn == "RZ7899-MS"  # type: ignore[union-attr]
+    led = matches["D1"]
+    assert led.status == "parametric" and led.product is not None
+    colours = {a.raw.lower() for a in led.product.attributes if "color" in a.name}
+    assert "red" in colours and parse_footprint(led.product.package).mounting == "THT"  # type: ignore[union-attr]
