@@ -49,6 +49,7 @@ def main() -> int:
         ("substitutes", lambda: substitute_quality(store)),
         ("bom_read", bom_reading),
         ("bom_match", bom_matching),
+        ("search_on_bom_specs", search_on_bom_specs),
     ):
         section = time.perf_counter()
         results[name] = run()
@@ -272,6 +273,20 @@ def bom_matching() -> dict[str, Any]:
     for name, figures in both.items():
         print(report(figures, name))
     return both
+
+
+def search_on_bom_specs() -> dict[str, Any]:
+    """bench/search_eval.py: parametric search on the labelled BOM lines' own words, judged by their labels."""
+    from bench.search_eval import evaluate
+    from bot.providers import load_engine
+    from bot.settings import get_settings
+
+    figures = evaluate(load_engine(get_settings()))
+    print(
+        f"search on {figures['lines']} BOM specs: {figures['contradicting_parts_shown']} of {figures['parts_shown']} "
+        f"shown contradict a label value; first hit right {figures['first_hit_right_pct']} %"
+    )
+    return figures
 
 
 def bom_reading() -> dict[str, Any]:

@@ -25,6 +25,7 @@ from knowledge.index import VectorIndex
 from knowledge.lexical import LexicalIndex
 from knowledge.models import Hit, Product
 from knowledge.units import (
+    PACKAGE_CODES,
     canonical_dielectric,
     extract_dielectric,
     extract_package,
@@ -251,8 +252,8 @@ RELAXED = "closest without"  # the first reason of a hit found with one stated p
 
 
 def relaxations(params: QueryParameters) -> list[tuple[str, QueryParameters]]:
-    """The stated parameters one at a time, dropped, least defining first (ratings and dielectric, then package
-    and kind); never the value that says what a part is, and nothing when fewer than two are stated."""
+    """The stated parameters one at a time, dropped, least defining first (ratings and dielectric, then the
+    package); never the value nor the kind that says what a part is, and nothing when fewer than two are stated."""
     if _param_count(params) + bool(params.kind) < 2:
         return []
     out: list[tuple[str, QueryParameters]] = []
@@ -264,9 +265,7 @@ def relaxations(params: QueryParameters) -> list[tuple[str, QueryParameters]]:
         out.append((f"dielectric {params.dielectric}", replace(params, dielectric=None)))
     if params.package:
         out.append((f"package {params.package}", replace(params, package=None)))
-    if params.kind:
-        out.append((params.kind, replace(params, kind="")))
-    return out
+    return out  # the kind, like the value, says what the part is: never relaxed (no resistor for a ferrite bead)
 
 
 def parse_parameters(text: str) -> QueryParameters:
@@ -283,7 +282,20 @@ def parse_parameters(text: str) -> QueryParameters:
     if length is not None:
         dimensions = {**dimensions, "length": float(length)}
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
-    return QueryParameters(quantities, extract_package(text), thread, extract_dielectric(text), kind_of_text(text))
+    kind = kind_of_text(text)
+    if kind == "resistor" and not any(key == "resistance" for key, _, _ in quantities):
+        # '22 0603 Resistor': a bare number beside the word resistor is its ohms (not a package code or a count)
+        bare = [t for t in _BARE_NUMBER.findall(text) if t not in PACKAGE_CODES]
+        milli = _MILLI.findall(text)  # '1m 2512 Resistor': 1 mΩ (a lone m is milli beside a resistor)
+        if len(bare) == 1 and not milli:
+            quantities += (("resistance", float(bare[0]), "Ω"),)
+        elif len(milli) == 1 and not bare:
+            quantities += (("resistance", float(milli[0]) / 1000, "Ω"),)
+    return QueryParameters(quantities, extract_package(text), thread, extract_dielectric(text), kind)
+
+
+_MILLI = re.compile(r"(?<![\w.,/-])(\d+(?:\.\d+)?)m(?![\w.,/%-])")
+_BARE_NUMBER = re.compile(r"(?<![\w.,/-])(\d+(?:\.\d+)?)(?![\w.,/%-])")
 
 
 def parse_dimensions(text: str, default: str | None = None) -> dict[str, float]:

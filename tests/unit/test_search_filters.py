@@ -96,3 +96,11 @@ def test_nothing_meets_all_the_closest_without_one_named_parameter(engine: Searc
     assert "closest without dielectric C0G" in search_message(hits, "en")["text"]
     assert "不限“dielectric C0G”" in search_message(hits, "zh")["text"]
     assert engine.search("100UF 0603 X7R", k=5) == []  # the value that says what the part is is never relaxed
+
+
+def test_a_bare_number_beside_the_word_resistor_is_its_ohms() -> None:
+    from knowledge.search import parse_parameters
+
+    assert parse_parameters("22 0603 Resistor").quantities == (("resistance", 22.0, "Ω"),)
+    assert parse_parameters("1m 2512 Resistor").quantities == (("resistance", 0.001, "Ω"),)
+    assert parse_parameters("0603 100 pcs capacitor").quantities == ()  # not beside a resistor

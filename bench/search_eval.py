@@ -1,0 +1,98 @@
+"""Parametric search judged on real buyers' specs (issue 17): the BOM lines of the outside and dev label sets
+that a label says the catalog can serve by parameters (`expect: match`), asked as the buyer's own words.
+
+For each line, the query is what the line states (value, footprint, description, remarks: the same text the BOM
+matcher searches with), and the judge is the label's constraints, written before any code ran:
+- contradictions: shown parts that state a different value than a constraint (a number that differs, a package
+  the label's package rules out; the label's category is its own inference, not counted) — goal 0;
+- first hit right: the first hit meets every constraint — goal ≥ 95 % of the lines.
+
+    .venv/bin/python -m bench.search_eval
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from bench.bom_eval import LABELS_DIR, OUTSIDE_LABELS_DIR, bom_path, load_labels, meets
+from knowledge.bom import read_bom
+from knowledge.bom_match import _line_text
+from knowledge.footprints import contradiction, parse_footprint
+from knowledge.models import Product
+from knowledge.search import SearchEngine
+
+SHOWN = 5
+
+
+def contradicts(product: Product, constraints: Mapping[str, Any]) -> str:
+    """The constraint a shown product states otherwise ('' when none): only what it states can contradict."""
+    for key, want in constraints.items():
+        if key == "category_contains":
+            continue  # the label's inference of the kind (a buyer's "4.7uF 0603 Capacitor" states no dielectric)
+        if key == "package":
+            if contradiction(parse_footprint(want), parse_footprint(product.package)):
+                return f"package {product.package!r}"
+        elif key == "description_contains":
+            continue  # words a listing may leave out: not a contradiction
+        else:
+            attr = product.attribute(key)
+            if attr is None or attr.value is None or isinstance(want, str):
+                continue
+            low, high = (
+                (want.get("min", -math.inf), want.get("max", math.inf)) if isinstance(want, dict) else (want, want)
+            )
+            value = abs(attr.value) if key == "tolerance" else attr.value
+            if not (low - 1e-9 * abs(low) <= value <= high + 1e-9 * abs(high)):
+                return f"{key} {attr.raw}"
+    return ""
+
+
+def evaluate(engine: SearchEngine) -> dict[str, Any]:
+    lines = shown = contradicting = first_right = empty = 0
+    examples: list[str] = []
+    for folder in (OUTSIDE_LABELS_DIR, LABELS_DIR):
+        for spec in load_labels(folder):
+            path = bom_path(spec["file"])
+            if path is None:
+                continue
+            items = {(i.line, i.sheet): i for i in read_bom(path).lines}
+            for label in spec["labels"]:
+                item = items.get((label["line"], label.get("sheet", "")))
+                if label["expect"] != "match" or item is None:
+                    continue
+                query = _line_text(item)
+                hits = engine.search(query, k=SHOWN)
+                lines += 1
+                shown += len(hits)
+                empty += not hits
+                bad = [(h.product, why) for h in hits if (why := contradicts(h.product, label["constraints"]))]
+                contradicting += len(bad)
+                if hits and meets(hits[0].product, label["constraints"]):
+                    first_right += 1
+                if bad and len(examples) < 12:
+                    examples.append(f"{spec['file']}:{label['line']} {query[:50]!r} -> {bad[0][0].mpn} ({bad[0][1]})")
+    return {
+        "lines": lines,
+        "parts_shown": shown,
+        "contradicting_parts_shown": contradicting,
+        "first_hit_meets_every_constraint": first_right,
+        "first_hit_right_pct": round(100 * first_right / lines, 1) if lines else None,
+        "no_hit": empty,
+        "examples": examples,
+    }
+
+
+if __name__ == "__main__":
+    from bot.providers import load_engine
+    from bot.settings import get_settings
+
+    figures = evaluate(load_engine(get_settings()))
+    print(
+        f"search on {figures['lines']} real BOM specs: {figures['contradicting_parts_shown']} of "
+        f"{figures['parts_shown']} parts shown contradict a stated value; first hit meets every value on "
+        f"{figures['first_hit_meets_every_constraint']} ({figures['first_hit_right_pct']} %); no hit {figures['no_hit']}"
+    )
+    for line in figures["examples"]:
+        print("  ", line)
