@@ -43,6 +43,7 @@ from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, query_terms, term_coverage
 from knowledge.substitutes import Family, evaluate, load_rules, unit_price
 from knowledge.units import (
+    canonical_dielectric,
     extract_colours,
     extract_package,
     extract_quantities,
@@ -203,6 +204,7 @@ class BomMatcher:
                 note = f"{code} on footprint {line.package.strip()} matched as {fitted[0].mpn}: check the variant"
                 return self._exact(line, fitted[0], 0.9, "code + footprint", note, footprint, extra=fitted[1:])
             shorter = _one_part(self._shorter_listing(code)) if code == line.mpn else []
+            shorter = [p for p in shorter if _footprint_confirms(line, p)]  # 'IRF3205S' is no TO-220 IRF3205
             if shorter and (
                 not _names_maker(line.manufacturer) or _maker_fits(line.manufacturer, shorter[0].manufacturer)
             ):
@@ -243,9 +245,14 @@ class BomMatcher:
         on_pad = [p for p in listings if wanted and not contradiction(wanted, parse_footprint(p.package))]
         if on_pad and on_pad[0] is not product:  # the same MPN in several packages: the one for this footprint
             product, extra = on_pad[0], [p for p in listings if p is not on_pad[0]]
-        clash = contradiction(wanted, parse_footprint(product.package)) or _text_conflict(line, product)
-        if clash:
-            note = f"{product.mpn} does not fit the footprint {line.package.strip()} ({clash}): which one?"
+        clash = contradiction(wanted, parse_footprint(product.package))
+        said = _text_conflict(line, product)
+        if clash or said:
+            note = (
+                f"{product.mpn} does not fit the footprint {line.package.strip()} ({clash}): which one?"
+                if clash
+                else f"{product.mpn} is not what the line says ({said}): which one?"
+            )
             alternatives = [product]
             fitting = self._by_parameters(replace(line, mpn="", supplier_code=""))
             if fitting is not None and fitting.product is not None:
@@ -271,6 +278,10 @@ class BomMatcher:
         ]
         if not fits or len({_strip_packaging(p.mpn) for p in fits}) != 1:
             return []
+        if _names_maker(line.manufacturer) and not _maker_fits(line.manufacturer, fits[0].manufacturer):
+            return []
+        if not all(_states_values(p, f"{line.value} {line.description}") for p in fits):
+            return []  # 'LM3671' '1.8V' is no LM3671MFX-3.3: a value the line states must be the part's own
         return _prefer_maker(fits, line.manufacturer)
 
     def _shorter_listing(self, code: str) -> list[Product]:
@@ -503,7 +514,7 @@ def _value_only(engine: SearchEngine, line: BomLine, wanted: Product, family: Fa
 # LEDs: colour (as the catalog's illumination / emitted colour states it) and package.
 _LED_COLOURS = {
     "red": ("red",), "green": ("green", "emerald green", "emerald", "pure green"), "blue": ("blue",),
-    "white": ("white", "cold white", "cool white"), "yellow": ("yellow",), "orange": ("orange",), "amber": ("amber",),
+    "white": ("white",), "yellow": ("yellow",), "orange": ("orange",), "amber": ("amber",),
 }  # fmt: skip
 
 
@@ -515,9 +526,16 @@ def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     if len(colours) != 1 or wanted is None or not (wanted.chip or wanted.package.startswith("LED-")):
         return None
     colour = next(iter(colours))
+    said = f"{line.value} {line.description}".lower()
+    raws = _LED_COLOURS[colour]
+    if colour == "white" and re.search(r"warm|暖白|cold|cool|冷白|正白|\d{4}\s*k\b", said):
+        # a colour temperature the catalog states only as words: warm / cold white, or none to compare (3000K)
+        raws = ("warm white",) if re.search(r"warm|暖白", said) else ("cold white", "cool white")
+        if re.search(r"\d{4}\s*k\b", said) and not re.search(r"warm|暖白|cold|cool|冷白", said):
+            return None
     skus: list[str] = []
     for name in ("illumination_color", "emitted_color"):
-        for raw in _LED_COLOURS[colour]:
+        for raw in raws:
             skus += engine.store.with_attribute(name, raw, limit=5000, package=wanted.chip or None)
     pool = []
     for product in engine.store.products(sorted(set(skus))):
@@ -693,15 +711,46 @@ def _material(product: Product) -> str:
     return attr.raw if attr is not None else ""
 
 
-def _rating_key(product: Product) -> tuple[float, float, float]:
-    """Higher voltage and power, tighter tolerance first: what satisfies any rating a part number may encode."""
+def _rating_key(product: Product) -> tuple[float, int, float, float]:
+    """Tighter tolerance (by its widest side), better dielectric class, then higher voltage and power first: what
+    satisfies any rating a part number may encode."""
 
     def value(name: str) -> float | None:
         attr = product.attribute(name)
         return attr.value if attr is not None and attr.value is not None else None
 
-    voltage, power, tolerance = value("voltage_rating"), value("power"), value("tolerance")
-    return (-(voltage or 0.0), -(power or 0.0), abs(tolerance) if tolerance is not None else 100.0)
+    tolerance = product.attribute("tolerance")
+    spread = 100.0
+    if tolerance is not None and tolerance.value is not None:
+        spread = max(abs(tolerance.value), abs(tolerance.value_max if tolerance.value_max is not None else 0.0))
+    dielectric = product.attribute("dielectric")
+    rank = _DIELECTRIC_RANKS.get(canonical_dielectric(dielectric.raw), 9) if dielectric is not None else 9
+    return (spread, rank, -(value("voltage_rating") or 0.0), -(value("power") or 0.0))
+
+
+_DIELECTRIC_RANKS = {"C0G": 1, "X8R": 2, "X7R": 3, "X7S": 4, "X7T": 4, "X6S": 5, "X5R": 6, "Y5V": 8, "Z5U": 8}
+
+
+def _footprint_confirms(line: BomLine, product: Product) -> bool:
+    """The line's footprint (or a package its words name) is the product's package."""
+    wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
+    own = parse_footprint(product.package)
+    return bool(
+        wanted
+        and own
+        and specific(wanted.package)
+        and specific(own.package)
+        and same_package(wanted.package, own.package)
+    )
+
+
+def _states_values(product: Product, text: str) -> bool:
+    """Every value `text` states (1.8V, 10k ...) is one the product states too."""
+    for key, value, _unit in extract_quantities(text):
+        attr = product.attribute(key)
+        if attr is None or attr.value is None or abs(attr.value - value) > 1e-6 * max(1.0, abs(value)):
+            return False
+    return True
 
 
 def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
@@ -832,7 +881,11 @@ def _one_part_completed(products: list[Product], code: str, maker: str) -> list[
     """The catalog listings a truncated ordering code extends to by a few packaging letters (at most 4), when they
     are one part: one maker (the one the BOM names, if any), the same stated values; else None."""
     base = normalize_code(code)
-    products = [p for p in products if len(normalize_code(p.mpn)) - len(base) <= 4]
+    products = [
+        p
+        for p in products
+        if len(normalize_code(p.mpn)) - len(base) <= 4 and normalize_code(p.mpn)[len(base) :].isalpha()
+    ]  # packaging letters only: 'MMSZ52' + '26B' is another zener, not a reel
     if not products or len(products) > 3 or len({_maker_key(p.manufacturer) for p in products}) != 1:
         return None
     if _names_maker(maker) and not _maker_fits(maker, products[0].manufacturer):
@@ -880,12 +933,7 @@ def _maker_fits(stated: str, listed: str) -> bool:
 def _same_base(a: str, b: str) -> bool:
     """Two MPNs of one part: equal without packaging suffixes, or one the other's ordering variant."""
     x, y = _strip_packaging(a), _strip_packaging(b)
-    if not (x and y):
-        return False
-    common = next(
-        (i for i, (a, b) in enumerate(zip(x, y)) if a != b), min(len(x), len(y))
-    )  # 'WJ126V-5.0-3P' = 'WJ126V-5.0-03P-14-00A'
-    return x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 85 or common >= max(6, 0.6 * min(len(x), len(y)))
+    return bool(x and y) and (x.startswith(y) or y.startswith(x))  # not STM32F103C6T6 vs STM32F103C8T6
 
 
 _GRID = re.compile(r"(?<![\d.])(\d{1,2})\s*[xX*×]\s*(\d{1,3})(?![\d.])")

@@ -154,9 +154,14 @@ def _parse(raw: str) -> Footprint | None:
 
 
 def canonical(package: str) -> str:
-    """The one name of a package ('SOP-8' -> 'SOIC-8', 'DO-214AC' -> 'SMA'); unknown names come back as given."""
+    """The one name of a package ('SOP-8' -> 'SOIC-8', 'DO-214AC' -> 'SMA', 'TO-252-2L' -> 'TO-252'); unknown
+    names come back as given."""
     name = package.strip().upper()
-    return _ALIASES.get(name, _CASE.get(name, package.strip()))
+    name = re.sub(r"^(SOT-\d+-\d+|TO-\d+-\d+|SOP-\d+|SOIC-\d+|SOT-\d+)L$", r"\1", name)  # JLC's '-3L' = 3 leads
+    name = re.sub(r"^TSOT-23", "SOT-23", name)  # thin SOT-23: the same land pattern
+    name = re.sub(r"^(?:SOP|SO)-(\d+)$", r"SOIC-\1", name)  # narrow body, any pin count
+    name = {"SOD-123F": "SOD-123FL"}.get(name, name)
+    return _ALIASES.get(name, _CASE.get(name, name if name != package.strip().upper() else package.strip()))
 
 
 def same_package(a: str, b: str) -> bool:
@@ -213,7 +218,7 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
     ("fuse", True, re.compile(r"\bfuses?\b|保险丝|\bptc\b", re.I)),
     ("resistor", False, re.compile(r"\bresistors?\b|电阻", re.I)),
     ("capacitor", False, re.compile(r"\bcapacitors?\b|电容", re.I)),
-    ("led", False, re.compile(r"\bleds?\b|发光二极管|灯珠", re.I)),
+    ("led", False, re.compile(r"(?<![a-z])leds?(?![a-z])|发光二极管|灯珠", re.I)),
 )
 
 
@@ -385,7 +390,8 @@ def _crystal(norm: str) -> Footprint | None:
         smd = m.group(1) == "SMD" or bool(_SMD_WORDS.search(norm))
         return Footprint(norm, "HC-49-SMD" if smd else "HC-49", "SMD" if smd else "THT", "crystal", 2)
     if (m := re.search(r"(?:CRYSTAL|XTAL|OSC)?[_\-]?SMD[_\-]?(\d{4})[_\-](\d)P", norm)) is not None:
-        return Footprint(norm, f"SMD{m.group(1)}-{m.group(2)}P", "SMD", "crystal", int(m.group(2)))
+        crystal = m.group(1) in _CRYSTAL_SIZES or bool(re.search(r"CRYSTAL|XTAL|OSC", norm))  # SMD2835-2P: an LED
+        return Footprint(norm, f"SMD{m.group(1)}-{m.group(2)}P", "SMD", "crystal" if crystal else "", int(m.group(2)))
     return None
 
 
@@ -413,12 +419,18 @@ def _ic(norm: str) -> Footprint | None:
         return None
     family, pins, tail = m.group(1), m.group(2), m.group(3) or ""
     family = {"SOT": "SOT", "SO": "SO"}.get(family, family)
-    if family in ("TO", "DO", "SC", "SOD", "SOT", "LL") and pins:
+    if family in ("TO", "DO", "SC", "SOD", "SOT", "TSOT", "LL") and pins:
         name = f"{family}-{pins}" + (f"-{tail}" if tail else "")
     elif pins:
         name = f"{family}-{pins}"
     else:
         name = family
+    lceda_width = re.search(r"-W(\d+(?:\.\d+)?)", norm)  # LCEDA's body width: W3.9 narrow, W7.5 wide
+    wide = bool(re.search(r"300MIL|208MIL|WIDE|7\.5X|5\.3X|5\.2X", norm)) or (
+        lceda_width is not None and float(lceda_width.group(1)) >= 5.0
+    )
+    if family in ("SOIC", "SOP", "SO") and wide:
+        name += "-W"  # wide body (7.5 / 5.3 mm): another land pattern than the 3.9 mm one
     name = canonical(name)
     body: tuple[float, ...] = ()
     if (b := re.search(r"\((\d+(?:\.\d+)?)X(\d+(?:\.\d+)?)\)|_(\d+(?:\.\d+)?)X(\d+(?:\.\d+)?)MM", norm)) is not None:
@@ -427,7 +439,11 @@ def _ic(norm: str) -> Footprint | None:
     head = name.split("-")[0]
     fam = name if name in _THT_FAMILIES or name in _SMD_FAMILIES else head
     mounting = "SMD" if fam in _SMD_FAMILIES else ("THT" if fam in _THT_FAMILIES else "")
-    count = int(pins) if pins and pins.isdigit() and family not in ("TO", "DO", "SOD", "SOT", "SC", "LL") else None
+    count = (
+        int(pins)
+        if pins and pins.isdigit() and family not in ("TO", "DO", "SOD", "SOT", "TSOT", "SC", "LL", "DFN")
+        else None
+    )
     return Footprint(norm, name, mounting, "", count, None, _pitch(norm), body)
 
 
@@ -453,8 +469,8 @@ def _generic(norm: str) -> Footprint:
     """Mounting and orientation words anywhere (贴片 / 插件 / SMD / THT / 卧式 ...), the kind from the first word."""
     mounting = "SMD" if _SMD_WORDS.search(norm) else ("THT" if _THT_WORDS.search(norm) else "")
     orientation = next((name for name, words in _ANGLE_WORDS if words.search(norm)), "")
-    first = re.match(r"[A-Z]+", norm)
-    return Footprint(norm, "", mounting, _kind(first.group(0)) if first else "", orientation=orientation)
+    first = re.match(r"([A-Z]+)[_\- ]", norm)  # 'D_SMA' is a diode's, 'D2PAK' is no diode's
+    return Footprint(norm, "", mounting, _kind(first.group(1)) if first else "", orientation=orientation)
 
 
 def _merge(a: Footprint, b: Footprint | None) -> Footprint:
@@ -560,6 +576,7 @@ def _num(value: float) -> str:
 
 
 _CASE = {name.upper(): name for name in ("MiniMELF",)}
+_CRYSTAL_SIZES = frozenset({"1210", "1612", "2016", "2520", "3225", "5032", "6035", "7050"})
 _CHIP_CODE_RE = re.compile(r"(?<![A-Z0-9.])(\d{4,6})(?![A-Z0-9.])")
 # Packages named without a pin count, then families that always carry one ("TO" alone is the English word).
 _IC_PACKAGE_RE = re.compile(

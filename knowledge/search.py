@@ -85,14 +85,17 @@ class SearchEngine:
         products = {p.sku: p for p in self.store.products(list(scored))}
         hits = self._rank(text, scored, products, params)
         if not hits:  # nothing meets every stated parameter: the closest without one named parameter, said so
-            for name, fewer in relaxations(params):
+            expanded = expand_query(text)
+            for name, fewer in relaxations(params)[:MAX_RELAXATIONS]:
+                # Only the value-filtered candidates are looked up again (the meaning and word lists do not
+                # depend on the values), and only parts that verify every value still asked for are shown.
                 again = dict(scored)
-                for sku, score, why in self._retrieve(text, fewer, pool=max(50, 5 * k)):
-                    _merge(again, sku, score, why)
+                for rank, sku in enumerate(self._parametric_candidates(fewer, expanded, max(50, 5 * k))):
+                    _merge(again, sku, 0.55 / (1 + 0.02 * rank), ["parameters match"])
                 products.update({p.sku: p for p in self.store.products([s for s in again if s not in products])})
                 hits = [
                     Hit(h.product, h.score, (f"{RELAXED} {name}", *h.why))
-                    for h in self._rank(text, again, products, fewer)
+                    for h in self._rank(text, again, products, fewer, verified_only=True)
                 ]
                 if hits:
                     break
@@ -105,13 +108,17 @@ class SearchEngine:
         scored: dict[str, tuple[float, list[str]]],
         products: dict[str, Product],
         params: QueryParameters,
+        *,
+        verified_only: bool = False,
     ) -> list[Hit]:
+        """Hits that state no conflicting value; with `verified_only`, only those that state every value asked
+        (a relaxed answer shows no guess)."""
         terms = query_terms(text)
         hits: list[Hit] = []
         for sku, (score, why) in scored.items():
             product = products[sku]
             verdict = check_parameters(product, params)
-            if verdict is None:
+            if verdict is None or (verified_only and len(verdict) < _param_count(params)):
                 continue  # states a conflicting value: never shown, whatever the score
             bonus = 0.25 * len(verdict) / max(1, _param_count(params))
             # A part that leaves a stated value unverified (no dielectric stated) ranks below every part that
@@ -249,6 +256,7 @@ class SearchEngine:
 
 
 RELAXED = "closest without"  # the first reason of a hit found with one stated parameter dropped
+MAX_RELAXATIONS = 3  # each is one value-filtered lookup: a message stating twenty ratings costs no more than three
 
 
 def relaxations(params: QueryParameters) -> list[tuple[str, QueryParameters]]:
