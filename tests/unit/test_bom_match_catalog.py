@@ -68,3 +68,26 @@ def test_a_base_number_on_its_footprint_and_an_led_by_colour(matches: dict[str, 
     assert led.status == "parametric" and led.product is not None
     colours = {a.raw.lower() for a in led.product.attributes if "color" in a.name}
     assert "red" in colours and parse_footprint(led.product.package).mounting == "THT"  # type: ignore[union-attr]
+
+
+REVIEW = """Designator\tQty\tMPN\tValue\tFootprint\tLCSC
+Q1\t1\tIRF3205S\tIRF3205S\t\t
+D1\t1\tMMSZ52\t5.1V\t\t
+U1\t1\t\tLM3671 1.8V\tSOT-23-5\t
+U2\t1\tSTM32F103C6T6\t\t\tC8734
+"""
+
+
+def test_a_stranger_s_confident_wrong_matches_are_decisions_now() -> None:
+    """A review found these matched 'exact' to another part: a dropped trailing letter (IRF3205S, D2PAK, is no
+    TO-220 IRF3205), a completed code naming another zener, a base number completed to another voltage, and a
+    supplier code for another STM32 taken as the same part by a shared prefix."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        found = BomMatcher(SearchEngine(store)).match_all(read_bom_text(REVIEW).lines)
+    by_ref = {m.line.designators[0]: m for m in found}
+    assert not (by_ref["Q1"].status == "exact" and by_ref["Q1"].product.package == "TO-220")  # type: ignore[union-attr]
+    assert by_ref["D1"].status not in ("exact", "parametric") or "5226" not in by_ref["D1"].product.mpn  # type: ignore[union-attr]
+    assert not (by_ref["U1"].product and "3.3" in by_ref["U1"].product.mpn)
+    assert not (by_ref["U2"].status == "exact" and by_ref["U2"].product.mpn.startswith("STM32F103C8"))  # type: ignore[union-attr]

@@ -82,6 +82,10 @@ def test_footprint_names_from_the_libraries_buyers_use(name: str) -> None:
         assert fp.pitch_mm == pytest.approx(pitch), fp
 
 
+def test_package_names_that_start_like_a_kind_are_no_such_kind() -> None:
+    assert parse_footprint("D2PAK").kind == "" and parse_footprint("SMD2835-2P").kind != "crystal"
+
+
 def test_a_header_is_never_a_capacitor_nor_a_switch_a_value() -> None:
     assert parse_footprint("HDR-M_2.54_1x4P").kind == "header"  # "4P" is four pins, not 4 pF
     assert parse_footprint("CONN-TH_B3B").package == ""  # a connector family, no package to compare
@@ -106,6 +110,15 @@ def test_a_header_is_never_a_capacitor_nor_a_switch_a_value() -> None:
         ("PinHeader_2x30_P2.54mm_Vertical", "PinHeader_2x03_P2.54mm_Vertical", True),
         ("PinHeader_1x04_P2.54mm_Vertical", "PinHeader_1x04_P2.00mm_Vertical", True),
         ("SOIC-8", "SOIC", False),  # a family alone says too little to disagree
+        # a stranger's review: spellings of one package must agree, a wide body or another pin count must not
+        ("SOIC-16_3.9x9.9mm", "SOP-16", False),
+        ("TO-252-2L", "TO-252", False),
+        ("SOT-89-3L", "SOT-89", False),
+        ("TSOT-23-5", "SOT-23-5", False),
+        ("SOD-123F", "SOD-123FL", False),
+        ("TSOT-23-5", "SOT-23-6", True),
+        ("SOIC-16-300mil", "SOIC-16_3.9x9.9mm", True),
+        ("SMD2835-2P", "0603", True),
     ],
 )
 def test_contradiction(wanted: str, offered: str, clash: bool) -> None:
