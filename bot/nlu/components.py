@@ -105,10 +105,7 @@ class BomPasteClassifier(_RuleBasedExtractor):
         """Overrides the intent of messages that read as a BOM table."""
         for message in messages:
             if looks_like_pasted_bom(message.get(TEXT) or ""):
-                intent = {INTENT_NAME_KEY: UPLOAD_BOM, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != UPLOAD_BOM]
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+                _override_intent(message, UPLOAD_BOM)
         return messages
 
 
@@ -127,16 +124,21 @@ class QuoteRevisionClassifier(_RuleBasedExtractor):
             text = message.get(TEXT) or ""
             if text.startswith("/") or len(text) > 1_000 or not _revises_quote(text):
                 continue
-            intent = {INTENT_NAME_KEY: REVISE_QUOTE, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != REVISE_QUOTE]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            _override_intent(message, REVISE_QUOTE)
         return messages
 
 
 def _revises_quote(text: str) -> bool:
     revision = parse_revision(text)
     return (revision.line is not None and revision.choice is not None) or parse_reading_correction(text) is not None
+
+
+def _override_intent(message: Message, name: str) -> None:
+    """Set `name` as the message's intent with full confidence, the classifier's ranking kept below it."""
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
 
 
 REVISE_QUOTE = "revise_quote"
@@ -183,10 +185,7 @@ class SpecQuestionClassifier(_RuleBasedExtractor):
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if current not in _SPEC_OVERRIDES or not self._asks_spec(message):
                 continue
-            intent = {INTENT_NAME_KEY: ASK_SPEC, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != ASK_SPEC]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            _override_intent(message, ASK_SPEC)
         return messages
 
     def _asks_spec(self, message: Message) -> bool:

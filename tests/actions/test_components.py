@@ -146,3 +146,24 @@ def test_a_part_number_with_a_spec_term_is_a_spec_question(text, guessed, expect
     for component in (PartEntityExtractor, LanguageTagger, SpecQuestionClassifier):
         component.create(**create_kwargs).process([message])
     assert message.get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "guessed", "expected"),
+    [
+        ("数量在第5列", "choose_option", "revise_quote"),  # a correction of how the BOM was read
+        ("quantity is column E", "nlu_fallback", "revise_quote"),
+        ("skip the first sheet", "goodbye", "revise_quote"),
+        ("第3行用第二个", "choose_option", "revise_quote"),  # a pick
+        ("ignore sheet metal", "search_product", "search_product"),  # words, no correction: kept
+        ("不看 datasheet", "ask_spec", "ask_spec"),
+        ("0402", "choose_option", "choose_option"),  # an option typed, no quote change
+    ],
+)
+def test_quote_changes_are_revisions_and_nothing_else_is(text, guessed, expected, create_kwargs):
+    from bot.nlu.components import QuoteRevisionClassifier
+
+    message = Message.build(text=text)
+    message.set("intent", {"name": guessed, "confidence": 0.6}, add_to_output=True)
+    QuoteRevisionClassifier.create(**create_kwargs).process([message])
+    assert message.get("intent")["name"] == expected
