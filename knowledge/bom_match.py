@@ -307,6 +307,8 @@ class BomMatcher:
             return _fastener_match(self.engine, line, text)
         if line_kind(line) == "led" or _designator_prefix(line) == "LED":
             return _led_match(self.engine, line)
+        if _BEAD_WORDS.search(f"{line.value} {line.description}") or _designator_prefix(line) == "FB":
+            return _bead_match(self.engine, line)
         wanted, family = wanted_product(line)
         if family is None or wanted is None:
             return None
@@ -560,6 +562,43 @@ def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     if _is_code(line.mpn) and not _value_codes_only(line.mpn):
         note += f"; {line.mpn} is not in the catalog: brightness and wavelength not compared"
     others = tuple(Hit(p, 0.7, ("same colour and package",)) for p in pool[1:MAX_CANDIDATES])
+    return LineMatch(line, "parametric", 0.75, pool[0], others, "parameters", note)
+
+
+_BEAD_WORDS = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
+
+
+def _bead_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """A ferrite bead by its impedance at 100 MHz (what '220R' / '600Ω' on a bead line means), its chip size and
+    any current it states (as a minimum): the best-stocked listing; None when the line does not state both."""
+    text = f"{line.value} {line.description}"
+    ohms = [v for key, v, _ in extract_quantities(text) if key == "resistance"]
+    amps = [v for key, v, _ in extract_quantities(text) if key == "current_rating"]
+    wanted = parse_footprint(line.package) or parse_footprint(extract_package(text) or "")
+    if len(set(ohms)) != 1 or wanted is None or not wanted.chip:
+        return None
+    skus = engine.store.with_attribute("impedance_frequency", ohms[0], limit=5000, package=wanted.chip)
+    pool = []
+    for product in engine.store.products(skus):
+        attr = product.attribute("impedance_frequency")
+        own = parse_footprint(product.package)
+        if "ferrite bead" not in product.category.lower() or attr is None or "100mhz" not in attr.raw.lower():
+            continue
+        if own is None or own.chip != wanted.chip:
+            continue
+        current = product.attribute("current_rating")
+        if amps and (current is None or current.value is None or current.value < max(amps) * (1 - 1e-9)):
+            continue
+        pool.append(product)
+    if not pool:
+        return None
+    if _is_code(line.mpn) and not _value_codes_only(line.mpn):  # its current and DC resistance are unread
+        pool.sort(key=lambda p: (-((p.attribute("current_rating") or Attribute("", "")).value or 0.0), _price(p)))
+    else:
+        pool.sort(key=lambda p: ((p.stock or 0) < (line.quantity or 1), _price(p), p.sku))
+    shown = format_quantity(ohms[0], "Ω") + " @ 100 MHz" + (f", ≥ {format_quantity(max(amps), 'A')}" if amps else "")
+    note = f"matched by parameters (ferrite bead, {shown}, {wanted.chip})"
+    others = tuple(Hit(p, 0.7, ("same impedance and size",)) for p in pool[1:MAX_CANDIDATES])
     return LineMatch(line, "parametric", 0.75, pool[0], others, "parameters", note)
 
 

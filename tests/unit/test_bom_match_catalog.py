@@ -91,3 +91,17 @@ def test_a_stranger_s_confident_wrong_matches_are_decisions_now() -> None:
     assert by_ref["D1"].status not in ("exact", "parametric") or "5226" not in by_ref["D1"].product.mpn  # type: ignore[union-attr]
     assert not (by_ref["U1"].product and "3.3" in by_ref["U1"].product.mpn)
     assert not (by_ref["U2"].status == "exact" and by_ref["U2"].product.mpn.startswith("STM32F103C8"))  # type: ignore[union-attr]
+
+
+def test_a_ferrite_bead_by_its_impedance_never_a_resistor() -> None:
+    """'220R, 2A 0805 FERRITE BEAD' on an Altium RES0805 footprint (XTRX): the 220 Ω is the bead's impedance at
+    100 MHz; a 220 Ω chip resistor is the wrong part."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    bom = "Designator\tQty\tValue\tDescription\tFootprint\nFR58\t1\t220R, 2A\tFERRITE BEAD 220 OHM 0805\tRES0805\n"
+    with CatalogStore.open_existing(CATALOG) as store:
+        (m,) = BomMatcher(SearchEngine(store)).match_all(read_bom_text(bom).lines)
+    assert m.status == "parametric" and m.product is not None and "ferrite bead" in m.product.category.lower()
+    assert m.product.attribute("impedance_frequency").value == pytest.approx(220.0)  # type: ignore[union-attr]
+    assert m.product.attribute("current_rating").value >= 2.0  # type: ignore[union-attr,operator]
+    assert m.product.package.startswith("0805")
