@@ -477,7 +477,7 @@ def quote_change(quote: Mapping[str, Any], language: str) -> str:
             if zh
             else (f"Subtotal {quote['currency']} {before['subtotal']} → {quote['subtotal']}")
         )
-    return ("已修改:" if zh else "Changed: ") + ";".join(parts) + ("。" if zh else ". ") + sub
+    return ("已修改:" if zh else "Changed: ") + (";" if zh else "; ").join(parts) + ("。" if zh else ". ") + sub
 
 
 def _reading_change(change: Mapping[str, Any], zh: bool) -> str:
