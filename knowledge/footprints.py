@@ -188,9 +188,8 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
                            ("pitch", wanted.pitch_mm, offered.pitch_mm)):  # fmt: skip
             if a is not None and b is not None and abs(a - b) > 0.02:
                 return f"{name} {_num(b)}, footprint {_num(a)}"
-    elif wanted.pitch_mm and offered.pitch_mm and wanted.package and wanted.package == offered.package:  # noqa: SIM102
-        if abs(wanted.pitch_mm - offered.pitch_mm) > 0.02:
-            return f"pitch {_num(offered.pitch_mm)} mm, footprint {_num(wanted.pitch_mm)} mm"
+    # An IC's pitch is not compared: libraries measure it differently (IPC's SOT95P… is 0.95 mm between leads,
+    # LCEDA's SOT-23-3_…-P1.90 the 1.9 mm between the outer ones); the package name already says it.
     return ""
 
 

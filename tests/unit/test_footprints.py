@@ -130,3 +130,10 @@ def test_aliases_and_free_text() -> None:
     assert canonical("DO-214AC") == "SMA" and canonical("SOT-23-3") == "SOT-23"
     assert find_package("贴片电阻 10K 0603") == "0603" and find_package("SOT23 封装的 LDO") == "SOT-23"
     assert parse_footprint("") is None and parse_footprint("x" * 500) is None
+
+
+def test_pitch_conventions_of_two_libraries_do_not_clash() -> None:
+    """IPC's SOT95P280X145-3N (0.95 mm lead pitch) and LCEDA's SOT-23-3_…-P1.90 (1.9 mm outer leads) are one land."""
+    assert (
+        contradiction(parse_footprint("SOT95P280X145-3N"), parse_footprint("SOT-23-3_L2.9-W1.3-P1.90-LS2.4-BR")) == ""
+    )
