@@ -39,6 +39,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from knowledge.quote import needs_decision
+
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-GB2312.ttf"  # built by bot/fonts/build_font.py
 PDF_FONT = "NotoSansSC-GB2312"
 STATUSES = ("exact", "chosen", "parametric", "ambiguous", "not_found")
@@ -345,7 +347,7 @@ class _Summary:
 
     lines: int
     priced: int  # lines with an extended price
-    to_decide: int  # lines the buyer must decide on (see _needs_decision)
+    to_decide: int  # lines the buyer must decide on (knowledge.quote.needs_decision)
     unpriced: int
     longest_lead: int | float | str | None
 
@@ -357,11 +359,6 @@ class _Summary:
 
 def _has_price(line: Mapping[str, Any]) -> bool:
     return line.get("ext_price") not in (None, "")
-
-
-def _needs_decision(line: Mapping[str, Any]) -> bool:
-    """Ambiguous or not found, or a product without a price (as knowledge.quote.decision_lines)."""
-    return line.get("status") in CANDIDATE_STATUSES or (bool(line.get("sku")) and not _has_price(line))
 
 
 def _summary(quote: Mapping[str, Any]) -> _Summary:
@@ -382,7 +379,7 @@ def _summary(quote: Mapping[str, Any]) -> _Summary:
     return _Summary(
         lines=total,
         priced=priced,
-        to_decide=pick("to_decide", sum(1 for line in lines if _needs_decision(line))),
+        to_decide=pick("to_decide", sum(1 for line in lines if needs_decision(line))),
         unpriced=pick("unpriced", max(0, total - priced)),
         longest_lead=_count(longest),
     )
@@ -775,7 +772,7 @@ def _pdf_decisions(
 ) -> list[Flowable]:
     """The lines the buyer must decide on, before the full table: line number, the buyer's input, status, note
     and the candidates numbered 1..3 as the chat counts them ("第3行用第二个" picks number 2)."""
-    lines = [line for line in _lines(quote) if _needs_decision(line)]
+    lines = [line for line in _lines(quote) if needs_decision(line)]
     if not lines:
         return []
     fixed = (20.0, 120.0, 42.0, 180.0)

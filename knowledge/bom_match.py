@@ -1077,7 +1077,7 @@ def _footprint_words(package: str) -> str:
         return package
     if fp.chip or (specific(fp.package) and fp.kind not in ("header", "socket")):
         return fp.package
-    words = [_KIND_WORDS.get(fp.kind, ""), fp.package if fp.package in ("Axial", "Radial") else ""]
+    words = [_KIND_SEARCH_WORDS.get(fp.kind, ""), fp.package if fp.package in ("Axial", "Radial") else ""]
     if fp.rows and fp.pins:
         words.append(f"{fp.rows}x{fp.pins // fp.rows:02d}")
     if fp.pitch_mm:
@@ -1086,7 +1086,7 @@ def _footprint_words(package: str) -> str:
     return " ".join(w for w in words if w)
 
 
-_KIND_WORDS = {
+_KIND_SEARCH_WORDS = {
     "resistor": "resistor", "capacitor": "capacitor", "polarized_capacitor": "electrolytic capacitor",
     "inductor": "inductor", "led": "LED", "diode": "diode", "fuse": "fuse", "header": "pin header",
     "socket": "female header", "switch": "tactile switch", "crystal": "crystal", "connector": "connector",

@@ -321,9 +321,12 @@ def summary(quote: Mapping[str, Any]) -> dict[str, Any]:
 
 def decision_lines(quote: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Lines the buyer must decide on (ambiguous / not found / unpriced), in BOM order."""
-    return [
-        line for line in quote["lines"] if line["status"] in NEEDS_DECISION or (line["sku"] and not line["ext_price"])
-    ]
+    return [line for line in quote["lines"] if needs_decision(line)]
+
+
+def needs_decision(line: Mapping[str, Any]) -> bool:
+    """Ambiguous or not found, or a product without a price (a stored line read as it is, keys may be missing)."""
+    return line.get("status") in NEEDS_DECISION or (bool(line.get("sku")) and line.get("ext_price") in (None, ""))
 
 
 # ---------------------------------------------------------------------------------------------------------
