@@ -73,6 +73,7 @@ def evaluate(engine: SearchEngine, folder: Path = LABELS_DIR) -> dict[str, Any]:
     totals: Counter[str] = Counter()
     by_expect: dict[str, Counter[str]] = {}
     wrong: list[str] = []
+    per_line: list[str] = []
     seconds = 0.0
     for spec in load_labels(folder):
         path = bom_path(spec["file"])
@@ -91,6 +92,10 @@ def evaluate(engine: SearchEngine, folder: Path = LABELS_DIR) -> dict[str, Any]:
                 continue
             outcome = judge(label, match)
             outcomes[outcome] += 1
+            mpn = match.product.mpn if match.product else "-"
+            per_line.append(
+                f"{spec['file']}\t{label.get('sheet', '')}\t{label['line']}\t{outcome}\t{match.status}\t{mpn}"
+            )
             if match.status in CONFIDENT:
                 band = _band(match.confidence)
                 bands.setdefault(band, Counter())["right" if outcome == "right" else "wrong"] += 1
@@ -121,6 +126,7 @@ def evaluate(engine: SearchEngine, folder: Path = LABELS_DIR) -> dict[str, Any]:
         "accuracy_all_labels": _ratio(totals["right"], labelled),
         "no_false_match_rate": _ratio(labelled - totals["wrong_match"], labelled),
         "wrong_matches": wrong,
+        "per_line": per_line,
         "match_seconds": round(seconds, 2),
         "reliability": {
             band: {**counts, "share_right": _ratio(counts["right"], counts["right"] + counts["wrong"])}
@@ -202,9 +208,15 @@ def report(result: Mapping[str, Any], name: str = "dev") -> str:
 
 
 if __name__ == "__main__":
+    import sys
+
     from bot.providers import load_engine
     from bot.settings import get_settings
 
     both = evaluate_all(load_engine(get_settings()))
     for name, figures in both.items():
         print(report(figures, name))
+    if len(sys.argv) == 3 and sys.argv[1] == "--lines":  # one row per labelled line, to diff two runs
+        Path(sys.argv[2]).write_text(
+            "".join(f"{name}\t{row}\n" for name, figures in both.items() for row in figures["per_line"]), "utf-8"
+        )

@@ -188,6 +188,15 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
                            ("pitch", wanted.pitch_mm, offered.pitch_mm)):  # fmt: skip
             if a is not None and b is not None and abs(a - b) > 0.02:
                 return f"{name} {_num(b)}, footprint {_num(a)}"
+        angled = {o: o.replace("horizontal", "right_angle") for o in (wanted.orientation, offered.orientation) if o}
+        if len(set(angled.values())) == 2:  # a straight header is no right-angle one (KiCad's Horizontal = R/A)
+            return f"{offered.orientation.replace('_', ' ')} part, {wanted.orientation.replace('_', ' ')} footprint"
+    if "crystal" in (wanted.kind, offered.kind):
+        sizes = [sorted(wanted.body_mm), sorted(offered.body_mm)]
+        if all(len(size) == 2 for size in sizes) and any(abs(a - b) > 0.15 for a, b in zip(*sizes)):
+            return f"body {'×'.join(map(_num, offered.body_mm))} mm, footprint {'×'.join(map(_num, wanted.body_mm))} mm"
+        if wanted.pins is not None and offered.pins is not None and wanted.pins != offered.pins:
+            return f"pins {offered.pins}, footprint {wanted.pins}"
     # An IC's pitch is not compared: libraries measure it differently (IPC's SOT95P… is 0.95 mm between leads,
     # LCEDA's SOT-23-3_…-P1.90 the 1.9 mm between the outer ones); the package name already says it.
     return ""
@@ -218,6 +227,7 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
     ("resistor", False, re.compile(r"\bresistors?\b|电阻", re.I)),
     ("capacitor", False, re.compile(r"\bcapacitors?\b|电容", re.I)),
     ("led", False, re.compile(r"(?<![a-z])leds?(?![a-z])|发光二极管|灯珠", re.I)),
+    ("header", False, re.compile(r"(?<![a-z])(?:pin ?)?headers?(?![a-z])|排针|排母|(?<![a-z])hdr(?![a-z])", re.I)),
 )
 
 
@@ -249,6 +259,123 @@ def find_package(text: str) -> str | None:
         name = plain or f"{family}-{pins}{variant}" + (f"-{extra}" if extra else "")
         best = (ic.start(), name)
     return best[1] if best else None
+
+
+# What free text says about a part's form beyond a package name: a buyer's query or a BOM line's description.
+_TEXT_SMD = re.compile(r"贴片|表贴|(?<![A-Z])(?:SMD|SMT|SURFACE[ _-]?MOUNT)(?![A-Z])")
+_TEXT_THT = re.compile(r"直插|插件|插脚|穿孔|(?<![A-Z0-9])(?:THT|PTH|THROUGH[ _-]?HOLE|AXIAL|RADIAL)(?![A-Z])")
+_TEXT_HEADER = re.compile(r"HEADER|排针|排母|PIN ?SOCKET|(?<![A-Z])(?:PMOD|M?HDR)(?![A-Z])")
+_TEXT_CRYSTAL = re.compile(r"晶振|晶体|(?<![A-Z])(?:CRYSTALS?|XTAL)(?![A-Z])")
+_TEXT_GRID = re.compile(r"(?<![\d.])(\d{1,2}) ?[X*] ?(\d{1,3})(?: ?P(?:IN)?)?(?![\d.X])")
+_TEXT_POSITIONS = re.compile(r"(?<![\d.])(\d{1,3}) ?(?:POS|P|PIN|PINS|POSITIONS|WAY|针|位)(?![A-Z0-9])")
+_TEXT_ROWS = ((1, re.compile(r"单排|(?<![A-Z])(?:SNGL|SINGLE[ _-]?ROW|1 ?ROW)(?![A-Z])")),
+              (2, re.compile(r"双排|(?<![A-Z])(?:DBL|DUAL[ _-]?ROW|DOUBLE[ _-]?ROW|2 ?ROWS?)(?![A-Z])")))  # fmt: skip
+_TEXT_PITCH = re.compile(
+    r"(?:PITCH|间距|节距)[ :=]*(\d+(?:\.\d+)?) ?MM|(\d+(?:\.\d+)?) ?MM[ _-]?(?:PITCH|间距)"
+    r"|(?<![A-Z0-9.])P=?(\d+(?:\.\d+)?)(?:MM)?(?![\d.A-Z])|(?<![\d.])(\d+(?:\.\d+)?) ?(?:MM)?(?![\d.A-Z])"
+)
+_TEXT_ORIENTATION = (
+    ("right_angle", re.compile(r"弯插|弯针|RIGHT[ _-]?ANGLE|HORIZONTAL|卧式|(?<![A-Z0-9])(?:90D|R/?A)(?![A-Z0-9])")),
+    ("vertical", re.compile(r"直针|立式|VERTICAL|STRAIGHT|(?<![A-Z])STR(?![A-Z])")),
+)
+_HEADER_PITCHES = (1.0, 1.25, 1.27, 1.5, 2.0, 2.5, 2.54, 3.96)
+_TEXT_INCH_PITCH = re.compile(r"(?<![\d.])(?:0?\.100|0?\.1 ?(?:\"|INCH|IN)(?![A-Z])|0?\.050|0?\.079)(?![\d])")
+_TEXT_CRYSTAL_CODE = re.compile(r"(?<![\dA-Z.])(\d{4})(?![\d.])")
+_TEXT_CRYSTAL_DIMS = re.compile(r"(?<![\d.])(\d\.\d{1,2}) ?(?:MM)? ?X ?\.?(\d\.\d{1,2})(?![\d])")
+_TEXT_HC49 = re.compile(r"(?<![A-Z0-9])(?:HC-?)?49 ?(?:U|US|S)(?![A-Z0-9])")
+_TEXT_CRYSTAL_PINS = re.compile(r"(?<![\d.])([2-8]) ?(?:P|PIN|PINS|-PIN)(?![A-Z0-9])|(TWO|FOUR)[ _-]?PINS?")
+
+
+def form_of_text(text: str) -> Footprint | None:
+    """What free text states about a part's form, beyond the package `find_package` names: mounting words
+    (贴片 / SMD, 直插 / through hole / axial), a header's rows, pins and pitch ('pin header 1x03 pitch 2mm',
+    'CONN HEADER .100 SNGL 12POS', '2x06 排母'), a crystal's size and pins ('3225', '3.2x2.5mm', '49S直插', '4P').
+    None when it states none of them. A mounting both ways ('SMD/THT') states none."""
+    norm = unicodedata.normalize("NFKC", text or "").upper().replace("×", "X")
+    if not norm.strip() or len(norm) > 2_000:
+        return None
+    smd, tht = bool(_TEXT_SMD.search(norm)), bool(_TEXT_THT.search(norm))
+    mounting = "SMD" if smd and not tht else ("THT" if tht and not smd else "")
+    if _TEXT_HEADER.search(norm):
+        return _header_text(norm, mounting)
+    if _TEXT_CRYSTAL.search(norm):
+        return _crystal_text(norm, mounting)
+    return Footprint(text, mounting=mounting) if mounting else None
+
+
+def _header_text(norm: str, mounting: str) -> Footprint:
+    rows = pins = None
+    if (grid := _TEXT_GRID.search(norm)) is not None:  # '1x03', '2*20P', '6X2' (rows are the smaller number)
+        a, b = int(grid.group(1)), int(grid.group(2))
+        rows, pins = min(a, b), a * b
+    else:
+        rows = next((n for n, words in _TEXT_ROWS if words.search(norm)), None)
+        if (count := _TEXT_POSITIONS.search(norm)) is not None:
+            pins = int(count.group(1))
+    pitch = None
+    for m in _TEXT_PITCH.finditer(norm):
+        value = float(next(g for g in m.groups() if g))
+        if m.group(4) is None or (value in _HEADER_PITCHES and "." in m.group(4)):  # a bare '2.54' or '2.0mm' only
+            pitch = value
+            break
+    if pitch is None and (inch := _TEXT_INCH_PITCH.search(norm)) is not None:
+        said = inch.group(0)
+        pitch = 1.27 if "050" in said else (2.0 if "079" in said else 2.54)
+    orientation = next((name for name, words in _TEXT_ORIENTATION if words.search(norm)), "")
+    return Footprint(norm, "", mounting, "header", pins, rows, pitch, orientation=orientation)
+
+
+def _crystal_text(norm: str, mounting: str) -> Footprint:
+    if _TEXT_HC49.search(norm) is not None:  # '49S直插': an HC-49S can; 贴片 / SMD makes it the SMD one
+        return Footprint(norm, "", mounting or "THT", "crystal", 2)
+    body: tuple[float, ...] = ()
+    if (dims := _TEXT_CRYSTAL_DIMS.search(norm)) is not None:
+        body = (float(dims.group(1)), float(dims.group(2)))
+    else:
+        code = next((m.group(1) for m in _TEXT_CRYSTAL_CODE.finditer(norm) if m.group(1) in _CRYSTAL_SIZES), None)
+        body = crystal_body(code) if code else ()
+    pins = None
+    if (count := _TEXT_CRYSTAL_PINS.search(norm)) is not None:
+        pins = int(count.group(1)) if count.group(1) else {"TWO": 2, "FOUR": 4}[count.group(2)]
+    return Footprint(norm, "", mounting or ("SMD" if body else ""), "crystal", pins, None, None, body)
+
+
+# Catalog attributes that state a part's form where its package name does not.
+_PINS_KEYS = ("number_of_pins", "number_of_positions", "number_of_holes", "number_of_contacts")
+_GRID_KEYS = ("pin_structure", "holes_structure")
+
+
+def form_of_listing(package: str, category: str, attributes: dict[str, tuple[str, float | None]]) -> Footprint | None:
+    """What a catalog listing states about its form: its package name read by the grammar, completed by the
+    attributes that state pitch, rows, pins and mounting (`attributes`: key -> (raw text, value)), and the kind its
+    category names (a header, a crystal)."""
+    found = parse_footprint(package) or Footprint(package)
+    low = category.lower()
+    kind = found.kind
+    if not kind and any(w in low for w in ("header", "connector", "socket")):
+        kind = "connector"
+    elif not kind and "crystal" in low:
+        kind = "crystal"
+    rows, pins, pitch, mounting = found.rows, found.pins, found.pitch_mm, found.mounting
+    for key in _GRID_KEYS:
+        if key in attributes and (grid := _TEXT_GRID.search(attributes[key][0].upper())) is not None:
+            rows, pins = int(grid.group(1)), int(grid.group(1)) * int(grid.group(2))
+            break
+    if rows is None and (stated := attributes.get("number_of_rows")) and stated[1]:
+        rows = int(stated[1])
+    if pins is None:
+        for key in _PINS_KEYS:
+            if key in attributes and (count := re.match(r"\s*(\d{1,3})", attributes[key][0])) is not None:
+                pins = int(count.group(1))
+                break
+    if pitch is None and (stated := attributes.get("pitch")) and stated[1]:
+        pitch = stated[1]
+    if not mounting and (stated := attributes.get("mounting_type")):
+        said = stated[0].upper()
+        smd, tht = bool(_SMD_WORDS.search(said)), bool(_THT_WORDS.search(said))
+        mounting = "SMD" if smd and not tht else ("THT" if tht and not smd else "")
+    found = replace(found, kind=kind, rows=rows, pins=pins, pitch_mm=pitch, mounting=mounting)
+    return found if found or found.body_mm or pins or pitch else None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -390,8 +517,25 @@ def _crystal(norm: str) -> Footprint | None:
         return Footprint(norm, "HC-49-SMD" if smd else "HC-49", "SMD" if smd else "THT", "crystal", 2)
     if (m := re.search(r"(?:CRYSTAL|XTAL|OSC)?[_\-]?SMD[_\-]?(\d{4})[_\-](\d)P", norm)) is not None:
         crystal = m.group(1) in _CRYSTAL_SIZES or bool(re.search(r"CRYSTAL|XTAL|OSC", norm))  # SMD2835-2P: an LED
-        return Footprint(norm, f"SMD{m.group(1)}-{m.group(2)}P", "SMD", "crystal" if crystal else "", int(m.group(2)))
+        body = crystal_body(m.group(1)) if crystal else ()
+        return Footprint(
+            norm,
+            f"SMD{m.group(1)}-{m.group(2)}P",
+            "SMD",
+            "crystal" if crystal else "",
+            int(m.group(2)),
+            None,
+            None,
+            body,
+        )
     return None
+
+
+def crystal_body(code: str) -> tuple[float, float] | tuple[()]:
+    """A crystal's size code is its body in tenths of a millimetre: '3225' -> (3.2, 2.5), '2016' -> (2.0, 1.6)."""
+    if not re.fullmatch(r"\d{4}", code):
+        return ()
+    return (int(code[:2]) / 10, int(code[2:]) / 10)
 
 
 def _jlc(norm: str) -> Footprint | None:
@@ -575,7 +719,7 @@ def _num(value: float) -> str:
 
 
 _CASE = {name.upper(): name for name in ("MiniMELF",)}
-_CRYSTAL_SIZES = frozenset({"1210", "1612", "2016", "2520", "3225", "5032", "6035", "7050"})
+_CRYSTAL_SIZES = frozenset({"1210", "1610", "1612", "2012", "2016", "2520", "3215", "3225", "5032", "6035", "7050"})
 _CHIP_CODE_RE = re.compile(r"(?<![A-Z0-9.])(\d{4,6})(?![A-Z0-9.])")
 # Packages named without a pin count, then families that always carry one ("TO" alone is the English word).
 _IC_PACKAGE_RE = re.compile(

@@ -19,14 +19,26 @@ from rapidfuzz import fuzz, process
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.embedder import Embedder
 from knowledge.errors import UnitError
-from knowledge.footprints import category_fits, contradiction, kind_of_text, parse_footprint, same_package
+from knowledge.footprints import (
+    Footprint,
+    category_fits,
+    contradiction,
+    form_of_listing,
+    form_of_text,
+    kind_of_text,
+    parse_footprint,
+    same_package,
+)
 from knowledge.glossary import GLOSSARY, expand_query
 from knowledge.index import VectorIndex
 from knowledge.lexical import LexicalIndex
 from knowledge.models import Hit, Product
 from knowledge.units import (
+    AT_LEAST_KEYS,
+    AT_MOST_KEYS,
     PACKAGE_CODES,
     canonical_dielectric,
+    extract_colours,
     extract_dielectric,
     extract_package,
     extract_quantities,
@@ -55,9 +67,12 @@ class QueryParameters:
     thread: str | None = None
     dielectric: str | None = None  # canonical: C0G (= NP0), X7R ...
     kind: str = ""  # the kind of part the words name ('电阻' -> resistor): knowledge/footprints.py
+    # The form the words state beyond the package: mounting, a header's rows / pins / pitch, a crystal's size
+    form: Footprint | None = None
+    colours: frozenset[str] = frozenset()  # 'BLUE 0603 LED' -> {'blue'}
 
     def __bool__(self) -> bool:
-        return bool(self.quantities or self.package or self.thread or self.dielectric)
+        return bool(self.quantities or self.package or self.thread or self.dielectric or self.form or self.colours)
 
 
 @dataclass
@@ -121,6 +136,7 @@ class SearchEngine:
             if verdict is None or (verified_only and len(verdict) < _param_count(params)):
                 continue  # states a conflicting value: never shown, whatever the score
             bonus = 0.25 * len(verdict) / max(1, _param_count(params))
+            bonus -= 0.01 * sum(" (≥ " in r or " (≤ " in r for r in verdict)  # the exact rating first
             # A part that leaves a stated value unverified (no dielectric stated) ranks below every part that
             # verifies them all, whatever its words or embedding say.
             bonus -= 0.3 * (_param_count(params) - len(verdict))
@@ -231,7 +247,10 @@ class SearchEngine:
     def _parametric_candidates(self, params: QueryParameters, text: str, pool: int) -> list[str]:
         """Products stating every parsed value, ordered by name similarity to the query then stock."""
         skus: list[str] | None = None
-        for key, value, _unit in params.quantities:
+        # A rating is a minimum or a maximum: candidates come from the exact values (39 Ω), and the ratings
+        # (≥ 1 W) are checked on them; only a query of ratings alone looks its ratings up as written.
+        exact = [q for q in params.quantities if q[0] not in AT_LEAST_KEYS | AT_MOST_KEYS] or params.quantities
+        for key, value, _unit in exact:
             found = self.store.with_attribute(key, value, limit=20_000)
             skus = found if skus is None else [s for s in skus if s in set(found)]
         if params.thread:
@@ -271,6 +290,10 @@ def relaxations(params: QueryParameters) -> list[tuple[str, QueryParameters]]:
             out.append((f"{key.replace('_', ' ')} {format_quantity(value, unit)}", replace(params, quantities=fewer)))
     if params.dielectric:
         out.append((f"dielectric {params.dielectric}", replace(params, dielectric=None)))
+    if params.colours:
+        out.append((f"colour {'/'.join(sorted(params.colours))}", replace(params, colours=frozenset())))
+    if params.form is not None:
+        out.append((f"form {describe_form(params.form)}", replace(params, form=None)))
     if params.package:
         out.append((f"package {params.package}", replace(params, package=None)))
     return out  # the kind, like the value, says what the part is: never relaxed (no resistor for a ferrite bead)
@@ -291,6 +314,9 @@ def parse_parameters(text: str) -> QueryParameters:
         dimensions = {**dimensions, "length": float(length)}
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
     kind = kind_of_text(text)
+    form = form_of_text(text)
+    if form is not None and form.kind == "header" and form.pitch_mm and not any(k == "pitch" for k, _, _ in quantities):
+        quantities += (("pitch", form.pitch_mm, "mm"),)  # 'pin header 1x03 pitch 2mm': the catalog states pitch
     if kind == "resistor" and not any(key == "resistance" for key, _, _ in quantities):
         # '22 0603 Resistor': a bare number beside the word resistor is its ohms (not a package code or a count)
         bare = [t for t in _BARE_NUMBER.findall(text) if t not in PACKAGE_CODES]
@@ -299,7 +325,22 @@ def parse_parameters(text: str) -> QueryParameters:
             quantities += (("resistance", float(bare[0]), "Ω"),)
         elif len(milli) == 1 and not bare:
             quantities += (("resistance", float(milli[0]) / 1000, "Ω"),)
-    return QueryParameters(quantities, extract_package(text), thread, extract_dielectric(text), kind)
+    colours = frozenset(extract_colours(text)) if kind in ("led", "") else frozenset()
+    return QueryParameters(quantities, extract_package(text), thread, extract_dielectric(text), kind, form, colours)
+
+
+def describe_form(form: Footprint) -> str:
+    """A stated form in words: 'through-hole 1x03 pitch 2 mm', 'SMD 3.2×2.5 mm'."""
+    words = [{"SMD": "SMD", "THT": "through-hole"}.get(form.mounting, "")]
+    if form.rows and form.pins:
+        words.append(f"{form.rows}x{form.pins // form.rows:02d}")
+    elif form.pins:
+        words.append(f"{form.pins} pins")
+    if form.pitch_mm:
+        words.append(f"pitch {form.pitch_mm:g} mm")
+    if form.body_mm:
+        words.append("×".join(f"{b:g}" for b in form.body_mm) + " mm")
+    return " ".join(w for w in words if w)
 
 
 _MILLI = re.compile(r"(?<![\w.,/-])(\d+(?:\.\d+)?)m(?![\w.,/%-])")
@@ -422,9 +463,13 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
             if key in IDENTITY_VALUES:
                 return None
             continue
-        if not math.isclose(attr.value, value, rel_tol=REL_TOL):
+        name = key.replace("_", " ")
+        if math.isclose(attr.value, value, rel_tol=REL_TOL):
+            reasons.append(f"{name} {format_quantity(value, unit)}")
+        elif better_rated(key, attr.value, value):  # 2 W for '1W', ±1 % for '5%': serves, ranked after the exact
+            reasons.append(f"{name} {attr.raw} ({'≥' if key in AT_LEAST_KEYS else '≤'} {format_quantity(value, unit)})")
+        else:
             return None
-        reasons.append(f"{key.replace('_', ' ')} {format_quantity(value, unit)}")
     if params.package:
         verdict = _package_verdict(product, params.package)
         if verdict is None:
@@ -444,7 +489,57 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
             if normalize_code(attr.raw) != normalize_code(params.thread):
                 return None
             reasons.append(f"thread {params.thread}")
+    if params.form is not None:
+        offered = listing_form(product)
+        if contradiction(params.form, offered):
+            return None  # a 2x5 header for '12POS SNGL', an SMD part for '直插', a 5032 crystal for '3225'
+        if offered is not None and form_confirmed(params.form, offered):
+            reasons.append(describe_form(params.form))
+    if params.colours:
+        offered_colours = extract_colours(_own_words(product))
+        if offered_colours and not offered_colours & params.colours:
+            return None  # a red LED for 'BLUE 0603 LED'
+        if offered_colours:
+            reasons.append("colour " + "/".join(sorted(params.colours & offered_colours)))
     return reasons
+
+
+def better_rated(key: str, stated: float, asked: float) -> bool:
+    """Whether a listing's rating serves more than the buyer asked: above a minimum (voltage, power, current),
+    below a maximum (tolerance, drift); never for values that say what a part is."""
+    if key in AT_LEAST_KEYS:
+        return abs(stated) >= abs(asked) * (1 - REL_TOL)
+    if key in AT_MOST_KEYS:
+        return abs(stated) <= abs(asked) * (1 + REL_TOL)
+    return False
+
+
+def listing_form(product: Product) -> Footprint | None:
+    """What a listing states about its form: knowledge/footprints.py `form_of_listing` over its package, category
+    and attributes."""
+    stated = {a.name: (a.raw, a.value) for a in product.attributes}
+    return form_of_listing(product.package, product.category, stated)
+
+
+def form_confirmed(wanted: Footprint, offered: Footprint) -> bool:
+    """Whether the listing states every part of the form asked for, and states it the same."""
+    pairs: list[tuple[object, object]] = [
+        (wanted.mounting or None, offered.mounting or None),
+        (wanted.rows, offered.rows),
+        (wanted.pins, offered.pins),
+        (
+            None if wanted.pitch_mm is None else round(wanted.pitch_mm, 2),
+            None if offered.pitch_mm is None else round(offered.pitch_mm, 2),
+        ),
+        (tuple(sorted(wanted.body_mm)) or None, tuple(sorted(offered.body_mm)) or None),
+    ]
+    asked = [(a, b) for a, b in pairs if a is not None]
+    return bool(asked) and all(a == b for a, b in asked)
+
+
+def _own_words(product: Product) -> str:
+    """A listing's name, description and worded attributes (colour, type): where its colour is stated."""
+    return f"{product.name} {product.description} " + " ".join(a.raw for a in product.attributes if a.value is None)
 
 
 def _package_verdict(product: Product, package: str) -> list[str] | None:
@@ -515,4 +610,11 @@ def _merge(scored: dict[str, tuple[float, list[str]]], sku: str, score: float, w
 
 
 def _param_count(params: QueryParameters) -> int:
-    return len(params.quantities) + bool(params.package) + bool(params.thread) + bool(params.dielectric)
+    return (
+        len(params.quantities)
+        + bool(params.package)
+        + bool(params.thread)
+        + bool(params.dielectric)
+        + (params.form is not None)
+        + bool(params.colours)
+    )

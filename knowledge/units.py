@@ -66,6 +66,12 @@ _KEY_BY_UNIT: dict[str, str] = {
     "kg": "mass",
     "°": "contact_angle",
 }
+# A rating a buyer writes is the least they need (a 2 W resistor serves a 1 W line), a tolerance or a drift the
+# most they accept; identity values (10 kΩ, 100 nF) and frequencies are exact.
+AT_LEAST_KEYS: frozenset[str] = frozenset({"voltage_rating", "power", "current_rating"})
+AT_MOST_KEYS: frozenset[str] = frozenset(
+    {"tolerance", "temperature_coefficient", "frequency_tolerance", "frequency_stability"}
+)
 
 
 @dataclass(frozen=True)
