@@ -40,7 +40,14 @@ from knowledge.footprints import (
 )
 from knowledge.glossary import expand_query
 from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
-from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, query_terms, term_coverage
+from knowledge.search import (
+    SearchEngine,
+    better_rated,
+    code_candidates,
+    looks_like_part_number,
+    query_terms,
+    term_coverage,
+)
 from knowledge.substitutes import Family, evaluate, load_rules, unit_price
 from knowledge.units import (
     canonical_dielectric,
@@ -133,6 +140,17 @@ class BomMatcher:
         by_supplier = _one_part(store.by_code(line.supplier_code)) if _is_code(line.supplier_code) else []
         by_mpn = _prefer_maker(store.by_code(line.mpn), line.manufacturer) if _is_code(line.mpn) else []
         if by_supplier and by_mpn and not _same_mpn(by_supplier[0], by_mpn[0]):
+            winner = _words_decide(line, by_mpn[0], by_supplier[0])
+            if winner is not None:  # the line's value, package or colour is one part's and not the other's
+                loser = by_supplier[0] if winner is by_mpn[0] else by_mpn[0]
+                column = "MPN" if winner is by_mpn[0] else "supplier code"
+                other = "supplier code " + line.supplier_code if column == "MPN" else "MPN " + line.mpn
+                note = (
+                    f"{other} names {loser.mpn}, which the line's own words rule out; matched by the {column} "
+                    f"({winner.mpn}): check"
+                )
+                rest = by_mpn[1:] if winner is by_mpn[0] else by_supplier[1:]
+                return self._exact(line, winner, 0.85, f"{column} (codes disagree)", note, footprint, extra=rest)
             note = (
                 f"supplier code {line.supplier_code} is {by_supplier[0].mpn} but the MPN column says {line.mpn}: "
                 "which one?"
@@ -783,6 +801,43 @@ def _footprint_confirms(line: BomLine, product: Product) -> bool:
     )
 
 
+def _words_decide(line: BomLine, a: Product, b: Product) -> Product | None:
+    """Of two parts the line's codes name, the one its own words (value, description, footprint) support: it
+    confirms more of what they state and the other confirms fewer or contradicts one. None when the words do
+    not tell them apart (two blue 0805 LEDs): the buyer decides."""
+    named = [normalize_code(c) for c in code_candidates(f"{line.value} {line.description}") if _is_code(c)]
+    named = [c for c in named if len(c) >= 5]
+    in_a = any(c in normalize_code(a.mpn) for c in named)
+    in_b = any(c in normalize_code(b.mpn) for c in named)
+    if in_a != in_b:  # 'ESP32-C3' in the description: the ESP32-C3 module, not the S3 the other code names
+        return a if in_a else b
+    score_a, score_b = _words_score(line, a), _words_score(line, b)
+    if score_a == score_b or max(score_a, score_b) < 1:
+        return None
+    return a if score_a > score_b else b
+
+
+def _words_score(line: BomLine, product: Product) -> int:
+    """-1 when the line's words contradict the part (another value, package or colour), else how many of the
+    facts they state the part states the same (a better rating neither confirms nor contradicts)."""
+    said = f"{line.value} {line.description}"
+    wanted = parse_footprint(line.package) or parse_footprint(extract_package(said) or "")
+    if _text_conflict(line, product) or contradiction(wanted, parse_footprint(product.package)):
+        return -1
+    score = 0
+    for key, value, _unit in extract_quantities(said):
+        attr = product.attribute(key)
+        if attr is None or attr.value is None:
+            continue
+        if abs(attr.value - value) <= 1e-6 * max(1.0, abs(value)):
+            score += 1
+        elif not better_rated(key, attr.value, value):
+            return -1
+    colours = extract_colours(said)
+    score += bool(colours and colours & extract_colours(f"{product.name} {product.description}"))
+    return score + _footprint_confirms(line, product)
+
+
 def _states_values(product: Product, text: str) -> bool:
     """Every value `text` states (1.8V, 10k ...) is one the product states too."""
     for key, value, _unit in extract_quantities(text):
@@ -850,7 +905,7 @@ def _base_code_index(engine: SearchEngine) -> dict[str, tuple[str, ...]]:
         return _BASE_INDEXES[key]
 
 
-_MODULE_WORDS = re.compile(r"模块|模组|开发板|核心板|评估板|\bmodule\b|breakout|dev(?:elopment)? board|\beval", re.I)
+_MODULE_WORDS = re.compile(r"模块|模组|开发板|核心板|评估板|\bmodules?\b|breakout|dev(?:elopment)? board|\beval", re.I)
 _BOARD_FEATURE = re.compile(r"mounting[ _-]?hole|test[ _-]?point|fiducial|testpad|安装孔|测试点|定位孔|mark点", re.I)
 
 

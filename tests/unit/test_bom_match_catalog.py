@@ -105,3 +105,29 @@ def test_a_ferrite_bead_by_its_impedance_never_a_resistor() -> None:
     assert m.product.attribute("impedance_frequency").value == pytest.approx(220.0)  # type: ignore[union-attr]
     assert m.product.attribute("current_rating").value >= 2.0  # type: ignore[union-attr,operator]
     assert m.product.package.startswith("0805")
+
+
+CODES_DISAGREE = """LCSC#\tMPN\tManufacturer\tPackage\tDescription\tQuantity
+C28233\tCL21B104KBCNNNC\tSamsung\t0805\t100nF 50V X7R 0805\t10
+C84256\tKT-0805Y\tKENTO\t0805\tYellow 590nm 0805 LED\t10
+C2913206\tESP32-C3-MINI-1-N4\tEspressif\tSMD,13.2x16.6mm\t2.4GHz ESP32-C3 module\t1
+C84259\tKT-0805B\tKENTO\t0805\tBlue 0805 LED\t10
+"""
+
+
+def test_when_the_codes_disagree_the_line_s_own_words_decide_or_the_buyer_does() -> None:
+    """A supplier code and an MPN naming different parts (lcsc_en_cart): the part the description agrees with
+    (50 V where the code's part is 100 V; yellow where it is red; 'ESP32-C3' where it is an S3), said in the note;
+    two blue 0805 LEDs the words cannot tell apart stay a decision."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        found = BomMatcher(SearchEngine(store)).match_all(read_bom_text(CODES_DISAGREE).lines)
+    chosen = [(m.status, m.product.mpn if m.product else None) for m in found]
+    assert chosen[:3] == [
+        ("exact", "CL21B104KBCNNNC"),
+        ("exact", "KT-0805Y"),
+        ("exact", "ESP32-C3-MINI-1-N4"),
+    ], chosen
+    assert all("rule out" in m.note and m.confidence < 0.9 for m in found[:3])
+    assert found[3].status == "ambiguous" and found[3].via == "conflicting codes"
