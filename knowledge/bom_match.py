@@ -33,6 +33,7 @@ from knowledge.footprints import (
     Footprint,
     category_fits,
     contradiction,
+    form_of_text,
     kind_of_text,
     parse_footprint,
     same_package,
@@ -44,6 +45,8 @@ from knowledge.search import (
     SearchEngine,
     better_rated,
     code_candidates,
+    describe_form,
+    listing_form,
     looks_like_part_number,
     query_terms,
     term_coverage,
@@ -205,6 +208,12 @@ class BomMatcher:
             if found:
                 note = f"{line.mpn} matched as {found[0].mpn} (packaging suffix differs: check reel / tape)"
                 return self._exact(line, found[0], 0.9, "MPN without packaging suffix", note, footprint, found[1:])
+        reel = _large_reel_code(line.mpn) if _is_code(line.mpn) else ""
+        if reel:
+            found = [p for p in store.by_code(reel) if _maker_fits("Texas Instruments", p.manufacturer)]
+            if found and (not maker_stated or _maker_fits(line.manufacturer, found[0].manufacturer)):
+                note = f"{line.mpn} matched as {found[0].mpn} (TI's large-reel code of the same part)"
+                return self._exact(line, found[0], 0.9, "MPN, large reel", note, footprint, found[1:])
         for code in _value_codes(line):
             found = _prefer_maker(store.by_code(code), line.manufacturer)
             if found:
@@ -232,9 +241,15 @@ class BomMatcher:
                 note = f"{code} matched as {completed[0].mpn} (the ordering code completed: check reel / tape)"
                 return self._exact(line, completed[0], 0.9, "MPN completed", note, footprint, extra=completed[1:])
             close = [(sku, 95.0) for sku in longer] + self.engine.similar_codes(code, cutoff=FUZZY_MPN)
-            close = list(dict(reversed(close)).items())[::-1][:MAX_CANDIDATES]
+            close = list(dict(reversed(close)).items())[::-1]
+            wanted = parse_footprint(line.package)
+            products = {
+                p.sku: p
+                for p in store.products([sku for sku, _ in close])
+                if not contradiction(wanted, parse_footprint(p.package))  # no DIP-16 look-alike on a SOIC-16 pad
+            }
+            close = [(sku, ratio) for sku, ratio in close if sku in products][:MAX_CANDIDATES]
             if close:
-                products = {p.sku: p for p in store.products([sku for sku, _ in close])}
                 similar = [
                     Hit(products[sku], round(0.5 * ratio / 100, 3), (f"part number {ratio:.0f}% alike",))
                     for sku, ratio in close
@@ -294,8 +309,10 @@ class BomMatcher:
             and specific(own.package)
             and same_package(own.package, wanted.package)
         ]
-        if not fits or len({_strip_packaging(p.mpn) for p in fits}) != 1:
-            return []
+        if not _AUTOMOTIVE.search(_line_text(line)):  # 'ISO7741' is the ISO7741DWR, not its Q1 automotive grade
+            fits = [p for p in fits if not _AUTOMOTIVE.search(p.mpn)] or fits
+        if not fits or len({_strip_packaging(_CLONE_TAG.sub("", p.mpn)) for p in fits}) != 1:
+            return []  # one part, on reels or from another maker under its number ('SN74HC595PW(LX)'), or none
         if _names_maker(line.manufacturer) and not _maker_fits(line.manufacturer, fits[0].manufacturer):
             return []
         if not all(_states_values(p, f"{line.value} {line.description}") for p in fits):
@@ -877,6 +894,13 @@ def footprint_package(text: str) -> str | None:
     return fp.package if fp is not None and specific(fp.package) else None
 
 
+# Automotive grades of a part (TI's Q1 suffix, Nexperia's -Q100, AEC-Q qualified): a line that names none means
+# the standard grade.
+_AUTOMOTIVE = re.compile(r"Q1$|-Q10[01]|AEC-?Q|automotive|车规", re.IGNORECASE)
+# The maker tag a distributor appends to another maker's listing under the original number: '(LX)', '(XBLW)'.
+_CLONE_TAG = re.compile(r"\([A-Z0-9][A-Z0-9 .&\-]{0,15}\)$", re.IGNORECASE)
+
+
 def _strip_packaging(code: str) -> str:
     """The normalized MPN without packaging suffixes ('TPS7A0533PDBVR-TR' -> 'TPS7A0533PDBVR')."""
     text = code.strip().upper()
@@ -975,7 +999,8 @@ def _one_part_completed(products: list[Product], code: str, maker: str) -> list[
     """The catalog listings a truncated ordering code extends to by a few packaging letters (at most 4), when they
     are one part: one maker (the one the BOM names, if any), the same stated values; else None."""
     base = normalize_code(code)
-    products = [
+    packaging = [p for p in products if _PACKAGING_TAIL.fullmatch(_tail(p.mpn, code))]
+    products = packaging or [
         p
         for p in products
         if len(normalize_code(p.mpn)) - len(base) <= 4 and normalize_code(p.mpn)[len(base) :].isalpha()
@@ -985,9 +1010,29 @@ def _one_part_completed(products: list[Product], code: str, maker: str) -> list[
     if _names_maker(maker) and not _maker_fits(maker, products[0].manufacturer):
         return None
     facts = {tuple((k, a.raw) for k in _IDENTITY_KEYS if (a := p.attribute(k)) is not None) for p in products}
-    if len(facts) != 1 or not next(iter(facts)):
+    if len(facts) != 1 or not (next(iter(facts)) or packaging):
         return None  # the letters after the code change a value (or nothing says they do not)
     return sorted(products, key=lambda p: ((p.stock or 0) <= 0, p.sku))
+
+
+# What makers append to an orderable code for the reel or the lead-free finish, never for another part: ADI's
+# -REEL / -REEL7 / -RL7, Murata's =P2 / #, Maxim's + / +T / #, TI's /NOPB, -TR, PBF, C&K's LFS.
+_PACKAGING_TAIL = re.compile(r"(?:[-/]?(?:REEL7?|RL7?|TR|T/R|PBF|NOPB|LFS?|G4))|=P\d{1,2}|#|\+T?", re.IGNORECASE)
+
+
+def _tail(mpn: str, code: str) -> str:
+    """What a listing's MPN adds to the BOM's code ('AD9361BBCZ-REEL' after 'AD9361BBCZ' -> '-REEL'); '' when
+    it does not start with it."""
+    mpn, code = mpn.strip().upper(), code.strip().upper()
+    return mpn[len(code) :] if mpn.startswith(code) and len(mpn) > len(code) else ""
+
+
+def _large_reel_code(code: str) -> str:
+    """TI (and National's) code for the same part on the large reel: an X after the package letters
+    ('LMK00105SQ/NOPB' -> 'LMK00105SQX/NOPB', 'LM1117MP-3.3/NOPB' -> 'LM1117MPX-3.3/NOPB'); '' when the code has
+    no package letters before a '-' or '/'."""
+    m = re.fullmatch(r"([A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*[A-Z])([-/].+)", code.strip().upper())
+    return f"{m.group(1)}X{m.group(2)}" if m and not m.group(1).endswith("X") else ""
 
 
 def _generic_number(mpn: str) -> bool:
@@ -1030,15 +1075,6 @@ def _same_base(a: str, b: str) -> bool:
     return bool(x and y) and (x.startswith(y) or y.startswith(x))  # not STM32F103C6T6 vs STM32F103C8T6
 
 
-_GRID = re.compile(r"(?<![\d.])(\d{1,2})\s*[xX*×]\s*(\d{1,3})(?![\d.])")
-
-
-def _grid(text: str) -> tuple[int, int] | None:
-    """Rows × pins a header's text states ('2x30', 'PinHeader_1x04', '2*3P'), as (rows, pins per row)."""
-    m = _GRID.search(text)
-    return (int(m.group(1)), int(m.group(2))) if m else None
-
-
 def _text_conflict(line: BomLine, product: Product) -> str:
     """A colour or a USB connector type the line names that the part's own text contradicts ('' when none):
     a supplier code for a green LED on a line that says WHITE is a decision, not a match."""
@@ -1048,11 +1084,11 @@ def _text_conflict(line: BomLine, product: Product) -> str:
         wanted, offered = read(said), read(own)
         if wanted and offered and not wanted & offered:
             return f"the line says {'/'.join(sorted(wanted))}, the part is {'/'.join(sorted(offered))}"
-    fp = parse_footprint(line.package)
-    if (fp is not None and fp.kind in ("header", "socket", "connector")) or line_kind(line) in ("header", "connector"):
-        grid, theirs = _grid(f"{said} {line.package}"), _grid(f"{product.mpn} {product.name}")
-        if grid and theirs and grid != theirs:  # a 2x30 header is no 2x3 one
-            return f"the line says {grid[0]}x{grid[1]}, the part is {theirs[0]}x{theirs[1]}"
+    stated = form_of_text(f"{said} {line.package}")
+    if stated is not None and stated.kind == "header":  # a 2x30 header is no 2x3 one, Micro-Fit no 2.54 mm KK
+        clash = contradiction(stated, listing_form(product))
+        if clash:
+            return f"the line says {describe_form(stated)}, the part: {clash.split(',')[0]}"
     return ""
 
 

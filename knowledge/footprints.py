@@ -186,7 +186,8 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
     if rows_and_pins and offered.kind in _COUNTED:
         for name, a, b in (("pins", wanted.pins, offered.pins), ("rows", wanted.rows, offered.rows),
                            ("pitch", wanted.pitch_mm, offered.pitch_mm)):  # fmt: skip
-            if a is not None and b is not None and abs(a - b) > 0.02:
+            # 5.0 and 5.08 mm terminal blocks are one pitch in libraries; 2.5 (JST XH) and 2.54 mm are not
+            if a is not None and b is not None and abs(a - b) > (0.1 if name == "pitch" and min(a, b) >= 3 else 0.02):
                 return f"{name} {_num(b)}, footprint {_num(a)}"
         angled = {o: o.replace("horizontal", "right_angle") for o in (wanted.orientation, offered.orientation) if o}
         if len(set(angled.values())) == 2:  # a straight header is no right-angle one (KiCad's Horizontal = R/A)
@@ -264,7 +265,11 @@ def find_package(text: str) -> str | None:
 # What free text says about a part's form beyond a package name: a buyer's query or a BOM line's description.
 _TEXT_SMD = re.compile(r"贴片|表贴|(?<![A-Z])(?:SMD|SMT|SURFACE[ _-]?MOUNT)(?![A-Z])")
 _TEXT_THT = re.compile(r"直插|插件|插脚|穿孔|(?<![A-Z0-9])(?:THT|PTH|THROUGH[ _-]?HOLE|AXIAL|RADIAL)(?![A-Z])")
-_TEXT_HEADER = re.compile(r"HEADER|排针|排母|PIN ?SOCKET|(?<![A-Z])(?:PMOD|M?HDR)(?![A-Z])")
+_TEXT_HEADER = re.compile(
+    r"HEADER|排针|排母|PIN ?SOCKET|接线端子|TERMINAL|(?<![A-Z])(?:PMOD|M?HDR|MICRO-?FIT|MINI-?FIT|PICOBLADE)(?![A-Z])"
+)
+# Connector series whose name fixes the pitch, mm.
+_SERIES_PITCH = ((re.compile(r"MICRO-?FIT"), 3.0), (re.compile(r"MINI-?FIT"), 4.2), (re.compile(r"PICOBLADE"), 1.25))
 _TEXT_CRYSTAL = re.compile(r"晶振|晶体|(?<![A-Z])(?:CRYSTALS?|XTAL)(?![A-Z])")
 _TEXT_GRID = re.compile(r"(?<![\d.])(\d{1,2}) ?[X*] ?(\d{1,3})(?: ?P(?:IN)?)?(?![\d.X])")
 _TEXT_POSITIONS = re.compile(r"(?<![\d.])(\d{1,3}) ?(?:POS|P|PIN|PINS|POSITIONS|WAY|针|位)(?![A-Z0-9])")
@@ -318,6 +323,8 @@ def _header_text(norm: str, mounting: str) -> Footprint:
         if m.group(4) is None or (value in _HEADER_PITCHES and "." in m.group(4)):  # a bare '2.54' or '2.0mm' only
             pitch = value
             break
+    if pitch is None:
+        pitch = next((mm for series, mm in _SERIES_PITCH if series.search(norm)), None)
     if pitch is None and (inch := _TEXT_INCH_PITCH.search(norm)) is not None:
         said = inch.group(0)
         pitch = 1.27 if "050" in said else (2.0 if "079" in said else 2.54)
@@ -357,6 +364,9 @@ def form_of_listing(package: str, category: str, attributes: dict[str, tuple[str
     elif not kind and "crystal" in low:
         kind = "crystal"
     rows, pins, pitch, mounting = found.rows, found.pins, found.pitch_mm, found.mounting
+    if kind == "connector" and rows is None and (grid := _TEXT_GRID.search(package.upper())) is not None:
+        rows, pins = int(grid.group(1)), int(grid.group(1)) * int(grid.group(2))  # 'Term_Block_1x2_P5.08MM'
+        pitch = pitch or _pitch(package.upper())
     for key in _GRID_KEYS:
         if key in attributes and (grid := _TEXT_GRID.search(attributes[key][0].upper())) is not None:
             rows, pins = int(grid.group(1)), int(grid.group(1)) * int(grid.group(2))
@@ -406,8 +416,8 @@ def _ipc(norm: str) -> Footprint | None:
         elif pitch <= 0.65:
             name = f"TSSOP-{pins}"
         else:
-            name = f"SOIC-{pins}"
-        count = int(name.rsplit("-", 1)[1]) if name.rsplit("-", 1)[-1].isdigit() else pins
+            name = f"SOIC-{pins}" + ("-W" if span >= 750 else "")  # a 7.9 / 10.3 mm span is a wide body
+        count = pins - 1 if family in ("QFN", "SON", "DFN") and pins % 2 else pins
         return Footprint(norm, name, "SMD", "", count, None, pitch, (span / 100,))
     if (m := re.match(r"SOD(\d{4})X", norm)) is not None:
         name = {"3715": "SOD-123", "3716": "SOD-123", "2512": "SOD-323", "2513": "SOD-323", "1608": "SOD-523",
@@ -569,7 +579,8 @@ def _ic(norm: str) -> Footprint | None:
     else:
         name = family
     lceda_width = re.search(r"-W(\d+(?:\.\d+)?)", norm)  # LCEDA's body width: W3.9 narrow, W7.5 wide
-    wide = bool(re.search(r"300MIL|208MIL|WIDE|7\.5X|5\.3X|5\.2X", norm)) or (
+    # '_75MM' (LCSC order lines: 'SOIC16_75MM'), '_W7.50mm' (KiCad): the body width
+    wide = bool(re.search(r"300MIL|208MIL|WIDE|7\.5X|5\.3X|5\.2X|_W?(?:7\.?5|5\.?3)0?MM", norm)) or (
         lceda_width is not None and float(lceda_width.group(1)) >= 5.0
     )
     if family in ("SOIC", "SOP", "SO") and wide:

@@ -131,3 +131,75 @@ def test_when_the_codes_disagree_the_line_s_own_words_decide_or_the_buyer_does()
     ], chosen
     assert all("rule out" in m.note and m.confidence < 0.9 for m in found[:3])
     assert found[3].status == "ambiguous" and found[3].via == "conflicting codes"
+
+
+BASE_ON_FOOTPRINT = """Designator\tQty\tComment\tFootprint
+U1\t1\tSN74HC595\tTSOP65P640X120-16N
+U2\t1\tISO7741\tSOIC127P1030X265-16N
+U3\t1\tMAX3232\tSOIC127P600X175-16N
+"""
+
+
+def test_a_base_number_on_an_ipc_footprint_is_the_listing_of_that_package() -> None:
+    """AMDC (Altium, IPC-7351 footprints, no maker): 'SN74HC595' on TSSOP-16 is TI's SN74HC595PWR (another maker's
+    listing under the same number, 'SN74HC595PW(LX)', is the same part); 'ISO7741' on a 10.3 mm-span SOIC-16 is the
+    wide-body ISO7741DWR, not its Q1 automotive grade; 'MAX3232' has grades (C / E) that differ: a decision, and
+    no DIP-16 look-alike is offered for a SOIC-16 pad."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        u1, u2, u3 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(BASE_ON_FOOTPRINT).lines)
+    assert (u1.status, u1.product.mpn if u1.product else None) == ("exact", "SN74HC595PWR")
+    assert (u2.status, u2.product.mpn if u2.product else None) == ("exact", "ISO7741DWR")
+    assert u3.status == "ambiguous" and u3.candidates
+    assert all("DIP" not in h.product.package for h in u3.candidates)
+
+
+ORDERING_CODES = """Designator\tQty\tMPN\tValue\tFootprint
+U1\t1\tAD9361BBCZ\tAD9361BBCZ\tAD9361_BGA144
+L1\t1\tDFE201610E-1R0M\t1uH, 3A\tIND0806
+U2\t1\tLMK00105SQ/NOPB\tLMK00105\tLMK00105SQ
+U3\t1\t\tDS3231SN 编带 环保\tDS3231SN/SOIC16_75MM
+U4\t1\tMMSZ52\t5.1V\t
+"""
+
+
+def test_a_code_without_the_makers_reel_or_finish_letters_is_that_part() -> None:
+    """XTRX, LimeSDR and an LCSC order: ADI's -REEL, Murata's =P2, TI's large-reel X and Maxim's # name the same
+    part the BOM's code does ('SOIC16_75MM' is the 7.5 mm wide body it comes in); 'MMSZ52' + '26B' is another
+    zener, never a completion."""
+    from knowledge.bom_match import _large_reel_code
+
+    assert _large_reel_code("LM1117MP-3.3/NOPB") == "LM1117MPX-3.3/NOPB" and _large_reel_code("AMS1117-3.3") == ""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        found = BomMatcher(SearchEngine(store)).match_all(read_bom_text(ORDERING_CODES).lines)
+    got = [(m.status, m.product.mpn if m.product else None) for m in found]
+    assert got[:4] == [
+        ("exact", "AD9361BBCZ-REEL"),
+        ("exact", "DFE201610E-1R0M=P2"),
+        ("exact", "LMK00105SQX/NOPB"),
+        ("exact", "DS3231SN#"),
+    ], got
+    assert got[4][0] != "exact"
+
+
+CONNECTORS = """Designator\tQty\tComment\tFootprint\tSupplier Part Number 1
+J1\t1\tMolex-Microfit-2\tMicrofit-2\tWM4200-ND
+J2\t1\tScrewTerminal_1x3\t1935174\tED2609-ND
+J3\t1\t2604-1102\tTerminalBlock_1x02_P5.08mm\t
+"""
+
+
+def test_a_connector_code_of_another_series_or_pole_count_is_a_decision() -> None:
+    """AMDC: Digi-Key codes that name a 2.54 mm KK header for a Micro-Fit (3.0 mm) line and a 2-pole terminal for a
+    1x3 one were matched 'exact'; the line's own words now make them a decision. LibreSolar's WAGO 2604-1102 (5.0 mm)
+    on a 5.08 mm KiCad footprint stays its exact MPN."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        j1, j2, j3 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(CONNECTORS).lines)
+    assert j1.status == "ambiguous" and "pitch 3 mm" in j1.note and "2.54" in j1.note, j1.note
+    assert j2.status == "ambiguous" and "1x03" in j2.note and "pins 2" in j2.note, j2.note
+    assert j3.status == "exact" and j3.product is not None and j3.product.mpn == "2604-1102"

@@ -37,6 +37,8 @@ NAMES = {
     "LEDC2012X110N_FLAT-B": ("0805", "SMD", "led", None, None),
     "SOIC127P600X175-8N": ("SOIC-8", "SMD", None, 8, 1.27),
     "SOT95P280X145-5N": ("SOT-23-5", "SMD", None, 5, 0.95),
+    "SOIC127P1030X265-16N": ("SOIC-16-W", "SMD", None, 16, 1.27),  # 10.3 mm span: the 300 mil body
+    "SOT65P210X110-6N": ("SOT-363", "SMD", None, 6, 0.65),
     "QFN50P500X500X80-33N": ("QFN-32", "SMD", None, 32, 0.5),
     "SOD3715X135": ("SOD-123", "SMD", "diode", None, None),
     "AXIAL-0.4": ("Axial", "THT", None, None, 10.16),
