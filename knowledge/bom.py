@@ -1643,6 +1643,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "value": (
         "value", "comment", "规格", "规格型号", "型号规格", "商品名称", "name", "partname", "参数", "值", "标称值", "wert",
+        "数值", "阻值", "容值", "参数值",
     ),
     "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "case"),
     "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manf", "mf", "manufacturer name",
@@ -2568,7 +2569,7 @@ _CORRECTION_FIELDS: dict[str, tuple[str, ...]] = {
             "part #", "part#", "mpn", "pn", "p/n", "manufacturer part number", "mfr part number"),
     "designators": ("位号", "标号", "designator", "designators", "reference", "references", "refdes", "ref des",
                     "refs", "reference designators"),
-    "value": ("值", "参数", "规格", "标称值", "value", "values"),
+    "value": ("值", "参数", "规格", "标称值", "数值", "阻值", "容值", "value", "values"),
     "package": ("封装", "package", "footprint", "packages"),
     "description": ("描述", "名称", "物料名称", "品名", "说明", "description", "name", "part name"),
     "manufacturer": ("品牌", "厂家", "厂商", "制造商", "manufacturer", "brand", "mfr", "maker"),

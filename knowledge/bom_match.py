@@ -41,6 +41,7 @@ from knowledge.footprints import (
 )
 from knowledge.glossary import expand_query
 from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
+from knowledge.mpn_codes import DecodedPart, decode_mpn
 from knowledge.search import (
     SearchEngine,
     better_rated,
@@ -123,6 +124,10 @@ class BomMatcher:
                 line, "not_found", 0.0, note="a board feature (hole / test point / fiducial): nothing to buy"
             )
         found = self._by_codes(line)
+        if (found is None or found.via == "similar MPN") and (decoded := _unknown_code_read(line)) is not None:
+            by_code = self._by_what_the_code_says(line, decoded, found)
+            if by_code is not None:
+                return by_code
         if found is not None and found.via == "similar MPN":
             # The MPN is not in the catalog, only look-alikes: the values and footprint the line states decide
             # first (04023A100JAT2A '10pF, 5%' on CAP0402); the look-alikes stay candidates.
@@ -136,6 +141,40 @@ class BomMatcher:
         if found is not None:
             return found
         return self._by_search(line)
+
+    def _by_what_the_code_says(self, line: BomLine, decoded: DecodedPart, found: LineMatch | None) -> LineMatch | None:
+        """A passive's MPN the catalog does not list, read by its maker's numbering (knowledge/mpn_codes.py): a
+        decision when the line's value, footprint or kind says otherwise (a code copied from the row above), else
+        a parametric match that also meets the tolerance, voltage and dielectric the code states."""
+        read, shown = _decoded_words(decoded), _decoded_words(decoded, shown=True)
+        alike = [
+            h.product
+            for h in (found.candidates if found is not None else ())
+            if decode_mpn(h.product.mpn) == decoded and _differ_at_end(h.product.mpn, line.mpn)
+        ]
+        if alike and not _text_conflict(line, alike[0]):  # 'CRCW0603100RJNEAC' is 'CRCW0603100RJNEA' on another reel
+            note = f"{line.mpn} is listed as {alike[0].mpn}: the same code ({shown}), other packaging letters: check"
+            return self._exact(line, alike[0], 0.9, "MPN, same code reading", note, line.package, alike[1:])
+        clash = _decoded_clash(line, decoded)
+        if clash:
+            by_words = self._by_parameters(replace(line, mpn=""))
+            products = [by_words.product] if by_words is not None and by_words.product is not None else []
+            products += [h.product for h in (found.candidates if found is not None else ())]
+            note = f"{line.mpn} is not in the catalog and reads {shown}, but the line says {clash}: which one?"
+            return _ambiguous(line, products, note, via="MPN reads otherwise")
+        said = replace(line, description=f"{line.description} {read}".strip())
+        if not parse_footprint(line.package):
+            said = replace(said, package=decoded.package)
+        by_values = self._by_parameters(said)
+        if by_values is None or by_values.status != "parametric" or by_values.product is None:
+            return None
+        note = f"{line.mpn} is not in the catalog; matched by what it encodes ({shown})"
+        chosen = by_values.product.sku
+        extra = tuple(h for h in (found.candidates if found is not None else ()) if h.product.sku != chosen)
+        return replace(
+            by_values, line=line, note=f"{note}; {by_values.note}" if by_values.note else note,
+            candidates=(by_values.candidates + extra)[:MAX_CANDIDATES],
+        )  # fmt: skip
 
     def _by_codes(self, line: BomLine) -> LineMatch | None:
         store = self.engine.store
@@ -215,7 +254,10 @@ class BomMatcher:
                 note = f"{line.mpn} matched as {found[0].mpn} (TI's large-reel code of the same part)"
                 return self._exact(line, found[0], 0.9, "MPN, large reel", note, footprint, found[1:])
         for code in _value_codes(line):
-            found = _prefer_maker(store.by_code(code), line.manufacturer)
+            # '2.54-1*4P' in '2.54-1*4P反弯排针' is also the code of '2.54-1*4P母': a listing whose MPN carries
+            # Chinese words the line does not (母, female) is another part
+            found = [p for p in store.by_code(code) if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)]
+            found = _prefer_maker(found, line.manufacturer)
             if found:
                 note = f"part number {code} read from the value column"
                 return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
@@ -952,6 +994,13 @@ def _is_code(text: str) -> bool:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _cjk_said(mpn: str, line: BomLine) -> bool:
+    """Whether every Chinese word of a listing's MPN is in the line's own cells."""
+    said = f"{line.mpn} {line.value} {line.description} {line.package}"
+    return all(word in said for word in _CJK_RUN.findall(mpn))
 
 
 def _value_codes(line: BomLine) -> list[str]:
@@ -1076,20 +1125,85 @@ def _same_base(a: str, b: str) -> bool:
 
 
 def _text_conflict(line: BomLine, product: Product) -> str:
-    """A colour or a USB connector type the line names that the part's own text contradicts ('' when none):
-    a supplier code for a green LED on a line that says WHITE is a decision, not a match."""
+    """A value, colour, USB connector type or connector form the line states that the part contradicts ('' when
+    none): a supplier code for a green LED on a line that says WHITE, or for a 15 pF part on a '10pF' line (a code
+    copied from the row above), is a decision, not a match."""
     own = f"{product.name} {product.description} " + " ".join(a.raw for a in product.attributes if a.value is None)
     said = f"{line.value} {line.description}"
+    for key, value, unit in _said_values(line):
+        attr = product.attribute(key)
+        if attr is not None and attr.value is not None and abs(attr.value - value) > 1e-6 * max(abs(value), 1e-12):
+            return f"the line says {format_quantity(value, unit)}, the part is {attr.raw}"
     for read in (extract_colours, extract_usb_kinds):
         wanted, offered = read(said), read(own)
         if wanted and offered and not wanted & offered:
             return f"the line says {'/'.join(sorted(wanted))}, the part is {'/'.join(sorted(offered))}"
     stated = form_of_text(f"{said} {line.package}")
-    if stated is not None and stated.kind == "header":  # a 2x30 header is no 2x3 one, Micro-Fit no 2.54 mm KK
+    if stated is not None and stated.kind in (
+        "header",
+        "socket",
+        "connector",
+    ):  # a 2x30 header is no 2x3 one, Micro-Fit no 2.54 mm KK
         clash = contradiction(stated, listing_form(product))
         if clash:
             return f"the line says {describe_form(stated)}, the part: {clash.split(',')[0]}"
     return ""
+
+
+def _unknown_code_read(line: BomLine) -> DecodedPart | None:
+    """What the line's MPN encodes, when it is a passive's ordering code (knowledge/mpn_codes.py)."""
+    return decode_mpn(line.mpn) if _is_code(line.mpn) else None
+
+
+def _differ_at_end(a: str, b: str) -> bool:
+    """Two codes that differ only in their last two characters (a maker's packaging letters: Samsung's NNNC /
+    NNNE, Murata's 0D / 0J, Vishay's EA / EAC), not in a grade or thickness letter before them."""
+    x, y = normalize_code(a), normalize_code(b)
+    common = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+    return common >= max(len(x), len(y)) - 2
+
+
+def _decoded_words(decoded: DecodedPart, *, shown: bool = False) -> str:
+    """'100nF ±10% 50V X7R 0603': what a code encodes, in the words the value grammar reads (`shown`: spaced for
+    the buyer, '100 nF ±10 % 50 V X7R 0603')."""
+    words = []
+    for key, value, unit in decoded.values:
+        word = f"±{value:g} %" if key == "tolerance" else format_quantity(value, unit)
+        words.append(word if shown else word.replace(" ", ""))
+    return " ".join(w for w in (*words, decoded.dielectric, decoded.package) if w)
+
+
+def _decoded_clash(line: BomLine, decoded: DecodedPart) -> str:
+    """What the line states that its MPN's code contradicts: another value, chip size or kind ('' when none)."""
+    for key, value, unit in _said_values(line):
+        coded = decoded.value(key)
+        if coded is not None and abs(coded - value) > 1e-6 * max(abs(value), 1e-12):
+            return format_quantity(value, unit)
+    wanted = parse_footprint(line.package)
+    if wanted is not None and wanted.chip and wanted.chip != decoded.package:
+        return f"footprint {line.package.strip()}"
+    kind = line_kind(line)
+    if kind and kind not in (decoded.kind, "polarized_capacitor" if decoded.kind == "capacitor" else decoded.kind):
+        return kind
+    return ""
+
+
+# Values that say what a part is: a line that states one names that part (ratings may be exceeded).
+_SAID_KEYS = frozenset({"resistance", "capacitance", "inductance", "frequency"})
+
+
+def _said_values(line: BomLine) -> list[tuple[str, float, str]]:
+    """The identity values a line's value and description cells state ('10pF', '4k7', '16MHz'; a bare '470' on an
+    R designator is 470 Ω), one per key, and none for a key stated twice differently."""
+    found: dict[str, set[tuple[float, str]]] = {}
+    for key, value, unit in extract_quantities(f"{line.value} {line.description}"):
+        if key in _SAID_KEYS:
+            found.setdefault(key, set()).add((value, unit))
+    if not found and _designator_prefix(line) == "R" and _BARE_NUMBER.fullmatch(line.value.strip()):
+        found["resistance"] = {(float(line.value.strip()), "Ω")}
+    if line_kind(line) == "inductor":  # a ferrite bead's '600R' is its impedance at 100 MHz, not a resistance
+        found.pop("resistance", None)
+    return [(key, *next(iter(values))) for key, values in found.items() if len(values) == 1]
 
 
 def _prefer_maker(products: list[Product], maker: str) -> list[Product]:

@@ -183,6 +183,8 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
     named_both = bool(wanted.package and offered.package) and _comparable(wanted, offered)
     if not rows_and_pins and named_both and not same_package(wanted.package, offered.package):
         return f"package {offered.package}, footprint {wanted.package}"
+    if {wanted.kind, offered.kind} == {"header", "socket"}:  # pins for a socket footprint, or the reverse
+        return f"{'female' if offered.kind == 'socket' else 'male'} part, {'female' if wanted.kind == 'socket' else 'male'} footprint"
     if rows_and_pins and offered.kind in _COUNTED:
         for name, a, b in (("pins", wanted.pins, offered.pins), ("rows", wanted.rows, offered.rows),
                            ("pitch", wanted.pitch_mm, offered.pitch_mm)):  # fmt: skip
@@ -283,6 +285,9 @@ _TEXT_ORIENTATION = (
     ("right_angle", re.compile(r"弯插|弯针|RIGHT[ _-]?ANGLE|HORIZONTAL|卧式|(?<![A-Z0-9])(?:90D|R/?A)(?![A-Z0-9])")),
     ("vertical", re.compile(r"直针|立式|VERTICAL|STRAIGHT|(?<![A-Z])STR(?![A-Z])")),
 )
+# Female (sockets, receptacles, 排母) and male (pins, 排针) when the words say which; else the kind is 'connector'.
+_TEXT_FEMALE = re.compile(r"排母|母座|FEMALE|RECEPTACLE|PIN ?SOCKET|HDR-F|(?<![A-Z])RCPT(?![A-Z])")
+_TEXT_MALE = re.compile(r"排针|(?<!FE)MALE|PIN ?HEADER|CONN HEADER|HDR-M|(?<![A-Z])(?:M?HDR|PMOD)(?![A-Z-])")
 _HEADER_PITCHES = (1.0, 1.25, 1.27, 1.5, 2.0, 2.5, 2.54, 3.96)
 _TEXT_INCH_PITCH = re.compile(r"(?<![\d.])(?:0?\.100|0?\.1 ?(?:\"|INCH|IN)(?![A-Z])|0?\.050|0?\.079)(?![\d])")
 _TEXT_CRYSTAL_CODE = re.compile(r"(?<![\dA-Z.])(\d{4})(?![\d.])")
@@ -329,7 +334,8 @@ def _header_text(norm: str, mounting: str) -> Footprint:
         said = inch.group(0)
         pitch = 1.27 if "050" in said else (2.0 if "079" in said else 2.54)
     orientation = next((name for name, words in _TEXT_ORIENTATION if words.search(norm)), "")
-    return Footprint(norm, "", mounting, "header", pins, rows, pitch, orientation=orientation)
+    kind = "socket" if _TEXT_FEMALE.search(norm) else ("header" if _TEXT_MALE.search(norm) else "connector")
+    return Footprint(norm, "", mounting, kind, pins, rows, pitch, orientation=orientation)
 
 
 def _crystal_text(norm: str, mounting: str) -> Footprint:
@@ -359,8 +365,9 @@ def form_of_listing(package: str, category: str, attributes: dict[str, tuple[str
     found = parse_footprint(package) or Footprint(package)
     low = category.lower()
     kind = found.kind
-    if not kind and any(w in low for w in ("header", "connector", "socket")):
-        kind = "connector"
+    if not kind and any(w in low for w in ("header", "connector", "socket", "terminal")):
+        female, male = "female" in low or "socket" in low, "pin header" in low or "male pin" in low
+        kind = "socket" if female and not male else ("header" if male and not female else "connector")
     elif not kind and "crystal" in low:
         kind = "crystal"
     rows, pins, pitch, mounting = found.rows, found.pins, found.pitch_mm, found.mounting

@@ -315,7 +315,12 @@ def parse_parameters(text: str) -> QueryParameters:
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
     kind = kind_of_text(text)
     form = form_of_text(text)
-    if form is not None and form.kind == "header" and form.pitch_mm and not any(k == "pitch" for k, _, _ in quantities):
+    if (
+        form is not None
+        and form.kind in ("header", "socket", "connector")
+        and form.pitch_mm
+        and not any(k == "pitch" for k, _, _ in quantities)
+    ):
         quantities += (("pitch", form.pitch_mm, "mm"),)  # 'pin header 1x03 pitch 2mm': the catalog states pitch
     if kind == "resistor" and not any(key == "resistance" for key, _, _ in quantities):
         # '22 0603 Resistor': a bare number beside the word resistor is its ohms (not a package code or a count)

@@ -96,9 +96,15 @@ def test_packaging_suffix_is_ignored_but_said(matcher: BomMatcher) -> None:
 
 
 def test_similar_mpn_is_only_a_candidate(matcher: BomMatcher) -> None:
-    m = matcher.match(line(mpn="CL10B104KB8NNNE", designators=("C1",), package="C0603"))
-    assert m.status == "ambiguous"
-    assert "C1591" in [c.product.sku for c in m.candidates]
+    m = matcher.match(line(mpn="CL10B104KB8WPNC", designators=("C1",), package="C0603"))  # another grade letter
+    assert m.status != "exact"
+    assert "C1591" in [c.product.sku for c in m.candidates] + [m.product.sku if m.product else ""]
+
+
+def test_a_code_that_reads_the_same_but_for_the_packaging_letter_is_that_part(matcher: BomMatcher) -> None:
+    m = matcher.match(line(mpn="CL10B104KB8NNNE", designators=("C1",), package="C0603"))  # E: 13" reel, C: 7"
+    assert (m.status, m.product and m.product.sku) == ("exact", "C1591")
+    assert m.confidence < 0.97 and "packaging letters" in m.note
 
 
 def test_buyers_approved_alternate_is_honoured(matcher: BomMatcher) -> None:

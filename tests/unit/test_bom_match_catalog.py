@@ -203,3 +203,27 @@ def test_a_connector_code_of_another_series_or_pole_count_is_a_decision() -> Non
     assert j1.status == "ambiguous" and "pitch 3 mm" in j1.note and "2.54" in j1.note, j1.note
     assert j2.status == "ambiguous" and "1x03" in j2.note and "pins 2" in j2.note, j2.note
     assert j3.status == "exact" and j3.product is not None and j3.product.mpn == "2604-1102"
+
+
+READ_CODES = """Designator\tQty\tMPN\tValue\tFootprint\tDescription
+R1\t1\tRS-05K6802FT\t100R\tR0805\t贴片电阻
+C1\t1\tCC1206KKX7R8BB475\t1uF\tC0805\t贴片电容
+R2\t1\tCRCW0603100RJNEAC\t\t\tThick Film Resistors - SMD 100ohms 5%
+R3\t1\tWSL2512R0010FEA\t1m\t2512\tResistor
+"""
+
+
+def test_an_unlisted_passive_code_is_read_by_its_maker_s_numbering() -> None:
+    """A spot-welder BOM repeats a code copied from another row (RS-05K6802FT is a 68 kΩ 0805 on a '100R' line;
+    CC1206KKX7R8BB475 a 4.7 µF 1206 on a '1uF' C0805 line): decisions, not a match by the value column. Vishay's
+    CRCW0603100RJNEAC (Mouser) is listed as CRCW0603100RJNEA: the same reading. LibreSolar's WSL2512R0010FEA
+    is ±1 %: the match meets it."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        r1, c1, r2, r3 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(READ_CODES).lines)
+    assert r1.status == "ambiguous" and "68 kΩ" in r1.note and "100 Ω" in r1.note, r1.note
+    assert c1.status == "ambiguous" and "4.7 µF" in c1.note, c1.note
+    assert (r2.status, r2.product.mpn if r2.product else None) == ("exact", "CRCW0603100RJNEA")
+    assert r3.status == "parametric" and r3.product is not None
+    assert abs(r3.product.attribute("tolerance").value) <= 1  # type: ignore[union-attr]

@@ -15,23 +15,25 @@ from tests.conftest import engine_over
 
 
 @pytest.mark.parametrize(
-    ("text", "rows", "pins", "pitch", "mounting", "orientation"),
+    ("text", "kind", "rows", "pins", "pitch", "mounting", "orientation"),
     [
-        ("CONN HEADER .100 SNGL STR 12POS", 1, 12, 2.54, "", "vertical"),
-        ("TMM-103-01-G-S RTC pin header 1x03 pitch 2mm through hole", 1, 3, 2.0, "THT", ""),
-        ("DW254W-22-12-85 6X2 Female Header PMOD_2x06_P2.54mm_Horizontal", 2, 12, 2.54, "", "right_angle"),
-        ("2x5 排针 2.54", 2, 10, 2.54, "", ""),
-        ("排母 单排 40P 2.0mm 贴片", 1, 40, 2.0, "SMD", ""),
-        ("Pin header 2x20 100 pcs", 2, 40, None, "", ""),  # 100 pcs is no pitch
+        ("CONN HEADER .100 SNGL STR 12POS", "header", 1, 12, 2.54, "", "vertical"),
+        ("TMM-103-01-G-S RTC pin header 1x03 pitch 2mm through hole", "header", 1, 3, 2.0, "THT", ""),
+        ("DW254W-22-12-85 6X2 Female Header PMOD_2x06_P2.54mm_Horizontal", "socket", 2, 12, 2.54, "", "right_angle"),
+        ("2x5 排针 2.54", "header", 2, 10, 2.54, "", ""),
+        ("排母 单排 40P 2.0mm 贴片", "socket", 1, 40, 2.0, "SMD", ""),
+        ("Pin header 2x20 100 pcs", "header", 2, 40, None, "", ""),  # 100 pcs is no pitch
+        ("Molex-Microfit-2", "connector", None, None, 3.0, "", ""),  # a series that fixes the pitch
+        ("ScrewTerminal_1x3 1935174", "connector", 1, 3, None, "", ""),
     ],
 )
 def test_a_header_stated_in_words(
-    text: str, rows: int, pins: int, pitch: float | None, mounting: str, orientation: str
+    text: str, kind: str, rows: int | None, pins: int | None, pitch: float | None, mounting: str, orientation: str
 ) -> None:
     form = form_of_text(text)
-    assert form is not None and form.kind == "header"
-    assert (form.rows, form.pins, form.pitch_mm, form.mounting, form.orientation) == (
-        rows, pins, pitch, mounting, orientation,
+    assert form is not None
+    assert (form.kind, form.rows, form.pins, form.pitch_mm, form.mounting, form.orientation) == (
+        kind, rows, pins, pitch, mounting, orientation,
     )  # fmt: skip
 
 
@@ -75,6 +77,8 @@ def test_a_listing_states_its_form_in_attributes_and_contradicts_the_words() -> 
     assert contradiction(form_of_text("2x5 排针 2.54"), two_by_five) == ""
     bent = form_of_listing("弯插,P=2.54mm", "Connectors / Pin Headers", {"pin_structure": ("1x12P", None)})
     assert "right angle" in contradiction(form_of_text("CONN HEADER .100 SNGL STR 12POS"), bent)
+    female = form_of_listing("插件,P=2.54mm", "Connectors / Female Headers", {"holes_structure": ("1x4P", None)})
+    assert "female part" in contradiction(form_of_text("2.54-1*4P反弯排针"), female)
     can = form_of_listing("HC-49S-SMD", "Crystals", {})
     assert "SMD" in contradiction(form_of_text("12MHz 49S直插无源晶振"), can)
     big = form_of_listing("SMD5032-2P", "Crystals", {})
