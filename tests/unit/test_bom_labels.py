@@ -26,7 +26,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "boms"
 DEV_LABELS = sorted((FIXTURES / "labels").glob("*.json"))
 # Real BOMs from public projects (fixtures/boms/outside/), labelled by hand before any matcher ran on them.
 OUTSIDE_LABELS = sorted((FIXTURES / "labels_outside").glob("*.json"))
-LABELS = DEV_LABELS + OUTSIDE_LABELS
+# A second outside set, collected and labelled after the matcher had been worked on the first (held out).
+HOLDOUT_LABELS = sorted((FIXTURES / "labels_holdout").glob("*.json"))
+LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -43,7 +45,7 @@ def _spec(path: Path) -> dict[str, Any]:
 
 def _bom_path(name: str) -> Path:
     """The BOM a label file describes: the fixture copy (MIT files), else ../shared (GPL files), else skip."""
-    for folder in (FIXTURES, DEV, FIXTURES / "outside"):
+    for folder in (FIXTURES, DEV, FIXTURES / "outside", FIXTURES / "holdout"):
         if (folder / name).is_file():
             return folder / name
     pytest.skip(f"{name} is not in the fixtures and {DEV} is absent")
@@ -64,6 +66,8 @@ def test_there_is_a_label_file_per_dev_bom() -> None:
     assert all(Path(_spec(p)["file"]).stem == p.stem for p in LABELS)
     outside = {p.name for p in (FIXTURES / "outside").iterdir() if p.is_file() and p.suffix != ".md"}
     assert {_spec(p)["file"] for p in OUTSIDE_LABELS} <= outside and len(OUTSIDE_LABELS) >= 20
+    holdout = {p.name for p in (FIXTURES / "holdout").iterdir() if p.is_file() and p.suffix != ".md"}
+    assert {_spec(p)["file"] for p in HOLDOUT_LABELS} == holdout and len(HOLDOUT_LABELS) >= 14
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)
