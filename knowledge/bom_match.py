@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from knowledge.catalog import normalize_code
+from knowledge.fasteners import DEFAULT_FASTENER_STANDARD, fastener_type, wanted_fastener_standard
 from knowledge.footprints import (
     Footprint,
     category_fits,
@@ -684,29 +685,6 @@ def _lamp_mm(fp: Footprint) -> float:
     return float(m.group(1)) if m else 0.0
 
 
-# Fasteners: type from words or the standard the line names.
-_FASTENER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # Order matters: 圆头内六角 (button head socket) and 沉头内六角 (countersunk socket) name the head first.
-    ("Button head screws", ("button head", "iso 7380", "bhcs", "sbhcs", "圆头", "半圆头")),
-    ("Countersunk screws", ("countersunk", "iso 10642", "din 7991", "flat head", "fhcs", "沉头")),
-    ("Socket head cap screws", ("socket head", "iso 4762", "din 912", "shcs", "cap screw", "内六角圆柱", "杯头")),
-    (
-        "Set screws",
-        ("set screw", "grub", "iso 4026", "iso 4027", "iso 4028", "iso 4029", "din 913", "din 916", "紧定", "机米"),
-    ),
-    ("Hex head bolts", ("hex head bolt", "iso 4014", "din 931")),
-    ("Hex head screws", ("hex head screw", "hex screw", "iso 4017", "din 933", "外六角")),
-    (
-        "Hex nuts",
-        ("hex nut", "jam nut", "thin nut", "iso 4032", "iso 4035", "din 934", "din 439", "六角螺母", "螺帽", "螺母"),
-    ),
-    ("Washers", ("washer", "iso 7089", "din 125", "垫片", "平垫", "垫圈")),
-)
-# Words that name one standard within a type ("jam nut" is the thin ISO 4035 nut, not the regular ISO 4032).
-_STANDARD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ISO 4035", ("jam nut", "thin nut", "薄螺母", "iso 4035", "din 439")),
-)
-_STANDARD_CODE = re.compile(r"\b(ISO|DIN|GB/?T?)\s*(\d{2,5})\b", re.IGNORECASE)
 _NOT_STOCKED_FASTENER = (
     "knurl", "滚花", "t型", "t nut", "tnut", "t slot", "insert", "standoff", "铜柱", "rivet", "dowel", "pin",
     "self tapping", "自攻", "thumb", "wing", "蝶形", "flange", "法兰", "lock nut", "nylon", "尼龙",
@@ -727,9 +705,7 @@ def _fastener_match(engine: SearchEngine, line: BomLine, text: str) -> LineMatch
     english = re.sub(r"[-_]+", " ", f"{expand_query(text)} {text}".lower())
     if any(word in english for word in _NOT_STOCKED_FASTENER):
         return None  # knurled nuts, T-nuts, dowels ...: not standard screws; search decides
-    kind = next((leaf for leaf, words in _FASTENER_TYPES if any(w in english for w in words)), None)
-    if kind is None and "nut" in english:
-        kind = "Hex nuts"
+    kind = fastener_type(english) or ("Hex nuts" if "nut" in english else None)
     english = re.sub(r"(?:非|不是|not |non[- ]?)(?:不锈钢|stainless|a2|a4)", " ", english)
     material = next(
         (m for m, words in _MATERIALS if any(re.search(rf"(?<![\w.]){re.escape(w)}", english) for w in words)), None
@@ -744,12 +720,12 @@ def _fastener_match(engine: SearchEngine, line: BomLine, text: str) -> LineMatch
         pool = [p for p in pool if p.category.endswith(kind)]
     if material is not None:
         pool = [p for p in pool if material.lower() in _material(p).lower()]
-    wanted_standard = _wanted_standard(english)
+    wanted_standard = wanted_fastener_standard(english)
     if wanted_standard and any(_has_standard(p, wanted_standard) for p in pool):
         pool = [p for p in pool if _has_standard(p, wanted_standard)]
     if not pool:
         return None
-    default = _DEFAULT_STANDARD.get(kind or "", "")
+    default = DEFAULT_FASTENER_STANDARD.get(kind or "", "")
     pool.sort(
         key=lambda p: ((p.stock or 0) < (line.quantity or 1), not _standard(p).startswith(default), _price(p), p.sku)
     )
@@ -769,24 +745,6 @@ def _fastener_match(engine: SearchEngine, line: BomLine, text: str) -> LineMatch
 
 
 # The everyday standard of each type, preferred when the BOM names only the type ("M3 螺母" = ISO 4032).
-_DEFAULT_STANDARD = {
-    "Socket head cap screws": "ISO 4762",
-    "Button head screws": "ISO 7380",
-    "Countersunk screws": "ISO 10642",
-    "Hex head screws": "ISO 4017",
-    "Hex head bolts": "ISO 4014",
-    "Hex nuts": "ISO 4032",
-    "Washers": "ISO 7089",
-}
-
-
-def _wanted_standard(english: str) -> str | None:
-    """The standard a line names ('ISO 4762', 'DIN 912') or implies ('jam nut' = ISO 4035)."""
-    for standard, words in _STANDARD_WORDS:
-        if any(w in english for w in words):
-            return standard
-    m = _STANDARD_CODE.search(english)
-    return f"{m.group(1).upper()} {m.group(2)}" if m else None
 
 
 def _has_standard(product: Product, standard: str) -> bool:

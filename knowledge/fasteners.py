@@ -301,3 +301,57 @@ def _read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         header = [h.strip() for h in next(reader, [])]
         for cells in reader:
             yield reader.line_num, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What buyers' words say about a fastener: one vocabulary for search and BOM matching.
+
+# Fastener types (the catalog's category leaf) and the words buyers and BOMs use for them.
+_FASTENER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # Order matters: 圆头内六角 (button head socket) and 沉头内六角 (countersunk socket) name the head first.
+    ("Button head screws", ("button head", "iso 7380", "bhcs", "sbhcs", "圆头", "半圆头")),
+    ("Countersunk screws", ("countersunk", "iso 10642", "din 7991", "flat head", "fhcs", "沉头")),
+    ("Socket head cap screws", ("socket head", "iso 4762", "din 912", "shcs", "cap screw", "内六角圆柱", "杯头")),
+    (
+        "Set screws",
+        ("set screw", "grub", "iso 4026", "iso 4027", "iso 4028", "iso 4029", "din 913", "din 916", "紧定", "机米"),
+    ),
+    ("Hex head bolts", ("hex head bolt", "iso 4014", "din 931")),
+    ("Hex head screws", ("hex head screw", "hex screw", "iso 4017", "din 933", "外六角")),
+    (
+        "Hex nuts",
+        ("hex nut", "jam nut", "thin nut", "iso 4032", "iso 4035", "din 934", "din 439", "六角螺母", "螺帽", "螺母"),
+    ),
+    ("Washers", ("washer", "iso 7089", "din 125", "垫片", "平垫", "垫圈")),
+)
+# Words that name one standard within a type ("jam nut" is the thin ISO 4035 nut, not the regular ISO 4032).
+_STANDARD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ISO 4035", ("jam nut", "thin nut", "薄螺母", "iso 4035", "din 439")),
+)
+_STANDARD_CODE = re.compile(r"\b(ISO|DIN|GB/?T?)\s*(\d{2,5})\b", re.IGNORECASE)
+
+# The standard a type means when the words name none (a plain "hex nut" is the regular ISO 4032, not the thin one).
+DEFAULT_FASTENER_STANDARD: dict[str, str] = {
+    "Socket head cap screws": "ISO 4762",
+    "Button head screws": "ISO 7380",
+    "Countersunk screws": "ISO 10642",
+    "Hex head screws": "ISO 4017",
+    "Hex head bolts": "ISO 4014",
+    "Hex nuts": "ISO 4032",
+    "Washers": "ISO 7089",
+}
+
+
+def fastener_type(english: str) -> str | None:
+    """The fastener type (catalog category leaf: 'Countersunk screws', 'Hex nuts' ...) lower-case text names,
+    English or Chinese ('fhcs m3-10', '沉头内六角m5*10', 'm3六角螺帽'); None when it names none."""
+    return next((leaf for leaf, words in _FASTENER_TYPES if any(w in english for w in words)), None)
+
+
+def wanted_fastener_standard(english: str) -> str | None:
+    """The standard a line names ('ISO 4762', 'DIN 912') or implies ('jam nut' = ISO 4035)."""
+    for standard, words in _STANDARD_WORDS:
+        if any(w in english for w in words):
+            return standard
+    m = _STANDARD_CODE.search(english)
+    return f"{m.group(1).upper()} {m.group(2)}" if m else None

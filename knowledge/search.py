@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.embedder import Embedder
 from knowledge.errors import UnitError
+from knowledge.fasteners import DEFAULT_FASTENER_STANDARD, fastener_type, wanted_fastener_standard
 from knowledge.footprints import (
     Footprint,
     category_fits,
@@ -33,6 +34,7 @@ from knowledge.glossary import GLOSSARY, expand_query
 from knowledge.index import VectorIndex
 from knowledge.lexical import LexicalIndex
 from knowledge.models import Hit, Product
+from knowledge.mpn_codes import decode_mpn
 from knowledge.units import (
     AT_LEAST_KEYS,
     AT_MOST_KEYS,
@@ -70,6 +72,7 @@ class QueryParameters:
     # The form the words state beyond the package: mounting, a header's rows / pins / pitch, a crystal's size
     form: Footprint | None = None
     colours: frozenset[str] = frozenset()  # 'BLUE 0603 LED' -> {'blue'}
+    fastener: str = ""  # the fastener type a thread query names: 'FHCS M3-10' -> 'Countersunk screws'
 
     def __bool__(self) -> bool:
         return bool(self.quantities or self.package or self.thread or self.dielectric or self.form or self.colours)
@@ -129,6 +132,11 @@ class SearchEngine:
         """Hits that state no conflicting value; with `verified_only`, only those that state every value asked
         (a relaxed answer shows no guess)."""
         terms = query_terms(text)
+        mlcc_expected = (
+            params.package in PACKAGE_CODES
+            and any(key == "capacitance" for key, _, _ in params.quantities)
+            and not _POLARIZED_WORDS.search(text)
+        )
         hits: list[Hit] = []
         for sku, (score, why) in scored.items():
             product = products[sku]
@@ -144,9 +152,19 @@ class SearchEngine:
             bonus += COVERAGE_WEIGHT * term_coverage(terms, product)
             if score < 1.0 and (product.stock or 0) > 0:
                 bonus += IN_STOCK_BONUS
+            # What the words mean when they do not say it, applied below the ceiling so that it orders near-ties:
+            # a plain 'hex nut' is the regular ISO 4032 one (not the thin ISO 4035), '4.7uF 0603 capacitor' an
+            # MLCC unless it says tantalum or electrolytic.
+            usual = 0.0
+            if params.fastener and not _standard_of(product).startswith(
+                wanted_fastener_standard(text.lower()) or DEFAULT_FASTENER_STANDARD.get(params.fastener, "-")
+            ):
+                usual -= 0.2
+            if mlcc_expected and not _MLCC_CATEGORY.search(product.category):
+                usual -= 0.2
             # Retrieval never reaches an exact part-number match (1.0), however many words and values agree.
             ceiling = 1.0 if score >= 1.0 else 0.99
-            hits.append(Hit(product, min(ceiling, score + bonus), tuple(why + verdict)))
+            hits.append(Hit(product, min(ceiling, score + bonus) + usual, tuple(why + verdict)))
         return hits
 
     def find_by_code(self, text: str) -> list[Hit]:
@@ -274,6 +292,11 @@ class SearchEngine:
             self._code_skus = [sku for _, sku in pairs]
 
 
+_MLCC_CATEGORY = re.compile(r"ceramic|MLCC", re.IGNORECASE)
+_POLARIZED_WORDS = re.compile(
+    r"tantalum|electrolytic|polymer|polari[sz]ed|钽|电解|固态|\bCP\b|\bTAJ|\bcase[ -]?[A-E]\b", re.IGNORECASE
+)
+
 RELAXED = "closest without"  # the first reason of a hit found with one stated parameter dropped
 MAX_RELAXATIONS = 3  # each is one value-filtered lookup: a message stating twenty ratings costs no more than three
 
@@ -308,8 +331,12 @@ def parse_parameters(text: str) -> QueryParameters:
         if spec is not None:
             thread, length = spec.size, spec.length_mm
             break
-    quantities = tuple(q for q in extract_quantities(text) if not (thread and q[0] == "length"))
+    # 'SMD3225-4P' and 'HDR-M_2.54_1x4P' are footprints: their '4P' is a pin count, never 4 pF
+    values_text = " ".join(t for t in text.split() if not _footprint_token(t))
+    quantities = tuple(q for q in extract_quantities(values_text) if not (thread and q[0] == "length"))
     dimensions = parse_dimensions(text, default="length" if thread else None)
+    if thread:  # 'B18.3.4M - 6 x 1.0 x 12 … M6*12' is diameter × pitch × length (ASME), not a bearing's d × D × B
+        dimensions = {k: v for k, v in dimensions.items() if k not in ("bore_diameter", "outer_diameter", "width")}
     if length is not None:
         dimensions = {**dimensions, "length": float(length)}
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
@@ -330,8 +357,28 @@ def parse_parameters(text: str) -> QueryParameters:
             quantities += (("resistance", float(bare[0]), "Ω"),)
         elif len(milli) == 1 and not bare:
             quantities += (("resistance", float(milli[0]) / 1000, "Ω"),)
+    package, dielectric = extract_package(text), extract_dielectric(text)
+    coded = next((d for t in _ASCII_RUN.findall(text) if (d := decode_mpn(t)) is not None), None)
+    if coded is not None:  # 'CC0402KRX7R7BB183 18nF': the code also says ±10 %, 16 V, X7R (knowledge/mpn_codes.py)
+        stated = {key for key, _, _ in quantities}
+        quantities += tuple(q for q in coded.values if q[0] not in stated)
+        package, dielectric = package or coded.package, dielectric or coded.dielectric or None
+        kind = kind or coded.kind
+    if kind == "crystal":  # '20pF' on a crystal is its load capacitance
+        quantities = tuple(("load_capacitance", v, u) if k == "capacitance" else (k, v, u) for k, v, u in quantities)
     colours = frozenset(extract_colours(text)) if kind in ("led", "") else frozenset()
-    return QueryParameters(quantities, extract_package(text), thread, extract_dielectric(text), kind, form, colours)
+    fastener = ""
+    if thread is not None:  # 'FHCS M3-10', '沉头内六角M5*10', 'M3六角螺帽': knowledge/fasteners.py
+        fastener = fastener_type(re.sub(r"[-_]+", " ", f"{expand_query(text)} {text}".lower())) or ""
+    return QueryParameters(quantities, package, thread, dielectric, kind, form, colours, fastener)
+
+
+def _footprint_token(token: str) -> bool:
+    """A footprint name inside free text that counts pins ('SMD3225-4P', 'HDR-M_2.54_1x4P'): no values in it."""
+    if not re.search(r"[A-Za-z]", token) or not re.search(r"\d", token) or not re.search(r"[-_]", token):
+        return False
+    fp = parse_footprint(token)
+    return fp is not None and (fp.pins is not None or fp.kind in ("header", "socket", "connector", "switch", "crystal"))
 
 
 def describe_form(form: Footprint) -> str:
@@ -494,6 +541,10 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
             if normalize_code(attr.raw) != normalize_code(params.thread):
                 return None
             reasons.append(f"thread {params.thread}")
+    if params.fastener:
+        if not product.category.lower().endswith(params.fastener.lower()):
+            return None  # a countersunk screw is asked: no hex bolt, whatever its thread and length
+        reasons.append(params.fastener.lower())
     if params.form is not None:
         offered = listing_form(product)
         if contradiction(params.form, offered):
@@ -614,6 +665,11 @@ def _merge(scored: dict[str, tuple[float, list[str]]], sku: str, score: float, w
     scored[sku] = (max(old_score, score), old_why + [w for w in why if w not in old_why])
 
 
+def _standard_of(product: Product) -> str:
+    attr = product.attribute("standard")
+    return attr.raw if attr is not None else ""
+
+
 def _param_count(params: QueryParameters) -> int:
     return (
         len(params.quantities)
@@ -622,4 +678,5 @@ def _param_count(params: QueryParameters) -> int:
         + bool(params.dielectric)
         + (params.form is not None)
         + bool(params.colours)
+        + bool(params.fastener)
     )
