@@ -317,11 +317,19 @@ class BomMatcher:
             note = f"the BOM asks for a module; {product.mpn} in the catalog is the bare part: check"
             return _ambiguous(line, [product, *extra], note, via=f"{via}, module vs part")
         listings = [product, *extra]
-        wanted = parse_footprint(line.package)
+        # the footprint, else a package the line's words name ('TP4056 SOT-23-5' in the value column)
+        wanted = parse_footprint(line.package) or parse_footprint(extract_package(f"{line.value} {line.description}"))
         on_pad = [p for p in listings if wanted and not contradiction(wanted, parse_footprint(p.package))]
+        # A listing whose package the grammar cannot read ('SMAG') does not confirm a pad that the readable
+        # listings of the same MPN all contradict (SS34 in SMA / SMB / SMC for a DO-214BA footprint)
+        readable = [p for p in on_pad if parse_footprint(p.package) is not None]
+        ruled_out = [p for p in listings if wanted and contradiction(wanted, parse_footprint(p.package))]
+        on_pad = readable or ([] if ruled_out else on_pad)
         if on_pad and on_pad[0] is not product:  # the same MPN in several packages: the one for this footprint
             product, extra = on_pad[0], [p for p in listings if p is not on_pad[0]]
         clash = contradiction(wanted, parse_footprint(product.package))
+        if not clash and not on_pad and ruled_out:
+            clash = contradiction(wanted, parse_footprint(ruled_out[0].package))
         said = _text_conflict(line, product)
         if clash or said:
             note = (

@@ -194,6 +194,11 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
         angled = {o: o.replace("horizontal", "right_angle") for o in (wanted.orientation, offered.orientation) if o}
         if len(set(angled.values())) == 2:  # a straight header is no right-angle one (KiCad's Horizontal = R/A)
             return f"{offered.orientation.replace('_', ' ')} part, {wanted.orientation.replace('_', ' ')} footprint"
+    # a 6x6 mm tact switch pad (LCEDA's -L6.1-W6.1, never digits of a part number in the name), a 4.2x3.2 part
+    if wanted.kind == "switch" and _LW_BODY.search(wanted.text) and offered.body_mm:
+        a, b = max(wanted.body_mm), max(offered.body_mm)
+        if abs(a - b) > 0.2 * max(a, b):
+            return f"body {'×'.join(map(_num, offered.body_mm))} mm, footprint {_num(a)} mm"
     if "crystal" in (wanted.kind, offered.kind):
         sizes = [sorted(wanted.body_mm), sorted(offered.body_mm)]
         if all(len(size) == 2 for size in sizes) and any(abs(a - b) > 0.15 for a, b in zip(*sizes)):
@@ -288,6 +293,7 @@ _TEXT_ORIENTATION = (
 # Female (sockets, receptacles, 排母) and male (pins, 排针) when the words say which; else the kind is 'connector'.
 _TEXT_FEMALE = re.compile(r"排母|母座|FEMALE|RECEPTACLE|PIN ?SOCKET|HDR-F|(?<![A-Z])RCPT(?![A-Z])")
 _TEXT_MALE = re.compile(r"排针|(?<!FE)MALE|PIN ?HEADER|CONN HEADER|HDR-M|(?<![A-Z])(?:M?HDR|PMOD)(?![A-Z-])")
+_LW_BODY = re.compile(r"[-_]L\d+(?:\.\d+)?-W\d", re.IGNORECASE)
 _HEADER_PITCHES = (1.0, 1.25, 1.27, 1.5, 2.0, 2.5, 2.54, 3.96)
 _TEXT_INCH_PITCH = re.compile(r"(?<![\d.])(?:0?\.100|0?\.1 ?(?:\"|INCH|IN)(?![A-Z])|0?\.050|0?\.079)(?![\d])")
 _TEXT_CRYSTAL_CODE = re.compile(r"(?<![\dA-Z.])(\d{4})(?![\d.])")

@@ -227,3 +227,26 @@ def test_an_unlisted_passive_code_is_read_by_its_maker_s_numbering() -> None:
     assert (r2.status, r2.product.mpn if r2.product else None) == ("exact", "CRCW0603100RJNEA")
     assert r3.status == "parametric" and r3.product is not None
     assert abs(r3.product.attribute("tolerance").value) <= 1  # type: ignore[union-attr]
+
+
+PADS = """Designator\tQty\tMPN\tValue\tFootprint\tDescription
+D1\t1\tSS34\t\tDO-214BA_L4.8-W2.9-LS5.3-RD\t二极管
+D2\t1\tSS34\t\tSMA\t
+U1\t1\t\tTP4056 SOT-23-5\t\t充电管理
+SW1\t1\tTS-1145A-B-A\t\tSW-SMD_4P-L6.1-W6.1-P4.50-LS8.5\t轻触开关
+"""
+
+
+def test_a_pad_the_readable_listings_rule_out_is_a_decision() -> None:
+    """Spot-welder and smart-band BOMs: SS34 on a DO-214BA pad (the catalog's SS34s are SMA / SMB / SMC; one
+    listing's 'SMAG' the grammar cannot read confirms nothing), a TP4056 said to be SOT-23-5 in the value column
+    (every TP4056 is an ESOP-8 / SOP-8), a 4.2x3.2 mm switch for a 6.1 mm pad: decisions. SS34 on an SMA pad is
+    exact."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        d1, d2, u1, sw1 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(PADS).lines)
+    assert d1.status == "ambiguous" and "DO-214BA" in d1.note, d1.note
+    assert d2.status == "exact" and d2.product is not None and "SMA" in d2.product.package
+    assert u1.status == "ambiguous" and "SOT-23-5" in u1.note, u1.note
+    assert sw1.status == "ambiguous" and "4.2" in sw1.note, sw1.note
