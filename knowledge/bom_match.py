@@ -29,7 +29,12 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from knowledge.catalog import normalize_code
-from knowledge.fasteners import DEFAULT_FASTENER_STANDARD, fastener_type, wanted_fastener_standard
+from knowledge.fasteners import (
+    DEFAULT_FASTENER_STANDARD,
+    fastener_type,
+    not_stocked_fastener,
+    wanted_fastener_standard,
+)
 from knowledge.footprints import (
     Footprint,
     category_fits,
@@ -51,6 +56,7 @@ from knowledge.search import (
     listing_form,
     looks_like_part_number,
     query_terms,
+    stated_colours,
     term_coverage,
 )
 from knowledge.substitutes import Family, evaluate, load_rules, unit_price
@@ -319,7 +325,8 @@ class BomMatcher:
         listings = [product, *extra]
         # the footprint, else a package the line's words name ('TP4056 SOT-23-5' in the value column)
         wanted = parse_footprint(line.package) or parse_footprint(extract_package(f"{line.value} {line.description}"))
-        on_pad = [p for p in listings if wanted and not contradiction(wanted, parse_footprint(p.package))]
+        # each listing as it states itself (package, category, attributes): a PinSocket pad picks the female one
+        on_pad = [p for p in listings if wanted and not contradiction(wanted, listing_form(p))]
         # A listing whose package the grammar cannot read ('SMAG') does not confirm a pad that the readable
         # listings of the same MPN all contradict (SS34 in SMA / SMB / SMC for a DO-214BA footprint)
         readable = [p for p in on_pad if parse_footprint(p.package) is not None]
@@ -693,10 +700,6 @@ def _lamp_mm(fp: Footprint) -> float:
     return float(m.group(1)) if m else 0.0
 
 
-_NOT_STOCKED_FASTENER = (
-    "knurl", "滚花", "t型", "t nut", "tnut", "t slot", "insert", "standoff", "铜柱", "rivet", "dowel", "pin",
-    "self tapping", "自攻", "thumb", "wing", "蝶形", "flange", "法兰", "lock nut", "nylon", "尼龙",
-)  # fmt: skip
 _MATERIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("A4", ("a4", "316", "不锈钢316")),
     ("A2", ("a2", "304", "stainless", "不锈钢", "ss")),
@@ -711,7 +714,7 @@ def _fastener_match(engine: SearchEngine, line: BomLine, text: str) -> LineMatch
     if thread is None:
         return None
     english = re.sub(r"[-_]+", " ", f"{expand_query(text)} {text}".lower())
-    if any(word in english for word in _NOT_STOCKED_FASTENER):
+    if not_stocked_fastener(english):
         return None  # knurled nuts, T-nuts, dowels ...: not standard screws; search decides
     kind = fastener_type(english) or ("Hex nuts" if "nut" in english else None)
     english = re.sub(r"(?:非|不是|not |non[- ]?)(?:不锈钢|stainless|a2|a4)", " ", english)
@@ -856,7 +859,7 @@ def _words_score(line: BomLine, product: Product) -> int:
             continue
         if abs(attr.value - value) <= 1e-6 * max(1.0, abs(value)):
             score += 1
-        elif not better_rated(key, attr.value, value):
+        elif not better_rated(key, attr.value, value, product.category):
             return -1
     colours = extract_colours(said)
     score += bool(colours and colours & extract_colours(f"{product.name} {product.description}"))
@@ -906,7 +909,7 @@ def footprint_package(text: str) -> str | None:
 # the standard grade.
 _AUTOMOTIVE = re.compile(r"Q1$|-Q10[01]|AEC-?Q|automotive|车规", re.IGNORECASE)
 # The maker tag a distributor appends to another maker's listing under the original number: '(LX)', '(XBLW)'.
-_CLONE_TAG = re.compile(r"\([A-Z0-9][A-Z0-9 .&\-]{0,15}\)$", re.IGNORECASE)
+_CLONE_TAG = re.compile(r"\([A-Z]{2,12}\)$")  # letters only: '(B-TP)' is a CTR bin, '(040)' a variant
 
 
 def _strip_packaging(code: str) -> str:
@@ -1094,26 +1097,34 @@ def _text_conflict(line: BomLine, product: Product) -> str:
     """A value, colour, USB connector type or connector form the line states that the part contradicts ('' when
     none): a supplier code for a green LED on a line that says WHITE, or for a 15 pF part on a '10pF' line (a code
     copied from the row above), is a decision, not a match."""
-    own = f"{product.name} {product.description} " + " ".join(a.raw for a in product.attributes if a.value is None)
     said = f"{line.value} {line.description}"
-    for key, value, unit in _said_values(line):
+    for key, values, unit in _said_values(line):
         attr = product.attribute(key)
-        if attr is not None and attr.value is not None and abs(attr.value - value) > 1e-6 * max(abs(value), 1e-12):
-            return f"the line says {format_quantity(value, unit)}, the part is {attr.raw}"
-    for read in (extract_colours, extract_usb_kinds):
-        wanted, offered = read(said), read(own)
-        if wanted and offered and not wanted & offered:
-            return f"the line says {'/'.join(sorted(wanted))}, the part is {'/'.join(sorted(offered))}"
+        if attr is None or attr.value is None or not _SAID_KINDS[key].search(product.category):
+            continue  # an NE555's '1kHz' in the value column is its circuit's, not the chip's maximum
+        if all(abs(attr.value - value) > 1e-6 * max(abs(value), 1e-12) for value in values):
+            return f"the line says {format_quantity(values[0], unit)}, the part is {attr.raw}"
+    colours, offered = extract_colours(said), stated_colours(product)  # the LED's colour, never its lens's
+    if colours and offered and not colours & offered:
+        return f"the line says {'/'.join(sorted(colours))}, the part is {'/'.join(sorted(offered))}"
+    own = f"{product.name} {product.description} " + " ".join(a.raw for a in product.attributes if a.value is None)
+    usb, theirs = extract_usb_kinds(said), extract_usb_kinds(own)
+    if usb and theirs and not usb & theirs:
+        return f"the line says {'/'.join(sorted(usb))}, the part is {'/'.join(sorted(theirs))}"
     stated = form_of_text(f"{said} {line.package}")
-    if stated is not None and stated.kind in (
-        "header",
-        "socket",
-        "connector",
-    ):  # a 2x30 header is no 2x3 one, Micro-Fit no 2.54 mm KK
+    if stated is not None and stated.kind in ("header", "socket") and stated.kind != _kind_said(said):
+        stated = replace(stated, kind="connector")  # a PinHeader pad takes a socket of its grid: the MPN says which
+    if stated is not None and stated.kind in ("header", "socket", "connector"):  # a 2x30 header is no 2x3 one
         clash = contradiction(stated, listing_form(product))
         if clash:
             return f"the line says {describe_form(stated)}, the part: {clash.split(',')[0]}"
     return ""
+
+
+def _kind_said(words: str) -> str:
+    """'header' or 'socket' when a line's own words say male or female ('排母', 'female header'), else ''."""
+    said = form_of_text(words)
+    return said.kind if said is not None and said.kind in ("header", "socket") else ""
 
 
 def _unknown_code_read(line: BomLine) -> DecodedPart | None:
@@ -1141,10 +1152,10 @@ def _decoded_words(decoded: DecodedPart, *, shown: bool = False) -> str:
 
 def _decoded_clash(line: BomLine, decoded: DecodedPart) -> str:
     """What the line states that its MPN's code contradicts: another value, chip size or kind ('' when none)."""
-    for key, value, unit in _said_values(line):
+    for key, values, unit in _said_values(line):
         coded = decoded.value(key)
-        if coded is not None and abs(coded - value) > 1e-6 * max(abs(value), 1e-12):
-            return format_quantity(value, unit)
+        if coded is not None and all(abs(coded - value) > 1e-6 * max(abs(value), 1e-12) for value in values):
+            return format_quantity(values[0], unit)
     wanted = parse_footprint(line.package)
     if wanted is not None and wanted.chip and wanted.chip != decoded.package:
         return f"footprint {line.package.strip()}"
@@ -1154,22 +1165,35 @@ def _decoded_clash(line: BomLine, decoded: DecodedPart) -> str:
     return ""
 
 
-# Values that say what a part is: a line that states one names that part (ratings may be exceeded).
-_SAID_KEYS = frozenset({"resistance", "capacitance", "inductance", "frequency"})
+# Values that say what a part is, and the parts they say it of: a line that states one names that part.
+_SAID_KINDS = {
+    "resistance": re.compile(r"resistor", re.I),
+    "capacitance": re.compile(r"capacitor", re.I),
+    "inductance": re.compile(r"inductor", re.I),
+    "frequency": re.compile(r"^(?!.*(?:timer|integrated circuit)).*(?:crystal|oscillator|resonator)", re.I),
+}
 
 
-def _said_values(line: BomLine) -> list[tuple[str, float, str]]:
-    """The identity values a line's value and description cells state ('10pF', '4k7', '16MHz'; a bare '470' on an
-    R designator is 470 Ω), one per key, and none for a key stated twice differently."""
+def _said_values(line: BomLine) -> list[tuple[str, tuple[float, ...], str]]:
+    """The identity values a line's value and description cells state ('10pF', '4k7', '16MHz'), one per key (none
+    for a key stated twice differently), each with the readings it may have: a bare '470' or '103' on an R
+    designator is 470 Ω or 103 Ω as written, or 47 Ω / 10 kΩ as an EIA code ('4701': 4.7 kΩ)."""
     found: dict[str, set[tuple[float, str]]] = {}
     for key, value, unit in extract_quantities(f"{line.value} {line.description}"):
-        if key in _SAID_KEYS:
+        if key in _SAID_KINDS:
             found.setdefault(key, set()).add((value, unit))
-    if not found and _designator_prefix(line) == "R" and _BARE_NUMBER.fullmatch(line.value.strip()):
-        found["resistance"] = {(float(line.value.strip()), "Ω")}
+    out: list[tuple[str, tuple[float, ...], str]] = [
+        (key, (value,), unit) for key, pairs in found.items() if len(pairs) == 1 for value, unit in pairs
+    ]
+    bare = line.value.strip()
+    if not found and _designator_prefix(line) == "R" and _BARE_NUMBER.fullmatch(bare):
+        readings = [float(bare)]
+        if re.fullmatch(r"\d{3,4}", bare):
+            readings.append(float(int(bare[:-1]) * 10 ** int(bare[-1])))
+        out.append(("resistance", tuple(readings), "Ω"))
     if line_kind(line) == "inductor":  # a ferrite bead's '600R' is its impedance at 100 MHz, not a resistance
-        found.pop("resistance", None)
-    return [(key, *next(iter(values))) for key, values in found.items() if len(values) == 1]
+        out = [item for item in out if item[0] != "resistance"]
+    return out
 
 
 def _prefer_maker(products: list[Product], maker: str) -> list[Product]:

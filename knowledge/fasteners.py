@@ -342,6 +342,21 @@ DEFAULT_FASTENER_STANDARD: dict[str, str] = {
 }
 
 
+# Fastener types the catalog does not stock (knurled nuts, T-nuts, standoffs, nylon lock nuts, spring washers ...):
+# words that name one are never answered with a plain screw, nut or washer.
+_NOT_STOCKED_FASTENER = (
+    "knurl", "滚花", "t型", "t nut", "tnut", "t slot", "insert", "standoff", "铜柱", "rivet", "dowel", "pin",
+    "self tapping", "自攻", "thumb", "wing", "蝶形", "flange", "法兰", "lock nut", "nylon", "尼龙", "防松",
+    "spring washer", "lock washer", "split washer", "弹簧垫", "弹垫",
+)  # fmt: skip
+NOT_STOCKED = "not stocked"  # the type search filters on when the words name one of them: nothing fits
+
+
+def not_stocked_fastener(english: str) -> bool:
+    """Whether lower-case text names a fastener type the catalog does not stock ('m3 尼龙防松螺母')."""
+    return any(word in english for word in _NOT_STOCKED_FASTENER)
+
+
 def fastener_type(english: str) -> str | None:
     """The fastener type (catalog category leaf: 'Countersunk screws', 'Hex nuts' ...) lower-case text names,
     English or Chinese ('fhcs m3-10', '沉头内六角m5*10', 'm3六角螺帽'); None when it names none."""

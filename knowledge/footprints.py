@@ -234,8 +234,15 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
     ("fuse", True, re.compile(r"\bfuses?\b|保险丝|\bptc\b", re.I)),
     ("resistor", False, re.compile(r"\bresistors?\b|电阻", re.I)),
     ("capacitor", False, re.compile(r"\bcapacitors?\b|电容", re.I)),
-    ("led", False, re.compile(r"(?<![a-z])leds?(?![a-z])|发光二极管|灯珠", re.I)),
+    ("led", False, re.compile(r"(?<![a-z])leds?(?![a-z])|light[ -]emitting diode|发光二极管|灯珠", re.I)),
     ("header", False, re.compile(r"(?<![a-z])(?:pin ?)?headers?(?![a-z])|排针|排母|(?<![a-z])hdr(?![a-z])", re.I)),
+    (
+        "diode",
+        False,
+        re.compile(
+            r"(?<!light emitting )\bdiodes?\b|(?<!发光)二极管|\btvs\b|\besd\b|zener|稳压管|schottky|肖特基", re.I
+        ),
+    ),
 )
 
 
@@ -294,7 +301,7 @@ _TEXT_ORIENTATION = (
 _TEXT_FEMALE = re.compile(r"排母|母座|FEMALE|RECEPTACLE|PIN ?SOCKET|HDR-F|(?<![A-Z])RCPT(?![A-Z])")
 _TEXT_MALE = re.compile(r"排针|(?<!FE)MALE|PIN ?HEADER|CONN HEADER|HDR-M|(?<![A-Z])(?:M?HDR|PMOD)(?![A-Z-])")
 _LW_BODY = re.compile(r"[-_]L\d+(?:\.\d+)?-W\d", re.IGNORECASE)
-_HEADER_PITCHES = (1.0, 1.25, 1.27, 1.5, 2.0, 2.5, 2.54, 3.96)
+_HEADER_PITCHES = (1.0, 1.25, 1.27, 1.5, 2.0, 2.5, 2.54, 3.5, 3.81, 3.96, 5.0, 5.08, 7.5, 7.62, 10.16)
 _TEXT_INCH_PITCH = re.compile(r"(?<![\d.])(?:0?\.100|0?\.1 ?(?:\"|INCH|IN)(?![A-Z])|0?\.050|0?\.079)(?![\d])")
 _TEXT_CRYSTAL_CODE = re.compile(r"(?<![\dA-Z.])(\d{4})(?![\d.])")
 _TEXT_CRYSTAL_DIMS = re.compile(r"(?<![\d.])(\d\.\d{1,2}) ?(?:MM)? ?X ?\.?(\d\.\d{1,2})(?![\d])")

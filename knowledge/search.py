@@ -19,7 +19,13 @@ from rapidfuzz import fuzz, process
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.embedder import Embedder
 from knowledge.errors import UnitError
-from knowledge.fasteners import DEFAULT_FASTENER_STANDARD, fastener_type, wanted_fastener_standard
+from knowledge.fasteners import (
+    DEFAULT_FASTENER_STANDARD,
+    NOT_STOCKED,
+    fastener_type,
+    not_stocked_fastener,
+    wanted_fastener_standard,
+)
 from knowledge.footprints import (
     Footprint,
     category_fits,
@@ -144,7 +150,7 @@ class SearchEngine:
             if verdict is None or (verified_only and len(verdict) < _param_count(params)):
                 continue  # states a conflicting value: never shown, whatever the score
             bonus = 0.25 * len(verdict) / max(1, _param_count(params))
-            bonus -= 0.01 * sum(" (≥ " in r or " (≤ " in r for r in verdict)  # the exact rating first
+            better = sum(" (≥ " in r or " (≤ " in r for r in verdict)  # the exact rating first (below the ceiling)
             # A part that leaves a stated value unverified (no dielectric stated) ranks below every part that
             # verifies them all, whatever its words or embedding say.
             bonus -= 0.3 * (_param_count(params) - len(verdict))
@@ -155,7 +161,7 @@ class SearchEngine:
             # What the words mean when they do not say it, applied below the ceiling so that it orders near-ties:
             # a plain 'hex nut' is the regular ISO 4032 one (not the thin ISO 4035), '4.7uF 0603 capacitor' an
             # MLCC unless it says tantalum or electrolytic.
-            usual = 0.0
+            usual = -0.01 * better
             if params.fastener and not _standard_of(product).startswith(
                 wanted_fastener_standard(text.lower()) or DEFAULT_FASTENER_STANDARD.get(params.fastener, "-")
             ):
@@ -267,7 +273,15 @@ class SearchEngine:
         skus: list[str] | None = None
         # A rating is a minimum or a maximum: candidates come from the exact values (39 Ω), and the ratings
         # (≥ 1 W) are checked on them; only a query of ratings alone looks its ratings up as written.
-        exact = [q for q in params.quantities if q[0] not in AT_LEAST_KEYS | AT_MOST_KEYS] or params.quantities
+        exact = (
+            [q for q in params.quantities if q[0] not in AT_LEAST_KEYS | AT_MOST_KEYS]
+            or [
+                q
+                for q in params.quantities
+                if q[0] != "voltage_rating"  # '1206 fuse 2A 32V': the 63 V ones too
+            ]
+            or params.quantities
+        )
         for key, value, _unit in exact:
             found = self.store.with_attribute(key, value, limit=20_000)
             skus = found if skus is None else [s for s in skus if s in set(found)]
@@ -331,8 +345,14 @@ def parse_parameters(text: str) -> QueryParameters:
         if spec is not None:
             thread, length = spec.size, spec.length_mm
             break
-    # 'SMD3225-4P' and 'HDR-M_2.54_1x4P' are footprints: their '4P' is a pin count, never 4 pF
+    # 'SMD3225-4P' and 'HDR-M_2.54_1x4P' are footprints: their '4P' is a pin count, never 4 pF; so is '40P' beside
+    # 排针 / header and '4P' beside a crystal
     values_text = " ".join(t for t in text.split() if not _footprint_token(t))
+    counted = form_of_text(text)
+    if counted is not None and counted.kind in ("header", "socket", "connector"):
+        values_text = _PIN_COUNT.sub(" ", values_text)
+    elif counted is not None and counted.kind == "crystal":
+        values_text = _CRYSTAL_PINS.sub(" ", values_text)
     quantities = tuple(q for q in extract_quantities(values_text) if not (thread and q[0] == "length"))
     dimensions = parse_dimensions(text, default="length" if thread else None)
     if thread:  # 'B18.3.4M - 6 x 1.0 x 12 … M6*12' is diameter × pitch × length (ASME), not a bearing's d × D × B
@@ -369,8 +389,14 @@ def parse_parameters(text: str) -> QueryParameters:
     colours = frozenset(extract_colours(text)) if kind in ("led", "") else frozenset()
     fastener = ""
     if thread is not None:  # 'FHCS M3-10', '沉头内六角M5*10', 'M3六角螺帽': knowledge/fasteners.py
-        fastener = fastener_type(re.sub(r"[-_]+", " ", f"{expand_query(text)} {text}".lower())) or ""
+        english = re.sub(r"[-_]+", " ", f"{expand_query(text)} {text}".lower())
+        # a nylon lock nut or a spring washer is no plain nut or flat washer: a type the catalog does not stock
+        fastener = NOT_STOCKED if not_stocked_fastener(english) else (fastener_type(english) or "")
     return QueryParameters(quantities, package, thread, dielectric, kind, form, colours, fastener)
+
+
+_PIN_COUNT = re.compile(r"(?<![\d.])\d{1,3}\s?P(?![A-Za-z0-9])")
+_CRYSTAL_PINS = re.compile(r"(?<![\d.])[24]\s?P(?![A-Za-z0-9])")
 
 
 def _footprint_token(token: str) -> bool:
@@ -518,7 +544,7 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
         name = key.replace("_", " ")
         if math.isclose(attr.value, value, rel_tol=REL_TOL):
             reasons.append(f"{name} {format_quantity(value, unit)}")
-        elif better_rated(key, attr.value, value):  # 2 W for '1W', ±1 % for '5%': serves, ranked after the exact
+        elif better_rated(key, attr.value, value, product.category):  # 2 W for '1W', ±1 % for '5%': after the exact
             reasons.append(f"{name} {attr.raw} ({'≥' if key in AT_LEAST_KEYS else '≤'} {format_quantity(value, unit)})")
         else:
             return None
@@ -552,7 +578,7 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
         if offered is not None and form_confirmed(params.form, offered):
             reasons.append(describe_form(params.form))
     if params.colours:
-        offered_colours = extract_colours(_own_words(product))
+        offered_colours = stated_colours(product)
         if offered_colours and not offered_colours & params.colours:
             return None  # a red LED for 'BLUE 0603 LED'
         if offered_colours:
@@ -560,14 +586,24 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
     return reasons
 
 
-def better_rated(key: str, stated: float, asked: float) -> bool:
-    """Whether a listing's rating serves more than the buyer asked: above a minimum (voltage, power, current),
-    below a maximum (tolerance, drift); never for values that say what a part is."""
+def better_rated(key: str, stated: float, asked: float, category: str) -> bool:
+    """Whether a listing's rating serves more than the buyer asked: above a minimum (a resistor's power, a
+    capacitor's voltage, an inductor's current), below a maximum (tolerance, drift); never for values that say
+    what a part is, and never for parts whose rating is what they are (a 2 A fuse, a 5.1 V zener, a 5 V fan)."""
     if key in AT_LEAST_KEYS:
-        return abs(stated) >= abs(asked) * (1 - REL_TOL)
+        low = category.lower()
+        fuse = re.search(r"\bfuses?\b", low) is not None and re.search(r"tvs|esd|diode", low) is None
+        passive = _RATED_PASSIVE.search(low) is not None and not fuse
+        serves = passive or (fuse and key == "voltage_rating")  # a 63 V fuse serves 32 V; no 3 A one serves 2 A
+        return serves and abs(stated) >= abs(asked) * (1 - REL_TOL)
     if key in AT_MOST_KEYS:
         return abs(stated) <= abs(asked) * (1 + REL_TOL)
     return False
+
+
+# Parts a higher voltage / power / current rating serves as well (not fuses, varistors, thermistors: their rating
+# is what they are).
+_RATED_PASSIVE = re.compile(r"resistor|capacitor|inductor|ferrite|bead|choke")
 
 
 def listing_form(product: Product) -> Footprint | None:
@@ -593,9 +629,14 @@ def form_confirmed(wanted: Footprint, offered: Footprint) -> bool:
     return bool(asked) and all(a == b for a, b in asked)
 
 
-def _own_words(product: Product) -> str:
-    """A listing's name, description and worded attributes (colour, type): where its colour is stated."""
-    return f"{product.name} {product.description} " + " ".join(a.raw for a in product.attributes if a.value is None)
+_COLOUR_KEYS = ("illumination_color", "emitted_color", "emitting_color", "color")
+
+
+def stated_colours(product: Product) -> set[str]:
+    """The colours a listing states for itself: its colour attributes, else its name and description (never a
+    lens colour: a white LED in a 'Yellow Lens' is white)."""
+    said = " ".join(a.raw for a in product.attributes if a.name in _COLOUR_KEYS)
+    return extract_colours(said or f"{product.name} {product.description}")
 
 
 def _package_verdict(product: Product, package: str) -> list[str] | None:

@@ -250,3 +250,23 @@ def test_a_pad_the_readable_listings_rule_out_is_a_decision() -> None:
     assert d2.status == "exact" and d2.product is not None and "SMA" in d2.product.package
     assert u1.status == "ambiguous" and "SOT-23-5" in u1.note, u1.note
     assert sw1.status == "ambiguous" and "4.2" in sw1.note, sw1.note
+
+
+REVIEWED = """Designator\tQty\tMPN\tValue\tFootprint
+R1\t1\t0603WAF1002T5E\t103\tR0603
+R2\t1\t0603WAF4701T5E\t4701\tR0603
+U1\t1\tNE555P\tNE555 1kHz\tDIP-8
+J1\t1\t2.54-1*40\t\tPinSocket_1x40_P2.54mm_Vertical
+"""
+
+
+def test_what_a_stranger_s_review_found_in_the_value_checks() -> None:
+    """'103' and '4701' on an R line are EIA codes for 10 kΩ and 4.7 kΩ, not 103 Ω / 4,701 Ω; an NE555's '1kHz' is
+    its circuit's frequency; a PinSocket pad with an MPN listed both as pins and as a socket takes the socket."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        r1, r2, u1, j1 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(REVIEWED).lines)
+    assert r1.status == "exact" and r2.status == "exact", (r1.note, r2.note)
+    assert u1.status == "exact" and u1.product is not None and u1.product.mpn == "NE555P", u1.note
+    assert j1.product is None or "female" in j1.product.category.lower(), j1.product

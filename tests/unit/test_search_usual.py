@@ -76,3 +76,45 @@ def test_fastener_types_in_words_and_the_usual_standard(engine: SearchEngine) ->
     assert _found(engine, "M3六角螺帽")[:1] == ["NUT-4032"]
     assert _found(engine, "M3 jam nut")[:1] == ["NUT-4035"]
     assert _found(engine, "B18.3.4M - 6 x 1.0 x 12 SBHCS --N 圆头内六角M6*12") == ["BHCS-M6X12"]
+
+
+@pytest.fixture
+def rated() -> SearchEngine:
+    fuse, zener, led = "Circuit Protection / Fuses", "Diodes / Zener Diodes", "Optoelectronics / LED Indication"
+    store = CatalogStore(":memory:")
+    store.create()
+    store.add(
+        [
+            _part("FUSE-2A-63V", fuse, "1206", current_rating=("2A", 2.0, "A"), voltage_rating=("63V", 63.0, "V")),
+            _part("FUSE-8A-32V", fuse, "1206", current_rating=("8A", 8.0, "A"), voltage_rating=("32V", 32.0, "V")),
+            _part("ZENER-3V9", zener, "SOT-23", voltage_rating=("3.9V", 3.9, "V")),
+            _part("ZENER-15V", zener, "SOT-23", voltage_rating=("15V", 15.0, "V")),
+            _part("LED-WHITE-YLENS", led, "0805", illumination_color=("White", None, ""),
+                  lens_color=("Yellow Lens", None, "")),
+            _part("LED-YELLOW", led, "0805", illumination_color=("Yellow", None, "")),
+            _part("HDR-1X40", "Connectors / Pin Headers", "插件,P=2.54mm", pin_structure=("1x40P", None, ""),
+                  pitch=("2.54mm", 2.54, "mm")),
+            _part("CAP-40P", "Capacitors / Multilayer Ceramic Capacitors MLCC", "0603",
+                  capacitance=("40pF", 40e-12, "F")),
+            _part("NUT-M3", "Fasteners / Hex nuts", thread=("M3", None, ""), standard=("ISO 4032", None, "")),
+        ]
+    )  # fmt: skip
+    return engine_over(store)
+
+
+def test_a_rating_is_a_minimum_only_where_more_serves(rated: SearchEngine) -> None:
+    """A stranger's review: '1206 fuse 2A 32V' showed 8 A fuses as '≥ 2 A', 'zener 3.9V' 15 V zeners. A fuse's
+    current and a zener's voltage are what the part is; a fuse's voltage rating is a minimum."""
+    assert _found(rated, "1206 fuse 2A 32V") == ["FUSE-2A-63V"]
+    assert _found(rated, "zener 3.9V SOT-23") == ["ZENER-3V9"]
+
+
+def test_an_led_s_colour_is_its_light_not_its_lens(rated: SearchEngine) -> None:
+    assert _found(rated, "yellow LED 0805") == ["LED-YELLOW"]
+
+
+def test_a_count_beside_a_header_is_pins_and_unstocked_fasteners_are_not_answered(rated: SearchEngine) -> None:
+    assert _found(rated, "2.54mm 单排 40P 排针")[:1] == ["HDR-1X40"]
+    assert "CAP-40P" not in _found(rated, "2.54mm 单排 40P 排针")
+    assert _found(rated, "M3 尼龙防松螺母") == [] and _found(rated, "M3 spring lock washer") == []
+    assert _found(rated, "M3 螺母") == ["NUT-M3"]
