@@ -908,13 +908,15 @@ def footprint_package(text: str) -> str | None:
 # Automotive grades of a part (TI's Q1 suffix, Nexperia's -Q100, AEC-Q qualified): a line that names none means
 # the standard grade.
 _AUTOMOTIVE = re.compile(r"Q1$|-Q10[01]|AEC-?Q|automotive|车规", re.IGNORECASE)
+_RANGE_NOTE = re.compile(r"\s*\(RANGE:[^)]*\)$")
 # The maker tag a distributor appends to another maker's listing under the original number: '(LX)', '(XBLW)'.
 _CLONE_TAG = re.compile(r"\([A-Z]{2,12}\)$")  # letters only: '(B-TP)' is a CTR bin, '(040)' a variant
 
 
 def _strip_packaging(code: str) -> str:
-    """The normalized MPN without packaging suffixes ('TPS7A0533PDBVR-TR' -> 'TPS7A0533PDBVR')."""
-    text = code.strip().upper()
+    """The normalized MPN without packaging suffixes ('TPS7A0533PDBVR-TR' -> 'TPS7A0533PDBVR') and without LCSC's
+    gain-range note ('MMBT3904(RANGE:100-300)' -> 'MMBT3904')."""
+    text = _RANGE_NOTE.sub("", code.strip().upper())
     for _ in range(3):
         stripped = _PACKAGING_SUFFIX.sub("", text)
         if stripped == text or len(normalize_code(stripped)) < 4:
@@ -1082,7 +1084,11 @@ def _names_maker(maker: str) -> bool:
 
 def _maker_fits(stated: str, listed: str) -> bool:
     """Whether a catalog listing's maker is the maker the BOM names ('On Semiconductor' = 'onsemi', 'NXP' =
-    'Nexperia'); unknown names by similarity."""
+    'Nexperia', LCSC's 'HF(宏发)' = 'HF(Xiamen Hongfa Electroacoustic)': the brand before the company name);
+    unknown names by similarity."""
+    brand_a, brand_b = (re.split(r"[(（]", name, maxsplit=1)[0].strip().lower() for name in (stated, listed))
+    if brand_a and brand_a == brand_b:
+        return True
     a, b = _maker_key(stated), _maker_key(listed)
     return a == b or bool(_maker_words(a) & _maker_words(b)) or fuzz.partial_ratio(a, b) >= 85
 
@@ -1209,7 +1215,10 @@ def _prefer_maker(products: list[Product], maker: str) -> list[Product]:
 
 
 def _same_mpn(a: Product, b: Product) -> bool:
-    return a.sku == b.sku or normalize_code(a.mpn) == normalize_code(b.mpn)
+    """One MPN, whatever LCSC's gain-range note says ('MMBT3904(RANGE:100-300)' is MMBT3904)."""
+    return a.sku == b.sku or normalize_code(_RANGE_NOTE.sub("", a.mpn.upper())) == normalize_code(
+        _RANGE_NOTE.sub("", b.mpn.upper())
+    )
 
 
 def _ambiguous(

@@ -154,9 +154,12 @@ def _parse(raw: str) -> Footprint | None:
 
 
 def canonical(package: str) -> str:
-    """The one name of a package ('SOP-8' -> 'SOIC-8', 'DO-214AC' -> 'SMA', 'TO-252-2L' -> 'TO-252'); unknown
-    names come back as given."""
+    """The one name of a package ('SOP-8' -> 'SOIC-8', 'DO-214AC' -> 'SMA', 'TO-252-2L' -> 'TO-252', 'SOT-666-6' ->
+    'SOT-666', 'WQFN-28' -> 'QFN-28', 'WSON-6' -> 'DFN-6'); unknown names come back as given."""
     name = package.strip().upper()
+    name = re.sub(r"^(SOT-(?!23-)\d+)-\d+L?$", r"\1", name)  # a SOT number fixes its pins: only SOT-23-5/-6 differ
+    name = re.sub(r"^(?:V|W|U|T|X2)QFN-", "QFN-", name)  # thin / very thin QFNs: one land pattern per pins and body
+    name = re.sub(r"^(?:WSON|USON|VSON|SON|TDFN|UDFN|WDFN|X2SON)-", "DFN-", name)
     name = re.sub(r"^(SOT-\d+-\d+|TO-\d+-\d+|SOP-\d+|SOIC-\d+|SOT-\d+)L$", r"\1", name)  # JLC's '-3L' = 3 leads
     name = re.sub(r"^TSOT-23", "SOT-23", name)  # thin SOT-23: the same land pattern
     name = re.sub(r"^(?:SOP|SO)-(\d+)$", r"SOIC-\1", name)  # narrow body, any pin count
@@ -600,8 +603,11 @@ def _ic(norm: str) -> Footprint | None:
         name = family
     lceda_width = re.search(r"-W(\d+(?:\.\d+)?)", norm)  # LCEDA's body width: W3.9 narrow, W7.5 wide
     # '_75MM' (LCSC order lines: 'SOIC16_75MM'), '_W7.50mm' (KiCad): the body width
-    wide = bool(re.search(r"300MIL|208MIL|WIDE|7\.5X|5\.3X|5\.2X|_W?(?:7\.?5|5\.?3)0?MM", norm)) or (
-        lceda_width is not None and float(lceda_width.group(1)) >= 5.0
+    body_width = re.search(r"_(\d+(?:\.\d+)?)X\d+(?:\.\d+)?MM", norm)  # KiCad 'SOIC-8_5.28x4.9mm': 5.28 wide
+    wide = (
+        bool(re.search(r"300MIL|208MIL|WIDE|7\.5X|5\.3X|5\.2X|_W?(?:7\.?5|5\.?3)0?MM", norm))
+        or (body_width is not None and float(body_width.group(1)) >= 5.0)
+        or (lceda_width is not None and float(lceda_width.group(1)) >= 5.0)
     )
     if family in ("SOIC", "SOP", "SO") and wide:
         name += "-W"  # wide body (7.5 / 5.3 mm): another land pattern than the 3.9 mm one

@@ -270,3 +270,20 @@ def test_what_a_stranger_s_review_found_in_the_value_checks() -> None:
     assert r1.status == "exact" and r2.status == "exact", (r1.note, r2.note)
     assert u1.status == "exact" and u1.product is not None and u1.product.mpn == "NE555P", u1.note
     assert j1.product is None or "female" in j1.product.category.lower(), j1.product
+
+
+MAKERS = """Designator\tQty\tMPN\tManufacturer\tValue\tFootprint\tLCSC
+Q1\t1\tMMBT3904\tCJ(江苏长电/长晶)\tMMBT3904\tSOT-23-3_W\tC20526
+K1\t1\tHF49FD/005-1H11\tHF(宏发)\tHF49FD/005-1H11\tRELAY-TH_HF49FD-XXX-1H11-XXX\tC28975
+"""
+
+
+def test_lcsc_s_range_note_and_brand_names_name_the_same_part_and_maker() -> None:
+    """Held-out EasyEDA BOMs: LCSC lists CJ's MMBT3904 as 'MMBT3904(RANGE:100-300)' (a gain-range note, not
+    another part) and names makers 'BRAND(company)': 'HF(宏发)' is 'HF(Xiamen Hongfa Electroacoustic)'."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        q1, k1 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(MAKERS).lines)
+    assert (q1.status, q1.product.sku if q1.product else None) == ("exact", "C20526"), q1.note
+    assert (k1.status, k1.product.sku if k1.product else None) == ("exact", "C28975"), k1.note

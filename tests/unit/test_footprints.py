@@ -121,6 +121,17 @@ def test_a_header_is_never_a_capacitor_nor_a_switch_a_value() -> None:
         ("TSOT-23-5", "SOT-23-6", True),
         ("SOIC-16-300mil", "SOIC-16_3.9x9.9mm", True),
         ("SMD2835-2P", "0603", True),
+        # the held-out BOMs: a SOT number fixes its pins, thin QFN / SON spellings are one land, KiCad states a
+        # SOIC's body width
+        ("SOT-666", "SOT-666-6", False),
+        ("Package_DFN_QFN:QFN-28-1EP_5x5mm_P0.5mm_EP3.35x3.35mm", "WQFN-28", False),
+        ("Glasgow:DFN-6-1EP_2x2mm_P0.65mm_EP1x1.6mm_ThermalVias", "WSON-6", False),
+        ("4ms_Package_SOIC:SOIC-8_5.28x4.9mm_Pitch1.27mm", "SOIC-8-208mil", False),
+        ("SOIC-8_3.9x4.9mm_P1.27mm", "SOIC-8-208mil", True),
+        ("QFN-32", "QFN-28", True),
+        ("DO-214BA_L4.8-W2.9-LS5.3-RD", "SMA(DO-214AC)", True),
+        ("SW-SMD_4P-L6.1-W6.1-P4.50-LS8.5", "SMD,4.2x3.2mm", True),
+        ("SW-TH_SS12D10G5", "插件,13x6.6mm", False),  # 'D10' in a part number is no body
     ],
 )
 def test_contradiction(wanted: str, offered: str, clash: bool) -> None:
