@@ -23,6 +23,7 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | Vishay CRCW / WSL (resistor) | CRCW060310K0FKEA, WSL2512R0010FEA | 0603, 10 kΩ, ±1 % / 2512, 1 mΩ, ±1 % |
 | Walsin WR (resistor) | WR06X1002FTL | 0603, 10 kΩ, ±1 % |
 | Fenghua RS (resistor) | RS-05K6802FT | 0805, 68 kΩ, ±1 % |
+| Viking AR (thin-film resistor) | AR03BTC1002 | 0603, ±0.1 %, 10 kΩ |
 """
 
 from __future__ import annotations
@@ -253,10 +254,19 @@ def _fenghua(m: re.Match[str]) -> DecodedPart | None:
     return _res("Fenghua RS", _FENGHUA_SIZE[m[1]], _ohms_digits(m[2]), m[3])
 
 
+_VIKING = re.compile(r"AR(01|02|03|05|06|12|13)([BCDF])T[A-Z][A-Z]?(\d{3,4}|\d+R\d*|R\d+)$")
+_VIKING_SIZE = {"01": "0201", "02": "0402", "03": "0603", "05": "0805", "06": "1206", "12": "2512", "13": "1210"}
+
+
+def _viking(m: re.Match[str]) -> DecodedPart | None:
+    return _res("Viking AR", _VIKING_SIZE[m[1]], _ohms_digits(m[3]), m[2])
+
+
 _FAMILIES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DecodedPart | None]], ...] = (
     (_SAMSUNG, _samsung), (_MURATA, _murata), (_YAGEO_CC, _yageo_cc), (_KEMET, _kemet), (_TDK, _tdk), (_TAIYO, _taiyo),
     (_YAGEO_RC, _yageo_rc), (_UNIROYAL, _uniroyal), (_FOJAN, _fojan), (_PANASONIC, _panasonic),
-    (_VISHAY, _vishay), (_WSL, _wsl), (_WALSIN, _walsin), (_FENGHUA, _fenghua), (_EIA_STYLE, _eia_style),
+    (_VISHAY, _vishay), (_WSL, _wsl), (_WALSIN, _walsin), (_FENGHUA, _fenghua), (_VIKING, _viking),
+    (_EIA_STYLE, _eia_style),
 )  # fmt: skip
 
 

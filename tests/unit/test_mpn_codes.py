@@ -39,6 +39,7 @@ EXAMPLES = {
     "CRCW060310K0FKEA": ("0603", {"resistance": 10e3, "tolerance": 1}, ""),
     "WSL2512R0010FEA": ("2512", {"resistance": 0.001, "tolerance": 1}, ""),
     "RS-05K6802FT": ("0805", {"resistance": 68e3, "tolerance": 1}, ""),
+    "AR03BTDX1002": ("0603", {"resistance": 10e3, "tolerance": 0.1}, ""),
 }
 
 
@@ -51,7 +52,9 @@ def test_a_code_reads_as_its_maker_s_ordering_guide_says(code: str) -> None:
     assert {k: pytest.approx(v) for k, v in values.items()} == {k: v for k, v, _ in decoded.values}
 
 
-@pytest.mark.parametrize("code", ["STM32F103C8T6", "AMS1117-3.3", "1N4148W", "RC0603", "GRM", "X" * 60, ""])
+@pytest.mark.parametrize(
+    "code", ["STM32F103C8T6", "AMS1117-3.3", "1N4148W", "RC0603", "GRM", "AR0130CSSC00SPBA0", "X" * 60, ""]
+)
 def test_codes_no_family_reads_are_not_guessed(code: str) -> None:
     assert decode_mpn(code) is None
 
