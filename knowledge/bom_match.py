@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 from knowledge.catalog import normalize_code
 from knowledge.fasteners import (
     DEFAULT_FASTENER_STANDARD,
+    fastener_standard,
     fastener_type,
     not_stocked_fastener,
     wanted_fastener_standard,
@@ -738,7 +739,12 @@ def _fastener_match(engine: SearchEngine, line: BomLine, text: str) -> LineMatch
         return None
     default = DEFAULT_FASTENER_STANDARD.get(kind or "", "")
     pool.sort(
-        key=lambda p: ((p.stock or 0) < (line.quantity or 1), not _standard(p).startswith(default), _price(p), p.sku)
+        key=lambda p: (
+            (p.stock or 0) < (line.quantity or 1),
+            not fastener_standard(p).startswith(default),
+            _price(p),
+            p.sku,
+        )
     )
     size = thread.size + (f"×{format_quantity(thread.length_mm, 'mm')}" if thread.length_mm else "")
     if kind is None or (needs_length and thread.length_mm is None):
@@ -763,11 +769,6 @@ def _has_standard(product: Product, standard: str) -> bool:
     return any(
         normalize_code(a.raw) == norm for a in product.attributes if a.name in ("standard", "equivalent_standard")
     )
-
-
-def _standard(product: Product) -> str:
-    attr = product.attribute("standard")
-    return attr.raw if attr is not None else ""
 
 
 _FASTENER_POOLS: dict[tuple[int, str, str], tuple[Product, ...]] = {}

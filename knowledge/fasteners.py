@@ -357,6 +357,12 @@ def not_stocked_fastener(english: str) -> bool:
     return any(word in english for word in _NOT_STOCKED_FASTENER)
 
 
+def fastener_standard(product: Product) -> str:
+    """The standard a fastener listing states ('ISO 4032'), '' when none."""
+    attr = product.attribute("standard")
+    return attr.raw if attr is not None else ""
+
+
 def fastener_type(english: str) -> str | None:
     """The fastener type (catalog category leaf: 'Countersunk screws', 'Hex nuts' ...) lower-case text names,
     English or Chinese ('fhcs m3-10', '沉头内六角m5*10', 'm3六角螺帽'); None when it names none."""

@@ -22,6 +22,7 @@ from knowledge.errors import UnitError
 from knowledge.fasteners import (
     DEFAULT_FASTENER_STANDARD,
     NOT_STOCKED,
+    fastener_standard,
     fastener_type,
     not_stocked_fastener,
     wanted_fastener_standard,
@@ -162,7 +163,7 @@ class SearchEngine:
             # a plain 'hex nut' is the regular ISO 4032 one (not the thin ISO 4035), '4.7uF 0603 capacitor' an
             # MLCC unless it says tantalum or electrolytic.
             usual = -0.01 * better
-            if params.fastener and not _standard_of(product).startswith(
+            if params.fastener and not fastener_standard(product).startswith(
                 wanted_fastener_standard(text.lower()) or DEFAULT_FASTENER_STANDARD.get(params.fastener, "-")
             ):
                 usual -= 0.2
@@ -348,10 +349,10 @@ def parse_parameters(text: str) -> QueryParameters:
     # 'SMD3225-4P' and 'HDR-M_2.54_1x4P' are footprints: their '4P' is a pin count, never 4 pF; so is '40P' beside
     # 排针 / header and '4P' beside a crystal
     values_text = " ".join(t for t in text.split() if not _footprint_token(t))
-    counted = form_of_text(text)
-    if counted is not None and counted.kind in ("header", "socket", "connector"):
+    form = form_of_text(text)
+    if form is not None and form.kind in ("header", "socket", "connector"):
         values_text = _PIN_COUNT.sub(" ", values_text)
-    elif counted is not None and counted.kind == "crystal":
+    elif form is not None and form.kind == "crystal":
         values_text = _CRYSTAL_PINS.sub(" ", values_text)
     quantities = tuple(q for q in extract_quantities(values_text) if not (thread and q[0] == "length"))
     dimensions = parse_dimensions(text, default="length" if thread else None)
@@ -361,7 +362,6 @@ def parse_parameters(text: str) -> QueryParameters:
         dimensions = {**dimensions, "length": float(length)}
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
     kind = kind_of_text(text)
-    form = form_of_text(text)
     if (
         form is not None
         and form.kind in ("header", "socket", "connector")
@@ -704,11 +704,6 @@ def looks_like_part_number(code: str) -> bool:
 def _merge(scored: dict[str, tuple[float, list[str]]], sku: str, score: float, why: Sequence[str]) -> None:
     old_score, old_why = scored.get(sku, (0.0, []))
     scored[sku] = (max(old_score, score), old_why + [w for w in why if w not in old_why])
-
-
-def _standard_of(product: Product) -> str:
-    attr = product.attribute("standard")
-    return attr.raw if attr is not None else ""
 
 
 def _param_count(params: QueryParameters) -> int:
