@@ -38,8 +38,11 @@ from knowledge.fasteners import (
 )
 from knowledge.footprints import (
     Footprint,
+    angled,
     category_fits,
     contradiction,
+    crystal_form,
+    crystal_package,
     form_of_text,
     kind_of_text,
     parse_footprint,
@@ -58,6 +61,7 @@ from knowledge.search import (
     looks_like_part_number,
     query_terms,
     stated_colours,
+    stated_values,
     term_coverage,
 )
 from knowledge.substitutes import Family, evaluate, load_rules, unit_price
@@ -396,30 +400,33 @@ class BomMatcher:
         return self.engine.store.products(list(skus)) if skus else []
 
     def _by_parameters(self, line: BomLine) -> LineMatch | None:
+        if _UNDECIDED.search(f"{line.value} {line.description}"):
+            return None  # 'color?', '10k TBD': the designer has not decided; the buyer picks from what search shows
         text = _line_text(line)
         if parse_thread(text) is not None:
             return _fastener_match(self.engine, line, text)
-        if line_kind(line) == "led" or _designator_prefix(line) == "LED":
+        said_led = kind_of_text(f"{line.value} {line.description}") == "led" and _designator_prefix(line) in ("D", "")
+        if line_kind(line) == "led" or _designator_prefix(line) == "LED" or said_led:  # D4 'LED_Blue'
             return _led_match(self.engine, line)
         if _BEAD_WORDS.search(f"{line.value} {line.description}") or _designator_prefix(line) == "FB":
             return _bead_match(self.engine, line)
+        if (header := _header_match(self.engine, line)) is not None:
+            return header
         wanted, family = wanted_product(line)
         if family is None or wanted is None:
             return None
         if not wanted.package:
             return _value_only(self.engine, line, wanted, family)
-        pool = _pool(self.engine, family, wanted)
+        checked = _as_stated(family, wanted)
         needed = line.quantity or 1
-        # Best first (enough stock, then price); judging stops once MAX_CANDIDATES drop-ins are found, since
-        # drop-ins outrank functional ones and the pool is already in the order a buyer wants.
-        pool.sort(key=lambda p: ((p.stock or 0) < needed, _price(p), p.sku))
-        judged: list[tuple[Substitute, Product]] = []
-        for product in pool:
-            sub = evaluate(wanted, product, family)
-            if sub is not None:
-                judged.append((sub, product))
-                if sum(1 for j, _ in judged if j.kind == "drop-in") >= MAX_CANDIDATES:
-                    break
+        options = [replace(wanted, package=p) for p in _package_options(wanted.package)]
+        tried = [(option, *self._judged(option, checked, needed)) for option in options]
+        fitting = [t for t in tried if any(sub.kind == "drop-in" for sub, _ in t[1])]
+        if len(fitting) > 1:  # a crystal body without its pins: 2 and 4 pins are two land patterns
+            products = [judged[0][1] for _, judged, _ in fitting]
+            note = f"{' or '.join(o.package for o, _, _ in fitting)}: the BOM does not say how many pins"
+            return _ambiguous(line, products, note, via="parameters (pins not stated)")
+        wanted, judged, pool = fitting[0] if fitting else tried[0]
         if not judged:
             if not pool:
                 return None
@@ -430,13 +437,23 @@ class BomMatcher:
             return _ambiguous(line, nearest, note, via="parameters (ratings not met)")
         judged.sort(key=lambda sp: sp[0].kind != "drop-in")  # stable: keeps the stock / price order
         unknown_mpn = _is_code(line.mpn) and not _value_codes_only(line.mpn)
+        unchecked = [r.attribute for r in family.rules if r not in checked.rules]
+        if unknown_mpn and unchecked:
+            # a value that has no safe direction (a crystal's load capacitance) is in a part number we cannot read
+            said = ", ".join(u.replace("_", " ") for u in unchecked)
+            note = f"{line.mpn} is not in the catalog and its {said} is not stated otherwise: which one?"
+            return _ambiguous(line, [p for _, p in judged[:MAX_CANDIDATES]], note, via="parameters (code unread)")
         if unknown_mpn:  # its ratings are in a part number we cannot read: the best-rated part is the safe one
             judged.sort(key=lambda sp: (sp[0].kind != "drop-in", _rating_key(sp[1])))
         best_sub, best = judged[0]
         stated = [a.name for a in wanted.attributes]
         confidence = min(0.9, 0.7 + 0.05 * (len(stated) - 1)) if best_sub.kind == "drop-in" else 0.6
+        if len(checked.rules) < len(family.rules) or len(options) > 1:
+            confidence = min(confidence, 0.7)  # a value that names the part, or its pins, is quoted, not stated
         shown = ", ".join(_shown(a) for a in wanted.attributes)
         note = f"matched by parameters ({shown}, package {wanted.package})"
+        if len(options) > 1:
+            note += f"; the BOM states the body, not the pins: the {wanted.package} parts meet the stated values"
         if unknown_mpn:
             note += f"; {line.mpn} is not in the catalog: the highest-rated part with these values"
         if best_sub.kind != "drop-in":
@@ -449,6 +466,23 @@ class BomMatcher:
         if status == "ambiguous":
             return _ambiguous(line, [p for _, p in judged[:MAX_CANDIDATES]], note, via="parameters (not all verified)")
         return LineMatch(line, status, round(confidence, 2), best, tuple(others), "parameters", note)
+
+    def _judged(
+        self, wanted: Product, family: Family, needed: float
+    ) -> tuple[list[tuple[Substitute, Product]], list[Product]]:
+        """The catalog parts with the wanted value and package, judged by the family's rules, best first (enough
+        stock, then price); judging stops once MAX_CANDIDATES drop-ins are found, since drop-ins outrank functional
+        ones and the pool is already in the order a buyer wants. Also the pool itself."""
+        pool = _pool(self.engine, family, wanted)
+        pool.sort(key=lambda p: ((p.stock or 0) < needed, _price(p), p.sku))
+        judged: list[tuple[Substitute, Product]] = []
+        for product in pool:
+            sub = evaluate(wanted, product, family)
+            if sub is not None:
+                judged.append((sub, product))
+                if sum(1 for j, _ in judged if j.kind == "drop-in") >= MAX_CANDIDATES:
+                    break
+        return judged, pool
 
     def _by_search(self, line: BomLine) -> LineMatch:
         text = _line_text(line)
@@ -512,7 +546,7 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     the value (Ω, F, Hz); a bare number in the value cell is ohms only when the line names a resistor.
     """
     text = _line_text(line)
-    quantities = {key: (value, unit) for key, value, unit in reversed(extract_quantities(text))}
+    quantities = {key: (value, unit) for key, value, unit in reversed(stated_values(text))}
     english = expand_query(text).lower()
     if any(w in english or w in text for w in _NOT_MLCC) and "capacitance" in quantities:
         return None, None  # electrolytic / tantalum / film: not in the MLCC rules
@@ -522,6 +556,11 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
         for name, (_, _, prefixes, words) in _FAMILIES.items()
         if prefix in prefixes or any(re.search(rf"\b{w}", english) for w in words)
     ]
+    if "crystal" in named and "frequency" not in quantities and (bare := _CRYSTAL_VALUE.match(line.value)):
+        # a crystal's '24M' / '32.768K' is its frequency (the value grammar reads a bare M as megohms)
+        number, scale = float(bare.group(1)), {"K": 1e3, "M": 1e6}[bare.group(2).upper()]
+        quantities.pop("resistance", None)
+        quantities["frequency"] = (number * scale, "Hz")
     by_value = [name for name, (_, key, _, _) in _FAMILIES.items() if key in quantities]
     choice = next((n for n in named if n in by_value), None)
     if choice is None and len(by_value) == 1 and not named:
@@ -529,6 +568,8 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if choice is None and named and named[0] == "chip resistor" and _BARE_NUMBER.fullmatch(line.value.strip()):
         quantities["resistance"] = (float(line.value.strip()), "Ω")  # '470' on an R designator = 470 Ω
         choice = "chip resistor"
+    if choice == "crystal" and (kind_of_text(text, strong_only=True) == "oscillator" or prefix in ("XO", "OSC", "U")):
+        return None, None  # an oscillator (TCXO, 有源晶振) states a frequency too, but is no crystal
     family = next((f for f in load_rules() if f.name == choice), None)
     if family is None or choice is None:
         return None, None
@@ -536,6 +577,8 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if kind and kind not in _FAMILY_KINDS.get(choice, ("",)):
         return None, None  # a ferrite bead's "220 Ω @ 100 MHz" is no chip resistor
     category = _FAMILIES[choice][0]
+    if choice == "crystal" and "capacitance" in quantities:  # a crystal's pF is its load capacitance
+        quantities.setdefault("load_capacitance", quantities.pop("capacitance"))
     attrs = [Attribute(k, _raw(v, u), v, u) for k, (v, u) in quantities.items() if _relevant(family, k)]
     if choice == "MLCC capacitor" and (dielectric := _DIELECTRICS.search(text)) is not None:
         attrs.append(Attribute("dielectric", dielectric.group(1).upper().replace("COG", "C0G")))
@@ -543,11 +586,15 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if fp is not None and not _fits_family(choice, fp):
         return None, None  # an axial resistor or a radial capacitor is no chip part: search, with its mounting
     package = (fp.package if fp is not None else "") or ""
+    if choice == "crystal" and not package:  # a size in the package or value cell: '3.2x2.5x0.8', '3225 12MHz'
+        form = crystal_form(f"{line.package} {text}")
+        package = crystal_package(form.body_mm, form.pins)  # 'SMD3225' when the pins are not said
     product = Product(sku="", mpn="", manufacturer="", category=category, name=text, package=package)
     return replace(product, attributes=tuple(attrs)), family
 
 
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CRYSTAL_VALUE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KM])\s*$", re.IGNORECASE)
 # Footprint kinds each parametric family can sit on ('' = the footprint does not say).
 _FAMILY_KINDS = {
     "chip resistor": ("", "resistor"),
@@ -575,6 +622,24 @@ def _designator_prefix(line: BomLine) -> str:
 
 def _relevant(family: Family, key: str) -> bool:
     return any(rule.attribute == key for rule in family.rules)
+
+
+def _as_stated(family: Family, wanted: Product) -> Family:
+    """The family's rules for a BOM line: a hard `equal` on a value the line does not state (a crystal's load
+    capacitance) is not checked but quoted (see `_unstated`); the identifying value and the package stay hard."""
+    keep = (*family.candidates_by, "package")
+    rules = tuple(
+        rule
+        for rule in family.rules
+        if rule.attribute in keep or rule.kind != "equal" or rule.soft or wanted.attribute(rule.attribute) is not None
+    )
+    return replace(family, rules=rules)
+
+
+def _package_options(package: str) -> list[str]:
+    """The packages a wanted package can be: itself, or a crystal body without pins ('SMD3225') as its 4- and 2-pin
+    land patterns."""
+    return [f"{package}-4P", f"{package}-2P"] if re.fullmatch(r"SMD\d{4}", package) else [package]
 
 
 def _pool(engine: SearchEngine, family: Family, wanted: Product) -> list[Product]:
@@ -610,17 +675,25 @@ def _value_only(engine: SearchEngine, line: BomLine, wanted: Product, family: Fa
 # LEDs: colour (as the catalog's illumination / emitted colour states it) and package.
 _LED_COLOURS = {
     "red": ("red",), "green": ("green", "emerald green", "emerald", "pure green"), "blue": ("blue",),
-    "white": ("white",), "yellow": ("yellow",), "orange": ("orange",), "amber": ("amber",),
+    "white": ("white",), "yellow": ("yellow",), "orange": ("orange",), "amber": ("amber",), "pink": ("pink",),
+    "purple": ("purple",),
 }  # fmt: skip
 
 
 def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """An LED by its one stated colour and its footprint (a chip size, or a 3 / 5 mm through-hole lamp): the
     best-stocked listing that states both; None when the line does not state both."""
-    colours = extract_colours(f"{line.value} {line.description}") & set(_LED_COLOURS)
+    colours = extract_colours(f"{line.value} {line.description}") or extract_colours(
+        f"{line.value} {line.package}", codes=True
+    )
+    colours &= set(_LED_COLOURS)
     wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
     if len(colours) != 1 or wanted is None or not (wanted.chip or wanted.package.startswith("LED-")):
         return None
+    twins = _twins(engine, line.mpn)
+    if twins:  # the part itself under another reel / bin code, or its series in another size: not a generic LED
+        note = f"{line.mpn} is not in the catalog; {twins[0].mpn} ({twins[0].package}) differs only in its last code: check"
+        return _ambiguous(line, twins, note, via="similar MPN")
     colour = next(iter(colours))
     said = f"{line.value} {line.description}".lower()
     raws = _LED_COLOURS[colour]
@@ -659,6 +732,17 @@ def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     return LineMatch(line, "parametric", 0.75, pool[0], others, "parameters", note)
 
 
+def _twins(engine: SearchEngine, mpn: str) -> list[Product]:
+    """Listings whose code is `mpn` but for its last segment ('19-217/R6C-AL1M2VY/6T' for '…/3T'); asked only for
+    a part number the catalog does not list (the codes were looked up first)."""
+    head = re.split(r"[/-](?=[^/-]*$)", mpn.strip(), maxsplit=1)[0]
+    if not _is_code(mpn) or _value_codes_only(mpn) or head == mpn.strip() or len(normalize_code(head)) < 5:
+        return []
+    skus = [sku for sku, _ in engine.similar_codes(mpn, cutoff=FUZZY_MPN)]
+    return [p for p in engine.store.products(skus) if normalize_code(p.mpn).startswith(normalize_code(head))]
+
+
+_UNDECIDED = re.compile(r"\?|(?<![a-z])tbd(?![a-z])|待定", re.I)
 _BEAD_WORDS = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
 
 
@@ -693,6 +777,59 @@ def _bead_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     shown = format_quantity(ohms[0], "Ω") + " @ 100 MHz" + (f", ≥ {format_quantity(max(amps), 'A')}" if amps else "")
     note = f"matched by parameters (ferrite bead, {shown}, {wanted.chip})"
     others = tuple(Hit(p, 0.7, ("same impedance and size",)) for p in pool[1:MAX_CANDIDATES])
+    return LineMatch(line, "parametric", 0.75, pool[0], others, "parameters", note)
+
+
+# Words that make a line on a header footprint another part: a shrouded / IDC / crimp connector, or a module,
+# display or board plugged into it.
+_NOT_PLAIN_HEADER = re.compile(
+    r"\bidc\b|shroud|\bbox\b|牛角|简牛|\bjst\b|\bmolex\b|\bpicoblade\b|\busb\b|module|模块|\boled\b|\blcd\b|display"
+    r"|sensor|传感器|arduino|\besp\d|board|screen|屏|battery|电池|terminal|端子",
+    re.I,
+)
+
+
+def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """A plain pin header or female header by what its footprint states (rows x pins, pitch, mounting, straight or
+    right angle; KiCad's PinHeader_2x05_P2.54mm_Vertical, LCEDA's HDR-F-2.54_1x10): the best-stocked listing that
+    states the same form; None when the footprint does not state it all or the line names another part."""
+    fp = parse_footprint(line.package)
+    if fp is None or fp.kind not in ("header", "socket") or not (fp.rows and fp.pins and fp.pitch_mm):
+        return None
+    said = f"{line.mpn} {line.value} {line.description}"
+    if _NOT_PLAIN_HEADER.search(said) or kind_of_text(said) not in ("", "header", "socket", "connector"):
+        return None  # an OLED module or a JST connector on a header footprint is not a header
+    form = form_of_text(f"{line.package} {said}")
+    if (form.pitch_mm if form is not None else None) is None and not re.search(r"\d\.\d", line.package):
+        return None  # 'HDR-2x8': the pitch is a library's habit, not stated
+    wanted_angle = bool(angled(line.package) or angled(said))  # straight unless right angle is said
+    per_row = fp.pins // fp.rows
+    words = f"{_KIND_SEARCH_WORDS[fp.kind]} {fp.rows}x{per_row:02d} pitch {fp.pitch_mm:g}mm"
+    words += " SMD" if fp.mounting == "SMD" else " through hole"
+    pool = []
+    for hit in engine.search(words + (" right angle" if wanted_angle else ""), k=60, codes=False):
+        product = hit.product
+        offered = listing_form(product)
+        category = product.category.lower()
+        kind = "socket" if "female header" in category else ("header" if "pin header" in category else "")
+        if offered is None or kind != fp.kind:
+            continue
+        if (offered.rows, offered.pins, offered.mounting) != (fp.rows, fp.pins, fp.mounting):
+            continue
+        if offered.pitch_mm is None or abs(offered.pitch_mm - fp.pitch_mm) > 0.02:
+            continue
+        listing_angle = angled(f"{product.package} {product.mpn} {product.name} {product.description}")
+        if bool(listing_angle) != wanted_angle:
+            continue
+        pool.append(product)
+    if not pool:
+        return None
+    pool.sort(key=lambda p: ((p.stock or 0) < (line.quantity or 1), _price(p), p.sku))
+    shape = f"{fp.rows}x{per_row}, {fp.pitch_mm:g} mm, {'right angle' if wanted_angle else 'straight'}"
+    note = f"matched by parameters ({'female header' if fp.kind == 'socket' else 'pin header'} {shape})"
+    if _is_code(line.mpn) and not _value_codes_only(line.mpn):
+        note += f"; {line.mpn} is not in the catalog: pin length and plating not compared"
+    others = tuple(Hit(p, 0.7, ("same rows, pins, pitch and mounting",)) for p in pool[1:MAX_CANDIDATES])
     return LineMatch(line, "parametric", 0.75, pool[0], others, "parameters", note)
 
 
@@ -1250,7 +1387,8 @@ def _line_text(line: BomLine) -> str:
 _PREFIX_KINDS = {
     "R": "resistor", "RN": "resistor", "RA": "resistor", "C": "capacitor", "L": "inductor", "FB": "inductor",
     "D": "diode", "LED": "led", "Q": "transistor", "J": "connector", "P": "connector", "CN": "connector",
-    "CON": "connector", "Y": "crystal", "XTAL": "crystal", "SW": "switch", "F": "fuse",
+    "CON": "connector", "Y": "crystal", "XTAL": "crystal", "XO": "oscillator", "OSC": "oscillator", "SW": "switch",
+    "F": "fuse",
 }  # fmt: skip
 
 

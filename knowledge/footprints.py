@@ -228,12 +228,15 @@ KIND_CATEGORIES: dict[str, tuple[str, ...]] = {
     "header": ("connector", "header", "pin"),
     "socket": ("connector", "header", "socket"),
     "crystal": ("crystal", "oscillator", "resonator"),
+    "oscillator": ("oscillator", "tcxo", "vcxo", "ocxo", "(vco"),  # of the category's last segment (see category_fits)
     "switch": ("switch", "button"),
     "fuse": ("fuse",),
 }
 _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
     ("inductor", True, re.compile(r"ferrite|\bbeads?\b|磁珠|\binductors?\b|电感", re.I)),
-    ("crystal", True, re.compile(r"\bcrystals?\b|晶振|\bxtal\b", re.I)),
+    ("crystal", True, re.compile(r"\bcrystals?\b(?! oscillators?\b)|(?<!有源)晶振|\bxtal\b", re.I)),
+    # an oscillator (a TCXO, 有源晶振); 'crystal oscillator' and 晶振 are what many call a plain crystal
+    ("oscillator", True, re.compile(r"(?<!crystal )oscillators?\b|(?<![a-z])(?:tc|vc|oc)?xo(?![a-z])|有源晶振", re.I)),
     ("fuse", True, re.compile(r"\bfuses?\b|保险丝|\bptc\b", re.I)),
     ("resistor", False, re.compile(r"\bresistors?\b|电阻", re.I)),
     ("capacitor", False, re.compile(r"\bcapacitors?\b|电容", re.I)),
@@ -259,7 +262,8 @@ def kind_of_text(text: str, *, strong_only: bool = False) -> str:
 def category_fits(kind: str, category: str) -> bool:
     """Whether a product of `category` can be a part of `kind` (any category fits an unknown kind)."""
     words = KIND_CATEGORIES.get(kind)
-    return not words or any(w in category.lower() for w in words)
+    said = category.lower().rsplit(" / ", 1)[-1] if kind == "oscillator" else category.lower()
+    return not words or any(w in said for w in words)  # 'Crystal Oscillator/… / Crystals' holds no oscillator
 
 
 def find_package(text: str) -> str | None:
@@ -352,6 +356,14 @@ def _header_text(norm: str, mounting: str) -> Footprint:
     orientation = next((name for name, words in _TEXT_ORIENTATION if words.search(norm)), "")
     kind = "socket" if _TEXT_FEMALE.search(norm) else ("header" if _TEXT_MALE.search(norm) else "connector")
     return Footprint(norm, "", mounting, kind, pins, rows, pitch, orientation=orientation)
+
+
+def angled(text: str) -> bool | None:
+    """Whether a text says right angle ('弯插', 'R/A', KiCad's 'Horizontal': True) or straight ('Vertical', '直针':
+    False); None when it says neither."""
+    norm = unicodedata.normalize("NFKC", text).upper()
+    said = {name for name, words in _TEXT_ORIENTATION if words.search(norm)}
+    return None if len(said) != 1 else said == {"right_angle"}
 
 
 def _crystal_text(norm: str, mounting: str) -> Footprint:
@@ -482,7 +494,9 @@ def _case(norm: str) -> Footprint | None:
 def _header(norm: str) -> Footprint | None:
     """Pin headers and sockets: PinHeader_1x04_P2.54mm_Vertical, PinSocket_2x05, HDR-M_2.54_1x4P, HDR1X4,
     MHDR2X5, Header 4, HDR-TH_3P-P2.54-V-M, 1X03 / 2X05 (Eagle)."""
-    m = re.match(r"(PINHEADER|PINSOCKET|M?HDR|HEADER|PIN[ _]?HEADER|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?", norm)
+    m = re.match(
+        r"(PINHEADER|PINSOCKET|M?HDR|HEADER|PIN[ _]?HEADER|PINS(?=_\d)|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?", norm
+    )
     word = (m.group(1) or "") if m else ""
     rows_pins = re.search(r"(?<![\d.])(\d{1,2})X(\d{1,3})(?:P|PIN)?(?![\d.X])", norm)
     only_pins = re.search(r"(?:[_\-]|^HEADER ?)(\d{1,3})P(?:IN)?(?![A-Z0-9])|^HEADER[ _\-]?(\d{1,3})$", norm)
@@ -561,7 +575,27 @@ def _crystal(norm: str) -> Footprint | None:
             None,
             body,
         )
+    if re.search(r"CRYSTAL|XTAL", norm) and (form := _crystal_text(norm, "")).body_mm and form.pins:
+        # KiCad's 'Crystal_2.0x1.6mm_4pin', 'Crystal_SMD_Abracon_ABM8-4Pin_3.2x2.5mm': the body and pins name it
+        return replace(form, package=crystal_package(form.body_mm, form.pins))
     return None
+
+
+def crystal_form(text: str) -> Footprint:
+    """What a crystal line's text says about its form ('3.2x2.5x0.8' -> body 3.2 x 2.5, '3225 12MHz' -> body
+    3.2 x 2.5, '4Pin' -> 4 pins), when the line is known to be a crystal (its words need not say so)."""
+    return _crystal_text(unicodedata.normalize("NFKC", text).upper().replace("×", "X"), "")
+
+
+def crystal_package(body: tuple[float, ...], pins: int | None) -> str:
+    """The catalog's name of an SMD crystal package: body (3.2, 2.5) with 4 pins -> 'SMD3225-4P', with pins not
+    known -> 'SMD3225' (a body only: 2 and 4 pins are two land patterns); '' when the body is no crystal size."""
+    if len(body) != 2:
+        return ""
+    code = "".join(f"{round(size * 10):02d}" for size in sorted(body, reverse=True))
+    if code not in _CRYSTAL_SIZES:
+        return ""
+    return f"SMD{code}-{pins}P" if pins else f"SMD{code}"
 
 
 def crystal_body(code: str) -> tuple[float, float] | tuple[()]:

@@ -346,15 +346,8 @@ def parse_parameters(text: str) -> QueryParameters:
         if spec is not None:
             thread, length = spec.size, spec.length_mm
             break
-    # 'SMD3225-4P' and 'HDR-M_2.54_1x4P' are footprints: their '4P' is a pin count, never 4 pF; so is '40P' beside
-    # 排针 / header and '4P' beside a crystal
-    values_text = " ".join(t for t in text.split() if not _footprint_token(t))
     form = form_of_text(text)
-    if form is not None and form.kind in ("header", "socket", "connector"):
-        values_text = _PIN_COUNT.sub(" ", values_text)
-    elif form is not None and form.kind == "crystal":
-        values_text = _CRYSTAL_PINS.sub(" ", values_text)
-    quantities = tuple(q for q in extract_quantities(values_text) if not (thread and q[0] == "length"))
+    quantities = tuple(q for q in stated_values(text, form) if not (thread and q[0] == "length"))
     dimensions = parse_dimensions(text, default="length" if thread else None)
     if thread:  # 'B18.3.4M - 6 x 1.0 x 12 … M6*12' is diameter × pitch × length (ASME), not a bearing's d × D × B
         dimensions = {k: v for k, v in dimensions.items() if k not in ("bore_diameter", "outer_diameter", "width")}
@@ -393,6 +386,19 @@ def parse_parameters(text: str) -> QueryParameters:
         # a nylon lock nut or a spring washer is no plain nut or flat washer: a type the catalog does not stock
         fastener = NOT_STOCKED if not_stocked_fastener(english) else (fastener_type(english) or "")
     return QueryParameters(quantities, package, thread, dielectric, kind, form, colours, fastener)
+
+
+def stated_values(text: str, form: Footprint | None = None) -> list[tuple[str, float, str]]:
+    """The values a text states (knowledge/units.py `extract_quantities`) without its pin counts: 'SMD3225-4P' and
+    'HDR-M_2.54_1x4P' are footprints whose '4P' counts pins, never 4 pF; so does '40P' beside 排针 / header and '4P'
+    beside a crystal. `form` is `form_of_text(text)` when the caller has it."""
+    values_text = " ".join(t for t in text.split() if not _footprint_token(t))
+    form = form if form is not None else form_of_text(text)
+    if form is not None and form.kind in ("header", "socket", "connector"):
+        values_text = _PIN_COUNT.sub(" ", values_text)
+    elif form is not None and form.kind == "crystal":
+        values_text = _CRYSTAL_PINS.sub(" ", values_text)
+    return extract_quantities(values_text)
 
 
 _PIN_COUNT = re.compile(r"(?<![\d.])\d{1,3}\s?P(?![A-Za-z0-9])")

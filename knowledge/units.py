@@ -243,6 +243,12 @@ def extract_dielectric(text: str) -> str | None:
 COLOURS: dict[str, tuple[str, ...]] = {
     "red": ("red", "红"), "green": ("green", "绿"), "blue": ("blue", "蓝"), "white": ("white", "白"),
     "yellow": ("yellow", "黄"), "orange": ("orange", "橙"), "amber": ("amber",), "infrared": ("infrared", "红外"),
+    "pink": ("pink", "粉红", "粉色"), "purple": ("purple", "violet", "紫"),
+}  # fmt: skip
+# Colour codes in LED part names and footprints ('LED0805-RD', 'PNK'): read only where the text is known to be an LED.
+COLOUR_CODES = {
+    "rd": "red", "gn": "green", "grn": "green", "bl": "blue", "blu": "blue", "yel": "yellow", "ylw": "yellow",
+    "wht": "white", "org": "orange", "pnk": "pink",
 }  # fmt: skip
 USB_KINDS: dict[str, tuple[str, ...]] = {
     "usb-c": ("usb-c", "usb c", "type-c", "type c", "typec"), "micro-b": ("micro-b", "micro b", "micro usb", "microusb"),
@@ -252,10 +258,13 @@ _COLOUR_RE = {k: re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w
 _USB_RE = {k: re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in ws)) for k, ws in USB_KINDS.items()}
 
 
-def extract_colours(text: str) -> set[str]:
-    """The colours a text names ('LED_BLUE' -> {'blue'}, '红色 0603' -> {'red'}; infrared is not red)."""
+def extract_colours(text: str, *, codes: bool = False) -> set[str]:
+    """The colours a text names ('LED_BLUE' -> {'blue'}, '红色 0603' -> {'red'}; infrared is not red); with
+    `codes`, an LED's colour codes too when no colour is named ('LED0805-RD' -> {'red'}, 'PNK' -> {'pink'})."""
     low = text.lower().replace("_", " ")
     found = {key for key, words in _COLOUR_RE.items() if words.search(low)}
+    if codes and not found:
+        found = {COLOUR_CODES[t] for t in re.split(r"[^a-z]+", low) if t in COLOUR_CODES}
     if "infrared" in found:
         found.discard("red")
     return found

@@ -287,3 +287,91 @@ def test_lcsc_s_range_note_and_brand_names_name_the_same_part_and_maker() -> Non
         q1, k1 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(MAKERS).lines)
     assert (q1.status, q1.product.sku if q1.product else None) == ("exact", "C20526"), q1.note
     assert (k1.status, k1.product.sku if k1.product else None) == ("exact", "C28975"), k1.note
+
+
+CRYSTALS = """Designator\tQty\tManufacturer Part\tComment\tFootprint\tDescription
+Y1\t1\t\t24MHz_8pF_2x1.6mm\t4ms_Crystal:Crystal_2.0x1.6mm_4pin\t
+Y2\t1\t\t16MHz\t3.2x2.5x0.8\t
+Y3\t1\tJF4024M00009T8188070\t24M\tCrystal:Crystal_SMD_3225-4Pin_3.2x2.5mm\t
+XO1\t1\t\tASTX-13-40MHz\tASTX-13_2520\t40MHz TCXO 2.5x2.0mm
+Y4\t1\t\t3225 12MHz 20pF ±10ppm\t\t12MHz 晶振
+"""
+
+
+def test_a_crystal_by_its_size_frequency_and_load_capacitance_and_an_oscillator_is_none() -> None:
+    """Real BOM lines (4ms MP153, WeIO, Glasgow, XTRX): a KiCad 'Crystal_2.0x1.6mm_4pin' is the SMD2016-4P land and
+    its '8pF' the load capacitance; a bare body ('3225', '3.2x2.5x0.8') is the land the parts with those values
+    use, or a question when they come with 2 and with 4 pins; '24M' on a crystal is 24 MHz, and a load
+    capacitance hidden in an unreadable part number is the buyer's decision; a TCXO is never answered with a
+    crystal."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        y1, y2, y3, xo1, y4 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(CRYSTALS).lines)
+    assert y1.status == "parametric" and y1.product is not None and y1.product.package == "SMD2016-4P", y1.note
+    assert y1.product.attribute("load_capacitance").value == pytest.approx(8e-12)  # type: ignore[union-attr]
+    assert y1.product.attribute("frequency").value == pytest.approx(24e6)  # type: ignore[union-attr]
+    assert y2.status == "ambiguous" and y2.via == "parameters (pins not stated)", y2.note  # 16 MHz: 2P and 4P
+    assert {h.product.package for h in y2.candidates} == {"SMD3225-4P", "SMD3225-2P"}
+    assert y4.status == "parametric" and y4.product is not None and y4.product.package == "SMD3225-4P", y4.note
+    assert y4.confidence <= 0.7 and "pins" in y4.note
+    assert y4.product.attribute("load_capacitance").value == pytest.approx(20e-12)  # type: ignore[union-attr]
+    assert y3.status == "ambiguous" and y3.via == "parameters (code unread)", y3.note
+    assert all(h.product.attribute("frequency").value == pytest.approx(24e6) for h in y3.candidates)  # type: ignore[union-attr]
+    assert xo1.product is None and xo1.candidates  # the closest oscillators, never a crystal
+    assert all("oscillator" in h.product.category.lower().rsplit(" / ", 1)[-1] for h in xo1.candidates)
+
+
+HEADERS = """Designator\tQty\tManufacturer Part\tComment\tFootprint
+J1\t1\t\tCAN\tConnector_PinHeader_2.54mm:PinHeader_1x03_P2.54mm_Vertical
+J2\t1\tTSW-104-08-T-D-RA\tPins_02x04_RightAngle_P2.54mm\t4ms_Connector:Pins_2x04_P2.54mm_Horizontal
+J3\t1\t\tHDR-F-2.54_1x10\tHDR-F-2.54_1X10
+J4\t1\t\tHDR-2x8\tHDR-2x8
+J5\t1\t\tOLED 0.96 I2C\tConnector_PinHeader_2.54mm:PinHeader_1x04_P2.54mm_Vertical
+"""
+
+
+def test_a_plain_header_by_the_form_its_footprint_states() -> None:
+    """Falcan / 4ms / devboard BOMs: a net name ('CAN') on a KiCad PinHeader footprint is a 1x3 2.54 mm straight
+    male header, a Samtec code on a 'Horizontal' one a right-angle 2x4, LCEDA's HDR-F a female one; a pitch the
+    footprint does not state ('HDR-2x8') or a module on header pins is never matched as a header."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        j1, j2, j3, j4, j5 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(HEADERS).lines)
+    for m, category, grid in (
+        (j1, "pin headers", "1x3P"),
+        (j2, "pin headers", "2x4P"),
+        (j3, "female headers", "1x10P"),
+    ):
+        assert m.status == "parametric" and m.product is not None, m.note
+        assert category in m.product.category.lower(), m.product.category
+        assert m.product.attribute("pitch").value == pytest.approx(2.54)  # type: ignore[union-attr]
+        stated = " ".join(a.raw for a in m.product.attributes) + m.product.mpn
+        assert grid.lower() in stated.lower().replace("*", "x"), (m.product.mpn, stated)
+    assert j1.product is not None and "弯" not in j1.product.package + j1.product.mpn  # straight
+    assert j2.product is not None and "弯" in j2.product.package  # right angle (JLC: 弯插)
+    assert j4.status not in ("exact", "parametric") and j5.status not in ("exact", "parametric")
+
+
+LEDS = """Designator\tQty\tManufacturer Part\tComment\tFootprint\tDescription
+D4\t1\t\tLED_Blue\t0603\t
+U103\t1\tLED0805-1\t\tLED0805-RD\tLED
+D101\t1\t\tcolor?\tLED_0402_BLUE\tLED
+D104\t1\t19-217/GHC-YR1S2/3T\tGreen\tLED_SMD:LED_0603_1608Metric\tLight emitting diode
+"""
+
+
+def test_an_led_by_the_colour_its_name_or_code_states_and_never_an_undecided_one() -> None:
+    """nou3 / spot-welder / link-card / ESP-ATX BOMs: 'LED_Blue' on a D designator and the colour code of
+    'LED0805-RD' are stated colours; 'color?' is the designer's open question; an Everlight code whose only
+    difference from a listing is its last segment is that listing's decision, not a generic green LED."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        d4, u103, d101, d104 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(LEDS).lines)
+    assert d4.status == "parametric" and d4.product is not None and "blue" in d4.note and d4.product.package == "0603"
+    assert u103.status == "parametric" and u103.product is not None and "red" in u103.note
+    assert u103.product.package == "0805"
+    assert d101.status not in ("exact", "parametric")
+    assert d104.status == "ambiguous" and d104.candidates[0].product.mpn == "19-217/GHC-YR1S2/6T", d104.note

@@ -150,3 +150,25 @@ def test_pitch_conventions_of_two_libraries_do_not_clash() -> None:
     assert (
         contradiction(parse_footprint("SOT95P280X145-3N"), parse_footprint("SOT-23-3_L2.9-W1.3-P1.90-LS2.4-BR")) == ""
     )
+
+
+def test_crystal_lands_from_their_body_and_pins() -> None:
+    """KiCad's 'Crystal_2.0x1.6mm_4pin' names the SMD2016-4P land; a body without pins names only the body."""
+    from knowledge.footprints import angled, crystal_form, crystal_package
+
+    assert parse_footprint("4ms_Crystal:Crystal_2.0x1.6mm_4pin").package == "SMD2016-4P"  # type: ignore[union-attr]
+    assert crystal_package((3.2, 2.5), 4) == "SMD3225-4P"
+    assert crystal_package((2.5, 3.2), None) == "SMD3225"
+    assert crystal_package((4.0, 3.0), 4) == ""  # no crystal size
+    assert crystal_form("3.2x2.5x0.8").body_mm == (3.2, 2.5)
+    assert crystal_form("3225 12MHz 20pF").body_mm == (3.2, 2.5)
+    header = parse_footprint("4ms_Connector:Pins_2x05_1.27mm_SMD")
+    assert header is not None and (header.kind, header.rows, header.pins, header.pitch_mm, header.mounting) == (
+        "header",
+        2,
+        10,
+        1.27,
+        "SMD",
+    )
+    assert angled("Pins_2x04_P2.54mm_Horizontal") is True and angled("PinHeader_1x03_P2.54mm_Vertical") is False
+    assert angled("HDR-F-2.54_1X10") is None

@@ -358,3 +358,12 @@ def test_e_series() -> None:
     assert 49900.0 in values and 4990.0 in values  # exact floats, no 4990.000000000001
     with pytest.raises(UnitError):
         e_series_values(E24, 0, 10)
+
+
+def test_led_colour_codes_are_read_only_when_asked() -> None:
+    from knowledge.units import extract_colours
+
+    assert extract_colours("LED0805-RD", codes=True) == {"red"}
+    assert extract_colours("PNK", codes=True) == {"pink"}
+    assert extract_colours("LED0805-RD") == set()  # 'RD' is a colour only on an LED line
+    assert extract_colours("LED red BL", codes=True) == {"red"}  # a named colour wins over codes
