@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bot import message_guard
+from bot import answer_first, message_guard
 from bot.keys import ACTION_TOKEN_ENV, action_token, rasa_token
 from bot.rasa_speedups import install
 from bot.settings import get_settings
@@ -36,7 +36,8 @@ def main() -> None:
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_REQUEST_BYTES))
     install()
     install_outage_reply()
-    message_guard.install()
+    answer_first.install()
+    message_guard.install()  # after answer_first: its length bound is the outer wrapper of parse_message
     settings = get_settings()
     os.environ.setdefault(ACTION_TOKEN_ENV, action_token(settings))
     sys.argv = with_auth_token(sys.argv, rasa_token(settings))

@@ -31,3 +31,30 @@ def test_clicking_options_narrows_to_a_short_list(stack: Stack, sender: str, req
     # The product the list ends with is what a follow-up ("有替代吗?") is about.
     follow = texts(ask(stack, sender, "有替代吗?"))
     assert follow and "没有找到您要替代的型号" not in follow, follow
+
+
+def _options(replies: list[dict]) -> list[dict]:
+    return [b for r in replies for b in r.get("buttons", []) if b["payload"].startswith("/choose_option")]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "typed", "goodbye"),
+    [("I need a 100nF capacitor", "title", "Bye"), ("帮我选一个 10k 的电阻", "第二个", "再见")],
+)
+def test_a_typed_option_answers_the_question(
+    stack: Stack, sender: str, request_text: str, typed: str, goodbye: str
+) -> None:
+    """Issue 18: the buyer types an offered option ('0402', or '第二个') instead of clicking it: the selection goes
+    on with that option (the classifier alone took '0402' for goodbye and ended the conversation)."""
+    replies = ask(stack, sender, request_text)
+    options = _options(replies)
+    assert options, f"the first reply should ask a question: {texts(replies)!r}\n{logs(stack)}"
+    chosen = options[0] if typed == "title" else options[1]
+    said = chosen["title"].rsplit(" (", 1)[0] if typed == "title" else typed  # '0402 (27)' typed as '0402'
+    clicked = texts(ask(stack, f"{sender}-clicked", request_text)) and texts(
+        ask(stack, f"{sender}-clicked", chosen["payload"])
+    )
+    answered = texts(ask(stack, sender, said))
+    assert answered == clicked, f"typed {said!r}: {answered!r}; clicking gave {clicked!r}"
+    farewell = texts(ask(stack, sender, goodbye))  # a goodbye in words still ends it
+    assert farewell and farewell != answered, farewell
