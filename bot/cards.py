@@ -632,7 +632,7 @@ def _percent(rate: str) -> str:
 def selection_message(sel: Selection, language: str) -> dict[str, Any]:
     """utter_message kwargs for one selection step: a question with an option button each, or the parts with a
     button per part (its specs) and a card for the best one."""
-    from knowledge.selection import selection_reply
+    from knowledge.selection import ANY, selection_reply
 
     text = selection_reply(sel, language)
     if sel.status == "ask":
@@ -643,6 +643,12 @@ def selection_message(sel: Selection, language: str) -> dict[str, Any]:
             }
             for shown, key, count in sel.options
         ]
+        buttons.append(
+            {
+                "title": "不限" if language == "zh" else "Any",
+                "payload": f"/choose_option{json.dumps({'option_value': ANY}, ensure_ascii=False)}",
+            }
+        )
         return {"text": text, "buttons": buttons}
     if sel.status in ("done", "none") and sel.products:  # none: the closest parts with one filter relaxed
         buttons = [

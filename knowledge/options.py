@@ -29,6 +29,10 @@ _FILLER = re.compile(
     r"|\s*(?:please|pls|thanks|thank you|吧|的|就行|就好|就可以|可以|好了|即可|呢|啊|哈|谢谢|。|!|！|\.|,|，)+$",
     re.IGNORECASE,
 )
+_ANY_WORDS = frozenset({
+    "any", "anything", "any one", "whatever", "either", "doesn't matter", "does not matter", "no preference",
+    "don't care", "不限", "随便", "都行", "都可以", "无所谓", "任意", "没要求", "没有要求", "不要求",
+})  # fmt: skip
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _ENGLISH_ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
@@ -50,6 +54,10 @@ def pick_option(text: str, options: list[Option] | tuple[Option, ...]) -> Option
         return exact[0]
     if exact:
         return None
+    plain = unicodedata.normalize("NFKC", text).strip().lower().rstrip("。!！.,，吧")
+    if said in _ANY_WORDS or plain in _ANY_WORDS:  # '随便' / 'doesn't matter' for the "不限 / Any" button
+        open_ = [o for o, t in zip(options, titles, strict=True) if t in _ANY_WORDS]
+        return open_[0] if len(open_) == 1 else None
     position = _position(said, len(options), bare_digits=not any(re.search(r"\d", t) for t in titles))
     if position is not None:
         return options[position]

@@ -52,6 +52,7 @@ FAMILIES_PATH = Path(__file__).resolve().parent / "data" / "selection.yml"
 STATUSES = ("ask", "done", "none", "unclear")
 DEFAULT_LIMIT = 5
 MAX_OPTIONS = 4
+ANY = "*"  # the answer "不限 / any": no filter on that attribute, and it is not asked again
 # Built-in attributes every family has (they come from product columns, not from the attribute list).
 _BUILT_IN = ("kind", "package", "manufacturer")
 # Later entries of a family's `ask` list weigh less (score / (1 + rank)): a buyer decides on the dielectric before
@@ -112,7 +113,8 @@ def _select_in(
 ) -> Selection:
     """One selection step inside a known family."""
     table = _table(store, spec)
-    filters = _filters(spec, table, text, answers, in_stock)
+    open_ = {attribute for attribute, answer in answers.items() if answer == ANY}
+    filters = _filters(spec, table, text, {a: v for a, v in answers.items() if a not in open_}, in_stock)
     mask = _mask(table, filters)
     if not mask.any():
         # Nothing has exactly the rating the buyer wrote ("for a 5V rail"): a better one will do.
@@ -125,7 +127,7 @@ def _select_in(
         return _closest(store, spec, table, filters, shown, limit)
     rows = np.flatnonzero(mask)
     if np.unique(table.mpn[rows]).size > limit:
-        question = _best_question(spec, table, rows, {f.attribute for f in filters})
+        question = _best_question(spec, table, rows, {f.attribute for f in filters} | open_)
         if question is not None:
             attribute, options = question
             return Selection("ask", spec.name, shown, remaining, attribute, options)
@@ -230,10 +232,10 @@ def selection_reply(sel: Selection, language: str = "en") -> str:
             what = display_name(sel.attribute or "", language)
         if zh:
             head = f"符合 {given} 的{noun}有 {sel.remaining:,} 个。" if given else f"{noun}共有 {sel.remaining:,} 个。"
-            return f"{head}请选择{what}:" + "、".join(counts) + ",或告诉我其他值。"
+            return f"{head}请选择{what}:" + "、".join(counts) + ",或告诉我其他值;不限也可以。"
         head = f"{sel.remaining:,} {_plural(noun)} match {given}." if given else f"{sel.remaining:,} {_plural(noun)}."
         listed = ", ".join(counts[:-1]) + f" or {counts[-1]}" if len(counts) > 1 else counts[0]
-        return f"{head} Which {what}: {listed}?"
+        return f"{head} Which {what}: {listed}? Or any."
     lines = [f"- {_product_line(p, language)}" for p in sel.products]
     if zh:
         return f"符合 {given} 的{noun}:\n" + "\n".join(lines)

@@ -51,7 +51,8 @@ def test_a_family_and_a_value_start_a_selection_that_ends_with_parts() -> None:
     assert messages[0]["text"].startswith("9 resistors match resistance 10 kΩ. Which package"), messages[0]["text"]
     assert slots["selection_text"] == "I need a 10k resistor" and slots["selection_asked"] == "package"
     payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert '/choose_option{"option_value": "0603"}' in payloads and len(payloads) == 4
+    assert '/choose_option{"option_value": "0603"}' in payloads and len(payloads) == 5
+    assert messages[0]["buttons"][-1] == {"title": "Any", "payload": '/choose_option{"option_value": "*"}'}
 
     tracker = make_tracker(
         '/choose_option{"option_value": "0603"}',

@@ -58,3 +58,18 @@ def test_a_typed_option_answers_the_question(
     assert answered == clicked, f"typed {said!r}: {answered!r}; clicking gave {clicked!r}"
     farewell = texts(ask(stack, sender, goodbye))  # a goodbye in words still ends it
     assert farewell and farewell != answered, farewell
+
+
+@pytest.mark.parametrize(
+    ("request_text", "any_word"), [("I need a 100nF capacitor", "any"), ("帮我选一个 10k 的电阻", "随便")]
+)
+def test_any_leaves_the_asked_value_open(stack: Stack, sender: str, request_text: str, any_word: str) -> None:
+    """Issue 18: a selection question offers "不限 / Any"; typing it (or '随便') asks the next question instead."""
+    replies = ask(stack, sender, request_text)
+    options = _options(replies)
+    assert options and options[-1]["title"] in ("Any", "不限"), options
+    first = texts(replies)
+    after = ask(stack, sender, any_word)
+    assert texts(after) and texts(after) != first, texts(after)
+    asked_before = {b["payload"] for b in options}
+    assert not asked_before & {b["payload"] for b in _options(after)} - {options[-1]["payload"]}, texts(after)

@@ -9,7 +9,12 @@ from knowledge.options import Option, pick_option
 PACKAGES = [Option(f"{p} ({n})", f'/choose_option{{"option_value": "{p}"}}') for p, n in
             (("0402", 27), ("0603", 19), ("0805", 8), ("1206", 3))]  # fmt: skip
 CAPACITANCES = [Option("100 nF (12)", "/c1"), Option("1 µF (30)", "/c2"), Option("10 µF (4)", "/c3")]
-MAKERS = [Option("Murata (12)", "/m1"), Option("Samsung (9)", "/m2"), Option("Yageo (4)", "/m3")]
+MAKERS = [
+    Option("Murata (12)", "/m1"),
+    Option("Samsung (9)", "/m2"),
+    Option("Yageo (4)", "/m3"),
+    Option("不限", "/any"),
+]
 
 
 @pytest.mark.parametrize(
@@ -31,6 +36,9 @@ MAKERS = [Option("Murata (12)", "/m1"), Option("Samsung (9)", "/m2"), Option("Ya
         ("samsung", MAKERS, 1),
         ("2", MAKERS, 1),  # no title holds a digit: a bare number is a position
         ("I'll take Yageo", MAKERS, 2),
+        ("随便", MAKERS, 3),
+        ("都可以", MAKERS, 3),
+        ("doesn't matter", MAKERS, 3),
     ],
 )
 def test_a_typed_option_is_that_option(text: str, options: list[Option], index: int) -> None:

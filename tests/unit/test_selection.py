@@ -145,6 +145,14 @@ def test_each_answer_shrinks_the_set_to_the_option_count(engine: SearchEngine) -
     assert typed.remaining == 4 and dict(typed.filters)["power"] == "0.0625 W"
 
 
+def test_any_leaves_the_attribute_open_and_asks_the_next_one(engine: SearchEngine) -> None:
+    from knowledge.selection import ANY
+
+    sel = select(engine, "I need a 10k resistor, 0402, 1%", {"power": ANY})
+    assert sel.remaining == 9 and "power" not in dict(sel.filters)  # R9 (power not stated) still counts
+    assert sel.status == "done" or sel.attribute != "power"
+
+
 def test_done_lists_in_stock_first_then_price(engine: SearchEngine) -> None:
     sel = select(engine, "I need a 10k resistor, 0402, 1%", {"power": "1/16W"})
     assert sel.status == "done" and sel.attribute is None
@@ -241,7 +249,7 @@ def test_json_shape_and_replies(engine: SearchEngine) -> None:
     assert {"attribute": "package", "name": "package", "value": "0402"} in data["filters"]
     assert selection_reply(sel) == (
         "9 resistors match resistance 10 kΩ, tolerance 1 %, package 0402. "
-        "Which power rating: 0.0625 W (4) or 0.1 W (4)?"
+        "Which power rating: 0.0625 W (4) or 0.1 W (4)? Or any."
     )
     assert "请选择额定功率" in selection_reply(sel, "zh")
     done = selection_json(select(engine, "I need a 10k resistor, 0402, 1%", {"power": "0.1"}))
