@@ -13,6 +13,7 @@ from actions._common import question
 from actions.selection import selection_step
 from bot import providers
 from bot.cards import candidate_buttons, option_buttons, search_message, spec_payload
+from knowledge.search import names_part_or_values
 from knowledge.selection import select
 from knowledge.specs import answer_question
 
@@ -37,6 +38,9 @@ class ActionAnswerSpec(Action):
             last_sku=tracker.get_slot("last_sku"),
             language=language,
         )
+        if answer.status == "not_found" and part is None and not names_part_or_values(text):
+            dispatcher.utter_message(response="utter_fallback")  # no part, no value: nothing to look up or record
+            return []
         if answer.status == "which_product":
             buttons = candidate_buttons(answer.candidates, answer.attribute)
         elif answer.status in ("which_attribute", "not_stated"):
@@ -75,6 +79,9 @@ class ActionSearchProduct(Action):
         if selection.status != "unclear":
             return await selection_step(dispatcher, tracker, selection, text, {}, language)
         hits = await asyncio.to_thread(engine.search, text, 5)
+        if not hits and not names_part_or_values(text):
+            dispatcher.utter_message(response="utter_fallback")
+            return []
         dispatcher.utter_message(**search_message(hits, language))
         if not hits:
             await asyncio.to_thread(

@@ -701,6 +701,12 @@ def _is_plain_value(token: str) -> bool:
     return True
 
 
+def names_part_or_values(text: str) -> bool:
+    """Whether a message names a part number or states a value, a package or a thread: what the bot cannot find
+    for it is unmet demand worth a record; 'asdkjh qwe zzz' is not."""
+    return any(looks_like_part_number(t) for t in _ASCII_RUN.findall(text)) or bool(parse_parameters(text))
+
+
 def looks_like_part_number(code: str) -> bool:
     norm = normalize_code(code)
     has_alpha = any(c.isalpha() for c in norm)

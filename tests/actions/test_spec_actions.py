@@ -85,6 +85,16 @@ def test_unknown_part_is_not_answered_with_the_previous_one():
 
 
 def test_search_with_no_match_says_so_and_records_demand(injected):
-    messages, events = run(ActionSearchProduct(), tracker("qqqq zzzz wwww"))
-    assert messages[0]["text"].startswith("No product matches") and events == []
+    messages, events = run(ActionSearchProduct(), tracker("QZX-99999-ZZ stock"))
+    assert messages[0]["text"].startswith("No product matches"), messages
+    assert events == []
     assert injected.recent()[0].kind == "search_empty"
+
+
+def test_words_naming_no_part_or_value_get_help_and_no_demand_record(injected):
+    """Issue 18: gibberish was 'I could not find that part … noted' and an unmet-demand record."""
+    for action in (ActionSearchProduct(), ActionAnswerSpec()):
+        messages, events = run(action, tracker("qqqq zzzz wwww"))
+        assert [m.get("response") for m in messages] == ["utter_fallback"], messages
+        assert events == []
+    assert injected.recent() == []

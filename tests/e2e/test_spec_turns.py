@@ -223,3 +223,21 @@ def test_price_follow_up_with_only_a_quantity(stack, sender):
     ask(stack, sender, "what is the outer diameter of 7008CEGA/P4A?")
     reply = texts(ask(stack, sender, "price for 100 pcs?"))
     assert "7008CEGA/P4A" in reply and "100 pcs" in reply and "unit price" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("message", "language"), [("asdkjh qwe zzz", "en"), ("qwerty uiop", "en"), ("啊啊啊 呃呃", "zh"), ("asdf", "en")]
+)
+def test_gibberish_gets_help_with_examples_and_is_no_demand(stack, sender, message, language):
+    """Issue 18: what the bot cannot read is answered with what it can do and three example buttons in the buyer's
+    language, and is not recorded as unmet demand (it names no part and no value)."""
+    replies = ask(stack, sender, message)
+    reply = texts(replies)
+    assert "could not find" not in reply and "没有找到" not in reply, reply
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert len(buttons) == 3, replies
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in reply + "".join(b["title"] for b in buttons))
+    assert chinese == (language == "zh"), replies
+    with sqlite3.connect(stack.settings.database) as db:
+        rows = db.execute("SELECT kind, text FROM demand WHERE sender_id = ?", (sender,)).fetchall()
+    assert rows == [], rows
