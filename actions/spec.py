@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._common import question
 from actions.selection import selection_step
 from bot import providers
-from bot.cards import candidate_buttons, option_buttons, search_message, spec_payload
+from bot.cards import candidate_buttons, next_step_buttons, option_buttons, search_message, spec_payload
 from knowledge.search import names_part_or_values
 from knowledge.selection import select
 from knowledge.specs import answer_question
@@ -45,6 +45,8 @@ class ActionAnswerSpec(Action):
             buttons = candidate_buttons(answer.candidates, answer.attribute)
         elif answer.status in ("which_attribute", "not_stated"):
             buttons = option_buttons(answer.product, answer.options)
+        elif answer.status == "answered" and answer.product is not None:
+            buttons = next_step_buttons(answer.product, answer.attribute, language)  # what a buyer does next
         else:
             buttons = []
         dispatcher.utter_message(text=answer.text, buttons=buttons or None, json_message=spec_payload(answer))

@@ -91,6 +91,19 @@ def candidate_buttons(hits: tuple[Hit, ...] | list[Hit], attribute: str | None, 
     return buttons
 
 
+def next_step_buttons(product: Product, attribute: str | None, language: str) -> list[dict[str, str]]:
+    """After a spec answer: substitutes, the price (or stock, after a price answer) and sales, for that product."""
+    zh = language == "zh"
+    part = {"part_number": product.sku}
+    commerce = "stock" if attribute == "price" else "price"
+    titles = {"price": "价格" if zh else "Price", "stock": "库存" if zh else "Stock"}
+    return [
+        {"title": "替代料" if zh else "Substitutes", "payload": f"/ask_substitute{json.dumps(part)}"},
+        {"title": titles[commerce], "payload": f"/ask_spec{json.dumps({**part, 'attribute': commerce})}"},
+        {"title": "联系销售" if zh else "Talk to sales", "payload": "/request_sales"},
+    ]
+
+
 def option_buttons(product: Product | None, options: tuple[Option, ...], limit: int = 6) -> list[dict[str, str]]:
     """One button per attribute the buyer may have meant; the payload names the part and the attribute."""
     if product is None:

@@ -241,3 +241,16 @@ def test_gibberish_gets_help_with_examples_and_is_no_demand(stack, sender, messa
     with sqlite3.connect(stack.settings.database) as db:
         rows = db.execute("SELECT kind, text FROM demand WHERE sender_id = ?", (sender,)).fetchall()
     assert rows == [], rows
+
+
+@pytest.mark.parametrize(
+    ("question", "language"), [("6205-2RS 内径多少?", "zh"), ("what is the outer diameter of 7008CEGA/P4A?", "en")]
+)
+def test_a_spec_answer_ends_with_next_steps_that_work(stack, sender, question, language):
+    """Issue 18: after a spec answer, buttons for substitutes, price and sales about that part; typing one works
+    like clicking it."""
+    replies = ask(stack, sender, question)
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert titles == (["替代料", "价格", "联系销售"] if language == "zh" else ["Substitutes", "Price", "Talk to sales"])
+    price = texts(ask(stack, sender, titles[1]))  # typed, not clicked
+    assert ("价格" in price or "USD" in price or "price" in price.lower()) and "没太明白" not in price, price
