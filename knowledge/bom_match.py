@@ -400,7 +400,7 @@ class BomMatcher:
         return self.engine.store.products(list(skus)) if skus else []
 
     def _by_parameters(self, line: BomLine) -> LineMatch | None:
-        if _UNDECIDED.search(f"{line.value} {line.description}"):
+        if _UNDECIDED.search(line.value) or _TBD.search(line.description):
             return None  # 'color?', '10k TBD': the designer has not decided; the buyer picks from what search shows
         text = _line_text(line)
         if parse_thread(text) is not None:
@@ -742,7 +742,10 @@ def _twins(engine: SearchEngine, mpn: str) -> list[Product]:
     return [p for p in engine.store.products(skus) if normalize_code(p.mpn).startswith(normalize_code(head))]
 
 
-_UNDECIDED = re.compile(r"\?|(?<![a-z])tbd(?![a-z])|待定", re.I)
+# A value the designer left open: a question mark ending or starting the cell (not one inside a description, where
+# it is often a mangled '±' or 'Ω'), TBD, 待定.
+_TBD = re.compile(r"(?<![a-z])tbd(?![a-z])|待定", re.I)
+_UNDECIDED = re.compile(rf"\?\s*$|^\s*\?|{_TBD.pattern}", re.I)
 _BEAD_WORDS = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
 
 
