@@ -19,7 +19,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from bench.bom_eval import HOLDOUT_LABELS_DIR, LABELS_DIR, OUTSIDE_LABELS_DIR, bom_path, load_labels, meets
+from bench.bom_eval import (
+    HOLDOUT2_LABELS_DIR,
+    HOLDOUT_LABELS_DIR,
+    LABELS_DIR,
+    OUTSIDE_LABELS_DIR,
+    bom_path,
+    load_labels,
+    meets,
+)
 from knowledge.bom import read_bom
 from knowledge.bom_match import _line_text
 from knowledge.footprints import contradiction, parse_footprint
@@ -68,7 +76,7 @@ def evaluate(engine: SearchEngine) -> dict[str, Any]:
     lines = shown = contradicting = unstated = relaxed = first_right = empty = 0
     examples: list[str] = []
     label_only: list[str] = []
-    for folder in (OUTSIDE_LABELS_DIR, LABELS_DIR, HOLDOUT_LABELS_DIR):
+    for folder in (OUTSIDE_LABELS_DIR, LABELS_DIR, HOLDOUT_LABELS_DIR, HOLDOUT2_LABELS_DIR):
         for spec in load_labels(folder):
             path = bom_path(spec["file"])
             if path is None:

@@ -1627,7 +1627,8 @@ def _cell_text(value: object) -> str:
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "designators": (
         "位号", "位置号", "位号名称", "元件位号", "标号", "designator", "designators", "reference", "references",
-        "ref", "refdes", "refs", "reference designator", "topdesignator", "bottomdesignator", "parts",
+        "ref", "refdes", "refs", "reference designator", "topdesignator", "bottomdesignator", "part reference",
+        "part references", "parts",
     ),
     "quantity": (
         "数量", "用量", "物料数量", "单机用量", "单板用量", "单套用量", "qty", "quantity", "qnty", "qty per board",
@@ -1637,7 +1638,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "part_or_designators": ("part",),
     "order_quantity": ("需求用量", "需求数量", "订购数量", "采购数量", "order qty", "orderqty", "order quantity"),
     "mpn": (
-        "manufacturer part", "manufacturerpartnumber", "manufacturer part number", "mfr part", "mfrpart#",
+        "manufacturer part", "manufacturerpartnumber", "manufacturer part number", "manufacturer's part number",
+        "mfr part", "mfrpart#",
         "mfrpartnumber", "manufacturepartnumber", "mfr#", "mfrno", "mfr no", "mfgpart", "mfgpartnumber", "manf#", "mpn", "mfn", "mfpn", "制造商料号",
         "厂家型号", "原厂型号", "型号", "零件号", "料号", "part#", "partnumber", "part number", "pn", "p/n",
     ),
@@ -1645,13 +1647,14 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "value", "comment", "规格", "规格型号", "型号规格", "商品名称", "name", "partname", "参数", "值", "标称值", "wert",
         "数值", "阻值", "容值", "参数值",
     ),
-    "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "case"),
+    "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "case", "pattern"),
     "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manf", "mf", "manufacturer name",
                      "hersteller", "brand", "vendor"),
     "supplier_code": (
         "lcsc", "lcscpart", "lcscpart#", "lcscpartnumber", "lcsc#", "供应商编号", "供应商料号", "立创编号", "商品编号",
         "配单c编号", "c编号", "supplierpart", "supplierpartnumber", "supplier part", "supplier part number",
-        "jlcpcbpart#", "jlcpcbpart#optional", "jlcpcbpart", "jlcpart", "digikeypart", "digikeypart#", "digikeypartnumber", "digikey",
+        "jlcpcbpart#", "jlcpcbpart#optional", "jlcpcbpart", "jlcpart", "jlcpcb", "jlc", "elecrowpn", "elecrowpart",
+        "digikeypart", "digikeypart#", "digikeypartnumber", "digikey",
         "digikey#", "mouserpartnumber", "mouserpart#", "mouserno", "mouser#", "mouser", "farnellpartnumber", "farnell",
         "element14", "newark", "rspartnumber", "ocdigikey", "ocmouser", "ocnewark", "ocfarnell", "oclcsc",
     ),
@@ -1690,7 +1693,7 @@ def _header_key(text: str) -> str:
     return _HEADER_PUNCT.sub("", text.lower())
 
 
-_HEADER_PUNCT = re.compile(r"[\s_\-:：.()（）*?？]+")
+_HEADER_PUNCT = re.compile(r"[\s_\-:：.()（）*?？'’]+")
 
 
 for _field_name, _names in _SYNONYMS.items():

@@ -440,11 +440,15 @@ class BomMatcher:
         unchecked = [r.attribute for r in family.rules if r not in checked.rules]
         if unknown_mpn and unchecked:
             # a value that has no safe direction (a crystal's load capacitance) is in a part number we cannot read
-            said = ", ".join(u.replace("_", " ") for u in unchecked)
-            note = f"{line.mpn} is not in the catalog and its {said} is not stated otherwise: which one?"
+            open_values = ", ".join(u.replace("_", " ") for u in unchecked)
+            note = f"{line.mpn} is not in the catalog and its {open_values} is not stated otherwise: which one?"
             return _ambiguous(line, [p for _, p in judged[:MAX_CANDIDATES]], note, via="parameters (code unread)")
-        if unknown_mpn:  # its ratings are in a part number we cannot read: the best-rated part is the safe one
-            judged.sort(key=lambda sp: (sp[0].kind != "drop-in", _rating_key(sp[1])))
+        if unknown_mpn:  # its ratings are in a part number we cannot read: the best-rated part is the safe one,
+            # in the dielectric the line states (an X7R line's code is an X7R part, not the C0G that outranks it)
+            dielectric = wanted.attribute("dielectric")
+            judged.sort(
+                key=lambda sp: (sp[0].kind != "drop-in", not _same_dielectric(dielectric, sp[1]), _rating_key(sp[1]))
+            )
         best_sub, best = judged[0]
         stated = [a.name for a in wanted.attributes]
         confidence = min(0.9, 0.7 + 0.05 * (len(stated) - 1)) if best_sub.kind == "drop-in" else 0.6
@@ -803,7 +807,9 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     if _NOT_PLAIN_HEADER.search(said) or kind_of_text(said) not in ("", "header", "socket", "connector"):
         return None  # an OLED module or a JST connector on a header footprint is not a header
     form = form_of_text(f"{line.package} {said}")
-    if (form.pitch_mm if form is not None else None) is None and not re.search(r"\d\.\d", line.package):
+    if form is None or form.kind != fp.kind:
+        return None  # LCEDA's 'HDR-TH_8P-P2.54-V' says neither pins nor socket (its -M / -F twins do)
+    if form.pitch_mm is None and not re.search(r"\d\.\d", line.package):
         return None  # 'HDR-2x8': the pitch is a library's habit, not stated
     wanted_angle = bool(angled(line.package) or angled(said))  # straight unless right angle is said
     per_row = fp.pins // fp.rows
@@ -952,6 +958,14 @@ def _rating_key(product: Product) -> tuple[float, int, float, float]:
     dielectric = product.attribute("dielectric")
     rank = _DIELECTRIC_RANKS.get(canonical_dielectric(dielectric.raw), 9) if dielectric is not None else 9
     return (spread, rank, -(value("voltage_rating") or 0.0), -(value("power") or 0.0))
+
+
+def _same_dielectric(said: Attribute | None, product: Product) -> bool:
+    """Whether `product` states the dielectric the line does (True when the line states none)."""
+    if said is None:
+        return True
+    own = product.attribute("dielectric")
+    return own is not None and canonical_dielectric(own.raw) == canonical_dielectric(said.raw)
 
 
 _DIELECTRIC_RANKS = {"C0G": 1, "X8R": 2, "X7R": 3, "X7S": 4, "X7T": 4, "X6S": 5, "X5R": 6, "Y5V": 8, "Z5U": 8}

@@ -41,6 +41,23 @@ def normalize_code(text: str) -> str:
     return _CODE_STRIP.sub("", text.upper())
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")  # a comma between digits is NXP's ordering suffix (,115)
+
+
+def same_decimals(a: str, b: str) -> bool:
+    """Whether two spellings of one normalized code put decimal points in the same places: 'AMS1117-3.3' and
+    'AMS1117 3.3' do, 'SMBJ3.3CA' and 'SMBJ33CA' do not."""
+    return _decimal_places(a) == _decimal_places(b)
+
+
+def _decimal_places(text: str) -> tuple[int, ...]:
+    """Where decimal points sit, counted in characters of normalize_code(text)."""
+    places = []
+    for m in _DECIMAL_POINT.finditer(text.upper()):
+        places.append(len(normalize_code(text[: m.start()])))
+    return tuple(places)
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """A source row that was skipped (or a fact that was dropped), and why."""
@@ -203,7 +220,9 @@ class CatalogStore:
         if not key:
             return []
         skus = [r[0] for r in self._query("SELECT DISTINCT sku FROM codes WHERE code = ? ORDER BY sku", (key,))]
-        return self.products(skus)
+        # 'SMBJ3.3CA' and 'SMBJ33CA' normalize alike but are a 3.3 V and a 33 V part: an MPN spelled with its
+        # decimal points elsewhere is another part
+        return [p for p in self.products(skus) if normalize_code(p.mpn) != key or same_decimals(p.mpn, code)]
 
     def codes(self) -> list[tuple[str, str]]:
         """Every (normalized code, sku) pair, for fuzzy matching."""

@@ -288,6 +288,7 @@ _TEXT_SMD = re.compile(r"贴片|表贴|(?<![A-Z])(?:SMD|SMT|SURFACE[ _-]?MOUNT)(
 _TEXT_THT = re.compile(r"直插|插件|插脚|穿孔|(?<![A-Z0-9])(?:THT|PTH|THROUGH[ _-]?HOLE|AXIAL|RADIAL)(?![A-Z])")
 _TEXT_HEADER = re.compile(
     r"HEADER|排针|排母|PIN ?SOCKET|接线端子|TERMINAL|(?<![A-Z])(?:PMOD|M?HDR|MICRO-?FIT|MINI-?FIT|PICOBLADE)(?![A-Z])"
+    r"|(?<![A-Z])PINS_\d{1,2}X\d"  # a library's 'Pins_2x05_1.27mm'
 )
 # Connector series whose name fixes the pitch, mm.
 _SERIES_PITCH = ((re.compile(r"MICRO-?FIT"), 3.0), (re.compile(r"MINI-?FIT"), 4.2), (re.compile(r"PICOBLADE"), 1.25))
@@ -306,7 +307,9 @@ _TEXT_ORIENTATION = (
 )
 # Female (sockets, receptacles, 排母) and male (pins, 排针) when the words say which; else the kind is 'connector'.
 _TEXT_FEMALE = re.compile(r"排母|母座|FEMALE|RECEPTACLE|PIN ?SOCKET|HDR-F|(?<![A-Z])RCPT(?![A-Z])")
-_TEXT_MALE = re.compile(r"排针|(?<!FE)MALE|PIN ?HEADER|CONN HEADER|HDR-M|(?<![A-Z])(?:M?HDR|PMOD)(?![A-Z-])")
+_TEXT_MALE = re.compile(
+    r"排针|(?<!FE)MALE|PIN ?HEADER|CONN HEADER|HDR-M|(?<![A-Z])(?:M?HDR|PMOD)(?![A-Z-])|(?<![A-Z])PINS_\d{1,2}X\d"
+)
 _LW_BODY = re.compile(r"[-_]L\d+(?:\.\d+)?-W\d", re.IGNORECASE)
 _HEADER_PITCHES = (1.0, 1.25, 1.27, 1.5, 2.0, 2.5, 2.54, 3.5, 3.81, 3.96, 5.0, 5.08, 7.5, 7.62, 10.16)
 _TEXT_INCH_PITCH = re.compile(r"(?<![\d.])(?:0?\.100|0?\.1 ?(?:\"|INCH|IN)(?![A-Z])|0?\.050|0?\.079)(?![\d])")

@@ -17,6 +17,7 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | Taiyo Yuden (MLCC) | LMK107BJ475KA-T | 10 V, 0603, X5R, 4.7 µF, ±10 % |
 | Walsin / Fenghua / CCTC style (MLCC) | 0603B104K500NT, TCC0603X7R104K500CT | 0603, X7R, 100 nF, ±10 %, 50 V |
 | Yageo RC / AC (resistor) | RC0603FR-0710KL | 0603, ±1 %, 10 kΩ |
+| Yageo RT / AT (thin film) | RT0603DRD071K8L | 0603, ±0.5 %, 1.8 kΩ |
 | UNI-ROYAL (resistor) | 0603WAF1002T5E | 0603, ±1 %, 10 kΩ |
 | FOJAN FRC (resistor) | FRC0805F10R0TS | 0805, ±1 %, 10 Ω |
 | Panasonic ERJ (resistor) | ERJ-3EKF1002V | 0603, ±1 %, 10 kΩ |
@@ -192,10 +193,14 @@ def _eia_style(m: re.Match[str]) -> DecodedPart | None:
 
 _YAGEO_RC = re.compile(
     r"(?:RC|AC)(0201|0402|0603|0805|1206|1210|2010|2512)([BCDFJ])[RK]-(?:07|10|13|7W|17)(\d*[RKM]\d*)L"
+    # thin film RT / AT: tolerance, taping, TCR letter, reel: RT0603BRD0710KL, RT0603DRD071K8L
+    r"|(?:RT|AT)(0201|0402|0603|0805|1206|1210|2010|2512)([ABCDF])[RK][A-G](?:07|10|13)(\d*[RKM]\d*)L"
 )
 
 
 def _yageo_rc(m: re.Match[str]) -> DecodedPart | None:
+    if m[1] is None:  # RT / AT thin film
+        return _res("Yageo RT", m[4], _ohms_rkm(m[6]), m[5])
     return _res("Yageo RC", m[1], _ohms_rkm(m[3]), m[2])
 
 

@@ -203,3 +203,20 @@ def test_review_findings_stay_fixed() -> None:
     fields = "".join(f'<field name="Sim.F{i}">x</field>' for i in range(12)) + '<field name="LCSC">C25804</field>'
     xml = f'<?xml version="1.0"?><export version="E"><components><comp ref="R1"><value>10k</value><fields>{fields}</fields></comp></components></export>'
     assert read_bom("e.xml", xml.encode()).lines[0].supplier_code == "C25804"
+
+
+def test_headers_of_diptrace_elecrow_and_a_hand_made_markdown_list() -> None:
+    """Held-out BOMs of session 9: DipTrace's Pattern / JLCPCB, Elecrow's 'Elecrow PN' (LCSC codes), a markdown
+    list's "Manufacturer's  Part Number" and "Part Reference" were dropped, and their lines matched by value alone."""
+    from knowledge.bom import read_bom_text
+
+    diptrace = read_bom_text('Comment,RefDes,Pattern,JLCPCB\n100nF,"C1, C2",CAP_0402_N,C307438\n').lines[0]
+    assert (diptrace.package, diptrace.supplier_code, diptrace.designators) == ("CAP_0402_N", "C307438", ("C1", "C2"))
+    elecrow = read_bom_text('Elecrow PN,Parts,Value,Package,QTY\nC14663,"C1,C7",0.1u,C_0603_1608Metric,2\n').lines[0]
+    assert elecrow.supplier_code == "C14663" and elecrow.designators == ("C1", "C7")
+    markdown = read_bom_text(
+        "| Manufacturer's  Part Number | Manufacturer | Value | FootPrint | Quantity | Part Reference |\n"
+        "| --- | --- | --- | --- | --- | --- |\n"
+        "| GRM155R71E104KE14D | muRata | 100nF,25V | 0402 | 2 | C101 C102 |\n"
+    ).lines[0]
+    assert markdown.mpn == "GRM155R71E104KE14D" and markdown.designators == ("C101", "C102")

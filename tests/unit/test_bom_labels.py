@@ -28,7 +28,9 @@ DEV_LABELS = sorted((FIXTURES / "labels").glob("*.json"))
 OUTSIDE_LABELS = sorted((FIXTURES / "labels_outside").glob("*.json"))
 # A second outside set, collected and labelled after the matcher had been worked on the first (held out).
 HOLDOUT_LABELS = sorted((FIXTURES / "labels_holdout").glob("*.json"))
-LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS
+# A third, collected and labelled in session 9 after the matcher had been worked on the second.
+HOLDOUT2_LABELS = sorted((FIXTURES / "labels_holdout2").glob("*.json"))
+LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -45,7 +47,7 @@ def _spec(path: Path) -> dict[str, Any]:
 
 def _bom_path(name: str) -> Path:
     """The BOM a label file describes: the fixture copy (MIT files), else ../shared (GPL files), else skip."""
-    for folder in (FIXTURES, DEV, FIXTURES / "outside", FIXTURES / "holdout"):
+    for folder in (FIXTURES, DEV, FIXTURES / "outside", FIXTURES / "holdout", FIXTURES / "holdout2"):
         if (folder / name).is_file():
             return folder / name
     pytest.skip(f"{name} is not in the fixtures and {DEV} is absent")
@@ -68,6 +70,8 @@ def test_there_is_a_label_file_per_dev_bom() -> None:
     assert {_spec(p)["file"] for p in OUTSIDE_LABELS} <= outside and len(OUTSIDE_LABELS) >= 20
     holdout = {p.name for p in (FIXTURES / "holdout").iterdir() if p.is_file() and p.suffix != ".md"}
     assert {_spec(p)["file"] for p in HOLDOUT_LABELS} == holdout and len(HOLDOUT_LABELS) >= 14
+    holdout2 = {p.name for p in (FIXTURES / "holdout2").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
+    assert {_spec(p)["file"] for p in HOLDOUT2_LABELS} == holdout2 and len(HOLDOUT2_LABELS) >= 13
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)
