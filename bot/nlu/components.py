@@ -196,11 +196,16 @@ class SpecQuestionClassifier(_RuleBasedExtractor):
             return False
         parts = [e[ENTITY_ATTRIBUTE_VALUE] for e in message.get(ENTITIES) or [] if e.get("entity") == PART_NUMBER]
         lowered = text.lower()
-        if not parts or any(word in lowered for word in self._substitute_words):
-            return False
+        if not parts or any(word in lowered for word in self._substitute_words) or _WHERE_TO_BUY.search(lowered):
+            return False  # a substitute, or where to buy one: not a value of the part
         asked = self._lexicon.read(text, strip=parts)
         named = any(not m.narrowed for m in asked.matches)
         return named or asked.unit_hint is not None or bool(asked.offered)
+
+
+_WHERE_TO_BUY = re.compile(
+    r"哪里买|在哪里?(?:买|有|找)|哪里有|哪儿买|where (?:can|do) i (?:buy|find|get|source)|where to (?:buy|find|get)"
+)
 
 
 def _substitute_words() -> tuple[str, ...]:
