@@ -26,7 +26,9 @@ Parse = Callable[..., Awaitable[dict[str, Any]]]
 
 
 def offered_options(events: list[Any]) -> list[Option]:
-    """The buttons of the bot's reply to the buyer's last message (the events after the last user message)."""
+    """The buttons of the bot's reply to the buyer's last message (the events after the last user message), all of
+    them so that positions count as shown; none when they are a quote's picks ('第3行 → …'): '第3行用第二个' is
+    read by the quote-revision classifier, which knows lines from candidates."""
     from rasa.shared.core.events import BotUttered, UserUttered
 
     options: list[Option] = []
@@ -38,9 +40,9 @@ def offered_options(events: list[Any]) -> list[Option]:
             options[:0] = [
                 Option(str(b.get("title") or ""), str(b.get("payload") or ""))
                 for b in buttons
-                if isinstance(b, dict) and str(b.get("payload") or "").startswith("/")
+                if isinstance(b, dict) and str(b.get("payload") or "").strip()
             ]
-    return options
+    return [] if any(o.payload.startswith("/revise_quote") for o in options) else options
 
 
 def answering(parse: Parse) -> Parse:

@@ -436,12 +436,14 @@ class BomMatcher:
             note = f"no part meets every stated value ({shown}, {wanted.package}); same value and package: check"
             return _ambiguous(line, nearest, note, via="parameters (ratings not met)")
         judged.sort(key=lambda sp: sp[0].kind != "drop-in")  # stable: keeps the stock / price order
-        unknown_mpn = _is_code(line.mpn) and not _value_codes_only(line.mpn)
+        # a part number we cannot read, in the MPN column or the value cell ('ABM8-25.000MHZ-B2-T' as a value)
+        unread = next((c for c in (line.mpn, line.value) if _unread_code(c)), "")
+        unknown_mpn = bool(unread)
         unchecked = [r.attribute for r in family.rules if r not in checked.rules]
         if unknown_mpn and unchecked:
             # a value that has no safe direction (a crystal's load capacitance) is in a part number we cannot read
             open_values = ", ".join(u.replace("_", " ") for u in unchecked)
-            note = f"{line.mpn} is not in the catalog and its {open_values} is not stated otherwise: which one?"
+            note = f"{unread} is not in the catalog and its {open_values} is not stated otherwise: which one?"
             return _ambiguous(line, [p for _, p in judged[:MAX_CANDIDATES]], note, via="parameters (code unread)")
         if unknown_mpn:  # its ratings are in a part number we cannot read: the best-rated part is the safe one,
             # in the dielectric the line states (an X7R line's code is an X7R part, not the C0G that outranks it)
@@ -459,7 +461,7 @@ class BomMatcher:
         if len(options) > 1:
             note += f"; the BOM states the body, not the pins: the {wanted.package} parts meet the stated values"
         if unknown_mpn:
-            note += f"; {line.mpn} is not in the catalog: the highest-rated part with these values"
+            note += f"; {unread} is not in the catalog: the highest-rated part with these values"
         if best_sub.kind != "drop-in":
             note += "; differs: " + best_sub.why
         unstated = _unstated(family, wanted, best)
@@ -572,8 +574,13 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if choice is None and named and named[0] == "chip resistor" and _BARE_NUMBER.fullmatch(line.value.strip()):
         quantities["resistance"] = (float(line.value.strip()), "Ω")  # '470' on an R designator = 470 Ω
         choice = "chip resistor"
-    if choice == "crystal" and (kind_of_text(text, strong_only=True) == "oscillator" or prefix in ("XO", "OSC", "U")):
-        return None, None  # an oscillator (TCXO, 有源晶振) states a frequency too, but is no crystal
+    if choice == "crystal" and (
+        kind_of_text(text, strong_only=True) == "oscillator"
+        or prefix in ("XO", "OSC", "U")
+        or _OSCILLATOR_SAID.search(f"{line.package} {line.value} {line.description}")
+        or "voltage_rating" in quantities
+    ):
+        return None, None  # an oscillator (TCXO, 有源晶振, an Oscillator_SMD pad, a supply voltage) is no crystal
     family = next((f for f in load_rules() if f.name == choice), None)
     if family is None or choice is None:
         return None, None
@@ -598,6 +605,8 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
 
 
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# KiCad's 'Oscillator_SMD_…' pad, 'active', 有源 (LCEDA's 'OSC-SMD_4P' pad carries passive crystals too)
+_OSCILLATOR_SAID = re.compile(r"(?<![A-Za-z])OSCILLATOR(?![a-z])|\bactive\b|有源", re.I)
 _CRYSTAL_VALUE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KM])\s*$", re.IGNORECASE)
 # Footprint kinds each parametric family can sit on ('' = the footprint does not say).
 _FAMILY_KINDS = {
@@ -687,14 +696,13 @@ _LED_COLOURS = {
 def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """An LED by its one stated colour and its footprint (a chip size, or a 3 / 5 mm through-hole lamp): the
     best-stocked listing that states both; None when the line does not state both."""
-    colours = extract_colours(f"{line.value} {line.description}") or extract_colours(
-        f"{line.value} {line.package}", codes=True
-    )
+    # colour codes only in the value cell ('PNK'): LCEDA's 'LED0603-RD' pad is used for LEDs of any colour
+    colours = extract_colours(f"{line.value} {line.description}") or extract_colours(line.value, codes=True)
     colours &= set(_LED_COLOURS)
     wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
     if len(colours) != 1 or wanted is None or not (wanted.chip or wanted.package.startswith("LED-")):
         return None
-    twins = _twins(engine, line.mpn)
+    twins = _twins(engine, line.mpn) or [t for code in _value_codes(line) for t in _twins(engine, code)]
     if twins:  # the part itself under another reel / bin code, or its series in another size: not a generic LED
         note = f"{line.mpn} is not in the catalog; {twins[0].mpn} ({twins[0].package}) differs only in its last code: check"
         return _ambiguous(line, twins, note, via="similar MPN")
@@ -746,10 +754,11 @@ def _twins(engine: SearchEngine, mpn: str) -> list[Product]:
     return [p for p in engine.store.products(skus) if normalize_code(p.mpn).startswith(normalize_code(head))]
 
 
-# A value the designer left open: a question mark ending or starting the cell (not one inside a description, where
-# it is often a mangled '±' or 'Ω'), TBD, 待定.
+# A value the designer left open: a cell of question marks, or words ending in one ('color?'), TBD, 待定; not a '?'
+# after a number ('10K?', '?1%': a mangled 'Ω' or '±') nor one inside a description.
 _TBD = re.compile(r"(?<![a-z])tbd(?![a-z])|待定", re.I)
-_UNDECIDED = re.compile(rf"\?\s*$|^\s*\?|{_TBD.pattern}", re.I)
+_UNDECIDED = re.compile(rf"^\s*\?+\s*$|^[^\d?]*\?\s*$|{_TBD.pattern}", re.I)  # 'color?', '?', not '10K?'
+
 _BEAD_WORDS = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
 
 
@@ -1127,6 +1136,22 @@ def _cjk_said(mpn: str, line: BomLine) -> bool:
     """Whether every Chinese word of a listing's MPN is in the line's own cells."""
     said = f"{line.mpn} {line.value} {line.description} {line.package}"
     return all(word in said for word in _CJK_RUN.findall(mpn))
+
+
+_VALUE_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?\s*(?:[pnuμµmkKMG]?(?:F|H|Hz|Ω|ohm|V|A|W|ppm|%)|[pnuμµkKMR]\d*)(?![A-Za-z])"
+    r"|\d+(?:\.\d+)?\s*[xX*]\s*\d+(?:\.\d+)?(?:\s*mm)?",
+    re.IGNORECASE,
+)
+
+
+def _unread_code(cell: str) -> bool:
+    """Whether a cell holds a part number beyond the values it spells ('ABM8-25.000MHZ-B2-T', 'RT0603DRD071K8L'),
+    not only values ('24MHz_8pF_2x1.6mm', '100nF,25V', '10K?')."""
+    if not _is_code(cell) or _value_codes_only(cell):
+        return False
+    rest = _VALUE_TOKEN.sub(" ", cell)
+    return re.search(r"[A-Za-z]+\d|\d+[A-Za-z]{2,}", rest) is not None
 
 
 def _value_codes(line: BomLine) -> list[str]:

@@ -236,7 +236,14 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
     ("inductor", True, re.compile(r"ferrite|\bbeads?\b|磁珠|\binductors?\b|电感", re.I)),
     ("crystal", True, re.compile(r"\bcrystals?\b(?! oscillators?\b)|(?<!有源)晶振|\bxtal\b", re.I)),
     # an oscillator (a TCXO, 有源晶振); 'crystal oscillator' and 晶振 are what many call a plain crystal
-    ("oscillator", True, re.compile(r"(?<!crystal )oscillators?\b|(?<![a-z])(?:tc|vc|oc)?xo(?![a-z])|有源晶振", re.I)),
+    (
+        "oscillator",
+        True,
+        re.compile(
+            r"(?<!crystal )oscillators?(?![a-z])|active (?:crystal )?oscillator|(?<![a-z])(?:tc|vc|oc)?xo(?![a-z])|有源晶振",
+            re.I,
+        ),
+    ),
     ("fuse", True, re.compile(r"\bfuses?\b|保险丝|\bptc\b", re.I)),
     ("resistor", False, re.compile(r"\bresistors?\b|电阻", re.I)),
     ("capacitor", False, re.compile(r"\bcapacitors?\b|电容", re.I)),

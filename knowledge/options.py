@@ -38,7 +38,8 @@ _ENGLISH_ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
     "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "last": -1,
 }  # fmt: skip
-_ORDINAL_ZH = re.compile(r"^第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|项|种|条|款|行)?$|^最后一?个$")
+# '第3行' names a BOM line, not the third button: no 行 here
+_ORDINAL_ZH = re.compile(r"^第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|项|种|条|款)?$|^最后一?个$")
 _ORDINAL_EN = re.compile(r"^(?:the |option |number |no\.? ?|#)?(\w+)(?: one| option)?$", re.IGNORECASE)
 
 
@@ -58,12 +59,13 @@ def pick_option(text: str, options: list[Option] | tuple[Option, ...]) -> Option
     if said in _ANY_WORDS or plain in _ANY_WORDS:  # '随便' / 'doesn't matter' for the "不限 / Any" button
         open_ = [o for o, t in zip(options, titles, strict=True) if t in _ANY_WORDS]
         return open_[0] if len(open_) == 1 else None
-    position = _position(said, len(options), bare_digits=not any(re.search(r"\d", t) for t in titles))
+    ranked = [o for o, t in zip(options, titles, strict=True) if t not in _ANY_WORDS]  # 'the last one' is no "Any"
+    position = _position(said, len(ranked))
     if position is not None:
-        return options[position]
-    wanted = _values(said)
+        return ranked[position]
+    wanted = _values(unicodedata.normalize("NFKC", _COUNT.sub("", text)))  # '50V': units read in their own case
     if wanted:
-        same = [o for o, t in zip(options, titles, strict=True) if _values(t) == wanted]
+        same = [o for o in options if _values(unicodedata.normalize("NFKC", _COUNT.sub("", o.title))) == wanted]
         if len(same) == 1:
             return same[0]
     # the title's leading token ('X7R' for "X7R (120)"; 'ISO 4762' typed for "ISO 4762 socket head")
@@ -73,7 +75,8 @@ def pick_option(text: str, options: list[Option] | tuple[Option, ...]) -> Option
 
 _GOODBYE = re.compile(
     r"\b(?:bye|goodbye|farewell|cya|see (?:you|ya)|later|good ?night|take care|gotta go|that'?s (?:all|it)|i'?m done"
-    r"|end (?:the )?chat|nice day)\b|再见|拜拜|下次见|回见|晚安|先这样|就这样吧|没事了|(?<!\d)88(?!\d)|(?<!\d)886(?!\d)",
+    r"|end (?:the )?chat|nice day)\b|再见|拜拜|下次见|回见|晚安|先这样|就这样吧|没事了|回头见|明天见|我走了|先走了|回聊"
+    r"|有空再聊|不聊了|结束|退出|下次再问|先不问了|^\s*拜\s*[!！~。]*\s*$|(?<![\w.])88(?![\w.])|(?<![\w.])886(?![\w.])",
     re.IGNORECASE,
 )
 
@@ -95,9 +98,8 @@ def _core(text: str) -> str:
     return norm
 
 
-def _position(said: str, count: int, *, bare_digits: bool) -> int | None:
-    """0-based index of an ordinal ('第二个', 'the second one', '#2'; a bare '2' only when no title holds a digit:
-    else it may be a value)."""
+def _position(said: str, count: int) -> int | None:
+    """0-based index of an ordinal ('第二个', 'the second one', '#2'); never a bare '2': a quantity or a value."""
     number: int | None = None
     if (zh := _ORDINAL_ZH.match(said)) is not None:
         if zh.group(1) is None:
@@ -109,7 +111,7 @@ def _position(said: str, count: int, *, bare_digits: bool) -> int | None:
         word = en.group(1).lower()
         if word in _ENGLISH_ORDINALS:
             number = _ENGLISH_ORDINALS[word]
-        elif word.isdigit() and (said != word or bare_digits):
+        elif word.isdigit() and said != word:
             number = int(word)
     if number is None:
         return None

@@ -31,6 +31,7 @@ from knowledge.footprints import (
     Footprint,
     category_fits,
     contradiction,
+    crystal_form,
     form_of_listing,
     form_of_text,
     kind_of_text,
@@ -377,8 +378,21 @@ def parse_parameters(text: str) -> QueryParameters:
         quantities += tuple(q for q in coded.values if q[0] not in stated)
         package, dielectric = package or coded.package, dielectric or coded.dielectric or None
         kind = kind or coded.kind
+    keys = {k for k, _, _ in quantities}
+    if not kind and {"frequency", "frequency_tolerance"} <= keys:
+        kind = "crystal"  # '8MHz ±20ppm 20pF': a frequency with its tolerance in ppm is a crystal's
     if kind == "crystal":  # '20pF' on a crystal is its load capacitance
         quantities = tuple(("load_capacitance", v, u) if k == "capacitance" else (k, v, u) for k, v, u in quantities)
+        if form is None and (body := crystal_form(text)).body_mm:
+            form = body  # '12MHz,30ppm,20pf 3225': the size code is the crystal's body
+    if (kind == "inductor" and _BEAD.search(text)) or _AT_FREQUENCY.search(text):
+        # a ferrite bead's '600R' / '600Ω@100MHz' is its impedance at 100 MHz, never a resistance (nor 100 MHz a
+        # frequency of the part)
+        quantities = tuple(
+            ("impedance_frequency", v, u) if k == "resistance" else (k, v, u)
+            for k, v, u in quantities
+            if not (k == "frequency" and _AT_FREQUENCY.search(text))
+        )
     colours = frozenset(extract_colours(text)) if kind in ("led", "") else frozenset()
     fastener = ""
     if thread is not None:  # 'FHCS M3-10', '沉头内六角M5*10', 'M3六角螺帽': knowledge/fasteners.py
@@ -386,6 +400,11 @@ def parse_parameters(text: str) -> QueryParameters:
         # a nylon lock nut or a spring washer is no plain nut or flat washer: a type the catalog does not stock
         fastener = NOT_STOCKED if not_stocked_fastener(english) else (fastener_type(english) or "")
     return QueryParameters(quantities, package, thread, dielectric, kind, form, colours, fastener)
+
+
+_BEAD = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
+_AT_FREQUENCY = re.compile(r"(?:Ω|ohms?|R)\s*@\s*\d+(?:\.\d+)?\s*MHz", re.I)
+_CRYSTAL_WORDS = re.compile(r"\d\s*ppm", re.I)
 
 
 def stated_values(text: str, form: Footprint | None = None) -> list[tuple[str, float, str]]:
@@ -396,8 +415,8 @@ def stated_values(text: str, form: Footprint | None = None) -> list[tuple[str, f
     form = form if form is not None else form_of_text(text)
     if form is not None and form.kind in ("header", "socket", "connector"):
         values_text = _PIN_COUNT.sub(" ", values_text)
-    elif form is not None and form.kind == "crystal":
-        values_text = _CRYSTAL_PINS.sub(" ", values_text)
+    elif (form is not None and form.kind == "crystal") or _CRYSTAL_WORDS.search(text):
+        values_text = _CRYSTAL_PINS.sub(" ", values_text)  # '20pF/5032_2P' beside '±20ppm': 2 pins, not 2 pF
     return extract_quantities(values_text)
 
 

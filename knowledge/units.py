@@ -210,6 +210,8 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
         for candidate in candidates:
             item = _extract_one(candidate)
             if item is not None:
+                if token.startswith(("±", "+/-")) and "%" not in item[2] and "ppm" not in item[2]:
+                    break  # '±0.1pF', '±0.25pF': a small capacitor's absolute tolerance, no second capacitance
                 found.append(item)
                 break
     return found

@@ -6,7 +6,6 @@ Register them in config.yml as `bot.nlu.components.PartEntityExtractor` and `...
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -134,15 +133,14 @@ def _revises_quote(text: str) -> bool:
     return (revision.line is not None and revision.choice is not None) or parse_reading_correction(text) is not None
 
 
-def _override_intent(message: Message, name: str, confidence: float = 1.0) -> None:
-    """Set `name` as the message's intent (full confidence unless said), the classifier's ranking kept below it."""
-    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+def _override_intent(message: Message, name: str) -> None:
+    """Set `name` as the message's intent with full confidence, the classifier's ranking kept below it."""
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
 
 
-FALLBACK = "nlu_fallback"
 REVISE_QUOTE = "revise_quote"
 UPLOAD_BOM = "upload_bom"
 ASK_SPEC = "ask_spec"
@@ -287,79 +285,3 @@ def _as_rasa_entity(kind: str, value: str, start: int, end: int) -> dict[str, An
 
 def _append(message: Message, entities: list[dict[str, Any]]) -> None:
     message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-
-
-_WORD = re.compile(r"[a-z]{2,}")
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class UnknownWordsGate(GraphComponent):
-    """Classifies a Latin-script message made mostly of words no training example uses ("asdkjh qwe zzz") as
-    `nlu_fallback`, whatever DIET guessed (it said ask_spec with confidence 1.0, or affirm): the bot then says
-    what it can do instead of "I could not find that part" and a demand record.
-
-    A message with a digit, a part number entity or Chinese is left alone: values, part numbers and Chinese words
-    are read by other means (knowledge/units.py, knowledge/entities.py, Jieba + character n-grams). The vocabulary
-    is every word of the training examples, stored with the model.
-    """
-
-    MIN_KNOWN = 0.5  # below this share of known words the message is not read
-
-    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: frozenset[str]) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self.vocabulary = vocabulary
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls(model_storage, resource, frozenset())
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> GraphComponent:
-        try:
-            with model_storage.read_from(resource) as directory:
-                words = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
-        except (ValueError, OSError):  # a model trained before the gate: nothing is gated
-            words = []
-        return cls(model_storage, resource, frozenset(words))
-
-    def train(self, training_data: Any) -> Resource:
-        words: set[str] = set()
-        for example in training_data.intent_examples:
-            words.update(_WORD.findall((example.get(TEXT) or "").lower()))
-        self.vocabulary = frozenset(words)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / "vocabulary.json").write_text(json.dumps(sorted(words)), encoding="utf-8")
-        return self._resource
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Sets `nlu_fallback` on messages whose words are mostly unknown."""
-        for message in messages:
-            if self.unreadable(message):
-                _override_intent(message, FALLBACK, confidence=1.0 - self.known_share(message.get(TEXT) or ""))
-        return messages
-
-    def unreadable(self, message: Message) -> bool:
-        text = message.get(TEXT) or ""
-        if not self.vocabulary or text.startswith("/") or len(text) > 1_000 or _CJK.search(text):
-            return False
-        if re.search(r"\d", text) or any(e.get("entity") == PART_NUMBER for e in message.get(ENTITIES) or []):
-            return False
-        return bool(_WORD.findall(text.lower())) and self.known_share(text) < self.MIN_KNOWN
-
-    def known_share(self, text: str) -> float:
-        words = _WORD.findall(text.lower())
-        return sum(w in self.vocabulary for w in words) / len(words) if words else 1.0

@@ -167,32 +167,3 @@ def test_quote_changes_are_revisions_and_nothing_else_is(text, guessed, expected
     message.set("intent", {"name": guessed, "confidence": 0.6}, add_to_output=True)
     QuoteRevisionClassifier.create(**create_kwargs).process([message])
     assert message.get("intent")["name"] == expected
-
-
-def test_a_message_of_unknown_words_is_not_understood_and_the_vocabulary_is_stored(create_kwargs):
-    """Issue 18: 'asdkjh qwe zzz' was ask_spec (1.0) and 'asdf' affirm; words of the training data, digits, part
-    numbers and Chinese are left to the classifier."""
-    from rasa.shared.nlu.training_data.training_data import TrainingData
-
-    from bot.nlu.components import UnknownWordsGate
-
-    examples = [Message.build(text=t, intent=i) for t, i in
-                (("what is the bore of 6205", "ask_spec"), ("yes please", "affirm"), ("I need a resistor", "search_product"))]  # fmt: skip
-    gate = UnknownWordsGate.create(**create_kwargs)
-    gate.train(TrainingData(examples))
-    loaded = UnknownWordsGate.load(**create_kwargs)
-    assert loaded.vocabulary == gate.vocabulary and "bore" in loaded.vocabulary
-    cases = {
-        "asdkjh qwe zzz": "nlu_fallback",
-        "asdf": "nlu_fallback",
-        "what is the bore of it": "ask_spec",  # known words
-        "I need a thermistor": "search_product",  # one unknown word of four
-        "zzz 6205": "ask_spec",  # a digit: a value or a part may be in it
-        "啊啊啊 呃呃": "affirm",  # Chinese: not judged here
-    }
-    for text, expected in cases.items():
-        message = Message.build(text=text)
-        message.set("intent", {"name": expected if expected != "nlu_fallback" else "ask_spec", "confidence": 1.0},
-                    add_to_output=True)  # fmt: skip
-        loaded.process([message])
-        assert message.get("intent")["name"] == expected, text

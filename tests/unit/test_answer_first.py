@@ -57,3 +57,22 @@ def test_goodbye_needs_words() -> None:
     assert _parse("0201", QUESTION)["intent"]["name"] == "nlu_fallback"  # not offered, no goodbye in it
     assert _parse("ok bye", QUESTION)["intent"]["name"] == "goodbye"
     assert _parse("0402", [])["intent"]["name"] == "nlu_fallback"  # nothing asked: still no goodbye
+
+
+def test_a_quote_s_picks_are_left_to_the_revision_classifier() -> None:
+    """'第3行' after a quote named line 3, and was read as the third button (line 12's candidate)."""
+    quote = [
+        UserUttered("报价"),
+        BotUttered("…", {"buttons": [{"title": f"第{n}行 → X", "payload": f'/revise_quote{{"quote_line": {n}}}'}
+                                      for n in (3, 7, 12)]}),
+    ]  # fmt: skip
+    assert offered_options(quote) == []
+
+
+def test_text_buttons_count_in_positions() -> None:
+    help_buttons = [
+        {"title": "6205-2RS 内径多少?", "payload": "6205-2RS 内径多少?"},
+        {"title": "上传", "payload": "/upload_bom"},
+    ]
+    options = offered_options([UserUttered("asdf"), BotUttered("…", {"buttons": help_buttons})])
+    assert [o.payload for o in options] == ["6205-2RS 内径多少?", "/upload_bom"]

@@ -34,7 +34,6 @@ MAKERS = [
         ("1uf", CAPACITANCES, 1),
         ("10μF", CAPACITANCES, 2),
         ("samsung", MAKERS, 1),
-        ("2", MAKERS, 1),  # no title holds a digit: a bare number is a position
         ("I'll take Yageo", MAKERS, 2),
         ("随便", MAKERS, 3),
         ("都可以", MAKERS, 3),
@@ -49,7 +48,8 @@ def test_a_typed_option_is_that_option(text: str, options: list[Option], index: 
     ("text", "options"),
     [
         ("bye", PACKAGES),
-        ("2", PACKAGES),  # '2' is no package, and a title holds digits: not a position
+        ("2", PACKAGES),  # '2' is no package: a bare number is a quantity or a value, never a position
+        ("2", MAKERS),
         ("0201", PACKAGES),  # not offered
         ("第九个", PACKAGES),
         ("10k 0402 1% 电阻", PACKAGES),  # a new request that mentions an option
@@ -74,3 +74,28 @@ def test_no_goodbye_in_a_short_answer(text: str) -> None:
     from knowledge.options import says_goodbye
 
     assert not says_goodbye(text)
+
+
+def test_review_findings_on_typed_options() -> None:
+    """A stranger's review (session 9): a rating typed in its own case, 'the last one' beside an "Any" button,
+    goodbye words the training data uses, and '88' inside a part number."""
+    from knowledge.options import says_goodbye
+
+    volts = [Option("25 V (12)", "/v25"), Option("50 V (50)", "/v50"), Option("不限", "/any")]
+    assert pick_option("50V", volts) == volts[1] and pick_option("25v please", volts) == volts[0]
+    assert pick_option("the last one", volts) == volts[1] and pick_option("最后一个", volts) == volts[1]
+    assert not says_goodbye("ATmega88PA-AU datasheet") and not says_goodbye("1.88V 稳压")
+
+
+def test_every_goodbye_the_model_is_trained_on_says_goodbye() -> None:
+    """The guard must not undo the bot's own training: each goodbye example of data/nlu says goodbye in words."""
+    from pathlib import Path
+
+    import yaml
+
+    from knowledge.options import says_goodbye
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "data" / "nlu" / "chitchat.yml").read_text("utf-8"))
+    block = next(b for b in data["nlu"] if b.get("intent") == "goodbye")
+    examples = [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+    assert examples and [e for e in examples if not says_goodbye(e)] == []
