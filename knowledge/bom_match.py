@@ -736,12 +736,8 @@ def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         pool.append(product)
     if not pool:
         return None
-    pool.sort(key=lambda p: ((p.stock or 0) < (line.quantity or 1), _price(p), p.sku))
     note = f"matched by parameters (LED, {colour}, {wanted.package})"
-    if _is_code(line.mpn) and not _value_codes_only(line.mpn):
-        note += f"; {line.mpn} is not in the catalog: brightness and wavelength not compared"
-    others = tuple(Hit(p, 0.7, ("same colour and package",)) for p in pool[1:MAX_CANDIDATES])
-    return LineMatch(line, "parametric", 0.75, pool[0], others, "parameters", note)
+    return _best_listing(line, pool, note, "brightness and wavelength", "same colour and package")
 
 
 def _twins(engine: SearchEngine, mpn: str) -> list[Product]:
@@ -842,12 +838,18 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         pool.append(product)
     if not pool:
         return None
-    pool.sort(key=lambda p: ((p.stock or 0) < (line.quantity or 1), _price(p), p.sku))
     shape = f"{fp.rows}x{per_row}, {fp.pitch_mm:g} mm, {'right angle' if wanted_angle else 'straight'}"
     note = f"matched by parameters ({'female header' if fp.kind == 'socket' else 'pin header'} {shape})"
+    return _best_listing(line, pool, note, "pin length and plating", "same rows, pins, pitch and mounting")
+
+
+def _best_listing(line: BomLine, pool: list[Product], note: str, not_compared: str, why: str) -> LineMatch:
+    """A parametric match on the best of `pool` (enough stock, then price), the rest as candidates; when the line
+    names a part number the catalog lacks, the note says what of it was `not_compared`."""
+    pool = sorted(pool, key=lambda p: ((p.stock or 0) < (line.quantity or 1), _price(p), p.sku))
     if _is_code(line.mpn) and not _value_codes_only(line.mpn):
-        note += f"; {line.mpn} is not in the catalog: pin length and plating not compared"
-    others = tuple(Hit(p, 0.7, ("same rows, pins, pitch and mounting",)) for p in pool[1:MAX_CANDIDATES])
+        note += f"; {line.mpn} is not in the catalog: {not_compared} not compared"
+    others = tuple(Hit(p, 0.7, (why,)) for p in pool[1:MAX_CANDIDATES])
     return LineMatch(line, "parametric", 0.75, pool[0], others, "parameters", note)
 
 

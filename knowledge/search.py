@@ -404,18 +404,21 @@ def parse_parameters(text: str) -> QueryParameters:
 
 _BEAD = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
 _AT_FREQUENCY = re.compile(r"(?:Ω|ohms?|R)\s*@\s*\d+(?:\.\d+)?\s*MHz", re.I)
-_CRYSTAL_WORDS = re.compile(r"\d\s*ppm", re.I)
+_PPM = re.compile(r"\d\s*ppm", re.I)  # a frequency tolerance: a crystal's or an oscillator's
 
 
-def stated_values(text: str, form: Footprint | None = None) -> list[tuple[str, float, str]]:
+_UNREAD = Footprint("")  # stated_values' default: read the form from the text (None is a form already read: none)
+
+
+def stated_values(text: str, form: Footprint | None = _UNREAD) -> list[tuple[str, float, str]]:
     """The values a text states (knowledge/units.py `extract_quantities`) without its pin counts: 'SMD3225-4P' and
     'HDR-M_2.54_1x4P' are footprints whose '4P' counts pins, never 4 pF; so does '40P' beside 排针 / header and '4P'
-    beside a crystal. `form` is `form_of_text(text)` when the caller has it."""
+    beside a crystal. `form` is `form_of_text(text)` when the caller has it (None included)."""
     values_text = " ".join(t for t in text.split() if not _footprint_token(t))
-    form = form if form is not None else form_of_text(text)
+    form = form_of_text(text) if form is _UNREAD else form
     if form is not None and form.kind in ("header", "socket", "connector"):
         values_text = _PIN_COUNT.sub(" ", values_text)
-    elif (form is not None and form.kind == "crystal") or _CRYSTAL_WORDS.search(text):
+    elif (form is not None and form.kind == "crystal") or _PPM.search(text):
         values_text = _CRYSTAL_PINS.sub(" ", values_text)  # '20pF/5032_2P' beside '±20ppm': 2 pins, not 2 pF
     return extract_quantities(values_text)
 
