@@ -202,6 +202,10 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
         a, b = max(wanted.body_mm), max(offered.body_mm)
         if abs(a - b) > 0.2 * max(a, b):
             return f"body {'×'.join(map(_num, offered.body_mm))} mm, footprint {_num(a)} mm"
+    if wanted.kind == "switch" and len(wanted.body_mm) == 2 and len(offered.body_mm) == 2:
+        asked, own = sorted(wanted.body_mm), sorted(offered.body_mm)  # a 3x4 tact switch is no 3x2 one
+        if any(abs(a - b) > 0.2 * max(a, b) for a, b in zip(asked, own)):
+            return f"body {'×'.join(map(_num, offered.body_mm))} mm, footprint {'×'.join(map(_num, wanted.body_mm))} mm"
     if "crystal" in (wanted.kind, offered.kind):
         sizes = [sorted(wanted.body_mm), sorted(offered.body_mm)]
         if all(len(size) == 2 for size in sizes) and any(abs(a - b) > 0.15 for a, b in zip(*sizes)):
@@ -244,11 +248,16 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("fuse", True, re.compile(r"\bfuses?\b|保险丝|\bptc\b", re.I)),
+    ("fuse", True, re.compile(r"\bfuses?\b|保险丝|自恢复|\bptc\b(?! ?thermistor)|\bresett?able\b", re.I)),
     ("resistor", False, re.compile(r"\bresistors?\b|电阻", re.I)),
     ("capacitor", False, re.compile(r"\bcapacitors?\b|电容", re.I)),
     ("led", False, re.compile(r"(?<![a-z])leds?(?![a-z])|light[ -]emitting diode|发光二极管|灯珠", re.I)),
     ("header", False, re.compile(r"(?<![a-z])(?:pin ?)?headers?(?![a-z])|排针|排母|(?<![a-z])hdr(?![a-z])", re.I)),
+    (
+        "switch",
+        False,
+        re.compile(r"(?<![a-z])tact(?:ile)?(?![a-z])|轻触|按键|(?<![a-z])(?:push ?)?buttons?(?![a-z])", re.I),
+    ),
     (
         "diode",
         False,
@@ -296,9 +305,25 @@ _TEXT_THT = re.compile(r"直插|插件|插脚|穿孔|(?<![A-Z0-9])(?:THT|PTH|THR
 _TEXT_HEADER = re.compile(
     r"HEADER|排针|排母|PIN ?SOCKET|接线端子|TERMINAL|(?<![A-Z])(?:PMOD|M?HDR|MICRO-?FIT|MINI-?FIT|PICOBLADE)(?![A-Z])"
     r"|(?<![A-Z])PINS_\d{1,2}X\d"  # a library's 'Pins_2x05_1.27mm'
+    r"|(?<![A-Z0-9])(?:XH|PH|GH|ZH|SH|VH|EH)(?:\d(?:\.\d+)?)?[-_ ]?\d{1,2} ?(?:P|PIN|A)(?![A-Z])"  # 'GH1.25-3P', 'XH-2A'
 )
+# JST-style wire-to-board series named with their pins ('XH2.54-4P', 'PH2.0-2P', 'XH-2A'), and their pitch, mm.
+_JST_SERIES = {"XH": 2.5, "PH": 2.0, "GH": 1.25, "ZH": 1.5, "SH": 1.0, "VH": 3.96, "EH": 2.5}
 # Connector series whose name fixes the pitch, mm.
-_SERIES_PITCH = ((re.compile(r"MICRO-?FIT"), 3.0), (re.compile(r"MINI-?FIT"), 4.2), (re.compile(r"PICOBLADE"), 1.25))
+_SERIES_PITCH = (
+    (re.compile(r"MICRO-?FIT"), 3.0),
+    (re.compile(r"MINI-?FIT"), 4.2),
+    (re.compile(r"PICOBLADE"), 1.25),
+    *(
+        (re.compile(rf"(?<![A-Z0-9]){name}(?=[\d.]*[-_ ]?\d{{1,2}} ?(?:P|PIN|A)(?![A-Z]))"), mm)
+        for name, mm in _JST_SERIES.items()
+    ),
+)
+_TEXT_SWITCH = re.compile(r"(?<![A-Z])TACT(?:ILE)?|轻触|按键|(?<![A-Z])(?:PUSH ?)?BUTTON(?![A-Z])")
+_TEXT_BOX = re.compile(
+    r"(?<![\d.])(\d{1,2}(?:\.\d+)?) ?[X*] ?(\d{1,2}(?:\.\d+)?)(?: ?[X*] ?\d{1,2}(?:\.\d+)?)?(?![\d.])"
+)
+_TEXT_GENDER = re.compile(r"(?<![A-Z])(?:FE)?MALE(?![A-Z])")
 _TEXT_CRYSTAL = re.compile(r"晶振|晶体|(?<![A-Z])(?:CRYSTALS?|XTAL)(?![A-Z])")
 _TEXT_GRID = re.compile(r"(?<![\d.])(\d{1,2}) ?[X*] ?(\d{1,3})(?: ?P(?:IN)?)?(?![\d.X])")
 _TEXT_POSITIONS = re.compile(r"(?<![\d.])(\d{1,3}) ?(?:POS|P|PIN|PINS|POSITIONS|WAY|针|位)(?![A-Z0-9])")
@@ -336,10 +361,13 @@ def form_of_text(text: str) -> Footprint | None:
         return None
     smd, tht = bool(_TEXT_SMD.search(norm)), bool(_TEXT_THT.search(norm))
     mounting = "SMD" if smd and not tht else ("THT" if tht and not smd else "")
-    if _TEXT_HEADER.search(norm):
-        return _header_text(norm, mounting)
+    if _TEXT_HEADER.search(norm) or (_TEXT_GENDER.search(norm) and _TEXT_GRID.search(norm)):
+        return _header_text(norm, mounting)  # 'HRD-1x8-2.54-FEMALE': a gender and a grid name a header too
     if _TEXT_CRYSTAL.search(norm):
         return _crystal_text(norm, mounting)
+    if _TEXT_SWITCH.search(norm) and (box := _TEXT_BOX.search(norm)) is not None:
+        # '3x4x2.5mm 贴片 轻触按键', 'ButtonTACT_3x4x2_180H': a tact switch's body, length x width (x height)
+        return Footprint(norm, "", mounting, "switch", body_mm=(float(box.group(1)), float(box.group(2))))
     return Footprint(text, mounting=mounting) if mounting else None
 
 
@@ -505,7 +533,7 @@ def _header(norm: str) -> Footprint | None:
     """Pin headers and sockets: PinHeader_1x04_P2.54mm_Vertical, PinSocket_2x05, HDR-M_2.54_1x4P, HDR1X4,
     MHDR2X5, Header 4, HDR-TH_3P-P2.54-V-M, 1X03 / 2X05 (Eagle)."""
     m = re.match(
-        r"(PINHEADER|PINSOCKET|M?HDR|HEADER|PIN[ _]?HEADER|PINS(?=_\d)|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?", norm
+        r"(PINHEADER|PINSOCKET|RHDR|M?HDR|HEADER|PIN[ _]?HEADER|PINS(?=_\d)|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?", norm
     )
     word = (m.group(1) or "") if m else ""
     rows_pins = re.search(r"(?<![\d.])(\d{1,2})X(\d{1,3})(?:P|PIN)?(?![\d.X])", norm)
@@ -513,14 +541,15 @@ def _header(norm: str) -> Footprint | None:
     eagle = bool(rows_pins and re.fullmatch(r"\d{1,2}X\d{1,3}", norm))  # Eagle's "1X03"
     if not word and not eagle and not re.match(r"(排针|排母)", norm):
         return None
-    kind = "socket" if word == "PINSOCKET" or "排母" in norm or re.search(r"HDR-F|FEMALE", norm) else "header"
+    # IPC-7351 names a receptacle 'RHDRV4W80P254_4X1_…' (a pin header 'HDRV4W64P254_1X4_…')
+    kind = "socket" if word in ("PINSOCKET", "RHDR") or "排母" in norm or re.search(r"HDR-F|FEMALE", norm) else "header"
     rows = pins = None
     if rows_pins is not None:
-        rows, per_row = int(rows_pins.group(1)), int(rows_pins.group(2))
-        pins = rows * per_row
+        a, b = int(rows_pins.group(1)), int(rows_pins.group(2))
+        rows, pins = min(a, b), a * b  # IPC's '_4X1_' is one row of four
     elif only_pins is not None:
         rows, pins = 1, int(only_pins.group(1) or only_pins.group(2))
-    pitch = _pitch(norm) or (2.54 if word in ("HDR", "MHDR", "HEADER") and "2.0" not in norm else None)
+    pitch = _pitch(norm) or (2.54 if word in ("HDR", "MHDR", "RHDR", "HEADER") and "2.0" not in norm else None)
     name = f"Header-{rows}x{pins // rows:02d}" if rows and pins else "Header"
     if pitch:
         name += f"-P{_num(pitch)}"

@@ -28,6 +28,8 @@ from knowledge.fasteners import (
     wanted_fastener_standard,
 )
 from knowledge.footprints import (
+    CHIP_CODES,
+    METRIC_TO_EIA,
     Footprint,
     category_fits,
     contradiction,
@@ -41,7 +43,7 @@ from knowledge.footprints import (
 from knowledge.glossary import GLOSSARY, expand_query
 from knowledge.index import VectorIndex
 from knowledge.lexical import LexicalIndex
-from knowledge.models import Hit, Product
+from knowledge.models import Attribute, Hit, Product
 from knowledge.mpn_codes import decode_mpn
 from knowledge.units import (
     AT_LEAST_KEYS,
@@ -145,6 +147,15 @@ class SearchEngine:
             and any(key == "capacitance" for key, _, _ in params.quantities)
             and not _POLARIZED_WORDS.search(text)
         )
+        keys = {key for key, _, _ in params.quantities}
+        implied_kind = "" if params.kind else next((k for v, k in _VALUE_KINDS if v in keys), "")
+        wanted_category = _wanted_category(text, params)
+        passive_crystal = (
+            "frequency" in keys
+            and params.kind != "oscillator"
+            and not keys & {"voltage_rating", "voltage_supply"}
+            and not _OSCILLATOR_WORDS.search(text)
+        )
         hits: list[Hit] = []
         for sku, (score, why) in scored.items():
             product = products[sku]
@@ -170,6 +181,12 @@ class SearchEngine:
                 usual -= 0.2
             if mlcc_expected and not _MLCC_CATEGORY.search(product.category):
                 usual -= 0.2
+            if implied_kind and not category_fits(implied_kind, product.category):
+                usual -= 0.2  # '100k 0402' is a resistor, even where a source files one under 'Others'
+            if wanted_category and not any(w in product.category.lower() for w in wanted_category):
+                usual -= 0.2  # 'pin header 1x03' is a pin header first, 'resettable fuse' no one-shot fuse
+            if passive_crystal and category_fits("oscillator", product.category):
+                usual -= 0.1  # '16MHz 3225' with no supply voltage: a crystal before an oscillator
             # Retrieval never reaches an exact part-number match (1.0), however many words and values agree.
             ceiling = 1.0 if score >= 1.0 else 0.99
             hits.append(Hit(product, min(ceiling, score + bonus) + usual, tuple(why + verdict)))
@@ -286,6 +303,8 @@ class SearchEngine:
         )
         for key, value, _unit in exact:
             found = self.store.with_attribute(key, value, limit=20_000)
+            for other in _STATED_AS.get(key, ()):
+                found += self.store.with_attribute(other, value, limit=20_000)
             skus = found if skus is None else [s for s in skus if s in set(found)]
         if params.thread:
             found = self.store.with_attribute("thread", params.thread, limit=20_000)
@@ -315,6 +334,28 @@ _POLARIZED_WORDS = re.compile(
 
 RELAXED = "closest without"  # the first reason of a hit found with one stated parameter dropped
 MAX_RELAXATIONS = 3  # each is one value-filtered lookup: a message stating twenty ratings costs no more than three
+
+
+# What a value says a part is when the words do not: '100k 0402' is a resistor.
+_VALUE_KINDS = (("resistance", "resistor"), ("capacitance", "capacitor"), ("inductance", "inductor"))
+_OSCILLATOR_WORDS = re.compile(r"osc|有源|tcxo|vcxo|cmos|lvds|\bxo\b", re.I)
+_RESETTABLE = re.compile(r"resett?able|reset fuse|polyfuse|pptc|自恢复|\bptc\b", re.I)
+_IDC = re.compile(r"(?<![A-Za-z])IDC(?![A-Za-z])|简易牛角|牛角", re.I)
+
+
+def _wanted_category(text: str, params: QueryParameters) -> tuple[str, ...]:
+    """Category words the query's kind narrows to, when a listing elsewhere in the kind also fits: a resettable fuse,
+    an IDC box header, a plain pin header ('' when none)."""
+    if _RESETTABLE.search(text):
+        return ("resettable",)
+    if _IDC.search(text):
+        return ("idc", "box header")
+    kind = params.form.kind if params.form is not None and params.form.kind else params.kind
+    if kind == "header":
+        return ("pin header",)
+    if kind == "socket":
+        return ("female header",)
+    return ()
 
 
 def relaxations(params: QueryParameters) -> list[tuple[str, QueryParameters]]:
@@ -350,12 +391,14 @@ def parse_parameters(text: str) -> QueryParameters:
     form = form_of_text(text)
     quantities = tuple(q for q in stated_values(text, form) if not (thread and q[0] == "length"))
     dimensions = parse_dimensions(text, default="length" if thread else None)
-    if thread:  # 'B18.3.4M - 6 x 1.0 x 12 … M6*12' is diameter × pitch × length (ASME), not a bearing's d × D × B
+    kind = kind_of_text(text)
+    if thread or kind or (form is not None and form.kind):
+        # 'B18.3.4M - 6 x 1.0 x 12 … M6*12' is diameter × pitch × length (ASME), 'TACT 3x4x2' a switch's body: a
+        # bearing's d × D × B only where no other kind of part is named
         dimensions = {k: v for k, v in dimensions.items() if k not in ("bore_diameter", "outer_diameter", "width")}
     if length is not None:
         dimensions = {**dimensions, "length": float(length)}
     quantities += tuple((key, value, "mm") for key, value in dimensions.items())
-    kind = kind_of_text(text)
     if (
         form is not None
         and form.kind in ("header", "socket", "connector")
@@ -363,6 +406,8 @@ def parse_parameters(text: str) -> QueryParameters:
         and not any(k == "pitch" for k, _, _ in quantities)
     ):
         quantities += (("pitch", form.pitch_mm, "mm"),)  # 'pin header 1x03 pitch 2mm': the catalog states pitch
+    if kind == "resistor" and not any(key == "resistance" for key, _, _ in quantities) and _JUMPER.search(text):
+        quantities += (("resistance", 0.0, "Ω"),)  # '跳线 0402 Resistor': a zero-ohm link
     if kind == "resistor" and not any(key == "resistance" for key, _, _ in quantities):
         # '22 0603 Resistor': a bare number beside the word resistor is its ohms (not a package code or a count)
         bare = [t for t in _BARE_NUMBER.findall(text) if t not in PACKAGE_CODES]
@@ -372,6 +417,19 @@ def parse_parameters(text: str) -> QueryParameters:
         elif len(milli) == 1 and not bare:
             quantities += (("resistance", float(milli[0]) / 1000, "Ω"),)
     package, dielectric = extract_package(text), extract_dielectric(text)
+    keys = {k for k, _, _ in quantities}
+    passive = kind in ("resistor", "capacitor", "inductor", "fuse") or bool(keys & IDENTITY_VALUES)
+    crystal_words = ("frequency" in keys and "inductance" not in keys) or _TEXT_CRYSTAL_WORDS.search(text)
+    if package is None and passive and not crystal_words:
+        package = _metric_chip(text)  # '3.3uH 2012', '3216 resettable fuse': a chip size in millimetres (a crystal's
+        # '3225' is its body, read below)
+    if package is None and _TANTALUM.search(text) and (case := _TANTALUM_CASE.search(text)) is not None:
+        package = f"CASE-{(case.group(1) or case.group(2)).upper()}"  # 'Tantalum B case 68uF/10V'
+    if {"resistance", "capacitance"} & keys and "frequency" not in keys:
+        # '20K ohm 0.1% 25 ppm': a resistor's (or capacitor's) ppm is its temperature coefficient
+        quantities = tuple(
+            ("temperature_coefficient", v, u) if k == "frequency_tolerance" else (k, v, u) for k, v, u in quantities
+        )
     coded = next((d for t in _ASCII_RUN.findall(text) if (d := decode_mpn(t)) is not None), None)
     if coded is not None:  # 'CC0402KRX7R7BB183 18nF': the code also says ±10 %, 16 V, X7R (knowledge/mpn_codes.py)
         stated = {key for key, _, _ in quantities}
@@ -381,8 +439,21 @@ def parse_parameters(text: str) -> QueryParameters:
     keys = {k for k, _, _ in quantities}
     if not kind and {"frequency", "frequency_tolerance"} <= keys:
         kind = "crystal"  # '8MHz ±20ppm 20pF': a frequency with its tolerance in ppm is a crystal's
-    if kind == "crystal":  # '20pF' on a crystal is its load capacitance
-        quantities = tuple(("load_capacitance", v, u) if k == "capacitance" else (k, v, u) for k, v, u in quantities)
+    land = next((fp for t in text.split() if (fp := _named_form(t)) is not None and fp.kind == "crystal"), None)
+    if land is not None and kind in ("", "crystal"):
+        kind = "crystal"  # 'JF4024M00009T8188070 24M SMD3225-4P': the land pattern names it, and its size
+        form = land if form is None or not form.body_mm else form
+    if kind == "crystal":  # '20pF' on a crystal is its load capacitance, a bare '24M' its frequency (no megohms)
+        said_hz = "frequency" in keys
+        quantities = tuple(
+            ("load_capacitance", v, u)
+            if k == "capacitance"
+            else ("frequency", v, "Hz")
+            if k == "resistance" and not said_hz
+            else (k, v, u)
+            for k, v, u in quantities
+            if not (k == "resistance" and said_hz)
+        )
         if form is None and (body := crystal_form(text)).body_mm:
             form = body  # '12MHz,30ppm,20pf 3225': the size code is the crystal's body
     if (kind == "inductor" and _BEAD.search(text)) or _AT_FREQUENCY.search(text):
@@ -403,6 +474,23 @@ def parse_parameters(text: str) -> QueryParameters:
 
 
 _BEAD = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
+_TEXT_CRYSTAL_WORDS = re.compile(r"晶振|晶体|crystal|xtal|\d\s*ppm", re.I)
+_JUMPER = re.compile(r"跳线|零欧|\bjumper\b|zero[ -]?ohm", re.I)
+_TANTALUM = re.compile(r"tantal|钽", re.I)
+_TANTALUM_CASE = re.compile(r"(?<![A-Za-z])(?:([A-EPRSTUVWXY])[ -]?case|case[ -]?([A-EPRSTUVWXY]))(?![A-Za-z])", re.I)
+_METRIC_ONLY = frozenset(METRIC_TO_EIA) - CHIP_CODES
+_SIZE_TOKEN = re.compile(r"(?<![\w.])(\d{4})(?:-[A-Z])?(?![\w.])")
+
+
+def _metric_chip(text: str) -> str | None:
+    """The inch code of a chip size written in millimetres ('2012' -> '0805', '2520-L' -> '1008'); codes that are
+    also inch codes ('0603', '0402') are left to `extract_package`, which reads them as inches."""
+    for m in _SIZE_TOKEN.finditer(text):
+        if m.group(1) in _METRIC_ONLY:
+            return METRIC_TO_EIA[m.group(1)]
+    return None
+
+
 _AT_FREQUENCY = re.compile(r"(?:Ω|ohms?|R)\s*@\s*\d+(?:\.\d+)?\s*MHz", re.I)
 _PPM = re.compile(r"\d\s*ppm", re.I)  # a frequency tolerance: a crystal's or an oscillator's
 
@@ -416,8 +504,8 @@ def stated_values(text: str, form: Footprint | None = _UNREAD) -> list[tuple[str
     beside a crystal. `form` is `form_of_text(text)` when the caller has it (None included)."""
     values_text = " ".join(t for t in text.split() if not _footprint_token(t))
     form = form_of_text(text) if form is _UNREAD else form
-    if form is not None and form.kind in ("header", "socket", "connector"):
-        values_text = _PIN_COUNT.sub(" ", values_text)
+    if form is not None and form.kind in ("header", "socket", "connector", "switch"):
+        values_text = _PIN_COUNT.sub(" ", values_text)  # 'TACT 2P': two pins
     elif (form is not None and form.kind == "crystal") or _PPM.search(text):
         values_text = _CRYSTAL_PINS.sub(" ", values_text)  # '20pF/5032_2P' beside '±20ppm': 2 pins, not 2 pF
     return extract_quantities(values_text)
@@ -425,6 +513,11 @@ def stated_values(text: str, form: Footprint | None = _UNREAD) -> list[tuple[str
 
 _PIN_COUNT = re.compile(r"(?<![\d.])\d{1,3}\s?P(?![A-Za-z0-9])")
 _CRYSTAL_PINS = re.compile(r"(?<![\d.])[24]\s?P(?![A-Za-z0-9])")
+
+
+def _named_form(token: str) -> Footprint | None:
+    """The form a footprint name inside free text names ('SMD3225-4P': a 4-pin 3.2 x 2.5 mm crystal)."""
+    return parse_footprint(token) if _footprint_token(token) else None
 
 
 def _footprint_token(token: str) -> bool:
@@ -564,7 +657,7 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
     if params.kind and not category_fits(params.kind, product.category):
         return None  # "10欧 贴片电阻" never lists a capacitor or a TVS diode
     for key, value, unit in params.quantities:
-        attr = product.attribute(key)
+        attr = _stated(product, key)
         if attr is None or attr.value is None:
             if key in IDENTITY_VALUES:
                 return None
@@ -612,6 +705,17 @@ def check_parameters(product: Product, params: QueryParameters) -> list[str] | N
         if offered_colours:
             reasons.append("colour " + "/".join(sorted(params.colours & offered_colours)))
     return reasons
+
+
+_STATED_AS = {"current_rating": ("hold_current",)}  # the names `_stated` reads a fact under, besides its own
+
+
+def _stated(product: Product, key: str) -> Attribute | None:
+    """The product's fact for `key`; a resettable fuse's rated current is its hold current (sources list the fault
+    current it survives, 40 A, as 'current rating')."""
+    if key == "current_rating" and "resettable" in product.category.lower():
+        return product.attribute("hold_current") or product.attribute(key)
+    return product.attribute(key)
 
 
 def better_rated(key: str, stated: float, asked: float, category: str) -> bool:

@@ -203,6 +203,10 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
     found: list[tuple[str, float, str]] = []
     for match in _TOKEN_RE.finditer(norm):
         token = match.group(0)
+        if _in_range(norm, match.start(), match.end()):
+            continue  # '1.9V~2.3V': a typical range a listing states, no value a part must equal
+        if _code_tail(norm, match):
+            continue  # 'KT-0805R', 'GH1.25-3P': the tail of a part number, not 805 Ω nor 3 pF
         candidates = [token]
         spaced = _SPACED_UNIT_RE.match(norm, match.end())
         if spaced and _spaced_unit_ok(match.group("tail"), spaced.group(1)):
@@ -210,11 +214,33 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
         for candidate in candidates:
             item = _extract_one(candidate)
             if item is not None:
-                if token.startswith(("±", "+/-")) and "%" not in item[2] and "ppm" not in item[2]:
+                signed = token.startswith(("±", "+/-")) or norm[: match.start()].rstrip().endswith(("±", "+/-"))
+                if signed and "%" not in item[2] and "ppm" not in item[2]:
                     break  # '±0.1pF', '±0.25pF': a small capacitor's absolute tolerance, no second capacitance
                 found.append(item)
                 break
     return found
+
+
+_GLUED = re.compile(r"[A-Za-z0-9][-_]\Z")  # a token joined by '-' / '_' to the code before it
+_RANGE = "~～"
+
+
+def _in_range(norm: str, start: int, end: int) -> bool:
+    """Whether the token at norm[start:end] is one end of a range ('1.9V~2.3V', '3.0 ~ 3.6V')."""
+    before, after = norm[:start].rstrip()[-1:], norm[end:].lstrip()[:1]
+    return bool(before and before in _RANGE) or bool(after and after in _RANGE)
+
+
+def _code_tail(norm: str, match: re.Match[str]) -> bool:
+    """Whether a token that names no unit, only a prefix, is the tail of a code, not a value: a size code with its
+    leading zero ('KT-0805R', '0603K'), or pins after a hyphen ('XH-2P', 'GH1.25-3P'; '100P' alone stays 100 pF)."""
+    tail, num = match.group("tail"), match.group("num")
+    if tail.lower() not in ("", "r", "k", "m", "g", "p", "n", "u", "μ", "meg"):
+        return False
+    if re.fullmatch(r"0\d{2,}", num):
+        return True
+    return tail == "P" and len(num) <= 2 and num.isdigit() and bool(_GLUED.search(norm, 0, match.start()))
 
 
 def extract_package(text: str) -> str | None:
