@@ -30,7 +30,9 @@ OUTSIDE_LABELS = sorted((FIXTURES / "labels_outside").glob("*.json"))
 HOLDOUT_LABELS = sorted((FIXTURES / "labels_holdout").glob("*.json"))
 # A third, collected and labelled in session 9 after the matcher had been worked on the second.
 HOLDOUT2_LABELS = sorted((FIXTURES / "labels_holdout2").glob("*.json"))
-LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS
+# A fourth, session 10, from repositories none of the others used.
+HOLDOUT3_LABELS = sorted((FIXTURES / "labels_holdout3").glob("*.json"))
+LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS + HOLDOUT3_LABELS
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -47,7 +49,7 @@ def _spec(path: Path) -> dict[str, Any]:
 
 def _bom_path(name: str) -> Path:
     """The BOM a label file describes: the fixture copy (MIT files), else ../shared (GPL files), else skip."""
-    for folder in (FIXTURES, DEV, FIXTURES / "outside", FIXTURES / "holdout", FIXTURES / "holdout2"):
+    for folder in (FIXTURES, DEV, *(FIXTURES / name for name in ("outside", "holdout", "holdout2", "holdout3"))):
         if (folder / name).is_file():
             return folder / name
     pytest.skip(f"{name} is not in the fixtures and {DEV} is absent")
@@ -72,6 +74,8 @@ def test_there_is_a_label_file_per_dev_bom() -> None:
     assert {_spec(p)["file"] for p in HOLDOUT_LABELS} == holdout and len(HOLDOUT_LABELS) >= 14
     holdout2 = {p.name for p in (FIXTURES / "holdout2").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
     assert {_spec(p)["file"] for p in HOLDOUT2_LABELS} == holdout2 and len(HOLDOUT2_LABELS) >= 13
+    holdout3 = {p.name for p in (FIXTURES / "holdout3").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
+    assert {_spec(p)["file"] for p in HOLDOUT3_LABELS} == holdout3 and len(HOLDOUT3_LABELS) >= 14
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)
