@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from bench.bom_eval import (
     HOLDOUT2_LABELS_DIR,
+    HOLDOUT3_LABELS_DIR,
     HOLDOUT_LABELS_DIR,
     LABELS_DIR,
     OUTSIDE_LABELS_DIR,
@@ -86,12 +87,15 @@ def stated(key: str, params: QueryParameters, product: Product) -> bool:
     return any(k == key for k, _, _ in params.quantities) or (key == "thread" and bool(params.thread))
 
 
-def evaluate(engine: SearchEngine) -> dict[str, Any]:
+SETS = (OUTSIDE_LABELS_DIR, LABELS_DIR, HOLDOUT_LABELS_DIR, HOLDOUT2_LABELS_DIR, HOLDOUT3_LABELS_DIR)
+
+
+def evaluate(engine: SearchEngine, folders: Sequence[Path] = SETS) -> dict[str, Any]:
     lines = shown = contradicting = unstated = relaxed = first_right = empty = stated_right = stated_lines = 0
     said = load_stated()
     examples: list[str] = []
     label_only: list[str] = []
-    for folder in (OUTSIDE_LABELS_DIR, LABELS_DIR, HOLDOUT_LABELS_DIR, HOLDOUT2_LABELS_DIR):
+    for folder in folders:
         for spec in load_labels(folder):
             path = bom_path(spec["file"])
             if path is None:

@@ -39,6 +39,7 @@ from knowledge.fasteners import (
 from knowledge.footprints import (
     Footprint,
     angled,
+    canonical,
     category_fits,
     contradiction,
     crystal_form,
@@ -53,6 +54,7 @@ from knowledge.glossary import expand_query
 from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
 from knowledge.mpn_codes import DecodedPart, decode_mpn
 from knowledge.search import (
+    IDENTITY_VALUES,
     SearchEngine,
     better_rated,
     code_candidates,
@@ -66,6 +68,8 @@ from knowledge.search import (
 )
 from knowledge.substitutes import Family, evaluate, load_rules, unit_price
 from knowledge.units import (
+    AT_LEAST_KEYS,
+    AT_MOST_KEYS,
     canonical_dielectric,
     extract_colours,
     extract_package,
@@ -135,6 +139,11 @@ class BomMatcher:
             return LineMatch(
                 line, "not_found", 0.0, note="a board feature (hole / test point / fiducial): nothing to buy"
             )
+        if not _is_code(line.mpn) and len(values := _values_to_choose(line)) > 1:
+            shown = " or ".join(format_quantity(v, u) for v, u in values)
+            return LineMatch(
+                line, "ambiguous", 0.3, None, (), "values", f"{shown}? The line gives {len(values)} values"
+            )
         found = self._by_codes(line)
         if (found is None or found.via == "similar MPN") and (decoded := _unknown_code_read(line)) is not None:
             by_code = self._by_what_the_code_says(line, decoded, found)
@@ -154,6 +163,21 @@ class BomMatcher:
             return found
         return self._by_search(line)
 
+    def _other_packages(self, code: str, listed: list[Product]) -> list[Product]:
+        """Listings of the same number with a packaging suffix ('S9014-TA', 'S9014/J6') in a package none of
+        `listed` has: the number alone does not say which."""
+        packages = {canonical(p.package) for p in listed}
+        base = normalize_code(code)
+        out: dict[str, Product] = {}
+        for product in self.engine.store.products(self.engine.extended_codes(code, limit=20, shortest=4)):
+            mpn = product.mpn.upper()
+            suffixed = mpn.startswith(code.upper()) and mpn[len(code) : len(code) + 1] in ("-", "/", "(")
+            own = canonical(product.package)
+            named = (fp := parse_footprint(product.package)) is not None and bool(fp.package)  # not '-' nor a module
+            if suffixed and normalize_code(product.mpn).startswith(base) and named and own not in packages:
+                out.setdefault(own, product)
+        return list(out.values())
+
     def _by_what_the_code_says(self, line: BomLine, decoded: DecodedPart, found: LineMatch | None) -> LineMatch | None:
         """A passive's MPN the catalog does not list, read by its maker's numbering (knowledge/mpn_codes.py): a
         decision when the line's value, footprint or kind says otherwise (a code copied from the row above), else
@@ -164,7 +188,9 @@ class BomMatcher:
             for h in (found.candidates if found is not None else ())
             if decode_mpn(h.product.mpn) == decoded and _differ_at_end(h.product.mpn, line.mpn)
         ]
-        if alike and not _text_conflict(line, alike[0]):  # 'CRCW0603100RJNEAC' is 'CRCW0603100RJNEA' on another reel
+        if (
+            alike and not _text_conflict(line, alike[0]) and not _rating_conflict(line, alike[0])
+        ):  # 'CRCW0603100RJNEAC' is 'CRCW0603100RJNEA' on another reel
             note = f"{line.mpn} is listed as {alike[0].mpn}: the same code ({shown}), other packaging letters: check"
             return self._exact(line, alike[0], 0.9, "MPN, same code reading", note, line.package, alike[1:])
         clash = _decoded_clash(line, decoded)
@@ -233,6 +259,12 @@ class BomMatcher:
             )
             return _ambiguous(line, by_supplier, note, via="supplier code vs MPN")
         exact = by_supplier or by_mpn
+        if by_mpn and not by_supplier and not maker_stated and not line.package.strip() and not _said_package(line):
+            elsewhere = self._other_packages(line.mpn, by_mpn)
+            if elsewhere:  # 'S9014' with no footprint: SOT-23 listings, and 'S9014-TA' in TO-92
+                packages = ", ".join(dict.fromkeys(p.package for p in [by_mpn[0], *elsewhere]))
+                note = f"{line.mpn} is listed in {packages}: which package?"
+                return _ambiguous(line, [by_mpn[0], *elsewhere], note, via="MPN, package not stated")
         if exact:
             product = exact[0]
             confidence = 1.0 if by_supplier and by_mpn else 0.97
@@ -285,7 +317,8 @@ class BomMatcher:
                 note = f"{code} on footprint {line.package.strip()} matched as {fitted[0].mpn}: check the variant"
                 return self._exact(line, fitted[0], 0.9, "code + footprint", note, footprint, extra=fitted[1:])
             shorter = _one_part(self._shorter_listing(code)) if code == line.mpn else []
-            shorter = [p for p in shorter if _footprint_confirms(line, p)]  # 'IRF3205S' is no TO-220 IRF3205
+            # 'IRF3205S' is no TO-220 IRF3205; 'CRCW06034K70FKEAHP' (333 mW) no 100 mW CRCW06034K70FKEA
+            shorter = [p for p in shorter if _footprint_confirms(line, p) and not _rating_conflict(line, p)]
             if shorter and (
                 not _names_maker(line.manufacturer) or _maker_fits(line.manufacturer, shorter[0].manufacturer)
             ):
@@ -545,6 +578,20 @@ _DIELECTRICS = re.compile(r"\b(C0G|NP0|COG|X5R|X7R|X7S|X7T|X6S|X8R|Y5V|Z5U)\b", 
 _DESIGNATOR_PREFIX = re.compile(r"^([A-Za-z]+)\d")
 
 
+def _said_package(line: BomLine) -> str:
+    """A package the line's words name outside its footprint column ('NPN BJT SOT-23 40V'), '' when none."""
+    return extract_package(f"{line.value} {line.description}") or ""
+
+
+def _values_to_choose(line: BomLine) -> list[tuple[float, str]]:
+    """The values of one kind a value cell gives ('75R/100R' -> 75 Ω, 100 Ω: a fit-time choice); one or none for a
+    plain line."""
+    said = [(k, v, u) for k, v, u in stated_values(line.value) if k in IDENTITY_VALUES]
+    if len({k for k, _, _ in said}) != 1:
+        return [(v, u) for _, v, u in said[:1]]
+    return list(dict.fromkeys((v, u) for _, v, u in said))
+
+
 def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     """What the line asks for as a partial product (category, package, stated values), and its rule family.
 
@@ -552,6 +599,8 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     the value (Ω, F, Hz); a bare number in the value cell is ohms only when the line names a resistor.
     """
     text = _line_text(line)
+    if len(_values_to_choose(line)) > 1:
+        return None, None  # '75R/100R': two values to fit, the buyer's choice
     quantities = {key: (value, unit) for key, value, unit in reversed(stated_values(text))}
     english = expand_query(text).lower()
     if any(w in english or w in text for w in _NOT_MLCC) and "capacitance" in quantities:
@@ -816,10 +865,38 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         return None  # LCEDA's 'HDR-TH_8P-P2.54-V' says neither pins nor socket (its -M / -F twins do)
     if form.pitch_mm is None and not re.search(r"\d\.\d", line.package):
         return None  # 'HDR-2x8': the pitch is a library's habit, not stated
-    wanted_angle = bool(angled(line.package) or angled(said))  # straight unless right angle is said
+    said_angle = angled(line.package)
+    said_angle = angled(said) if said_angle is None else said_angle
     per_row = fp.pins // fp.rows
     words = f"{_KIND_SEARCH_WORDS[fp.kind]} {fp.rows}x{per_row:02d} pitch {fp.pitch_mm:g}mm"
     words += " SMD" if fp.mounting == "SMD" else " through hole"
+    if said_angle is None:
+        # Eagle's 'PINHD-1X2', Altium's 'HDR1X3': straight or right angle is the library's habit, not said: a
+        # question, with both kinds to choose from
+        both = _header_pool(engine, fp, words, False)[:3] + _header_pool(engine, fp, words, True)[:2]
+        if not both:
+            return None
+        note = "straight or right angle? The footprint does not say"
+        return LineMatch(
+            line,
+            "ambiguous",
+            0.5,
+            None,
+            tuple(Hit(p, 0.5, ("same rows, pins and pitch",)) for p in both),
+            "parameters",
+            note,
+        )
+    wanted_angle = said_angle
+    pool = _header_pool(engine, fp, words, wanted_angle)
+    if not pool:
+        return None
+    shape = f"{fp.rows}x{per_row}, {fp.pitch_mm:g} mm, {'right angle' if wanted_angle else 'straight'}"
+    note = f"matched by parameters ({'female header' if fp.kind == 'socket' else 'pin header'} {shape})"
+    return _best_listing(line, pool, note, "pin length and plating", "same rows, pins, pitch and mounting")
+
+
+def _header_pool(engine: SearchEngine, fp: Footprint, words: str, wanted_angle: bool) -> list[Product]:
+    """Listings of the footprint's header kind with its rows, pins, pitch, mounting and orientation."""
     pool = []
     for hit in engine.search(words + (" right angle" if wanted_angle else ""), k=60, codes=False):
         product = hit.product
@@ -830,17 +907,13 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
             continue
         if (offered.rows, offered.pins, offered.mounting) != (fp.rows, fp.pins, fp.mounting):
             continue
-        if offered.pitch_mm is None or abs(offered.pitch_mm - fp.pitch_mm) > 0.02:
+        if offered.pitch_mm is None or fp.pitch_mm is None or abs(offered.pitch_mm - fp.pitch_mm) > 0.02:
             continue
         listing_angle = angled(f"{product.package} {product.mpn} {product.name} {product.description}")
         if bool(listing_angle) != wanted_angle:
             continue
         pool.append(product)
-    if not pool:
-        return None
-    shape = f"{fp.rows}x{per_row}, {fp.pitch_mm:g} mm, {'right angle' if wanted_angle else 'straight'}"
-    note = f"matched by parameters ({'female header' if fp.kind == 'socket' else 'pin header'} {shape})"
-    return _best_listing(line, pool, note, "pin length and plating", "same rows, pins, pitch and mounting")
+    return sorted(pool, key=lambda p: (-(p.stock or 0), p.sku))
 
 
 def _best_listing(line: BomLine, pool: list[Product], note: str, not_compared: str, why: str) -> LineMatch:
@@ -1306,6 +1379,18 @@ def _text_conflict(line: BomLine, product: Product) -> str:
         clash = contradiction(stated, listing_form(product))
         if clash:
             return f"the line says {describe_form(stated)}, the part: {clash.split(',')[0]}"
+    return ""
+
+
+def _rating_conflict(line: BomLine, product: Product) -> str:
+    """A rating the line states (power, voltage, current, tolerance) that the part does not serve ('' when none):
+    the letters a BOM's code adds to a listed one may be what makes the rating ('...HP', high power)."""
+    for key, value, unit in extract_quantities(f"{line.value} {line.description}"):
+        attr = product.attribute(key)
+        if key not in AT_LEAST_KEYS | AT_MOST_KEYS or attr is None or attr.value is None:
+            continue
+        if abs(attr.value - value) > 1e-6 * abs(value) and not better_rated(key, attr.value, value, product.category):
+            return f"the line says {format_quantity(value, unit)}, the part is {attr.raw}"
     return ""
 
 

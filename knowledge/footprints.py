@@ -334,8 +334,21 @@ _TEXT_PITCH = re.compile(
     r"|(?<![A-Z0-9.])P=?(\d+(?:\.\d+)?)(?:MM)?(?![\d.A-Z])|(?<![\d.])(\d+(?:\.\d+)?) ?(?:MM)?(?![\d.A-Z])"
 )
 _TEXT_ORIENTATION = (
-    ("right_angle", re.compile(r"弯插|弯针|RIGHT[ _-]?ANGLE|HORIZONTAL|卧式|(?<![A-Z0-9])(?:90D|R/?A)(?![A-Z0-9])")),
-    ("vertical", re.compile(r"直针|立式|VERTICAL|STRAIGHT|(?<![A-Z])STR(?![A-Z])")),
+    # LCEDA's 'HDR-TH_3P-P2.54-V-M' / '-H-F', IPC-7351's 'HDRV4W64P254' / 'HDRRA6W64P254' say it in a letter
+    (
+        "right_angle",
+        re.compile(
+            r"弯插|弯针|RIGHT[ _-]?ANGLE|HORIZONTAL|卧式|(?<![A-Z0-9])(?:90D|R/?A)(?![A-Z0-9])"
+            r"|-P\d\.\d+-H(?![A-Z0-9])|(?<![A-Z])R?HDRRA\d"
+        ),
+    ),
+    (
+        "vertical",
+        re.compile(
+            r"直针|立式|VERTICAL|STRAIGHT|(?<![A-Z])STR(?![A-Z])|-P\d\.\d+-V(?![A-Z0-9])"
+            r"|(?<![A-Z])R?HDRV\d"
+        ),
+    ),
 )
 # Female (sockets, receptacles, 排母) and male (pins, 排针) when the words say which; else the kind is 'connector'.
 _TEXT_FEMALE = re.compile(r"排母|母座|FEMALE|RECEPTACLE|PIN ?SOCKET|HDR-F|(?<![A-Z])RCPT(?![A-Z])")

@@ -229,10 +229,11 @@ class SearchEngine:
             best[sku] = max(best.get(sku, 0.0), ratio)
         return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
 
-    def extended_codes(self, code: str, limit: int = 5) -> list[str]:
-        """SKUs whose code starts with `code` (normalized, ≥ 6 characters): 'TB6612FNG' -> 'TB6612FNG,C,8,EL'."""
+    def extended_codes(self, code: str, limit: int = 5, shortest: int = 6) -> list[str]:
+        """SKUs whose code starts with `code` (normalized, ≥ `shortest` characters): 'TB6612FNG' ->
+        'TB6612FNG,C,8,EL'."""
         norm = normalize_code(code)
-        if len(norm) < 6:
+        if len(norm) < shortest:
             return []
         self._load_codes()
         lo = bisect.bisect_left(self._codes, norm)
