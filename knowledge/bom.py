@@ -1645,7 +1645,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "value": (
         "value", "comment", "规格", "规格型号", "型号规格", "商品名称", "name", "partname", "参数", "值", "标称值", "wert",
-        "数值", "阻值", "容值", "参数值",
+        "数值", "阻值", "容值", "参数值", "元件名", "器件名",
     ),
     "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "case", "pattern"),
     "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manf", "mf", "manufacturer name",
@@ -1701,6 +1701,9 @@ for _field_name, _names in _SYNONYMS.items():
         _HEADER_INDEX.setdefault(_header_key(_n), (_field_name, _rank + 100 * (_field_name == "part_or_designators")))
 
 
+_NAMES_PACKAGE = re.compile(r"封装|package|footprint")  # LCSC's '厂家型号/封装' holds a package: read as one
+
+
 @functools.lru_cache(maxsize=4096)  # every row is tried as a header: a wide sheet repeats its cell texts
 def _header_field(cell: str) -> tuple[str, int] | None:
     """The field a header cell names and its rank among that field's names (0 = most specific)."""
@@ -1718,6 +1721,12 @@ def _header_field(cell: str) -> tuple[str, int] | None:
         return "other", 100  # "Min\\Mult Order Qty.": ordering rules, not a quantity
     if ("order" in key and "qty" in key) or "订购数量" in key:
         return "order_quantity", 100
+    if (
+        re.search(r"manufacturer|mfr|mfg|厂", key)
+        and re.search(r"part|型号|料号", key)
+        and not _NAMES_PACKAGE.search(key)
+    ):
+        return "mpn", 100  # 'Manufacturer / Part #': the maker's part number
     for probe, name in (("数量", "quantity"), ("用量", "quantity"), ("位号", "designators"), ("qty", "quantity"),
                         ("designator", "designators"), ("替代", "alternates"), ("损耗", "attrition"),
                         ("封装", "package"), ("footprint", "package"), ("manufacturerpart", "mpn"),

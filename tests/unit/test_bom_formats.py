@@ -220,3 +220,16 @@ def test_headers_of_diptrace_elecrow_and_a_hand_made_markdown_list() -> None:
         "| GRM155R71E104KE14D | muRata | 100nF,25V | 0402 | 2 | C101 C102 |\n"
     ).lines[0]
     assert markdown.mpn == "GRM155R71E104KE14D" and markdown.designators == ("C101", "C102")
+
+
+def test_headers_that_join_maker_and_part_number_and_a_chinese_name_column() -> None:
+    """Held-out BOMs of session 10: a hand-made sheet's 'Manufacturer / Part #' (every value of the file) and a
+    Chinese list's 元件名 ('SS14', '绿色', '104') were dropped; LCSC's '厂家型号/封装' stays the package column."""
+    from knowledge.bom import read_bom_text
+
+    joined = read_bom_text('Item,Qty,Reference,Part Description,Manufacturer / Part #\n1,2,"C1, C2",CAP_0805,0.1uF\n')
+    assert joined.lines[0].mpn == "0.1uF" and joined.lines[0].designators == ("C1", "C2")
+    zh = read_bom_text("序号,元件名,描述,标号,封装,数量\n3,SS14,肖特基二极管,D1,SOD-123,1\n").lines[0]
+    assert (zh.value, zh.description, zh.package) == ("SS14", "肖特基二极管", "SOD-123")
+    lcsc = read_bom_text("商品编号,厂家型号/封装,商品名称,订购数量\nC36578,1N4007W A7/SOD-123FL,1N4007W A7 编带,50\n")
+    assert lcsc.lines[0].package == "1N4007W A7/SOD-123FL" and lcsc.lines[0].mpn == ""
