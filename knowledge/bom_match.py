@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
-from knowledge.catalog import normalize_code
+from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.fasteners import (
     DEFAULT_FASTENER_STANDARD,
     fastener_standard,
@@ -61,6 +61,8 @@ from knowledge.search import (
     describe_form,
     listing_form,
     looks_like_part_number,
+    meets_every_stated,
+    parse_parameters,
     query_terms,
     stated_colours,
     stated_values,
@@ -218,7 +220,7 @@ class BomMatcher:
         store = self.engine.store
         footprint = line.package
         by_supplier = _one_part(store.by_code(line.supplier_code)) if _is_code(line.supplier_code) else []
-        by_mpn = _prefer_maker(store.by_code(line.mpn), line.manufacturer) if _is_code(line.mpn) else []
+        by_mpn = _prefer_maker(_by_code(store, line.mpn), line.manufacturer) if _is_code(line.mpn) else []
         if by_supplier and by_mpn and not _same_mpn(by_supplier[0], by_mpn[0]):
             winner = _words_decide(line, by_mpn[0], by_supplier[0])
             if winner is not None:  # the line's value, package or colour is one part's and not the other's
@@ -300,7 +302,7 @@ class BomMatcher:
         for code in _value_codes(line):
             # '2.54-1*4P' in '2.54-1*4P反弯排针' is also the code of '2.54-1*4P母': a listing whose MPN carries
             # Chinese words the line does not (母, female) is another part
-            found = [p for p in store.by_code(code) if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)]
+            found = [p for p in _by_code(store, code) if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)]
             found = _prefer_maker(found, line.manufacturer)
             if found:
                 note = f"part number {code} read from the value column"
@@ -542,11 +544,15 @@ class BomMatcher:
         terms = query_terms(text)
         # Candidates must share the line's words; matching a parsed number alone (a "length 2 mm" thermistor
         # for "直径2mm 铁棒") is not enough.
+        params = parse_parameters(text)
         relevant = [
             h
             for h in hits
             if (cover := term_coverage(terms, h.product)) >= 0.66
             or ("parameters match" in " ".join(h.why) and cover >= 0.34)
+            or meets_every_stated(
+                h.product, params
+            )  # '4.7uF CD A(3216) 贴片钽电容': a fit is never "not in the catalog"
         ]
         if relevant:
             note = "no exact part number or full parameters: pick the right one"
@@ -1237,6 +1243,17 @@ def _value_codes(line: BomLine) -> list[str]:
             if looks_like_part_number(code) and len(normalize_code(code)) >= 5 and " " not in code:
                 out.append(code)
     return list(dict.fromkeys(out))
+
+
+def _by_code(store: CatalogStore, code: str) -> list[Product]:
+    """Listings of a code, also when the BOM writes a voltage the RKM way ('AMS1117-3V3' is AMS1117-3.3)."""
+    found = store.by_code(code)
+    if not found and (decimal := _RKM_VOLTS.sub(r"\1.\2", code)) != code:
+        found = store.by_code(decimal)
+    return found
+
+
+_RKM_VOLTS = re.compile(r"(?<=-)(\d)V(\d)(?![0-9])", re.I)
 
 
 def _one_part(products: list[Product]) -> list[Product]:

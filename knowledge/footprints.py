@@ -141,6 +141,8 @@ def _parse(raw: str) -> Footprint | None:
         return None
     norm = unicodedata.normalize("NFKC", raw).upper().replace("×", "X")
     norm = re.sub(r"^[A-Z0-9_.\- ]{1,60}:(?=\S)", "", norm)  # KiCad "Resistor_SMD:R_0402_1005Metric"
+    if norm in ("402", "603", "805"):
+        norm = "0" + norm  # a footprint cell that lost its leading zero (a spreadsheet read '0805' as a number)
     found = Footprint(raw)
     for reader in _READERS:
         result = reader(norm)
@@ -535,6 +537,8 @@ def _case(norm: str) -> Footprint | None:
     """Tantalum case codes (CASE-A_3216, CASE-B-3528) and chip arrays (0603x4, 0402X4)."""
     if (m := re.match(r"CASE[ _\-]?([A-EPRSTUVWXY])(?![A-Z])", norm)) is not None:
         return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")
+    if (m := re.match(r"(?:CD ?)?([A-E]) ?\((3216|3528|6032|7343)\)", norm)) is not None:
+        return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")  # Altium's 'CD A(3216)'
     if (m := re.match(r"(?:CAP|TAN|TANT|CP)[ _\-]*(?:SMD[ _\-]*)?(3216|3528|6032|7343)(?![\d.])", norm)) is not None:
         return Footprint(norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor")  # CAP-SMD_7343
     if (m := re.match(r"(\d{4})X(\d)(?![\d.])", norm)) is not None and m.group(1) in CHIP_CODES:

@@ -845,6 +845,14 @@ def _merge(scored: dict[str, tuple[float, list[str]]], sku: str, score: float, w
     scored[sku] = (max(old_score, score), old_why + [w for w in why if w not in old_why])
 
 
+def meets_every_stated(product: Product, params: QueryParameters) -> bool:
+    """Whether a product verifies every value the words state, and they state one that says what a part is (a
+    capacitance, a resistance): a fit, whatever words its listing uses."""
+    verdict = check_parameters(product, params)
+    identity = any(key in IDENTITY_VALUES for key, _, _ in params.quantities)
+    return identity and verdict is not None and len(verdict) >= _param_count(params)
+
+
 def _param_count(params: QueryParameters) -> int:
     return (
         len(params.quantities)

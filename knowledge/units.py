@@ -222,6 +222,7 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
     return found
 
 
+_PIN_WORDS = re.compile(r"座|针|插件|接插件|端子|排母|排针|连接器")
 _GLUED = re.compile(r"[A-Za-z0-9][-_]\Z")  # a token joined by '-' / '_' to the code before it
 _RANGE = "~～"
 
@@ -240,6 +241,8 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
         return False
     if re.fullmatch(r"0\d{2,}", num):
         return True
+    if tail == "P" and _PIN_WORDS.search(norm, max(0, match.start() - 8), min(len(norm), match.end() + 8)):
+        return True  # '14P底座', 'KF2510直针2P': a socket's or a connector's pins ('22P电容' stays 22 pF)
     return tail == "P" and len(num) <= 2 and num.isdigit() and bool(_GLUED.search(norm, 0, match.start()))
 
 

@@ -80,3 +80,29 @@ def test_extra_letters_that_change_a_stated_rating_are_no_match(matcher: BomMatc
     assert matcher.match(high_power).status in ("ambiguous", "not_found")
     plain = line(mpn="CRCW06034K70FKEAHP", package="0603", description="100mW 4.7kΩ ±1% 0603 Chip Resistor")
     assert matcher.match(plain).status == "exact"
+
+
+def test_a_voltage_written_the_rkm_way_is_the_listed_code() -> None:
+    store = CatalogStore(":memory:")
+    store.create()
+    store.add([_part("LDO", "AMS1117-3.3", "Power Management / LDO", "SOT-223")])
+    m = BomMatcher(engine_over(store)).match(line(designators=("U1",), value="AMS1117-3V3", package="SOT223_L"))
+    assert m.status == "exact" and m.product is not None and m.product.sku == "LDO"
+
+
+def test_a_part_that_fits_every_stated_value_is_never_not_in_the_catalog() -> None:
+    store = CatalogStore(":memory:")
+    store.create()
+    tantalum = "Capacitors / Tantalum Capacitors"
+    store.add(
+        [
+            _part("TA-16V", "CA45-A-16V-4.7uF-K", tantalum, "CASE-A-3216-16(mm)", Attribute("capacitance", "4.7uF", 4.7e-6, "F"),
+                  Attribute("voltage_rating", "16V", 16.0, "V")),
+            _part("TA-25V", "CA45-A-25V-4.7uF-K", tantalum, "CASE-A-3216-16(mm)", Attribute("capacitance", "4.7uF", 4.7e-6, "F"),
+                  Attribute("voltage_rating", "25V", 25.0, "V")),
+        ]
+    )  # fmt: skip
+    m = BomMatcher(engine_over(store)).match(
+        line(designators=("C1",), value="4.7uF", package="CD A(3216)", description="贴片钽电容")
+    )
+    assert m.status == "ambiguous" and {h.product.sku for h in m.candidates} == {"TA-16V", "TA-25V"}, m.note

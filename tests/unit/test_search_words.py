@@ -131,3 +131,13 @@ def test_a_value_ranks_its_kind_first_and_a_bare_frequency_a_crystal(engine: Sea
 def test_a_tact_switch_of_another_size_is_not_shown(engine: SearchEngine) -> None:
     found = _found(engine, "TACT 3x4x2.5mm SMD tact switch")
     assert "TACT-4X3" in found and "TACT-3X2" not in found
+
+
+def test_footprint_cells_and_chinese_pin_counts() -> None:
+    """Fourth held-out set: '805' is a footprint cell that lost its zero, Altium's 'CD A(3216)' a tantalum case A,
+    '14P底座' / 'KF2510直针2P' count pins ('22P电容' stays 22 pF)."""
+    assert parse_footprint("805") is not None and parse_footprint("805").package == "0805"  # type: ignore[union-attr]
+    case = parse_footprint("CD A(3216)")
+    assert case is not None and (case.package, case.kind) == ("CASE-A", "polarized_capacitor")
+    assert extract_quantities("14P底座") == extract_quantities("KF2510直针2P") == []
+    assert extract_quantities("22P电容") == [("capacitance", 2.2e-11, "F")]
