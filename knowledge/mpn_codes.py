@@ -15,6 +15,7 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | Kemet C (MLCC) | C0805C225K4RACTU | 0805, 2.2 µF, ±10 %, 16 V, X7R |
 | TDK C (MLCC) | C1608X5R1A106K080AC | 0603, X5R, 10 V, 10 µF, ±10 % |
 | Taiyo Yuden (MLCC) | LMK107BJ475KA-T | 10 V, 0603, X5R, 4.7 µF, ±10 % |
+| Kyocera AVX (MLCC) | 06031C104MAT2A | 0603, 100 V, X7R, 100 nF, ±20 % |
 | Walsin / Fenghua / CCTC style (MLCC) | 0603B104K500NT, TCC0603X7R104K500CT | 0603, X7R, 100 nF, ±10 %, 50 V |
 | Yageo RC / AC (resistor) | RC0603FR-0710KL | 0603, ±1 %, 10 kΩ |
 | Yageo RT / AT (thin film) | RT0603DRD071K8L | 0603, ±0.5 %, 1.8 kΩ |
@@ -166,6 +167,17 @@ def _tdk(m: re.Match[str]) -> DecodedPart | None:
     return _cap("TDK C", _METRIC[m[1]], _pf(m[4]), m[5], _TDK_V[m[3]], dielectric)
 
 
+_AVX = re.compile(
+    r"(0201|0402|0603|0805|1206|1210|1812|2220)([46ZY3D5127])([ACDGZW])(\d{3}|\dR\d)([A-DFGJKMZ])[A-Z][A-Z0-9]"
+)
+_AVX_V = {"4": 4, "6": 6.3, "Z": 10, "Y": 16, "3": 25, "D": 35, "5": 50, "1": 100, "2": 200, "7": 500}
+_AVX_TC = {"A": "C0G", "C": "X7R", "D": "X5R", "G": "Y5V", "Z": "X7S", "W": "X6S"}
+
+
+def _avx(m: re.Match[str]) -> DecodedPart | None:
+    return _cap("Kyocera AVX", m[1], _pf(m[4]), m[5], _AVX_V[m[2]], _AVX_TC[m[3]])
+
+
 _TAIYO = re.compile(r"([AJLETGUH])([MVW])K(063|105|107|212|316|325|432)(BJ|B7|C6|C7|CG|F|SD|AB)(\d{3}|\dR\d)([A-Z])")
 _TAIYO_V = {"A": 4, "J": 6.3, "L": 10, "E": 16, "T": 25, "G": 35, "U": 50, "H": 100}
 _TAIYO_SIZE = {"063": "0201", "105": "0402", "107": "0603", "212": "0805", "316": "1206", "325": "1210", "432": "1812"}
@@ -270,7 +282,7 @@ def _viking(m: re.Match[str]) -> DecodedPart | None:
 _FAMILIES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DecodedPart | None]], ...] = (
     (_SAMSUNG, _samsung), (_MURATA, _murata), (_YAGEO_CC, _yageo_cc), (_KEMET, _kemet), (_TDK, _tdk), (_TAIYO, _taiyo),
     (_YAGEO_RC, _yageo_rc), (_UNIROYAL, _uniroyal), (_FOJAN, _fojan), (_PANASONIC, _panasonic),
-    (_VISHAY, _vishay), (_WSL, _wsl), (_WALSIN, _walsin), (_FENGHUA, _fenghua), (_VIKING, _viking),
+    (_VISHAY, _vishay), (_WSL, _wsl), (_WALSIN, _walsin), (_FENGHUA, _fenghua), (_VIKING, _viking), (_AVX, _avx),
     (_EIA_STYLE, _eia_style),
 )  # fmt: skip
 
