@@ -447,6 +447,8 @@ class BomMatcher:
             return _bead_match(self.engine, line)
         if (header := _header_match(self.engine, line)) is not None:
             return header
+        if (leaded := _leaded_match(self.engine, line)) is not None:
+            return leaded
         wanted, family = wanted_product(line)
         if family is None or wanted is None:
             return None
@@ -899,6 +901,48 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     shape = f"{fp.rows}x{per_row}, {fp.pitch_mm:g} mm, {'right angle' if wanted_angle else 'straight'}"
     note = f"matched by parameters ({'female header' if fp.kind == 'socket' else 'pin header'} {shape})"
     return _best_listing(line, pool, note, "pin length and plating", "same rows, pins, pitch and mounting")
+
+
+def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """A leaded resistor or ceramic capacitor by its value and the form its footprint states: a resistor's body
+    (KiCad R_Axial_DIN0207_L6.3mm_D2.5mm, LCEDA RES-TH_BD2.3-L6.5, Eagle 0204/5: 1.8 x 3.6 mm) within a fifth, a
+    capacitor's lead pitch (Eagle C025-025X050, KiCad C_Disc_…_P2.50mm); None when the footprint states neither or
+    the line names no single value."""
+    fp = parse_footprint(line.package)
+    if fp is None or fp.mounting != "THT" or fp.kind not in ("resistor", "capacitor"):
+        return None
+    key = "resistance" if fp.kind == "resistor" else "capacitance"
+    said = {(v, u) for k, v, u in stated_values(f"{line.value} {line.description}") if k == key}
+    if not said and key == "resistance" and _BARE_NUMBER.fullmatch(line.value.strip()):
+        said = {(float(line.value.strip()), "Ω")}  # '10' on an R-US_0204/5 footprint: 10 Ω
+    if (
+        len(said) != 1
+        or (fp.kind == "resistor" and len(fp.body_mm) != 2)
+        or (fp.kind == "capacitor" and not fp.pitch_mm)
+    ):
+        return None
+    ((value, unit),) = said
+    category = "through hole resistor" if fp.kind == "resistor" else "mlcc - leaded"
+    pool = []
+    for product in engine.store.products(engine.store.with_attribute(key, value, limit=5000)):
+        offered = listing_form(product)
+        if category not in product.category.lower() or offered is None or offered.mounting != "THT":
+            continue
+        if _rating_conflict(line, product):
+            continue  # a stated voltage or power the part does not serve
+        if fp.kind == "resistor":
+            if len(offered.body_mm) != 2 or any(
+                abs(a - b) > 0.2 * b for a, b in zip(sorted(offered.body_mm), sorted(fp.body_mm))
+            ):
+                continue
+        elif offered.pitch_mm is None or abs(offered.pitch_mm - (fp.pitch_mm or 0)) > 0.1:
+            continue
+        pool.append(product)
+    if not pool:
+        return None
+    form = f"body {'×'.join(f'{b:g}' for b in fp.body_mm)} mm" if fp.kind == "resistor" else f"pitch {fp.pitch_mm:g} mm"
+    note = f"matched by parameters ({format_quantity(value, unit)}, leaded, {form})"
+    return _best_listing(line, pool, note, "power and tolerance", "same value, mounting and form")
 
 
 def _header_pool(engine: SearchEngine, fp: Footprint, words: str, wanted_angle: bool) -> list[Product]:

@@ -732,7 +732,22 @@ def _named(norm: str) -> Footprint | None:
     return None
 
 
-_READERS = (_ipc, _kicad_tht, _lceda_th, _case, _header, _crystal, _chip, _ic, _named, _jlc)
+def _eagle_rcl(norm: str) -> Footprint | None:
+    """Eagle rcl.lbr leaded passives: resistors by DIN body code and grid ('0204/5', 'R-US_0207/10': a 0207 body,
+    2.5 x 6.3 mm), capacitors by grid and body ('C025-025X050', 'C-US025-025X050': 2.5 mm pitch, 2.5 x 5 mm)."""
+    if (m := re.match(r"(?:R-(?:US|EU)_?)?(0204|0207|0309|0411|0414|0617|0922)/\d+(V)?(?![\d.])", norm)) is not None:
+        return Footprint(norm, "Axial", "THT", "resistor", 2, None, None, _DIN_BODY_MM[m.group(1)])
+    if (m := re.match(r"C(?:-(?:US|EU))?(\d{3})-(\d{3})X(\d{3})(?![\d.])", norm)) is not None:
+        body = (int(m.group(2)) / 10, int(m.group(3)) / 10)
+        return Footprint(norm, "Radial", "THT", "capacitor", 2, None, int(m.group(1)) / 10, body)
+    return None
+
+
+# DIN body codes of leaded resistors: diameter x length, mm (a '0207' is about 2.5 x 6.3 mm).
+_DIN_BODY_MM = {"0204": (1.8, 3.6), "0207": (2.5, 6.3), "0309": (3.2, 9.0), "0411": (4.0, 11.0), "0414": (4.0, 14.0),
+                "0617": (6.0, 17.0), "0922": (9.0, 22.0)}  # fmt: skip
+
+_READERS = (_ipc, _kicad_tht, _lceda_th, _eagle_rcl, _case, _header, _crystal, _chip, _ic, _named, _jlc)
 
 
 def _generic(norm: str) -> Footprint:

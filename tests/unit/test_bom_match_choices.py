@@ -106,3 +106,26 @@ def test_a_part_that_fits_every_stated_value_is_never_not_in_the_catalog() -> No
         line(designators=("C1",), value="4.7uF", package="CD A(3216)", description="贴片钽电容")
     )
     assert m.status == "ambiguous" and {h.product.sku for h in m.candidates} == {"TA-16V", "TA-25V"}, m.note
+
+
+def test_leaded_passives_by_value_and_the_form_their_footprint_states() -> None:
+    """Eagle rcl.lbr names (fourth held-out set): '0204/6' is an axial resistor with a 1.8 x 3.6 mm body,
+    'C025-025X050' a capacitor on a 2.5 mm pitch; a listing of another body or pitch is not the part."""
+    store = CatalogStore(":memory:")
+    store.create()
+    tht, leaded = "Resistors / Through Hole Resistors", "Capacitors / Multilayer Ceramic Capacitors MLCC - Leaded"
+    ten_k = Attribute("resistance", "10kΩ", 1e4, "Ω")
+    store.add(
+        [
+            _part("R-0204", "MF1/8W-10K", tht, "插件,D1.8xL3.2mm", ten_k),
+            _part("R-0207", "MF1/4W-10K", tht, "插件,D2.5xL6.5mm", ten_k),
+            _part("C-P25", "K104K15X7RF53L2", leaded, "插件,P=2.5mm", Attribute("capacitance", "100nF", 1e-7, "F")),
+            _part("C-P508", "CT4-0805B104K500F3", leaded, "插件,P=5.08mm", Attribute("capacitance", "100nF", 1e-7, "F")),
+        ]
+    )  # fmt: skip
+    matcher = BomMatcher(engine_over(store))
+    r = matcher.match(line(designators=("R101",), value="10K", package="0204/6"))
+    assert r.status == "parametric" and r.product is not None and r.product.sku == "R-0204", r.note
+    c = matcher.match(line(designators=("C102",), value="100nF", package="C025-025X050"))
+    assert c.status == "parametric" and c.product is not None and c.product.sku == "C-P25", c.note
+    assert matcher.match(line(designators=("R1",), value="10K", package="0922/22")).product is None  # a 9 x 22 body
