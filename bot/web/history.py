@@ -49,8 +49,10 @@ def history_messages(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
     A buyer message: `{"role": "user", "text"}` — the words the page showed (its `shown` metadata), else the
     title of the button whose payload was sent, else the text. A bot message: `{"role": "bot"}` with `text`,
-    `buttons` (titles only: old choices are not clickable again), `card` and `quote` where present. An empty
-    list when any buyer message came through another channel than the web chat.
+    `buttons` (titles only: answered choices are not clickable again), `card` and `quote` where present; the bot's
+    messages after the buyer's last one also carry `replies` (title and payload): the question still open, whose
+    buttons keep working after a reload. An empty list when any buyer message came through another channel than
+    the web chat.
     """
     messages: list[dict[str, Any]] = []
     titles: dict[str, str] = {}  # payload → title, for the buttons the bot offered since the buyer last spoke
@@ -68,6 +70,11 @@ def history_messages(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             titles.update(offered)
             if len(message) > 1:
                 messages.append(message)
+    answered = max((i for i, m in enumerate(messages) if m["role"] == "user"), default=-1)
+    for i, message in enumerate(messages):
+        open_choices = message.pop("_replies", None)
+        if i > answered and open_choices:
+            message["replies"] = open_choices
     return messages
 
 
@@ -103,4 +110,6 @@ def _bot_message(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
             if isinstance(payload.get(key), dict):
                 message[key] = payload[key]
     titles = {b["payload"]: b["title"] for b in buttons if isinstance(b.get("payload"), str)}
+    if titles:
+        message["_replies"] = [{"title": title, "payload": payload} for payload, title in titles.items()]
     return message, titles

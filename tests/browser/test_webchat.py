@@ -68,7 +68,15 @@ def test_clicking_a_quick_reply_sends_its_choice(stack: Stack, open_chat: OpenCh
     assert chat.texts(".msg--user .bubble") == ["I need a 100nF capacitor", title]
     chosen = chat.all(".choices .chip--chosen")
     assert [c.text for c in chosen] == [title] and not chosen[0].is_enabled()
-    assert chat.all(".choices:not(.choices--examples) .chip:enabled") == [], "old choices cannot be sent again"
+    # Only the question still open (the bot's reply to the choice) has working buttons: clicking one goes on.
+    groups = chat.all(".choices:not(.choices--examples)")
+    assert all(not b.is_enabled() for g in groups[:-1] for b in g.find_elements("css selector", "button"))
+    live = groups[-1].find_elements("css selector", ".chip:enabled")
+    assert live, "the open question's buttons work after the reload"
+    replied = len(chat.texts(".msg--bot .bubble"))
+    live[0].click()
+    assert chat.texts(".msg--user .bubble")[-1] == live[0].text
+    wait_until(lambda: len(chat.texts(".msg--bot .bubble")) > replied, "the bot's answer to a button after reload")
 
 
 def test_upload_a_bom_see_the_quote_and_download_the_xlsx(stack: Stack, open_chat: OpenChat) -> None:

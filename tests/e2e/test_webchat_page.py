@@ -290,6 +290,28 @@ def test_history_returns_what_the_buyer_saw_and_the_bots_cards(history_url: str,
     assert history(history_url, "f" * 32)[1] == {"messages": []}, "another session sees nothing of this one"
 
 
+def test_the_question_still_open_keeps_its_buttons_after_a_reload(history_url: str, tracker_db: Path) -> None:
+    """Issue 18: the bot's last question, unanswered, comes back with its payloads so that its buttons still work;
+    an answered one comes back with titles only."""
+    session = "c" * 32
+    package = [{"title": "0402 (27)", "payload": '/choose{"value": "0402"}'}]
+    steps = [{"title": "替代料", "payload": "/ask_substitutes"}, {"title": "联系销售", "payload": "/request_contact"}]
+    write_conversation(
+        tracker_db,
+        session,
+        [
+            user("100nF capacitor"),
+            bot("Which package?", buttons=package),
+            user('/choose{"value": "0402"}'),
+            bot("100 nF 0402: 27 parts."),
+            bot("What next?", buttons=steps),
+        ],
+    )
+    messages = history(history_url, session)[1]["messages"]
+    assert messages[1] == {"role": "bot", "text": "Which package?", "buttons": ["0402 (27)"]}  # answered: inert
+    assert messages[-1] == {"role": "bot", "text": "What next?", "buttons": ["替代料", "联系销售"], "replies": steps}
+
+
 def test_history_keeps_the_last_messages_only(history_url: str, tracker_db: Path) -> None:
     session = "a" * 32
     write_conversation(tracker_db, session, [user(f"message {i}") for i in range(MAX_MESSAGES + 30)])

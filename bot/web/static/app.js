@@ -235,7 +235,9 @@
         }
         if (message.role !== "bot") return;
         String(text(message.text)).split("\n\n").forEach(function (part) { if (part.trim()) addBubble("bot", part); });
-        if (Array.isArray(message.buttons) && message.buttons.length) {
+        if (Array.isArray(message.replies) && message.replies.length) {
+          addQuickReplies(message.replies); // the question still open: its buttons work after a reload
+        } else if (Array.isArray(message.buttons) && message.buttons.length) {
           var next = messages[i + 1];
           var answered = next && next.role === "user" ? text(next.text) : "";
           addPastChoices(message.buttons, answered);
