@@ -42,7 +42,7 @@ class ActionAnswerSpec(Action):
             dispatcher.utter_message(response="utter_fallback")  # no part, no value: nothing to look up or record
             return []
         if answer.status == "which_product":
-            buttons = candidate_buttons(answer.candidates, answer.attribute)
+            buttons = candidate_buttons(answer.candidates, answer.attribute, language=answer.language)
         elif answer.status in ("which_attribute", "not_stated"):
             buttons = option_buttons(answer.product, answer.options)
         elif answer.status == "answered" and answer.product is not None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from knowledge.attributes import display_name
 from knowledge.bom import FILE_TYPES_TEXT, column_letter, field_label
+from knowledge.messages import data_text
 from knowledge.models import Hit, Product
 from knowledge.quote import decision_lines
 from knowledge.search import RELAXED
@@ -28,12 +29,12 @@ def product_card(product: Product, language: str, *, answer: str = "", source: s
     return {
         "title": product.name,
         "mpn": product.mpn,
-        "manufacturer": product.manufacturer,
+        "manufacturer": data_text(product.manufacturer, language),
         "sku": product.sku,
         "answer": answer,
         "facts": facts,
         "datasheet": product.datasheet,
-        "source": source or source_of(product),
+        "source": source or source_of(product, lang=language),
         "price": _price(product, language),
         "stock": _stock(product, language),
     }
@@ -48,7 +49,10 @@ def spec_payload(answer: SpecAnswer) -> dict[str, Any] | None:
     if first is not None and answer.attribute:
         line = f"{display_name(answer.attribute, answer.language)}: {answer.value_text}"
     card = product_card(
-        answer.product, answer.language, answer=line, source=source_of(answer.product, first) if first else ""
+        answer.product,
+        answer.language,
+        answer=line,
+        source=source_of(answer.product, first, answer.language) if first else "",
     )
     return {"data": {"card": card}}
 
@@ -69,24 +73,26 @@ def search_message(hits: list[Hit], language: str) -> dict[str, Any]:
             else f"Nothing meets every value you gave; the closest without {dropped}:"
         )
     lines = [
-        f"{i}. {h.product.mpn} · {h.product.manufacturer} — {h.product.name} ({'; '.join(h.why)})"
+        f"{i}. {h.product.mpn} · {data_text(h.product.manufacturer, language)} — {h.product.name} ({'; '.join(h.why)})"
         for i, h in enumerate(hits, 1)
     ]
     return {
         "text": "\n".join([intro, *lines]),
-        "buttons": candidate_buttons(hits, None),
+        "buttons": candidate_buttons(hits, None, language=language),
         "json_message": {"data": {"card": product_card(hits[0].product, language)}},
     }
 
 
-def candidate_buttons(hits: tuple[Hit, ...] | list[Hit], attribute: str | None, limit: int = 5) -> list[dict[str, str]]:
+def candidate_buttons(
+    hits: tuple[Hit, ...] | list[Hit], attribute: str | None, limit: int = 5, language: str = "en"
+) -> list[dict[str, str]]:
     """One button per candidate product; the payload names the part (and the attribute still wanted)."""
     buttons = []
     for hit in list(hits)[:limit]:
         entities = {"part_number": hit.product.sku}
         if attribute:
             entities["attribute"] = attribute
-        title = f"{hit.product.mpn} · {hit.product.manufacturer}"
+        title = f"{hit.product.mpn} · {data_text(hit.product.manufacturer, language)}"
         buttons.append({"title": title[:80], "payload": f"/ask_spec{json.dumps(entities, ensure_ascii=False)}"})
     return buttons
 
@@ -128,7 +134,7 @@ def _price(product: Product, language: str) -> str:
         return ""
     first = product.price_breaks[0]
     label = "起" if language == "zh" else "from"
-    return f"{product.currency} {first.unit_price:g} @ {first.min_qty}+ ({label}; {product.price_source})"
+    return f"{product.currency} {first.unit_price:g} @ {first.min_qty}+ ({label}; {data_text(product.price_source, language)})"
 
 
 def _stock(product: Product, language: str) -> str:
@@ -163,20 +169,22 @@ def substitutes_message(result: SubstituteResult, language: str) -> dict[str, An
         text = (
             "有几个型号都符合,您要替代的是哪一个?" if zh else "Several parts match; which one do you want to replace?"
         )
-        return {"text": text, "buttons": _substitute_request_buttons(result.candidates)}
+        return {"text": text, "buttons": _substitute_request_buttons(result.candidates, language)}
     if result.status != "found" or result.part is None or not result.substitutes:
         return _no_substitute_message(result, language)
     part = result.part
     intro = (
-        f"{part.mpn} · {part.manufacturer} 的替代料,按匹配度排序:"
+        f"{part.mpn} · {data_text(part.manufacturer, language)} 的替代料,按匹配度排序:"
         if zh
-        else f"Substitutes for {part.mpn} · {part.manufacturer}, best first:"
+        else f"Substitutes for {part.mpn} · {data_text(part.manufacturer, language)}, best first:"
     )
     shown = result.substitutes[:SUBSTITUTES_SHOWN]
     lines = [f"{i}. {substitute_line(s, language)}" for i, s in enumerate(shown, 1)]
     buttons = [
         {
-            "title": f"{_kind_label(s.kind, language)} · {s.product.mpn} · {s.product.manufacturer}"[:80],
+            "title": f"{_kind_label(s.kind, language)} · {s.product.mpn} · {data_text(s.product.manufacturer, language)}"[
+                :80
+            ],
             "payload": f"/ask_spec{json.dumps({'part_number': s.product.sku}, ensure_ascii=False)}",
         }
         for s in shown
@@ -193,7 +201,7 @@ def substitute_line(substitute: Substitute, language: str) -> str:
     why = substitute.why.split("; differs: ")[0]
     notes = [why] if why and why != substitute.kind else []
     notes += [_difference(d, language) for d in substitute.differences if d.verdict != "same"]
-    head = f"{_kind_label(substitute.kind, language)} · {product.mpn} · {product.manufacturer}"
+    head = f"{_kind_label(substitute.kind, language)} · {product.mpn} · {data_text(product.manufacturer, language)}"
     return f"{head} — {'; '.join(notes)}" if notes else head
 
 
@@ -222,23 +230,23 @@ def _no_substitute_message(result: SubstituteResult, language: str) -> dict[str,
         return {"text": text}
     if language == "zh":
         text = (
-            f"目录里没有能替代 {part.mpn} · {part.manufacturer} 的型号:关键参数(尺寸、封装、阻值等)必须一致,"
+            f"目录里没有能替代 {part.mpn} · {data_text(part.manufacturer, language)} 的型号:关键参数(尺寸、封装、阻值等)必须一致,"
             "宁缺毋滥。我已记录这个需求,回复“转人工”让销售帮您找。"
         )
     else:
         text = (
-            f"Nothing in the catalog qualifies as a substitute for {part.mpn} · {part.manufacturer}: the key "
+            f"Nothing in the catalog qualifies as a substitute for {part.mpn} · {data_text(part.manufacturer, language)}: the key "
             "parameters (dimensions, package, value ...) must match. I have noted the request; reply “talk to sales” "
             "and a sales engineer will look for one."
         )
     return {"text": text, "json_message": {"data": {"card": product_card(part, language)}}}
 
 
-def _substitute_request_buttons(hits: tuple[Hit, ...], limit: int = 5) -> list[dict[str, str]]:
+def _substitute_request_buttons(hits: tuple[Hit, ...], language: str, limit: int = 5) -> list[dict[str, str]]:
     """One button per candidate part; clicking asks for that part's substitutes."""
     return [
         {
-            "title": f"{h.product.mpn} · {h.product.manufacturer}"[:80],
+            "title": f"{h.product.mpn} · {data_text(h.product.manufacturer, language)}"[:80],
             "payload": f"/ask_substitute{json.dumps({'part_number': h.product.sku}, ensure_ascii=False)}",
         }
         for h in hits[:limit]
@@ -666,7 +674,7 @@ def selection_message(sel: Selection, language: str) -> dict[str, Any]:
     if sel.status in ("done", "none") and sel.products:  # none: the closest parts with one filter relaxed
         buttons = [
             {
-                "title": f"{p.mpn} · {p.manufacturer}"[:80],
+                "title": f"{p.mpn} · {data_text(p.manufacturer, language)}"[:80],
                 "payload": f"/ask_spec{json.dumps({'part_number': p.sku}, ensure_ascii=False)}",
             }
             for p in sel.products

@@ -29,6 +29,7 @@ from typing import Any
 from knowledge.attributes import BY_KEY, display_name
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.errors import KnowledgeError
+from knowledge.messages import data_text, message
 from knowledge.models import Attribute, Hit, Product
 from knowledge.pricing import PricingSettings, price_line, terms_for
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, parse_parameters
@@ -164,7 +165,7 @@ class SpecAnswer:
             "value_max": first.value_max if first else None,
             "unit": first.unit if first else None,
             "value_text": self.value_text if first else None,
-            "source": source_of(self.product, first) if self.product and first else None,
+            "source": source_of(self.product, first, self.language) if self.product and first else None,
             "covers": [_product_json(p) for p in self.covers],
             "values": [{"value_text": g.text, "parts": [_product_json(p) for p in g.products]} for g in self.groups],
             "options": [{"attribute": o.key, "name": o.name, "value_text": o.value_text} for o in self.options],
@@ -806,11 +807,11 @@ def _commerce_answer(
     if key == "price" and product.price_breaks and asked.quantity is None:
         # No quantity named: every price break, never one price quietly taken for a single piece.
         breaks = ", ".join(f"{b.min_qty:,}+ {product.currency} {b.unit_price:g}" for b in product.price_breaks)
-        src = f" ({product.price_source})" if product.price_source else ""
+        src = f" ({data_text(product.price_source, lang)})" if product.price_source else ""
         text = (
-            f"{_title(product)} 价格:{breaks}{src}。告诉我数量,我按对应的价格档算总价。"
+            f"{_title(product, lang)} 价格:{breaks}{src}。告诉我数量,我按对应的价格档算总价。"
             if lang == "zh"
-            else f"{_title(product)} price breaks: {breaks}{src}. Tell me the quantity for the total."
+            else f"{_title(product, lang)} price breaks: {breaks}{src}. Tell me the quantity for the total."
         )
         first = product.price_breaks[0]
         fact = Attribute("price", f"{product.currency} {first.unit_price:g}", first.unit_price, label="price")
@@ -966,10 +967,10 @@ def key_facts(product: Product, limit: int = 8) -> tuple[Attribute, ...]:
     return tuple(chosen[:limit])
 
 
-def source_of(product: Product, fact: Attribute | None = None) -> str:
-    """Where a fact came from: the source column and the catalog file it was read from."""
-    column = f"'{fact.label}' of " if fact and fact.label else ""
-    return f"{column}{product.sku} — {product.source}" if product.source else f"{column}{product.sku}"
+def source_of(product: Product, fact: Attribute | None = None, lang: str = "en") -> str:
+    """Where a fact came from: the source column and the catalog file it was read from, in the reply's language."""
+    cited = message("source.of", lang, label=fact.label, sku=product.sku) if fact and fact.label else product.sku
+    return f"{cited} — {data_text(product.source, lang)}" if product.source else cited
 
 
 def fact_value(attr: Attribute) -> str:
@@ -1051,8 +1052,8 @@ def _product_json(product: Product) -> dict[str, Any]:
     return {"sku": product.sku, "mpn": product.mpn, "manufacturer": product.manufacturer, "name": product.name}
 
 
-def _title(product: Product) -> str:
-    return f"{product.mpn} ({product.manufacturer}, SKU {product.sku})"
+def _title(product: Product, lang: str = "en") -> str:
+    return f"{product.mpn} ({data_text(product.manufacturer, lang)}, SKU {product.sku})"
 
 
 def _which_product_plain(lang: str, hits: Sequence[Hit], asked: QuestionTerms) -> SpecAnswer:
@@ -1072,7 +1073,7 @@ def _answer_text(
     listed: int,
 ) -> str:
     product = fact.product
-    source = source_of(product, fact.attribute)
+    source = source_of(product, fact.attribute, lang)
     value = fact.text
     also = "".join(f"; {attribute_display(a.name, lang, a.label)}: {fact_value(a)}" for a in extra)
     label = fact.attribute.label
@@ -1097,8 +1098,8 @@ def _answer_text(
             f"({makers_shown})."
         )
     if lang == "zh":
-        return f"{_title(product)} 的{name}{shown_label}是 {value}{also}。{makers}\n来源:{source}"
-    return f"The {name}{' ' + shown_label if shown_label else ''} of {_title(product)} is {value}{also}.{makers}\nSource: {source}"
+        return f"{_title(product, lang)} 的{name}{shown_label}是 {value}{also}。{makers}\n来源:{source}"
+    return f"The {name}{' ' + shown_label if shown_label else ''} of {_title(product, lang)} is {value}{also}.{makers}\nSource: {source}"
 
 
 def _which_product_values_text(product: Product, name: str, groups: Sequence[ValueGroup], lang: str) -> str:
@@ -1114,8 +1115,8 @@ def _which_product_values_text(product: Product, name: str, groups: Sequence[Val
 def _which_attribute_text(product: Product, listings: Sequence[Product], options: Sequence[Option], lang: str) -> str:
     lines = "\n".join(f"• {o.name}: {o.value_text}" for o in options)
     if lang == "zh":
-        return f"{_title(product)}:{product.name}\n{lines}\n您想了解哪个参数?例如“{product.mpn} 封装”。"
-    return f"{_title(product)}: {product.name}\n{lines}\nWhich spec do you need? e.g. “package of {product.mpn}”."
+        return f"{_title(product, lang)}:{product.name}\n{lines}\n您想了解哪个参数?例如“{product.mpn} 封装”。"
+    return f"{_title(product, lang)}: {product.name}\n{lines}\nWhich spec do you need? e.g. “package of {product.mpn}”."
 
 
 def _not_stated_text(
@@ -1124,10 +1125,10 @@ def _not_stated_text(
     lines = "\n".join(f"• {o.name}: {o.value_text}" for o in options)
     if lang == "zh":
         known = f"已知参数:\n{lines}\n" if lines else ""
-        return f"目录中 {_title(product)} 没有标注{name}。{known}需要的话我可以把问题转给销售确认。"
+        return f"目录中 {_title(product, lang)} 没有标注{name}。{known}需要的话我可以把问题转给销售确认。"
     known = f" What it does state:\n{lines}\n" if lines else " "
     return (
-        f"The catalog does not state the {name} of {_title(product)}.{known}"
+        f"The catalog does not state the {name} of {_title(product, lang)}.{known}"
         "I can pass the question to sales if you need it confirmed."
     )
 
@@ -1136,14 +1137,14 @@ def _price_text(product: Product, price: dict[str, Any], lang: str, asked_qty: b
     cur = price["currency"]
     qty, order = price["quantity"], price["order_quantity"]
     notes = "; ".join(price["notes"])
-    src = f" ({price['source']})" if price["source"] else ""
+    src = f" ({data_text(price['source'], lang)})" if price["source"] else ""
     if lang == "zh":
-        head = f"{_title(product)} {qty:,} 个" if asked_qty else f"{_title(product)}"
+        head = f"{_title(product, lang)} {qty:,} 个" if asked_qty else f"{_title(product, lang)}"
         return (
             f"{head}:单价 {cur} {price['unit_price']}({price['price_break']:,}+ 价格档),"
             f"订购 {order:,} 个,合计 {cur} {price['extended_price']}{src}。\n{notes}"
         )
-    head = f"{_title(product)} for {qty:,} pcs" if asked_qty else f"{_title(product)}"
+    head = f"{_title(product, lang)} for {qty:,} pcs" if asked_qty else f"{_title(product, lang)}"
     return (
         f"{head}: unit price {cur} {price['unit_price']} (break {price['price_break']:,}+), "
         f"order {order:,} pcs, extended {cur} {price['extended_price']}{src}.\n{notes}"
@@ -1152,14 +1153,14 @@ def _price_text(product: Product, price: dict[str, Any], lang: str, asked_qty: b
 
 def _stock_text(product: Product, facts: Sequence[Attribute], lang: str) -> str:
     parts = {a.name: a.raw for a in facts}
-    src = f" ({product.price_source})" if product.price_source else ""
+    src = f" ({data_text(product.price_source, lang)})" if product.price_source else ""
     if lang == "zh":
         stock = f"库存 {parts['stock']}" if "stock" in parts else "库存未标注"
         lead = f",交期 {parts['lead_time'].replace(' days', ' 天')}" if "lead_time" in parts else ""
-        return f"{_title(product)}:{stock}{lead}{src}。"
+        return f"{_title(product, lang)}:{stock}{lead}{src}。"
     stock = f"stock {parts['stock']}" if "stock" in parts else "stock not stated"
     lead = f", lead time {parts['lead_time']}" if "lead_time" in parts else ""
-    return f"{_title(product)}: {stock}{lead}{src}."
+    return f"{_title(product, lang)}: {stock}{lead}{src}."
 
 
 def _names(products: Sequence[Product], limit: int = 4) -> str:

@@ -232,7 +232,7 @@ def language_span(text: str) -> tuple[str, int, int] | None:
     parts |= {i for start, end in _address_spans(text) for i in range(start, end)}
     if _CJK.search(text):
         language, script = "zh", _CJK
-    elif any(_LATIN.match(c) and i not in parts for i, c in enumerate(text)):
+    elif any(_LATIN.match(c) and i not in parts for i, c in enumerate(text)) and _reads_as_words(text, parts):
         language, script = "en", _LATIN
     else:
         return None
@@ -248,6 +248,21 @@ def language_span(text: str) -> tuple[str, int, int] | None:
         return language, start, len(text)
     holder = next((e for e in entities if script.search(e.text) and e.kind != PART_NUMBER), None)
     return (language, holder.start, holder.end) if holder else (language, 0, len(text))
+
+
+def _reads_as_words(text: str, parts: set[int]) -> bool:
+    """Whether the Latin letters outside part numbers read as words, not keyboard noise ('asdkjh qwe zzz' says no
+    language, so the conversation keeps its own): at least half the letter runs have a vowel and no run of five
+    consonants, or a single letter ('I', 'a') is all there is."""
+    runs = [m for m in _LETTER_RUN.finditer(text) if m.start() not in parts]
+    if not runs:
+        return False
+    wordlike = [m for m in runs if len(m.group()) == 1 or _WORDLIKE.fullmatch(m.group().lower())]
+    return 2 * len(wordlike) >= len(runs)
+
+
+_LETTER_RUN = re.compile(r"[A-Za-z]+")
+_WORDLIKE = re.compile(r"(?=.*[aeiouy])(?!.*[^aeiouy]{5})(?!.*(.)\1\1)[a-z]+")
 
 
 def _address_spans(text: str) -> Iterator[tuple[int, int]]:

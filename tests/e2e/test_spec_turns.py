@@ -35,7 +35,8 @@ def texts(replies: list[dict]) -> str:
         ("6205-2RS 内径多少?", ["25 mm", "6205-2RS", "内径", "来源"]),
         ("what is the outer diameter of 7008CEGA/P4A?", ["68 mm", "7008CEGA/P4A", "SKF", "Source"]),
         ("NX3225GD-8MHZ-STD-CRA-3 的频率是多少", ["8 MHz", "NX3225GD-8MHZ-STD-CRA-3", "来源"]),
-        ("C25804 多少钱?", ["1+ USD 0.0014", "JLCPCB list price, snapshot 2026-05-21", "0603WAF1002T5E"]),
+        ("C25804 多少钱?", ["1+ USD 0.0014", "嘉立创标价,2026-05-21 快照", "0603WAF1002T5E"]),
+        ("how much is C25804?", ["1+ USD 0.0014", "JLCPCB list price, snapshot 2026-05-21", "0603WAF1002T5E"]),
         ("power rating of 0603WAF1002T5E?", ["0.1 W", "0603WAF1002T5E", "Source"]),
     ],
 )

@@ -1,0 +1,36 @@
+"""The message catalog (knowledge/messages.py) and the language check (knowledge/language.py), issue 18."""
+
+from __future__ import annotations
+
+import re
+import string
+
+from knowledge.language import foreign_runs
+from knowledge.messages import LANGUAGES, MESSAGES, data_text, message
+
+
+def test_every_entry_has_both_languages_with_the_same_fields() -> None:
+    for key, entry in MESSAGES.items():
+        assert set(entry) == set(LANGUAGES), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in LANGUAGES]
+        assert fields[0] == fields[1], key
+        assert not foreign_runs(entry["zh"], "zh") and not foreign_runs(entry["en"], "en"), key
+        assert re.search(r"[\u4e00-\u9fff]", entry["zh"]) or key.startswith("source.of"), key
+
+
+def test_stored_values_are_shown_in_the_reply_language() -> None:
+    assert (
+        data_text("synthetic demo price (seeded script, not a real offer)", "zh") == "演示价格(脚本生成,并非真实报价)"
+    )
+    assert data_text("Murata Electronics", "zh") == "Murata Electronics"  # a maker's own name stays
+    assert message("source.of", "zh", label="d", sku="ISO15-6205-2RS") == "ISO15-6205-2RS 的“d”"
+
+
+def test_foreign_runs() -> None:
+    zh = "6205-2RS (SKF, SKU ISO15-6205-2RS) 的内径 d 是 25 mm。来源:ISO 15 外形尺寸"
+    assert foreign_runs(zh, "zh") == []
+    said = "6205-2RS 库存 28 pcs (synthetic demo price, not a real offer)"
+    assert foreign_runs(said, "zh") == ["synthetic demo price not a real offer"]
+    assert foreign_runs("The bore of 6205-2RS is 25 mm.", "en") == []
+    assert foreign_runs("Stock 28 (开式)", "en") == ["开式"]
+    assert foreign_runs("您问的是 “nah I'm good” 吗?", "zh") == []  # the buyer's words quoted back
