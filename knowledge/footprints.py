@@ -332,7 +332,7 @@ _TEXT_POSITIONS = re.compile(r"(?<![\d.])(\d{1,3}) ?(?:POS|P|PIN|PINS|POSITIONS|
 _TEXT_ROWS = ((1, re.compile(r"单排|(?<![A-Z])(?:SNGL|SINGLE[ _-]?ROW|1 ?ROW)(?![A-Z])")),
               (2, re.compile(r"双排|(?<![A-Z])(?:DBL|DUAL[ _-]?ROW|DOUBLE[ _-]?ROW|2 ?ROWS?)(?![A-Z])")))  # fmt: skip
 _TEXT_PITCH = re.compile(
-    r"(?:PITCH|间距|节距)[ :=]*(\d+(?:\.\d+)?) ?MM|(\d+(?:\.\d+)?) ?MM[ _-]?(?:PITCH|间距)"
+    r"(?:PITCH|间距|节距|SPACING)[ :=]*(\d+(?:\.\d+)?) ?MM|(\d+(?:\.\d+)?) ?MM[ _-]?(?:PITCH|间距|SPACING)"
     r"|(?<![A-Z0-9.])P=?(\d+(?:\.\d+)?)(?:MM)?(?![\d.A-Z])|(?<![\d.])(\d+(?:\.\d+)?) ?(?:MM)?(?![\d.A-Z])"
 )
 _TEXT_ORIENTATION = (

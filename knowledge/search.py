@@ -341,6 +341,7 @@ MAX_RELAXATIONS = 3  # each is one value-filtered lookup: a message stating twen
 _VALUE_KINDS = (("resistance", "resistor"), ("capacitance", "capacitor"), ("inductance", "inductor"))
 _OSCILLATOR_WORDS = re.compile(r"osc|有源|tcxo|vcxo|cmos|lvds|\bxo\b", re.I)
 _RESETTABLE = re.compile(r"resett?able|reset fuse|polyfuse|pptc|自恢复|\bptc\b", re.I)
+_IC_SOCKET = re.compile(r"IC ?座|底座|IC ?sockets?|DIP ?sockets?|芯片座", re.I)
 _IDC = re.compile(r"(?<![A-Za-z])IDC(?![A-Za-z])|简易牛角|牛角", re.I)
 
 
@@ -351,6 +352,8 @@ def _wanted_category(text: str, params: QueryParameters) -> tuple[str, ...]:
         return ("resettable",)
     if _IDC.search(text):
         return ("idc", "box header")
+    if _IC_SOCKET.search(text):
+        return ("ic socket", "sockets for ics", "ic / transistor socket")
     kind = params.form.kind if params.form is not None and params.form.kind else params.kind
     if kind == "header":
         return ("pin header",)
@@ -392,7 +395,8 @@ def parse_parameters(text: str) -> QueryParameters:
     form = form_of_text(text)
     quantities = tuple(q for q in stated_values(text, form) if not (thread and q[0] == "length"))
     dimensions = parse_dimensions(text, default="length" if thread else None)
-    kind = kind_of_text(text)
+    # the words' kind, else one a library land pattern names ('330 RES_SMD_0805_2012_M')
+    kind = kind_of_text(text) or next((k for t in text.split() if (k := _land_kind(t)) in _LAND_KINDS), "")
     if thread or kind or (form is not None and form.kind):
         # 'B18.3.4M - 6 x 1.0 x 12 … M6*12' is diameter × pitch × length (ASME), 'TACT 3x4x2' a switch's body: a
         # bearing's d × D × B only where no other kind of part is named
@@ -440,6 +444,13 @@ def parse_parameters(text: str) -> QueryParameters:
     keys = {k for k, _, _ in quantities}
     if not kind and {"frequency", "frequency_tolerance"} <= keys:
         kind = "crystal"  # '8MHz ±20ppm 20pF': a frequency with its tolerance in ppm is a crystal's
+    if kind == "inductor" and "inductance" not in keys:
+        # '4u7 ... inductor': an RKM value beside the word inductor is microhenries, not microfarads
+        quantities = tuple(("inductance", v, "H") if k == "capacitance" else (k, v, u) for k, v, u in quantities)
+    if kind == "inductor" or "inductance" in keys:  # '2.2nH ±2% 5mΩ': an inductor's milliohms are its DC resistance
+        quantities = tuple(
+            ("dc_resistance", v, u) if k == "resistance" and v < 1 else (k, v, u) for k, v, u in quantities
+        )
     land = next((fp for t in text.split() if (fp := _named_form(t)) is not None and fp.kind == "crystal"), None)
     if land is not None and kind in ("", "crystal"):
         kind = "crystal"  # 'JF4024M00009T8188070 24M SMD3225-4P': the land pattern names it, and its size
@@ -475,6 +486,7 @@ def parse_parameters(text: str) -> QueryParameters:
 
 
 _BEAD = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
+_LAND_KINDS = ("resistor", "capacitor", "inductor", "crystal", "led")
 _TEXT_CRYSTAL_WORDS = re.compile(r"晶振|晶体|crystal|xtal|\d\s*ppm", re.I)
 _JUMPER = re.compile(r"跳线|零欧|\bjumper\b|zero[ -]?ohm", re.I)
 _TANTALUM = re.compile(r"tantal|钽", re.I)
@@ -514,6 +526,14 @@ def stated_values(text: str, form: Footprint | None = _UNREAD) -> list[tuple[str
 
 _PIN_COUNT = re.compile(r"(?<![\d.])\d{1,3}\s?P(?![A-Za-z0-9])")
 _CRYSTAL_PINS = re.compile(r"(?<![\d.])[24]\s?P(?![A-Za-z0-9])")
+
+
+def _land_kind(token: str) -> str:
+    """The kind of part a library land pattern in free text names ('RES_SMD_0805_2012_M' -> 'resistor')."""
+    if not re.search(r"[A-Za-z]{2}", token) or not re.search(r"\d", token) or not re.search(r"[-_]", token):
+        return ""
+    fp = parse_footprint(token)
+    return fp.kind if fp is not None else ""
 
 
 def _named_form(token: str) -> Footprint | None:

@@ -70,7 +70,7 @@ _KEY_BY_UNIT: dict[str, str] = {
 # most they accept; identity values (10 kΩ, 100 nF) and frequencies are exact.
 AT_LEAST_KEYS: frozenset[str] = frozenset({"voltage_rating", "power", "current_rating"})
 AT_MOST_KEYS: frozenset[str] = frozenset(
-    {"tolerance", "temperature_coefficient", "frequency_tolerance", "frequency_stability"}
+    {"tolerance", "temperature_coefficient", "frequency_tolerance", "frequency_stability", "dc_resistance"}
 )
 
 
@@ -213,6 +213,8 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
             candidates.insert(0, token + spaced.group(1))
         for candidate in candidates:
             item = _extract_one(candidate)
+            if item is not None and item[0] in ("capacitance", "inductance") and item[1] >= 1000:
+                continue  # '91K F': a 91 kΩ resistor's tolerance letter after it, never 91 kF
             if item is not None:
                 signed = token.startswith(("±", "+/-")) or norm[: match.start()].rstrip().endswith(("±", "+/-"))
                 if signed and "%" not in item[2] and "ppm" not in item[2]:
@@ -220,6 +222,14 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
                 found.append(item)
                 break
     return found
+
+
+def _e_series(number: float) -> bool:
+    """Whether a number's mantissa is an E24 or E96 value (the values parts are made in: 4.7, 10, 9.09)."""
+    if number <= 0:
+        return number == 0
+    mantissa = number / 10 ** math.floor(math.log10(number))
+    return any(abs(mantissa - e) < 1e-6 for e in (*E24, *E96, 10.0))
 
 
 _PIN_WORDS = re.compile(r"座|针|插件|接插件|端子|排母|排针|连接器")
@@ -243,6 +253,8 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
         return True
     if tail == "P" and _PIN_WORDS.search(norm, max(0, match.start() - 8), min(len(norm), match.end() + 8)):
         return True  # '14P底座', 'KF2510直针2P': a socket's or a connector's pins ('22P电容' stays 22 pF)
+    if re.search(r"[A-Za-z][-_]\Z", norm[: match.start()]) and num.isdigit() and not _e_series(float(num)):
+        return True  # 'TRIMPOT-3386P': a series number after a word, no 3386 pF ('RES-10K', 'C1-100n' stay values)
     return tail == "P" and len(num) <= 2 and num.isdigit() and bool(_GLUED.search(norm, 0, match.start()))
 
 

@@ -141,3 +141,17 @@ def test_footprint_cells_and_chinese_pin_counts() -> None:
     assert case is not None and (case.package, case.kind) == ("CASE-A", "polarized_capacitor")
     assert extract_quantities("14P底座") == extract_quantities("KF2510直针2P") == []
     assert extract_quantities("22P电容") == [("capacitance", 2.2e-11, "F")]
+
+
+def test_what_the_fourth_held_out_set_writes() -> None:
+    """An LCSC description's '91K F N' is 91 kΩ with its tolerance letter (no 91 kF); 'TRIMPOT-3386P' a series
+    number (no 3.386 nF); '4u7 … inductor' 4.7 µH; an inductor's '5mΩ' its DC resistance (a maximum); a land
+    pattern 'RES_SMD_0805_2012_M' names a resistor, so '330' beside it is 330 Ω; '5mm spacing' is a pitch."""
+    assert [k for k, _, _ in extract_quantities("RMC 0603 91K F N")] == ["resistance"]
+    assert extract_quantities("10K TRIMPOT-3386P") == [("resistance", 10000.0, "Ω")]
+    assert extract_quantities("RES-4K99") == [("resistance", 4990.0, "Ω")]
+    assert parse_parameters("TYS80404R7N-10 4u7 8 x 4 x 8mm inductor").quantities == (("inductance", 4.7e-06, "H"),)
+    assert ("dc_resistance", 0.005, "Ω") in parse_parameters("0603 700mA 2.2nH ±2% 5mΩ Inductors (SMD)").quantities
+    params = parse_parameters("330 RES_SMD_0805_2012_M")
+    assert params.kind == "resistor" and params.quantities == (("resistance", 330.0, "Ω"),)
+    assert ("pitch", 5.0, "mm") in parse_parameters("2 position 5mm spacing phoenix terminal block").quantities
