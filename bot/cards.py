@@ -199,6 +199,9 @@ def substitute_line(substitute: Substitute, language: str) -> str:
     product = substitute.product
     # `why` ends with an English "; differs: ..." that the localized differences below spell out again.
     why = substitute.why.split("; differs: ")[0]
+    if language == "zh":  # the English summary, said in Chinese from the same comparison
+        same = [display_name(d.attribute, language) for d in substitute.differences if d.verdict == "same"]
+        why = f"相同:{'、'.join(same)}" if same else ""
     notes = [why] if why and why != substitute.kind else []
     notes += [_difference(d, language) for d in substitute.differences if d.verdict != "same"]
     head = f"{_kind_label(substitute.kind, language)} · {product.mpn} · {data_text(product.manufacturer, language)}"

@@ -143,9 +143,12 @@ class BomMatcher:
             )
         if not _is_code(line.mpn) and len(values := _values_to_choose(line)) > 1:
             shown = " or ".join(format_quantity(v, u) for v, u in values)
-            return LineMatch(
-                line, "ambiguous", 0.3, None, (), "values", f"{shown}? The line gives {len(values)} values"
-            )
+            fp = parse_footprint(line.package)
+            size = fp.package if fp is not None else ""
+            kind = {"Ω": "resistor", "F": "capacitor", "H": "inductor"}.get(values[0][1], "")
+            options = [h for v, u in values for h in self.engine.search(f"{format_quantity(v, u)} {size} {kind}", k=2)]
+            note = f"{shown}? The line gives {len(values)} values"
+            return LineMatch(line, "ambiguous", 0.3, None, tuple(options[:MAX_CANDIDATES]), "values", note)
         found = self._by_codes(line)
         if (found is None or found.via == "similar MPN") and (decoded := _unknown_code_read(line)) is not None:
             by_code = self._by_what_the_code_says(line, decoded, found)
@@ -218,7 +221,7 @@ class BomMatcher:
 
     def _by_codes(self, line: BomLine) -> LineMatch | None:
         store = self.engine.store
-        footprint = line.package
+        footprint = line.package or _said_package(line)  # a 备注 'SOD-123' chooses among listings as a footprint does
         by_supplier = _one_part(store.by_code(line.supplier_code)) if _is_code(line.supplier_code) else []
         by_mpn = _prefer_maker(_by_code(store, line.mpn), line.manufacturer) if _is_code(line.mpn) else []
         if by_supplier and by_mpn and not _same_mpn(by_supplier[0], by_mpn[0]):
@@ -262,7 +265,8 @@ class BomMatcher:
             return _ambiguous(line, by_supplier, note, via="supplier code vs MPN")
         exact = by_supplier or by_mpn
         if by_mpn and not by_supplier and not maker_stated and not line.package.strip() and not _said_package(line):
-            elsewhere = self._other_packages(line.mpn, by_mpn)
+            # 'S8050' listed in SOT-23 and in TO-92, 'S9014' also as 'S9014-TA' in TO-92: which package?
+            elsewhere = _in_other_packages(by_mpn[0], by_mpn[1:]) + self._other_packages(line.mpn, by_mpn)
             if elsewhere:  # 'S9014' with no footprint: SOT-23 listings, and 'S9014-TA' in TO-92
                 packages = ", ".join(dict.fromkeys(p.package for p in [by_mpn[0], *elsewhere]))
                 note = f"{line.mpn} is listed in {packages}: which package?"
@@ -363,8 +367,8 @@ class BomMatcher:
             note = f"the BOM asks for a module; {product.mpn} in the catalog is the bare part: check"
             return _ambiguous(line, [product, *extra], note, via=f"{via}, module vs part")
         listings = [product, *extra]
-        # the footprint, else a package the line's words name ('TP4056 SOT-23-5' in the value column)
-        wanted = parse_footprint(line.package) or parse_footprint(extract_package(f"{line.value} {line.description}"))
+        # the footprint, else a package the line's words name ('TP4056 SOT-23-5' in the value column, a 备注 'SOD-123')
+        wanted = parse_footprint(line.package) or parse_footprint(_said_package(line))
         # each listing as it states itself (package, category, attributes): a PinSocket pad picks the female one
         on_pad = [p for p in listings if wanted and not contradiction(wanted, listing_form(p))]
         # A listing whose package the grammar cannot read ('SMAG') does not confirm a pad that the readable
@@ -586,16 +590,29 @@ _DIELECTRICS = re.compile(r"\b(C0G|NP0|COG|X5R|X7R|X7S|X7T|X6S|X8R|Y5V|Z5U)\b", 
 _DESIGNATOR_PREFIX = re.compile(r"^([A-Za-z]+)\d")
 
 
+def _in_other_packages(first: Product, others: list[Product]) -> list[Product]:
+    """Listings of the same number whose named package rules out `first`'s (one per package)."""
+    seen = parse_footprint(first.package)
+    out: dict[str, Product] = {}
+    for product in others:
+        own = parse_footprint(product.package)
+        if seen is not None and own is not None and seen.package and own.package and contradiction(seen, own):
+            out.setdefault(canonical(own.package), product)
+    return list(out.values())
+
+
 def _said_package(line: BomLine) -> str:
-    """A package the line's words name outside its footprint column ('NPN BJT SOT-23 40V'), '' when none."""
-    return extract_package(f"{line.value} {line.description}") or ""
+    """A package the line's words name outside its footprint column ('NPN BJT SOT-23 40V', a 备注 'SOD-123'), ''
+    when none."""
+    remarks = " ".join(v for k, v in line.raw.items() if _REMARK_HEADERS.search(k))
+    return extract_package(f"{line.value} {line.description} {remarks}") or ""
 
 
 def _values_to_choose(line: BomLine) -> list[tuple[float, str]]:
     """The values of one kind a value cell gives ('75R/100R' -> 75 Ω, 100 Ω: a fit-time choice); one or none for a
     plain line."""
     said = [(k, v, u) for k, v, u in stated_values(line.value) if k in IDENTITY_VALUES]
-    if len({k for k, _, _ in said}) != 1:
+    if len({k for k, _, _ in said}) != 1 or kind_of_text(f"{line.value} {line.description}") == "thermistor":
         return [(v, u) for _, v, u in said[:1]]
     return list(dict.fromkeys((v, u) for _, v, u in said))
 

@@ -237,6 +237,7 @@ KIND_CATEGORIES: dict[str, tuple[str, ...]] = {
     "oscillator": ("oscillator", "tcxo", "vcxo", "ocxo", "(vco"),  # of the category's last segment (see category_fits)
     "switch": ("switch", "button"),
     "fuse": ("fuse",),
+    "thermistor": ("thermistor", "ntc", "ptc"),
 }
 _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
     ("inductor", True, re.compile(r"ferrite|\bbeads?\b|磁珠|\binductors?\b|电感", re.I)),
@@ -250,7 +251,7 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("fuse", True, re.compile(r"\bfuses?\b|保险丝|自恢复|\bptc\b(?! ?thermistor)|\bresett?able\b", re.I)),
+    ("fuse", True, re.compile(r"\bfuses?\b|保险丝|自恢复|\bptc\b(?! ?(?:thermistor|热敏))|\bresett?able\b", re.I)),
     ("resistor", False, re.compile(r"\bresistors?\b|电阻", re.I)),
     ("capacitor", False, re.compile(r"\bcapacitors?\b|电容", re.I)),
     ("led", False, re.compile(r"(?<![a-z])leds?(?![a-z])|light[ -]emitting diode|发光二极管|灯珠", re.I)),
@@ -258,8 +259,9 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
     (
         "switch",
         False,
-        re.compile(r"(?<![a-z])tact(?:ile)?(?![a-z])|轻触|按键|(?<![a-z])(?:push ?)?buttons?(?![a-z])", re.I),
+        re.compile(r"(?<![a-z])tact(?:ile)?(?![a-z])|轻触|按键|(?<![a-z])push ?buttons?(?![a-z])", re.I),
     ),
+    ("thermistor", True, re.compile(r"thermistor|热敏|(?<![a-z])ntc(?![a-z])", re.I)),
     (
         "diode",
         False,
@@ -274,6 +276,8 @@ def kind_of_text(text: str, *, strong_only: bool = False) -> str:
     """The kind of part a text names ('10k 电阻' -> 'resistor', 'FERRITE BEAD 220 OHM' -> 'inductor'); '' when it
     names none or more than one."""
     found = {kind for kind, strong, words in _KIND_WORDS if (strong or not strong_only) and words.search(text)}
+    if len(found) > 1:  # '热敏电阻': a thermistor, though 电阻 says resistor (one strong kind over weak ones)
+        found = {kind for kind, strong, _ in _KIND_WORDS if strong and kind in found}
     return next(iter(found)) if len(found) == 1 else ""
 
 
@@ -321,11 +325,12 @@ _SERIES_PITCH = (
         for name, mm in _JST_SERIES.items()
     ),
 )
-_TEXT_SWITCH = re.compile(r"(?<![A-Z])TACT(?:ILE)?|轻触|按键|(?<![A-Z])(?:PUSH ?)?BUTTON(?![A-Z])")
+_TEXT_SWITCH = re.compile(r"(?<![A-Z])TACT(?:ILE)?|轻触|按键|(?<![A-Z])PUSH ?BUTTON(?![A-Z])")
 _TEXT_BOX = re.compile(
     r"(?<![\d.])(\d{1,2}(?:\.\d+)?) ?[X*] ?(\d{1,2}(?:\.\d+)?)(?: ?[X*] ?\d{1,2}(?:\.\d+)?)?(?![\d.])"
 )
 _TEXT_GENDER = re.compile(r"(?<![A-Z])(?:FE)?MALE(?![A-Z])")
+_TEXT_HEADER_PITCH = re.compile(r"(?<![\d.])(?:2\.54|2\.0|1\.27|1\.25|3\.96|2\.5)(?: ?MM)?(?![\d.])")
 _TEXT_CRYSTAL = re.compile(r"晶振|晶体|(?<![A-Z])(?:CRYSTALS?|XTAL)(?![A-Z])")
 _TEXT_GRID = re.compile(r"(?<![\d.])(\d{1,2}) ?[X*] ?(\d{1,3})(?: ?P(?:IN)?)?(?![\d.X])")
 _TEXT_POSITIONS = re.compile(r"(?<![\d.])(\d{1,3}) ?(?:POS|P|PIN|PINS|POSITIONS|WAY|针|位)(?![A-Z0-9])")
@@ -376,8 +381,10 @@ def form_of_text(text: str) -> Footprint | None:
         return None
     smd, tht = bool(_TEXT_SMD.search(norm)), bool(_TEXT_THT.search(norm))
     mounting = "SMD" if smd and not tht else ("THT" if tht and not smd else "")
-    if _TEXT_HEADER.search(norm) or (_TEXT_GENDER.search(norm) and _TEXT_GRID.search(norm)):
-        return _header_text(norm, mounting)  # 'HRD-1x8-2.54-FEMALE': a gender and a grid name a header too
+    if _TEXT_HEADER.search(norm) or (
+        _TEXT_GENDER.search(norm) and _TEXT_GRID.search(norm) and _TEXT_HEADER_PITCH.search(norm)
+    ):
+        return _header_text(norm, mounting)  # 'HRD-1x8-2.54-FEMALE': a gender, a grid and a header pitch
     if _TEXT_CRYSTAL.search(norm):
         return _crystal_text(norm, mounting)
     if _TEXT_SWITCH.search(norm) and (box := _TEXT_BOX.search(norm)) is not None:
@@ -538,6 +545,8 @@ def _case(norm: str) -> Footprint | None:
     if (m := re.match(r"CASE[ _\-]?([A-EPRSTUVWXY])(?![A-Z])", norm)) is not None:
         return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")
     if (m := re.match(r"(?:CD ?)?([A-E]) ?\((3216|3528|6032|7343)\)", norm)) is not None:
+        if _CASE_SIZE[m.group(1)] != m.group(2):
+            return None  # 'C(3216)': a letter and a size that disagree name no case
         return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")  # Altium's 'CD A(3216)'
     if (m := re.match(r"(?:CAP|TAN|TANT|CP)[ _\-]*(?:SMD[ _\-]*)?(3216|3528|6032|7343)(?![\d.])", norm)) is not None:
         return Footprint(norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor")  # CAP-SMD_7343
@@ -743,6 +752,7 @@ def _eagle_rcl(norm: str) -> Footprint | None:
     return None
 
 
+_CASE_SIZE = {"A": "3216", "B": "3528", "C": "6032", "D": "7343", "E": "7343"}  # EIA 535 tantalum cases
 # DIN body codes of leaded resistors: diameter x length, mm (a '0207' is about 2.5 x 6.3 mm).
 _DIN_BODY_MM = {"0204": (1.8, 3.6), "0207": (2.5, 6.3), "0309": (3.2, 9.0), "0411": (4.0, 11.0), "0414": (4.0, 14.0),
                 "0617": (6.0, 17.0), "0922": (9.0, 22.0)}  # fmt: skip

@@ -10,6 +10,7 @@ Pure functions, no Rasa: tests and the console use them alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 # A plain word: lower case letters (a capitalised first letter allowed), no digits; codes, acronyms and units are
@@ -24,9 +25,13 @@ _QUOTED = re.compile(r"[\"“‘'「『][^\"”’'」』]{1,200}[\"”’'」�
 MIN_RUN = 3  # English words in a row that make a phrase in a Chinese reply
 
 
-def foreign_runs(text: str, language: str) -> list[str]:
-    """The runs of the other language in `text` (a reply meant to be in `language`: 'zh' or 'en')."""
+def foreign_runs(text: str, language: str, names: Iterable[str] = ()) -> list[str]:
+    """The runs of the other language in `text` (a reply meant to be in `language`: 'zh' or 'en'); `names` are
+    said the same in both (makers' own names: 'Guangdong Fenghua Advanced Tech', '风华')."""
     unquoted = _QUOTED.sub(" ", text or "")
+    for name in sorted(names, key=len, reverse=True):
+        if name and name in unquoted:
+            unquoted = unquoted.replace(name, " ")
     if language == "en":
         return _CJK_RUN.findall(unquoted)
     runs: list[str] = []

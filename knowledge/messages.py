@@ -8,6 +8,8 @@ stored value, the value itself when the catalog has no entry for it (a maker's o
 
 from __future__ import annotations
 
+import re
+
 MESSAGES: dict[str, dict[str, str]] = {
     "maker.iso15_range": {
         "en": "Brandstation standard range (ISO 15 dimensions)",
@@ -21,7 +23,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "price.jlc_snapshot": {"en": "JLCPCB list price, snapshot 2026-05-21", "zh": "嘉立创标价,2026-05-21 快照"},
     "source.of": {"en": "'{label}' of {sku}", "zh": "{sku} 的“{label}”"},
+    "source.generated": {
+        "en": "generated from the {scheme} part-number scheme",
+        "zh": "按 {scheme} 型号编码规则生成",
+    },
+    "source.fastener_tables": {
+        "en": "bd-warehouse 0.4.0 fastener tables (ISO / DIN dimensions), expanded by material",
+        "zh": "bd-warehouse 0.4.0 紧固件尺寸表(ISO / DIN),按材料展开",
+    },
 }
+# Stored values made from a pattern: the entry, and the regex that reads its fields back.
+_PATTERNS = ((re.compile(r"generated from the (?P<scheme>.+) part-number scheme"), "source.generated"),)
 LANGUAGES = ("zh", "en")
 _BY_ENGLISH = {entry["en"]: entry for entry in MESSAGES.values()}
 
@@ -35,4 +47,9 @@ def message(key: str, language: str, **values: object) -> str:
 def data_text(stored: str, language: str) -> str:
     """A stored English value as the reply's language shows it; the value itself when no entry holds it."""
     entry = _BY_ENGLISH.get(stored)
-    return entry.get(language, stored) if entry is not None else stored
+    if entry is not None:
+        return entry.get(language, stored)
+    for pattern, key in _PATTERNS:
+        if (m := pattern.fullmatch(stored)) is not None:
+            return message(key, language, **m.groupdict())
+    return stored

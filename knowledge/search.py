@@ -83,6 +83,7 @@ class QueryParameters:
     form: Footprint | None = None
     colours: frozenset[str] = frozenset()  # 'BLUE 0603 LED' -> {'blue'}
     fastener: str = ""  # the fastener type a thread query names: 'FHCS M3-10' -> 'Countersunk screws'
+    polarized: bool = False  # the words name an electrolytic or tantalum capacitor (铝电解, 钽, tantalum)
 
     def __bool__(self) -> bool:
         return bool(self.quantities or self.package or self.thread or self.dielectric or self.form or self.colours)
@@ -425,7 +426,7 @@ def parse_parameters(text: str) -> QueryParameters:
     keys = {k for k, _, _ in quantities}
     passive = kind in ("resistor", "capacitor", "inductor", "fuse") or bool(keys & IDENTITY_VALUES)
     crystal_words = ("frequency" in keys and "inductance" not in keys) or _TEXT_CRYSTAL_WORDS.search(text)
-    if package is None and passive and not crystal_words:
+    if package is None and passive and not crystal_words and not _TANTALUM.search(text):
         package = _metric_chip(text)  # '3.3uH 2012', '3216 resettable fuse': a chip size in millimetres (a crystal's
         # '3225' is its body, read below)
     if package is None and _TANTALUM.search(text) and (case := _TANTALUM_CASE.search(text)) is not None:
@@ -444,6 +445,9 @@ def parse_parameters(text: str) -> QueryParameters:
     keys = {k for k, _, _ in quantities}
     if not kind and {"frequency", "frequency_tolerance"} <= keys:
         kind = "crystal"  # '8MHz ±20ppm 20pF': a frequency with its tolerance in ppm is a crystal's
+    if kind == "thermistor":  # 'NTC 10K 3950K': the second is its B constant; only the first is a resistance
+        resistances = [q for q in quantities if q[0] == "resistance"]
+        quantities = tuple(q for q in quantities if q[0] != "resistance" or q is resistances[0])
     if kind == "inductor" and "inductance" not in keys:
         # '4u7 ... inductor': an RKM value beside the word inductor is microhenries, not microfarads
         quantities = tuple(("inductance", v, "H") if k == "capacitance" else (k, v, u) for k, v, u in quantities)
@@ -482,7 +486,8 @@ def parse_parameters(text: str) -> QueryParameters:
         english = re.sub(r"[-_]+", " ", f"{expand_query(text)} {text}".lower())
         # a nylon lock nut or a spring washer is no plain nut or flat washer: a type the catalog does not stock
         fastener = NOT_STOCKED if not_stocked_fastener(english) else (fastener_type(english) or "")
-    return QueryParameters(quantities, package, thread, dielectric, kind, form, colours, fastener)
+    polarized = bool(_POLARIZED_WORDS.search(text))
+    return QueryParameters(quantities, package, thread, dielectric, kind, form, colours, fastener, polarized)
 
 
 _BEAD = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
@@ -492,7 +497,7 @@ _JUMPER = re.compile(r"跳线|零欧|\bjumper\b|zero[ -]?ohm", re.I)
 _TANTALUM = re.compile(r"tantal|钽", re.I)
 _TANTALUM_CASE = re.compile(r"(?<![A-Za-z])(?:([A-EPRSTUVWXY])[ -]?case|case[ -]?([A-EPRSTUVWXY]))(?![A-Za-z])", re.I)
 _METRIC_ONLY = frozenset(METRIC_TO_EIA) - CHIP_CODES
-_SIZE_TOKEN = re.compile(r"(?<![\w.])(\d{4})(?:-[A-Z])?(?![\w.])")
+_SIZE_TOKEN = re.compile(r"(?<![\w.(])(\d{4})(?:-[A-Z])?(?![\w.)])(?!\s*(?:个|只|pcs|pieces|pc\b))", re.I)
 
 
 def _metric_chip(text: str) -> str | None:
@@ -870,6 +875,8 @@ def meets_every_stated(product: Product, params: QueryParameters) -> bool:
     capacitance, a resistance): a fit, whatever words its listing uses."""
     verdict = check_parameters(product, params)
     identity = any(key in IDENTITY_VALUES for key, _, _ in params.quantities)
+    if params.polarized and _MLCC_CATEGORY.search(product.category):
+        return False  # '100uF 铝电解', '贴片钽电容': no MLCC, whatever values it shares
     return identity and verdict is not None and len(verdict) >= _param_count(params)
 
 

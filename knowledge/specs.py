@@ -29,6 +29,7 @@ from typing import Any
 from knowledge.attributes import BY_KEY, display_name
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.errors import KnowledgeError
+from knowledge.language import foreign_runs
 from knowledge.messages import data_text, message
 from knowledge.models import Attribute, Hit, Product
 from knowledge.pricing import PricingSettings, price_line, terms_for
@@ -1074,10 +1075,12 @@ def _answer_text(
 ) -> str:
     product = fact.product
     source = source_of(product, fact.attribute, lang)
-    value = fact.text
+    value = data_text(fact.text, lang)  # our range's maker name, in the reply's language
     also = "".join(f"; {attribute_display(a.name, lang, a.label)}: {fact_value(a)}" for a in extra)
     label = fact.attribute.label
     shown_label = f"({label})" if label and label.lower() not in name.lower() and label != fact.key else ""
+    if shown_label and foreign_runs(shown_label, lang):
+        shown_label = ""  # the source's own column name ('外径D', 'Drain to source voltage') in the other language
     if family and len(covers) > 1:
         names = _names(covers)
         if lang == "zh":
@@ -1090,7 +1093,7 @@ def _answer_text(
     makers = ""
     if listed > 1:
         listed_n = listed
-        makers_shown = ", ".join(sorted({p.manufacturer for p in covers}))
+        makers_shown = ", ".join(sorted({data_text(p.manufacturer, lang) for p in covers}))
         makers = (
             f"\n目录中 {product.mpn} 的 {listed_n} 个列表里有 {len(covers)} 个标注了此值,且相同({makers_shown})。"
             if lang == "zh"

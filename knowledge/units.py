@@ -232,8 +232,11 @@ def _e_series(number: float) -> bool:
     return any(abs(mantissa - e) < 1e-6 for e in (*E24, *E96, 10.0))
 
 
-_PIN_WORDS = re.compile(r"座|针|插件|接插件|端子|排母|排针|连接器")
-_GLUED = re.compile(r"[A-Za-z0-9][-_]\Z")  # a token joined by '-' / '_' to the code before it
+_PIN_WORDS = re.compile(r"座|针|接插件|端子|排母|排针|连接器")  # not 插件 (through-hole): '插件瓷片电容 33P' is 33 pF
+_GLUED_CODE = re.compile(r"([A-Za-z0-9.]+)[-_]\Z")  # the code a token is joined to by '-' / '_'
+_JST_BEFORE = re.compile(r"(?<![A-Za-z0-9])(?:XH|PH|GH|ZH|SH|VH|EH)[\d.]*-\Z", re.I)
+_B_CONSTANT = re.compile(r"(?<![A-Za-z])B(?:值|25/50|25/85)?\s*[=:：]?\s*\Z")
+_CAPACITOR_WORDS = re.compile(r"电容|capacitor|\bcap\b|mlcc|瓷片", re.I)
 _RANGE = "~～"
 
 
@@ -247,6 +250,10 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
     """Whether a token that names no unit, only a prefix, is the tail of a code, not a value: a size code with its
     leading zero ('KT-0805R', '0603K'), or pins after a hyphen ('XH-2P', 'GH1.25-3P'; '100P' alone stays 100 pF)."""
     tail, num = match.group("tail"), match.group("num")
+    if tail == "A" and _JST_BEFORE.search(norm, 0, match.start()):
+        return True  # JST's 'XH-2A' is a two-pin housing, no 2 A rating
+    if tail in ("K", "k") and _B_CONSTANT.search(norm, 0, match.start()):
+        return True  # an NTC's 'B值3950K' / 'B=3435K' is its B constant in kelvin, no 3.95 MΩ
     if tail.lower() not in ("", "r", "k", "m", "g", "p", "n", "u", "μ", "meg"):
         return False
     if re.fullmatch(r"0\d{2,}", num):
@@ -255,7 +262,17 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
         return True  # '14P底座', 'KF2510直针2P': a socket's or a connector's pins ('22P电容' stays 22 pF)
     if re.search(r"[A-Za-z][-_]\Z", norm[: match.start()]) and num.isdigit() and not _e_series(float(num)):
         return True  # 'TRIMPOT-3386P': a series number after a word, no 3386 pF ('RES-10K', 'C1-100n' stay values)
-    return tail == "P" and len(num) <= 2 and num.isdigit() and bool(_GLUED.search(norm, 0, match.start()))
+    glued = _GLUED_CODE.search(norm, 0, match.start())
+    # 'XH-2P', 'GH1.25-3P': pins after a connector's code; 'NP0-22P', '0603-22P', 'C0G-33P-50V' stay capacitances
+    return (
+        tail == "P"
+        and len(num) <= 2
+        and num.isdigit()
+        and glued is not None
+        and not DIELECTRIC_RE.fullmatch(glued.group(1))
+        and not re.fullmatch(r"\d{4}", glued.group(1))
+        and not _CAPACITOR_WORDS.search(norm)
+    )
 
 
 def extract_package(text: str) -> str | None:

@@ -257,8 +257,18 @@ def _reads_as_words(text: str, parts: set[int]) -> bool:
     runs = [m for m in _LETTER_RUN.finditer(text) if m.start() not in parts]
     if not runs:
         return False
-    wordlike = [m for m in runs if len(m.group()) == 1 or _WORDLIKE.fullmatch(m.group().lower())]
+    wordlike = [
+        m
+        for m in runs
+        if len(m.group()) == 1
+        or _WORDLIKE.fullmatch(m.group().lower())
+        or m.group().isupper()  # an acronym: 'RGB LED 5mm', 'TVS', 'XTAL 8MHz SMD'
+        or m.group().lower() in _UNIT_WORDS
+    ]
     return 2 * len(wordlike) >= len(runs)
+
+
+_UNIT_WORDS = frozenset({"mm", "pcs", "pc", "mhz", "khz", "hz", "nf", "pf", "uf", "uh", "nh", "mw", "ma", "kg", "k"})
 
 
 _LETTER_RUN = re.compile(r"[A-Za-z]+")

@@ -80,9 +80,9 @@ def test_found_shows_top_three_with_kind_why_and_differences_in_chinese(stub):
     [message] = messages
     lines = message["text"].splitlines()
     assert lines[0] == "6205-2RS · Brandstation 标准系列 的替代料,按匹配度排序:"
-    assert lines[1] == "1. 直接替换 · 6205-2RSH · SKF — same d×D×B and seal; 额定动载荷 C: 14 kN → 14.8 kN(更好)"
-    # The English "; differs: ..." tail of `why` is replaced by the localized differences, not repeated.
-    assert lines[2] == "2. 功能替代 · 6205-2Z · SKF — same 25×52×15 mm; 密封形式: 2RS → 2Z(更差); 极限转速: ? → ?(未知)"
+    # The English `why` is not shown to a Chinese buyer: the localized differences (and sames) say it.
+    assert lines[1] == "1. 直接替换 · 6205-2RSH · SKF — 相同:内径 d; 额定动载荷 C: 14 kN → 14.8 kN(更好)"
+    assert lines[2] == "2. 功能替代 · 6205-2Z · SKF — 相同:内径 d; 密封形式: 2RS → 2Z(更差); 极限转速: ? → ?(未知)"
     assert len(lines) == 4 and "25 mm → 25 mm" not in message["text"], "same values are not differences"
     assert [b["payload"] for b in message["buttons"]] == [
         '/ask_spec{"part_number": "SKF-6205-2RSH"}',

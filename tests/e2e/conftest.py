@@ -7,9 +7,11 @@ the real multilingual embedder takes seconds, not minutes.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import socket
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from bot.stack import Stack
 from knowledge.catalog import CatalogStore
 from knowledge.embedder import load_embedder
 from knowledge.indexing import ensure_indexes
+from knowledge.language import foreign_runs
 from tests.e2e.receiver import Receiver
 
 FULL_CATALOG = ROOT / "var" / "catalog.sqlite"
@@ -144,3 +147,49 @@ def logs(stack: Stack) -> str:
     return "\n".join(
         f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in Path(stack.log_dir).glob("*.log")
     )
+
+
+@pytest.fixture(autouse=True)
+def replies_in_the_buyers_language(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Issue 18: after every e2e conversation, each bot message (text and button titles) is in the language the
+    conversation's `language` slot held when it was sent (knowledge/language.py `foreign_runs`)."""
+    yield
+    if "stack" not in request.fixturenames or "sender" not in request.fixturenames:
+        return
+    settings: Settings = request.getfixturevalue("e2e_settings")
+    found = foreign_replies(settings, f"e2e-{request.node.name}"[:60])  # the `sender` fixture's id
+    if found:
+        report = Path(os.environ.get("LANGUAGE_REPORT", "")) if os.environ.get("LANGUAGE_REPORT") else None
+        if report is not None:
+            with report.open("a", encoding="utf-8") as out:
+                out.write("".join(f"{request.node.nodeid}\t{line}\n" for line in found))
+            return
+        pytest.fail("replies in another language than the conversation's:\n" + "\n".join(found))
+
+
+def foreign_replies(settings: Settings, sender: str) -> list[str]:
+    """Each bot message of the sender's conversations with a run of the other language, as 'lang: run in text'."""
+    path = settings.var_dir / "tracker.db"
+    if not path.exists():
+        return []
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id LIKE ? ORDER BY id", (sender.replace("%", "") + "%",)
+        ).fetchall()
+    with sqlite3.connect(settings.catalog_db) as catalog:  # makers' own names are said the same in both
+        makers = [m for (m,) in catalog.execute("SELECT DISTINCT manufacturer FROM products") if m]
+    found: list[str] = []
+    language = ""
+    for (data,) in rows:
+        event = json.loads(data)
+        if event.get("event") == "slot" and event.get("name") == "language" and event.get("value") in ("zh", "en"):
+            language = event["value"]
+        elif event.get("event") == "bot" and language:
+            payload = event.get("data") or {}
+            said = [event.get("text") or ""] + [
+                b.get("title", "") for b in payload.get("buttons") or [] if isinstance(b, dict)
+            ]
+            for text in said:
+                runs = foreign_runs(text, language, makers)
+                found += [f"{language}: {run!r} in {text[:140]!r}" for run in runs]
+    return found

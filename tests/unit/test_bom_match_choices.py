@@ -129,3 +129,26 @@ def test_leaded_passives_by_value_and_the_form_their_footprint_states() -> None:
     c = matcher.match(line(designators=("C102",), value="100nF", package="C025-025X050"))
     assert c.status == "parametric" and c.product is not None and c.product.sku == "C-P25", c.note
     assert matcher.match(line(designators=("R1",), value="10K", package="0922/22")).product is None  # a 9 x 22 body
+
+
+def test_one_number_listed_in_two_packages_and_a_package_said_in_a_remark() -> None:
+    store = CatalogStore(":memory:")
+    store.create()
+    bjt = "Transistors / Bipolar (BJT)"
+    store.add(
+        [
+            _part("S8050-SOT", "S8050", bjt, "SOT-23", maker="Maker A"),
+            _part("S8050-TO92", "S8050", bjt, "TO-92", maker="Maker B"),
+        ]
+    )
+    matcher = BomMatcher(engine_over(store))
+    asked = matcher.match(line(designators=("Q1",), mpn="S8050"))
+    assert asked.status == "ambiguous" and "which package" in asked.note
+    remark = line(designators=("Q1",), mpn="S8050", raw={"备注": "TO-92 直插"})
+    said = matcher.match(remark)
+    assert said.status == "exact" and said.product is not None and said.product.sku == "S8050-TO92", said.note
+
+
+def test_two_values_come_with_candidates_for_each(matcher: BomMatcher) -> None:
+    m = matcher.match(line(designators=("R124", "R125"), value="75R/100R", package="RESC1005X04N"))
+    assert {h.product.sku for h in m.candidates} == {"R75", "R100"}

@@ -155,3 +155,20 @@ def test_what_the_fourth_held_out_set_writes() -> None:
     params = parse_parameters("330 RES_SMD_0805_2012_M")
     assert params.kind == "resistor" and params.quantities == (("resistance", 330.0, "Ω"),)
     assert ("pitch", 5.0, "mm") in parse_parameters("2 position 5mm spacing phoenix terminal block").quantities
+
+
+def test_a_strangers_review_of_these_rules() -> None:
+    """Session 10's review: 插件 (through-hole) counts no pins, a dielectric or size code before '-22P' keeps it a
+    capacitance, JST's 'XH-2A' is no 2 A rating, an NTC's B constant is no resistance, a gender and a grid without a
+    header pitch name no header, a button head screw is no switch, a tantalum's '3216' and a count '2012 个' are no
+    chip size, and a case letter must agree with its size."""
+    assert extract_quantities("插件瓷片电容 33P 50V") == [("capacitance", 3.3e-11, "F"), ("voltage_rating", 50.0, "V")]
+    assert extract_quantities("NP0-22P") == extract_quantities("0603-22P") == [("capacitance", 2.2e-11, "F")]
+    assert parse_parameters("XH-2A 直针").quantities == (("pitch", 2.5, "mm"),)
+    assert parse_parameters("热敏电阻 10K B值3950K").quantities == (("resistance", 10000.0, "Ω"),)
+    assert parse_parameters("NTC 10K 3950K").kind == "thermistor"
+    assert form_of_text("RJ45 female 1x2 ganged") is None
+    assert parse_parameters("button head screw M4x10").kind == ""
+    assert parse_parameters("4.7uF CD A(3216) 贴片钽电容").package is None
+    assert parse_parameters("10k 电阻 2012 个").package is None
+    assert parse_footprint("C(3216)") is None
