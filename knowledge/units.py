@@ -216,7 +216,8 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
             if item is not None and item[0] in ("capacitance", "inductance") and item[1] >= 1000:
                 continue  # '91K F': a 91 kΩ resistor's tolerance letter after it, never 91 kF
             if item is not None:
-                signed = token.startswith(("±", "+/-")) or norm[: match.start()].rstrip().endswith(("±", "+/-"))
+                before = norm[max(0, match.start() - 8) : match.start()].rstrip()
+                signed = token.startswith(("±", "+/-")) or before.endswith(("±", "+/-"))
                 if signed and "%" not in item[2] and "ppm" not in item[2]:
                     break  # '±0.1pF', '±0.25pF': a small capacitor's absolute tolerance, no second capacitance
                 found.append(item)
@@ -242,7 +243,7 @@ _RANGE = "~～"
 
 def _in_range(norm: str, start: int, end: int) -> bool:
     """Whether the token at norm[start:end] is one end of a range ('1.9V~2.3V', '3.0 ~ 3.6V')."""
-    before, after = norm[:start].rstrip()[-1:], norm[end:].lstrip()[:1]
+    before, after = norm[max(0, start - 8) : start].rstrip()[-1:], norm[end : end + 8].lstrip()[:1]
     return bool(before and before in _RANGE) or bool(after and after in _RANGE)
 
 
@@ -250,9 +251,10 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
     """Whether a token that names no unit, only a prefix, is the tail of a code, not a value: a size code with its
     leading zero ('KT-0805R', '0603K'), or pins after a hyphen ('XH-2P', 'GH1.25-3P'; '100P' alone stays 100 pF)."""
     tail, num = match.group("tail"), match.group("num")
-    if tail == "A" and _JST_BEFORE.search(norm, 0, match.start()):
+    before = norm[max(0, match.start() - 24) : match.start()]  # a window: linear in the text, however long
+    if tail == "A" and _JST_BEFORE.search(before):
         return True  # JST's 'XH-2A' is a two-pin housing, no 2 A rating
-    if tail in ("K", "k") and _B_CONSTANT.search(norm, 0, match.start()):
+    if tail in ("K", "k") and _B_CONSTANT.search(before):
         return True  # an NTC's 'B值3950K' / 'B=3435K' is its B constant in kelvin, no 3.95 MΩ
     if tail.lower() not in ("", "r", "k", "m", "g", "p", "n", "u", "μ", "meg"):
         return False
@@ -260,9 +262,9 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
         return True
     if tail == "P" and _PIN_WORDS.search(norm, max(0, match.start() - 8), min(len(norm), match.end() + 8)):
         return True  # '14P底座', 'KF2510直针2P': a socket's or a connector's pins ('22P电容' stays 22 pF)
-    if re.search(r"[A-Za-z][-_]\Z", norm[: match.start()]) and num.isdigit() and not _e_series(float(num)):
+    if re.search(r"[A-Za-z][-_]\Z", before) and num.isdigit() and not _e_series(float(num)):
         return True  # 'TRIMPOT-3386P': a series number after a word, no 3386 pF ('RES-10K', 'C1-100n' stay values)
-    glued = _GLUED_CODE.search(norm, 0, match.start())
+    glued = _GLUED_CODE.search(before)
     # 'XH-2P', 'GH1.25-3P': pins after a connector's code; 'NP0-22P', '0603-22P', 'C0G-33P-50V' stay capacitances
     return (
         tail == "P"
@@ -271,7 +273,7 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
         and glued is not None
         and not DIELECTRIC_RE.fullmatch(glued.group(1))
         and not re.fullmatch(r"\d{4}", glued.group(1))
-        and not _CAPACITOR_WORDS.search(norm)
+        and not _CAPACITOR_WORDS.search(norm, max(0, match.start() - 40), match.end() + 40)
     )
 
 
