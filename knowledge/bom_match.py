@@ -939,6 +939,8 @@ def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     ):
         return None
     ((value, unit),) = said
+    if fp.kind == "capacitor" and _NOT_CERAMIC.search(_line_text(line)):
+        return None  # a film, safety (X2 / Y1), electrolytic or tantalum capacitor on the same pads is no MLCC
     category = "through hole resistor" if fp.kind == "resistor" else "mlcc - leaded"
     pool = []
     for product in engine.store.products(engine.store.with_attribute(key, value, limit=5000)):
@@ -960,6 +962,12 @@ def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     form = f"body {'×'.join(f'{b:g}' for b in fp.body_mm)} mm" if fp.kind == "resistor" else f"pitch {fp.pitch_mm:g} mm"
     note = f"matched by parameters ({format_quantity(value, unit)}, leaded, {form})"
     return _best_listing(line, pool, note, "power and tolerance", "same value, mounting and form")
+
+
+_NOT_CERAMIC = re.compile(
+    r"film|polyester|polypropylene|\b(?:MKT|MKP|CBB\d*|X[12]|Y[12])\b|safety|安规|薄膜|涤纶|电解|钽|electrolytic|tantal",
+    re.I,
+)
 
 
 def _header_pool(engine: SearchEngine, fp: Footprint, words: str, wanted_angle: bool) -> list[Product]:

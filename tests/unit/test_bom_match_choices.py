@@ -152,3 +152,14 @@ def test_one_number_listed_in_two_packages_and_a_package_said_in_a_remark() -> N
 def test_two_values_come_with_candidates_for_each(matcher: BomMatcher) -> None:
     m = matcher.match(line(designators=("R124", "R125"), value="75R/100R", package="RESC1005X04N"))
     assert {h.product.sku for h in m.candidates} == {"R75", "R100"}
+
+
+def test_a_film_or_safety_capacitor_on_leaded_pads_is_no_mlcc() -> None:
+    store = CatalogStore(":memory:")
+    store.create()
+    leaded = "Capacitors / Multilayer Ceramic Capacitors MLCC - Leaded"
+    store.add([_part("C-P25", "K104K15X7RF53L2", leaded, "插件,P=2.5mm", Attribute("capacitance", "100nF", 1e-7, "F"))])
+    matcher = BomMatcher(engine_over(store))
+    for value in ("100nF X2 275VAC", "100nF film", "100nF CBB"):
+        m = matcher.match(line(designators=("C1",), value=value, package="C025-025X050"))
+        assert m.status != "parametric", (value, m.note)
