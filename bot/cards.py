@@ -210,7 +210,8 @@ def substitute_line(substitute: Substitute, language: str) -> str:
 
 def _difference(difference: Difference, language: str) -> str:
     verdict = _VERDICT_LABELS.get(difference.verdict, {}).get(language if language == "zh" else "en", "")
-    change = f"{difference.original or '?'} → {difference.substitute or '?'}"
+    original, offered = (data_text(v, language) if v else "?" for v in (difference.original, difference.substitute))
+    change = f"{original} → {offered}"
     suffix = (f"({verdict})" if language == "zh" else f" ({verdict})") if verdict else ""
     return f"{display_name(difference.attribute, language)}: {change}{suffix}"
 

@@ -286,5 +286,10 @@ def display_name(key: str, language: str = "en") -> str:
     """The buyer-facing name of an attribute key in `language` ("en" or "zh")."""
     spec = BY_KEY.get(key)
     if spec is None:
-        return key.replace("_", " ")
+        en, zh = _SHOWN_ONLY.get(key, (key.replace("_", " "), ""))
+        return zh if language == "zh" and zh else en
     return spec.zh if language == "zh" else spec.en
+
+
+# Keys that substitutes and cards show but spec questions do not ask by (not in VOCABULARY): their names only.
+_SHOWN_ONLY = {"clearance": ("internal clearance", "游隙"), "type": ("type", "类型")}

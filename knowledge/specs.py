@@ -30,7 +30,7 @@ from knowledge.attributes import BY_KEY, display_name
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.errors import KnowledgeError
 from knowledge.language import foreign_runs
-from knowledge.messages import data_text, message
+from knowledge.messages import data_text, message, note_text
 from knowledge.models import Attribute, Hit, Product
 from knowledge.pricing import PricingSettings, price_line, terms_for
 from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, parse_parameters
@@ -1139,7 +1139,7 @@ def _not_stated_text(
 def _price_text(product: Product, price: dict[str, Any], lang: str, asked_qty: bool) -> str:
     cur = price["currency"]
     qty, order = price["quantity"], price["order_quantity"]
-    notes = "; ".join(price["notes"])
+    notes = "; ".join(note_text(n, lang) for n in price["notes"])
     src = f" ({data_text(price['source'], lang)})" if price["source"] else ""
     if lang == "zh":
         head = f"{_title(product, lang)} {qty:,} 个" if asked_qty else f"{_title(product, lang)}"

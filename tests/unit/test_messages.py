@@ -34,3 +34,14 @@ def test_foreign_runs() -> None:
     assert foreign_runs("The bore of 6205-2RS is 25 mm.", "en") == []
     assert foreign_runs("Stock 28 (开式)", "en") == ["开式"]
     assert foreign_runs("您问的是 “nah I'm good” 吗?", "zh") == []  # the buyer's words quoted back
+
+
+def test_price_notes_and_substitute_values_in_chinese() -> None:
+    from knowledge.messages import note_text
+
+    assert note_text("only 2 in stock: 8 more in ~14 days", "zh") == "现货仅 2 个:其余 8 个约 14 天到货"
+    assert note_text("only 2 in stock: 8 more in ~14 days", "en") == "only 2 in stock: 8 more in ~14 days"
+    converted = "price: JLCPCB list price, snapshot 2026-05-21, converted at 7.2 CNY/USD"
+    assert note_text(converted, "zh") == "价格来源:嘉立创标价,2026-05-21 快照,按 7.2 CNY/USD 换算"
+    assert note_text("a note nobody wrote an entry for", "zh") == "a note nobody wrote an entry for"
+    assert data_text("contact seals both sides", "zh") == "两面接触式密封"
