@@ -166,7 +166,7 @@ class ActionSubmitLead(Action):
                 else "Sorry, I could not pass this to sales just now and nothing was stored. Say “talk to sales” again in a moment."
             )
             return []
-        name = service.target_name(decision.target_id)
+        name = service.target_name(decision.target_id, "zh" if zh else "en")
         if zh:
             text = f"已转给 {name}(线索号 {lead['lead_id']}),对方会尽快联系您。"
             if decision.queued_until is not None:

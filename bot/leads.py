@@ -364,8 +364,10 @@ class LeadService:
             cached = self._routing = (version, load_routing(self.routing_file))
         return cached[1]
 
-    def target_name(self, target_id: str) -> str:
-        return self.routing().target(target_id).name
+    def target_name(self, target_id: str, language: str = "zh") -> str:
+        """The target's name as a reply in `language` shows it (`name_en` in English replies, when the file has it)."""
+        target = self.routing().target(target_id)
+        return target.name_en if language == "en" and target.name_en else target.name
 
     def submit(
         self,

@@ -133,6 +133,7 @@ class Target:
     webhook_url: str
     secrets: list[str]
     kind: str = DISTRIBUTOR_KIND
+    name_en: str = ""  # the name English replies show ('South China Electronics'); `name` when empty
     regions: tuple[str, ...] = ()  # as written in the file (group names expanded below)
     provinces: frozenset[str] = frozenset()
     cities: frozenset[str] = frozenset()
@@ -511,7 +512,7 @@ def load_routing(
 _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TOP_KEYS = ("version", "timezone", "region_groups", "product_lines", "brand", "distributors", "followups")
-_TARGET_KEYS = ("id", "name", "webhook_url", "secrets", "working_hours", "crm_mapping")
+_TARGET_KEYS = ("id", "name", "name_en", "webhook_url", "secrets", "working_hours", "crm_mapping")
 _BRAND_KEYS = (*_TARGET_KEYS, "key_account_threshold_cny")
 _DISTRIBUTOR_KEYS = (*_TARGET_KEYS, "regions", "product_lines", "capacity_per_day")
 _HOURS_KEYS = ("tz", "days", "from", "to", "closed_dates")
@@ -599,6 +600,7 @@ class _Parser:
         common: dict[str, Any] = {
             "id": target_id,
             "name": self.text(item["name"], f"{where}.name"),
+            "name_en": self.text(item["name_en"], f"{where}.name_en") if item.get("name_en") is not None else "",
             "webhook_url": self.url(item["webhook_url"], f"{where}.webhook_url"),
             "secrets": secrets,
             "kind": kind,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,12 @@ def test_a_broken_routing_file_is_told_to_the_buyer_and_stores_nothing(service: 
     messages, set_slots = run(ActionSubmitLead(), tracker("yes", "affirm", slots))
     assert "could not pass this to sales" in messages[0]["text"] and set_slots == {}
     assert service.store.for_sender("buyer-9") == [] and service.outbox.list_jobs() == []
+
+
+def test_an_english_buyer_reads_the_distributors_english_name(service: LeadService) -> None:
+    """Issue 18: the routing file's `name_en` is what an English reply shows (the demo: 华南电子 / South China
+    Electronics); a Chinese reply keeps `name`."""
+    slots = {**ANSWERS, "lead_consent": True, "language": "en", "last_sku": "C25804"}
+    messages, _ = run(ActionSubmitLead(), tracker("yes", "affirm", slots))
+    assert "Passed to South China Electronics (DEMO)" in messages[0]["text"], messages[0]["text"]
+    assert not re.search(r"[\u4e00-\u9fff]", messages[0]["text"])
