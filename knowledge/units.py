@@ -203,25 +203,24 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
     found: list[tuple[str, float, str]] = []
     for match in _TOKEN_RE.finditer(norm):
         token = match.group(0)
-        if _in_range(norm, match.start(), match.end()):
-            continue  # '1.9V~2.3V': a typical range a listing states, no value a part must equal
-        if _code_tail(norm, match):
-            continue  # 'KT-0805R', 'GH1.25-3P': the tail of a part number, not 805 Ω nor 3 pF
         candidates = [token]
         spaced = _SPACED_UNIT_RE.match(norm, match.end())
         if spaced and _spaced_unit_ok(match.group("tail"), spaced.group(1)):
             candidates.insert(0, token + spaced.group(1))
         for candidate in candidates:
             item = _extract_one(candidate)
-            if item is not None and item[0] in ("capacitance", "inductance") and item[1] >= 1000:
+            if item is None:
+                continue  # most tokens (plain numbers) stop here: the checks below run on values only
+            if item[0] in ("capacitance", "inductance") and item[1] >= 1000:
                 continue  # '91K F': a 91 kΩ resistor's tolerance letter after it, never 91 kF
-            if item is not None:
-                before = norm[max(0, match.start() - 8) : match.start()].rstrip()
-                signed = token.startswith(("±", "+/-")) or before.endswith(("±", "+/-"))
-                if signed and "%" not in item[2] and "ppm" not in item[2]:
-                    break  # '±0.1pF', '±0.25pF': a small capacitor's absolute tolerance, no second capacitance
-                found.append(item)
-                break
+            if _in_range(norm, match.start(), match.end()) or _code_tail(norm, match):
+                break  # '1.9V~2.3V' (a typical range), 'KT-0805R' / 'GH1.25-3P' (a part number's tail)
+            before = norm[max(0, match.start() - 8) : match.start()].rstrip()
+            signed = token.startswith(("±", "+/-")) or before.endswith(("±", "+/-"))
+            if signed and "%" not in item[2] and "ppm" not in item[2]:
+                break  # '±0.1pF', '±0.25pF': a small capacitor's absolute tolerance, no second capacitance
+            found.append(item)
+            break
     return found
 
 
@@ -243,26 +242,35 @@ _RANGE = "~～"
 
 def _in_range(norm: str, start: int, end: int) -> bool:
     """Whether the token at norm[start:end] is one end of a range ('1.9V~2.3V', '3.0 ~ 3.6V')."""
-    before, after = norm[max(0, start - 8) : start].rstrip()[-1:], norm[end : end + 8].lstrip()[:1]
-    return bool(before and before in _RANGE) or bool(after and after in _RANGE)
+    for i in (start - 1, start - 2):  # the character before, or the one before a space
+        if i >= 0 and norm[i] != " ":
+            if norm[i] in _RANGE:
+                return True
+            break
+    for i in (end, end + 1):
+        if i < len(norm) and norm[i] != " ":
+            return norm[i] in _RANGE
+    return False
 
 
 def _code_tail(norm: str, match: re.Match[str]) -> bool:
     """Whether a token that names no unit, only a prefix, is the tail of a code, not a value: a size code with its
     leading zero ('KT-0805R', '0603K'), or pins after a hyphen ('XH-2P', 'GH1.25-3P'; '100P' alone stays 100 pF)."""
-    tail, num = match.group("tail"), match.group("num")
-    before = norm[max(0, match.start() - 24) : match.start()]  # a window: linear in the text, however long
-    if tail == "A" and _JST_BEFORE.search(before):
-        return True  # JST's 'XH-2A' is a two-pin housing, no 2 A rating
+    tail, num, start = match.group("tail"), match.group("num"), match.start()
+    before = norm[max(0, start - 24) : start]  # a window: linear in the text, however long
+    if tail == "A":
+        return bool(_JST_BEFORE.search(before))  # JST's 'XH-2A' is a two-pin housing, no 2 A rating
+    if tail.lower() not in _BARE_TAILS:
+        return False
     if tail in ("K", "k") and _B_CONSTANT.search(before):
         return True  # an NTC's 'B值3950K' / 'B=3435K' is its B constant in kelvin, no 3.95 MΩ
-    if tail.lower() not in ("", "r", "k", "m", "g", "p", "n", "u", "μ", "meg"):
-        return False
-    if re.fullmatch(r"0\d{2,}", num):
+    if num[:1] == "0" and _LEADING_ZERO.fullmatch(num):
         return True
-    if tail == "P" and _PIN_WORDS.search(norm, max(0, match.start() - 8), min(len(norm), match.end() + 8)):
+    if tail == "P" and _PIN_WORDS.search(norm, max(0, start - 8), match.end() + 8):
         return True  # '14P底座', 'KF2510直针2P': a socket's or a connector's pins ('22P电容' stays 22 pF)
-    if re.search(r"[A-Za-z][-_]\Z", before) and num.isdigit() and not _e_series(float(num)):
+    if before[-1:] not in ("-", "_"):
+        return False  # the rules below are about a token joined to the code before it
+    if before[-2:-1].isalpha() and num.isdigit() and not _e_series(float(num)):
         return True  # 'TRIMPOT-3386P': a series number after a word, no 3386 pF ('RES-10K', 'C1-100n' stay values)
     glued = _GLUED_CODE.search(before)
     # 'XH-2P', 'GH1.25-3P': pins after a connector's code; 'NP0-22P', '0603-22P', 'C0G-33P-50V' stay capacitances
@@ -272,9 +280,13 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
         and num.isdigit()
         and glued is not None
         and not DIELECTRIC_RE.fullmatch(glued.group(1))
-        and not re.fullmatch(r"\d{4}", glued.group(1))
-        and not _CAPACITOR_WORDS.search(norm, max(0, match.start() - 40), match.end() + 40)
+        and not (len(glued.group(1)) == 4 and glued.group(1).isdigit())
+        and not _CAPACITOR_WORDS.search(norm, max(0, start - 40), match.end() + 40)
     )
+
+
+_BARE_TAILS = frozenset({"", "r", "k", "m", "g", "p", "n", "u", "μ", "meg"})
+_LEADING_ZERO = re.compile(r"0\d{2,}")
 
 
 def extract_package(text: str) -> str | None:
