@@ -137,6 +137,7 @@ class BomMatcher:
     # -------------------------------------------------------------------------------------------------
 
     def _match(self, line: BomLine) -> LineMatch:
+        line = self._maker_and_number(line)
         if _board_feature(line):
             return LineMatch(
                 line, "not_found", 0.0, note="a board feature (hole / test point / fiducial): nothing to buy"
@@ -167,6 +168,21 @@ class BomMatcher:
         if found is not None:
             return found
         return self._by_search(line)
+
+    def _maker_and_number(self, line: BomLine) -> BomLine:
+        """A cell that holds a maker and its number ('Murata GRM188R71H104KA93D' under 'Manufacturer / Part #'): the
+        number as the MPN and the maker as the manufacturer, when the catalog lists the number from that maker."""
+        words = line.mpn.split()
+        if len(words) < 2 or len(words) > 5 or _is_code(line.mpn):
+            return line
+        for i, word in enumerate(words):
+            maker = " ".join(words[:i] + words[i + 1 :])
+            if len(normalize_code(word)) < 6 or not _is_code(word) or not maker:
+                continue
+            listed = self.engine.store.by_code(word)
+            if listed and any(_maker_fits(maker, p.manufacturer) for p in listed):
+                return replace(line, mpn=word, manufacturer=line.manufacturer or maker)
+        return line
 
     def _other_packages(self, code: str, listed: list[Product]) -> list[Product]:
         """Listings of the same number with a packaging suffix ('S9014-TA', 'S9014/J6') in a package none of

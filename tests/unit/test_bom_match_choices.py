@@ -163,3 +163,19 @@ def test_a_film_or_safety_capacitor_on_leaded_pads_is_no_mlcc() -> None:
     for value in ("100nF X2 275VAC", "100nF film", "100nF CBB"):
         m = matcher.match(line(designators=("C1",), value=value, package="C025-025X050"))
         assert m.status != "parametric", (value, m.note)
+
+
+def test_a_cell_with_the_maker_and_its_number_is_that_number() -> None:
+    """Review finding: 'Murata GRM188R71H104KA93D' in a 'Manufacturer / Part #' column is Murata's part, matched
+    exactly; a maker the catalog does not list the number from leaves the line as it was."""
+    store = CatalogStore(":memory:")
+    store.create()
+    mlcc = "Capacitors / Multilayer Ceramic Capacitors MLCC - SMD/SMT"
+    store.add([_part("C77055", "GRM188R71H104KA93D", mlcc, "0603", maker="Murata Electronics")])
+    matcher = BomMatcher(engine_over(store))
+    m = matcher.match(line(designators=("C1",), mpn="Murata GRM188R71H104KA93D"))
+    assert m.status == "exact" and m.product is not None and m.product.sku == "C77055", m.note
+    assert m.line.mpn == "Murata GRM188R71H104KA93D"  # the buyer's line is shown as written
+    kemet = line(designators=("C1",), mpn="Kemet GRM188R71H104KA93D")
+    assert matcher._maker_and_number(kemet) is kemet  # Murata's number under another maker's name: not split
+    assert matcher.match(kemet).status != "exact"
