@@ -9,8 +9,9 @@ import pytest
 
 from knowledge.bom_match import BomMatcher
 from knowledge.catalog import CatalogStore
-from knowledge.models import Attribute, BomLine, PriceBreak, Product
+from knowledge.models import Attribute, PriceBreak, Product
 from tests.conftest import engine_over
+from tests.unit.test_bom_match import line
 
 
 def _part(sku: str, mpn: str, category: str, package: str, *attrs: Attribute, maker: str = "Maker") -> Product:
@@ -43,15 +44,6 @@ def matcher() -> BomMatcher:
         ]
     )  # fmt: skip
     return BomMatcher(engine_over(store))
-
-
-def line(**fields: object) -> BomLine:
-    base: dict[str, object] = dict(
-        line=5, sheet="", designators=("R1",), quantity=2.0, quantity_text="2", mpn="", manufacturer="",
-        value="", package="", description="", supplier_code="",
-    )  # fmt: skip
-    base.update(fields)
-    return BomLine(**base)  # type: ignore[arg-type]
 
 
 def test_a_header_footprint_that_does_not_say_straight_or_right_angle_is_a_question(matcher: BomMatcher) -> None:
