@@ -554,8 +554,8 @@ def _split_rows(text: str, delimiter: str, name: str = "", limits: BomLimits = D
 
 
 def _refuse_unclosed_quote(text: str, start_at: int, start_line: int, delimiter: str, name: str) -> None:
-    """BomFormatError when the record at `start_at` opens a quoted cell that never closes (csv's own rules:
-    a quote opens a cell only as its first character; "" inside it is a quote)."""
+    """BomFormatError when the record at `start_at` opens a quoted cell that never closes (csv's own rules with
+    skipinitialspace: a quote opens a cell only as its first character after spaces; "" inside it is a quote)."""
     if text.find('"', start_at) < 0:
         return
     opened = _unclosed_quote(text, start_at, delimiter)
@@ -580,7 +580,9 @@ def _unclosed_quote(text: str, at: int, delimiter: str) -> int | None:
     ends = re.compile("[" + re.escape(delimiter) + "\r\n]")
     n = len(text)
     while at < n:
-        if text[at] == '"':  # a quoted cell: find its closing quote ("" is an escaped quote)
+        while at < n and text[at] == " ":  # skipinitialspace: spaces before a cell's first character are skipped
+            at += 1
+        if at < n and text[at] == '"':  # a quoted cell: find its closing quote ("" is an escaped quote)
             close = at + 1
             while True:
                 close = text.find('"', close)

@@ -289,6 +289,20 @@ def test_unbalanced_quote_is_reported_with_its_line() -> None:
     assert [line.line for line in read_bom("fine.csv", fine).lines] == [2, 3, 5]
 
 
+def test_quote_after_spaces_that_never_closes_is_reported() -> None:
+    # csv reads with skipinitialspace, so ' "' opens a quoted cell too (found by the BOM fuzz test: the row was lost)
+    data = _csv([",".join(HEADER), "R1,1,10k,0603", 'R2,1, "4.7k,0603', "R3,1,1k,0603"])
+    with pytest.raises(BomFormatError) as error:
+        read_bom("quote.csv", data)
+    assert error.value.line == 3 and "never closed" in error.value.reason
+    with pytest.raises(BomFormatError) as error:
+        read_bom("bom.csv", b'Designator,Qty\n "\n')
+    assert error.value.line == 2
+    # spaces before a closed quote still read as csv's quoted cell
+    fine = _csv([",".join(HEADER), 'R1,1, "10k, 1%" ,0603', "R2,1,1k,0603"])
+    assert [line.line for line in read_bom("fine.csv", fine).lines] == [2, 3]
+
+
 # ------------------------------------------------------------------------------------------------
 # Absurd quantities: lines to decide, with the reason, never priced as written
 
