@@ -113,6 +113,7 @@ class BomMatcher:
 
     engine: SearchEngine
     _memo: dict[tuple[str, ...], LineMatch] = field(default_factory=dict, repr=False)
+    _makers: tuple[str, ...] | None = field(default=None, repr=False)
 
     def prepare(self) -> None:
         """Build the lookup tables once (packaging-suffix index, code list: ~3 s on 146k products), so the
@@ -160,14 +161,19 @@ class BomMatcher:
             # first (04023A100JAT2A '10pF, 5%' on CAP0402); the look-alikes stay candidates.
             by_values = self._by_parameters(line)
             if by_values is not None and by_values.status == "parametric":
-                extra = tuple(h for h in found.candidates if h.product.sku != by_values.product.sku)  # type: ignore[union-attr]
-                return replace(by_values, candidates=(by_values.candidates + extra)[:MAX_CANDIDATES])
+                return replace(by_values, candidates=_with_look_alikes(by_values, found.candidates))
         if found is not None:
             return found
         found = self._by_parameters(line)
         if found is not None:
             return found
         return self._by_search(line)
+
+    def _known_maker(self, name: str) -> bool:
+        """Whether some catalog listing's maker is the maker `name` names (a brand, an alias, a close spelling)."""
+        if self._makers is None:
+            self._makers = tuple(self.engine.store.manufacturers())
+        return any(_maker_fits(name, maker) for maker in self._makers)
 
     def _maker_and_number(self, line: BomLine) -> BomLine:
         """A cell that holds a maker and its number ('Murata GRM188R71H104KA93D' under 'Manufacturer / Part #'): the
@@ -228,11 +234,9 @@ class BomMatcher:
         if by_values is None or by_values.status != "parametric" or by_values.product is None:
             return None
         note = f"{line.mpn} is not in the catalog; matched by what it encodes ({shown})"
-        chosen = by_values.product.sku
-        extra = tuple(h for h in (found.candidates if found is not None else ()) if h.product.sku != chosen)
         return replace(
             by_values, line=line, note=f"{note}; {by_values.note}" if by_values.note else note,
-            candidates=(by_values.candidates + extra)[:MAX_CANDIDATES],
+            candidates=_with_look_alikes(by_values, found.candidates if found is not None else ()),
         )  # fmt: skip
 
     def _by_codes(self, line: BomLine) -> LineMatch | None:
@@ -270,6 +274,17 @@ class BomMatcher:
                 note = f"{line.mpn} by {line.manufacturer} matched as {own[0].mpn} (packaging suffix differs)"
                 return self._exact(line, own[0], 0.9, "MPN and maker", note, footprint, extra=own[1:])
             makers = ", ".join(dict.fromkeys(p.manufacturer for p in by_mpn[:4]))
+            if (
+                (not by_supplier or _same_mpn(by_supplier[0], by_mpn[0]))
+                and len({p.manufacturer for p in by_mpn}) == 1
+                and _distinctive(line.mpn)
+                and not self._known_maker(line.manufacturer)
+            ):  # '韩国韩荣' for HRO's TYPE-C-31-D-09, 'Didoes': a name no listing carries, so no other maker's part
+                note = (
+                    f"the BOM names {line.manufacturer}, a maker no catalog listing names; {line.mpn} is listed from "
+                    f"{makers} only: the same part, or a copy under its number: check the maker"
+                )
+                return self._exact(line, by_mpn[0], 0.85, "MPN, maker unknown", note, footprint, extra=by_mpn[1:])
             note = f"the BOM names {line.manufacturer}; the catalog lists {line.mpn} from {makers}: which one?"
             return _ambiguous(line, by_mpn, note, via="MPN, other maker")
         named_mpn = _is_code(line.mpn) and not _value_codes_only(line.mpn)  # not "100uF 25V" in the MPN column
@@ -469,6 +484,8 @@ class BomMatcher:
             return header
         if (leaded := _leaded_match(self.engine, line)) is not None:
             return leaded
+        if (polarized := _polarized_match(self.engine, line)) is not None:
+            return polarized
         wanted, family = wanted_product(line)
         if family is None or wanted is None:
             return None
@@ -783,6 +800,97 @@ _LED_COLOURS = {
 }  # fmt: skip
 
 
+_ELECTROLYTIC_SAID = re.compile(r"electrolytic|电解", re.I)
+_POLYMER_SAID = re.compile(r"polymer|固态|hybrid|POSCAP|OS-?CON", re.I)
+_CAN_SIZE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?) ?(?:mm)? ?[*xX×] ?(\d{1,2}(?:\.\d{1,2})?)(?![\d.])")
+_CAN_DIAMETERS = (3.0, 4.0, 5.0, 6.3, 8.0, 10.0, 12.5, 16.0, 18.0, 22.0, 25.0, 30.0, 35.0)
+
+
+def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """A tantalum by its value and case (CASE-A_3216, Altium 'CD A(3216)', Eagle SMC_B), or an aluminium
+    electrolytic the words call so by its value, can diameter (and height when given) and mounting: the parts of
+    that value and form meeting every stated rating; with no voltage stated, the highest voltage the form offers
+    (a tantalum below its circuit's voltage fails short). None when the line names a part number the catalog
+    cannot read (its series: polymer or not, low ESR, is then unknown), states a polymer, or two values."""
+    text = _line_text(line)
+    if _unread_code(line.mpn) or _unread_code(line.value) or _POLYMER_SAID.search(text):
+        return None
+    said = stated_values(f"{line.value} {line.description}")
+    values = {v for k, v, _ in said if k == "capacitance"}
+    if len(values) != 1:
+        return None
+    (value,) = values
+    fp = parse_footprint(line.package)
+    if fp is not None and fp.package.startswith("CASE-") and fp.kind == "polarized_capacitor":
+        category, form = "tantalum", fp.package
+        fits = lambda own: own is not None and own.package == fp.package  # noqa: E731
+    else:
+        size = _can_size(line, fp)
+        if size is None:
+            return None
+        diameter, height, mounting = size
+        category, form = "aluminum electrolytic", f"D{diameter:g}" + (f"×L{height:g}" if height else "") + " mm"
+
+        def fits(own: Footprint | None) -> bool:
+            if own is None or own.mounting != mounting or not own.body_mm or abs(own.body_mm[0] - diameter) > 0.15:
+                return False
+            return height is None or (len(own.body_mm) > 1 and abs(own.body_mm[1] - height) <= 0.3)
+
+    pool = [
+        p
+        for p in engine.store.products(engine.store.with_attribute("capacitance", value, limit=5000))
+        if category in p.category.lower()
+        and "polymer" not in p.category.lower()
+        and fits(listing_form(p))
+        and not _rating_conflict(line, p)
+    ]
+    if not pool:
+        return None
+    note = f"matched by parameters ({format_quantity(value, 'F')}, {category}, {form})"
+    if not any(k == "voltage_rating" for k, _, _ in said):
+        volts = [(p.attribute("voltage_rating") or Attribute("voltage_rating", "")).value or 0.0 for p in pool]
+        top = max(volts)
+        pool = [p for p, v in zip(pool, volts) if v == top]
+        note += f"; voltage not stated: quoted at the highest in this form, {format_quantity(top, 'V')}: check"
+    return _best_listing(line, pool, note, "series", f"same value, {category} and form")
+
+
+def _number(product: Product, name: str) -> float | None:
+    attr = product.attribute(name)
+    return None if attr is None else attr.value
+
+
+def _can_size(line: BomLine, fp: Footprint | None) -> tuple[float, float | None, str] | None:
+    """An electrolytic's can (diameter, height or None, mounting) from its footprint or the words, when the words
+    call it electrolytic and name one can size and the mounting."""
+    text = f"{line.value} {line.description} {line.package}"
+    if not _ELECTROLYTIC_SAID.search(text):
+        return None
+    mounting = (fp.mounting if fp is not None else "") or _mounting_said(text)
+    sizes = {(float(a), float(b)) for a, b in _CAN_SIZE.findall(line.package)}
+    if fp is not None and fp.body_mm and fp.kind in ("capacitor", "polarized_capacitor"):
+        diameter = fp.body_mm[0]
+        height = fp.body_mm[1] if len(fp.body_mm) > 1 and fp.body_mm[1] > 2 else None  # not a lead's D0.6
+    elif len(sizes) == 1:
+        ((diameter, height_read),) = sizes
+        height = height_read
+    elif (m := re.search(r"(\d{1,2}(?:\.\d)?) ?mm diameter", text)) is not None:
+        diameter, height = float(m.group(1)), None
+    else:
+        return None
+    if not mounting or not any(abs(diameter - d) < 0.05 for d in _CAN_DIAMETERS):
+        return None
+    return diameter, height, mounting
+
+
+def _mounting_said(text: str) -> str:
+    if re.search(r"radial|axial|through[- ]hole|直插|插件|\bTHT?\b", text, re.I):
+        return "THT"
+    if re.search(r"\bSMD\b|\bSMT\b|贴片|V-?chip", text, re.I):
+        return "SMD"
+    return ""
+
+
 def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """An LED by its one stated colour and its footprint (a chip size, or a 3 / 5 mm through-hole lamp): the
     best-stocked listing that states both; None when the line does not state both."""
@@ -943,7 +1051,7 @@ def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     the line names no single value."""
     fp = parse_footprint(line.package)
     if fp is None or fp.mounting != "THT" or fp.kind not in ("resistor", "capacitor"):
-        return None
+        return _axial_by_power(engine, line) if fp is None or fp.mounting == "THT" else None
     key = "resistance" if fp.kind == "resistor" else "capacitance"
     said = {(v, u) for k, v, u in stated_values(f"{line.value} {line.description}") if k == key}
     if not said and key == "resistance" and _BARE_NUMBER.fullmatch(line.value.strip()):
@@ -980,6 +1088,53 @@ def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     return _best_listing(line, pool, note, "power and tolerance", "same value, mounting and form")
 
 
+_NOT_FIXED = re.compile(
+    r"trim|\bpot|potentiometer|rheostat|thermistor|\bNTC\b|\bPTC\b|varistor|\bMOV\b|fuse|电位器|可调|热敏|压敏|保险",
+    re.I,
+)
+_FILM_SAID = re.compile(r"carbon film|metal film|碳膜|金属膜", re.I)
+_AXIAL_SAID = re.compile(r"\baxial\b|through[- ]hole|\bTHT?\b|直插|插件|卧式", re.I)
+
+
+def _axial_by_power(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """A leaded resistor a line describes by its value, power and mounting, with no footprint ('RES 39 OHM 1W 5%
+    AXIAL', Mouser's 'Carbon Film Resistors - Through Hole 1.2K ohm 1/4W'): the through-hole resistors of that
+    value in the lowest power class that serves the stated power (a 1/4 W line gets a 1/4 W body, not a 3 W
+    one), meeting the stated tolerance. None unless the words name a resistor, its mounting, one value and a
+    power: the power is what sizes a leaded resistor's body."""
+    words = f"{line.value} {line.description} {line.package}"
+    if not _AXIAL_SAID.search(words) or kind_of_text(words) not in ("resistor", "") or _NOT_FIXED.search(words):
+        return None  # a thermistor, trimmer, potentiometer or fuse states ohms too
+    if _designator_prefix(line) not in ("R", "RN", ""):
+        return None
+    said = stated_values(f"{line.value} {line.description}")
+    values = {v for k, v, _ in said if k == "resistance"}
+    power = [v for k, v, _ in said if k == "power"]
+    if len(values) != 1 or len(power) != 1:
+        return None
+    (value,) = values
+    rated = [
+        (p, own)
+        for p in engine.store.products(engine.store.with_attribute("resistance", value, limit=5000))
+        if "through hole resistor" in p.category.lower()
+        and (own := _number(p, "power")) is not None
+        and own >= power[0] - 1e-9
+        and not _rating_conflict(line, p)
+    ]
+    film = _FILM_SAID.search(words)
+    if film is not None:  # 'Carbon Film Resistors', 金属膜: a part stating another film is another part
+        wanted = "carbon" if film.group(0).lower() in ("carbon film", "碳膜") else "metal"
+        rated = [(p, w) for p, w in rated if (kind := p.attribute("type")) is not None and wanted in kind.raw.lower()]
+    if not rated:
+        return None
+    lowest = min(w for _, w in rated)
+    pool = [p for p, w in rated if abs(w - lowest) < 1e-9]
+    note = f"matched by parameters ({format_quantity(value, 'Ω')}, leaded, {format_quantity(power[0], 'W')})"
+    if lowest > power[0] + 1e-9:
+        note += f"; no {format_quantity(power[0], 'W')} part: {format_quantity(lowest, 'W')}, a larger body: check"
+    return _best_listing(line, pool, note, "body size", "same value, mounting and power")
+
+
 _NOT_CERAMIC = re.compile(
     r"film|polyester|polypropylene|\b(?:MKT|MKP|CBB\d*|X[12]|Y[12])\b|safety|安规|薄膜|涤纶|电解|钽|electrolytic|tantal",
     re.I,
@@ -1007,10 +1162,45 @@ def _header_pool(engine: SearchEngine, fp: Footprint, words: str, wanted_angle: 
     return sorted(pool, key=lambda p: (-(p.stock or 0), p.sku))
 
 
+def _with_look_alikes(match: LineMatch, alike: Sequence[Hit]) -> tuple[Hit, ...]:
+    """A parametric match's candidates, then the part numbers like the BOM's that do not contradict a value or
+    rating the line states (CFR-25JR-52-20K is no look-alike to offer for a 10 kΩ line), each part once."""
+    seen = {h.product.sku for h in match.candidates} | {match.product.sku if match.product else ""}
+    said = [(k, v) for k, v, _ in stated_values(f"{match.line.value} {match.line.description}") if k in _PART_VALUES]
+    extra = []
+    for hit in alike:
+        own = [hit.product.attribute(k) for k, _ in said]
+        if hit.product.sku in seen or _rating_conflict(match.line, hit.product):
+            continue
+        if any(a is not None and a.value is not None and not _close_value(a.value, v) for a, (_, v) in zip(own, said)):
+            continue
+        seen.add(hit.product.sku)
+        extra.append(hit)
+    return (match.candidates + tuple(extra))[:MAX_CANDIDATES]
+
+
+_PART_VALUES = frozenset({"resistance", "capacitance", "inductance", "frequency"})  # what a part is, not its ratings
+
+
+def _close_value(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
 def _best_listing(line: BomLine, pool: list[Product], note: str, not_compared: str, why: str) -> LineMatch:
     """A parametric match on the best of `pool` (enough stock, then price), the rest as candidates; when the line
     names a part number the catalog lacks, the note says what of it was `not_compared`."""
-    pool = sorted(pool, key=lambda p: ((p.stock or 0) < (line.quantity or 1), _price(p), p.sku))
+    named = normalize_code(line.mpn) if _is_code(line.mpn) else ""
+    # among parts that all meet the line, one whose number is the BOM's but for a letter (CFR-25JB-52-10K for
+    # CFR-25JR-52-10K: bulk vs tape) is the series the designer chose
+    pool = sorted(
+        pool,
+        key=lambda p: (
+            not named or fuzz.ratio(named, normalize_code(p.mpn)) < 90,
+            (p.stock or 0) < (line.quantity or 1),
+            _price(p),
+            p.sku,
+        ),
+    )
     if _is_code(line.mpn) and not _value_codes_only(line.mpn):
         note += f"; {line.mpn} is not in the catalog: {not_compared} not compared"
     others = tuple(Hit(p, 0.7, (why,)) for p in pool[1:MAX_CANDIDATES])
@@ -1197,10 +1387,12 @@ def _words_score(line: BomLine, product: Product) -> int:
 
 
 def _states_values(product: Product, text: str) -> bool:
-    """Every value `text` states (1.8V, 10k ...) is one the product states too."""
-    for key, value, _unit in extract_quantities(text):
-        attr = product.attribute(key)
-        if attr is None or attr.value is None or abs(attr.value - value) > 1e-6 * max(1.0, abs(value)):
+    """Every value `text` states (1.8V, 10k ...) is one the product states too: under the key the grammar gives
+    it, or any of the product's attributes in that unit (a regulator's '3,3V' is its output voltage)."""
+    for key, value, unit in extract_quantities(text):
+        own = [product.attribute(key)] + [a for a in product.attributes if a.unit == unit and a.name != key]
+        if not any(a is not None and a.value is not None and abs(a.value - value) <= 1e-6 * max(1.0, abs(value))
+                   for a in own):  # fmt: skip
             return False
     return True
 
@@ -1321,12 +1513,17 @@ def _unread_code(cell: str) -> bool:
 
 
 def _value_codes(line: BomLine) -> list[str]:
-    """Part numbers written in the value or description cells (KiCad and EasyEDA put MPNs there)."""
+    """Part numbers written in the value or description cells (KiCad and EasyEDA put MPNs there), or in an MPN cell
+    among Chinese words ('XH-4A插座（2.54mm间距）'; a maker's name beside a number is _maker_and_number's)."""
     out = []
     for cell in (line.value, line.description):
         for code in code_candidates(cell):
             if looks_like_part_number(code) and len(normalize_code(code)) >= 5 and " " not in code:
                 out.append(code)
+    if _CJK.search(line.mpn):  # the MPN column's cell: one code among Chinese words, else the words leave it open
+        codes = [c for c in code_candidates(line.mpn) if looks_like_part_number(c) and " " not in c]
+        if len(codes) == 1 and len(normalize_code(codes[0])) >= 4:
+            out.append(codes[0])
     return list(dict.fromkeys(out))
 
 
@@ -1435,6 +1632,14 @@ def _maker_words(key: str) -> set[str]:
     return {w for w in key.split() if len(w) >= 3 and w not in _MAKER_NOISE}
 
 
+def _distinctive(code: str) -> bool:
+    """A part number long and mixed enough to name one part ('TYPE-C-31-D-09', 'NCD0603R1'), not a generic
+    number many makers list ('TP4056', 'LM358')."""
+    norm = normalize_code(code)
+    mixed = bool(re.search(r"[A-Z]", norm)) and bool(re.search(r"\d", norm))
+    return len(norm) >= 8 and mixed and not _generic_number(code)
+
+
 def _names_maker(maker: str) -> bool:
     return maker.strip().lower() not in _NO_MAKER and bool(re.search(r"[A-Za-z\u4e00-\u9fff]", maker))
 
@@ -1447,7 +1652,10 @@ def _maker_fits(stated: str, listed: str) -> bool:
     if brand_a and brand_a == brand_b:
         return True
     a, b = _maker_key(stated), _maker_key(listed)
-    return a == b or bool(_maker_words(a) & _maker_words(b)) or fuzz.partial_ratio(a, b) >= 85
+    if a == b or _maker_words(a) & _maker_words(b):
+        return True
+    # a close spelling; a short name only as a whole ('ECT' is no maker inside 'ALPS Electric')
+    return min(len(a), len(b)) >= 5 and fuzz.partial_ratio(a, b) >= 85
 
 
 def _same_base(a: str, b: str) -> bool:

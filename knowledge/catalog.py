@@ -232,6 +232,10 @@ class CatalogStore:
         """Every product in SKU order, read `batch` rows at a time."""
         return map(_row_product, self._iter_rows(batch))
 
+    def manufacturers(self) -> list[str]:
+        """Every maker name some product is listed from."""
+        return [row[0] for row in self._query("SELECT DISTINCT manufacturer FROM products") if row[0]]
+
     def attribute_names(self) -> list[str]:
         """Every attribute key some product states."""
         return [row[0] for row in self._query("SELECT DISTINCT name FROM attributes")]

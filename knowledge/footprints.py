@@ -238,6 +238,7 @@ KIND_CATEGORIES: dict[str, tuple[str, ...]] = {
     "switch": ("switch", "button"),
     "fuse": ("fuse",),
     "thermistor": ("thermistor", "ntc", "ptc"),
+    "potentiometer": ("potentiometer", "variable resistor", "trimmer pot", "rheostat"),
 }
 _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
     ("inductor", True, re.compile(r"ferrite|\bbeads?\b|磁珠|\binductors?\b|电感", re.I)),
@@ -262,6 +263,13 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
         re.compile(r"(?<![a-z])tact(?:ile)?(?![a-z])|轻触|按键|(?<![a-z])push ?buttons?(?![a-z])", re.I),
     ),
     ("thermistor", True, re.compile(r"thermistor|热敏|(?<![a-z])ntc(?![a-z])", re.I)),
+    (
+        "potentiometer",
+        True,
+        re.compile(
+            r"trimmer(?! ?cap)|trim ?pot|potentiometer|rheostat|电位器|可调电阻|微调电阻|(?<![a-z])pot(?![a-z])", re.I
+        ),
+    ),
     (
         "diode",
         False,
@@ -408,8 +416,9 @@ def _header_text(norm: str, mounting: str) -> Footprint:
         if m.group(4) is None or (value in _HEADER_PITCHES and "." in m.group(4)):  # a bare '2.54' or '2.0mm' only
             pitch = value
             break
-    if pitch is None:
-        pitch = next((mm for series, mm in _SERIES_PITCH if series.search(norm)), None)
+    series_pitch = next((mm for series, mm in _SERIES_PITCH if series.search(norm)), None)
+    if pitch is None or (series_pitch is not None and abs(pitch - series_pitch) <= 0.05):
+        pitch = series_pitch or pitch  # 'XH-2A 2.54mm间距': JST XH is 2.5 mm, which sellers and buyers call 2.54
     if pitch is None and (inch := _TEXT_INCH_PITCH.search(norm)) is not None:
         said = inch.group(0)
         pitch = 1.27 if "050" in said else (2.0 if "079" in said else 2.54)
@@ -543,6 +552,8 @@ def _chip(norm: str) -> Footprint | None:
 def _case(norm: str) -> Footprint | None:
     """Tantalum case codes (CASE-A_3216, CASE-B-3528) and chip arrays (0603x4, 0402X4)."""
     if (m := re.match(r"CASE[ _\-]?([A-EPRSTUVWXY])(?![A-Z])", norm)) is not None:
+        return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")
+    if (m := re.fullmatch(r"SMC_([A-E])", norm)) is not None:  # Eagle rcl.lbr's tantalum cases (SMC alone: a diode)
         return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")
     if (m := re.match(r"(?:CD ?)?([A-E]) ?\((3216|3528|6032|7343)\)", norm)) is not None:
         if _CASE_SIZE[m.group(1)] != m.group(2):

@@ -213,7 +213,10 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
                 continue  # most tokens (plain numbers) stop here: the checks below run on values only
             if item[0] in ("capacitance", "inductance") and item[1] >= 1000:
                 continue  # '91K F': a 91 kΩ resistor's tolerance letter after it, never 91 kF
-            if _in_range(norm, match.start(), match.end()) or _code_tail(norm, match):
+            end = match.end() + (len(spaced.group(0)) if spaced and candidate != token else 0)
+            if _in_range(norm, match.start(), match.end()) or _range_words(norm, match.start(), end):
+                break  # '1.9V~2.3V', '0 PPM/C to - 500 PPM/C': a range, no value to meet
+            if _code_tail(norm, match):
                 break  # '1.9V~2.3V' (a typical range), 'KT-0805R' / 'GH1.25-3P' (a part number's tail)
             before = norm[max(0, match.start() - 8) : match.start()].rstrip()
             signed = token.startswith(("±", "+/-")) or before.endswith(("±", "+/-"))
@@ -251,6 +254,16 @@ def _in_range(norm: str, start: int, end: int) -> bool:
         if i < len(norm) and norm[i] != " ":
             return norm[i] in _RANGE
     return False
+
+
+_RANGE_BEFORE = re.compile(r"\d\s*[A-Za-zμΩ°%/]*\s*(?:\bto|至|到)\s*[-+]?\s*$", re.I)  # '0 ppm/C to -'
+_RANGE_AFTER = re.compile(r"\s*(?:to\b|至|到)\s*[-+]?\s*[\d.]", re.I)  # 'to -500', never 'to ground'
+
+
+def _range_words(norm: str, start: int, end: int) -> bool:
+    """Whether the value at norm[start:end] (its unit included) is one end of a range said in words
+    ('0 PPM/C to -500 PPM/C', '3V至5V'); a small window each side keeps this linear."""
+    return bool(_RANGE_BEFORE.search(norm[max(0, start - 24) : start]) or _RANGE_AFTER.match(norm, end, end + 8))
 
 
 def _code_tail(norm: str, match: re.Match[str]) -> bool:
@@ -711,7 +724,8 @@ def _plain_number(number: Decimal) -> str:
 
 _TOKEN_RE = re.compile(
     r"(?<![A-Za-z0-9.])(?:±|\+/-)?"
-    r"(?P<num>\d{1,3}(?:meg|MEG|[RrKkMGpnuμ])\d{1,3}|\d+/\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<num>\d{1,3}(?:meg|MEG|[RrKkMGpnuμ])\d{1,3}|\d+/\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d{1,3},\d{1,2}(?=[A-Za-zμΩ%欧法亨伏瓦安赫])|\d+(?:\.\d+)?|\.\d+)"  # '3,3V' '4,7kΩ': a decimal comma
     r"(?P<tail>[A-Za-zμΩω°%]*(?:/(?:°C|[A-Za-z]+))?(?:[千兆毫微纳皮]?(?:欧姆|欧|法拉|法|亨利|亨|伏特|伏|瓦特|瓦|安培|安|赫兹|赫))?)"
     r"(?![A-Za-z0-9])"
 )

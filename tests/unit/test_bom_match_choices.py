@@ -82,7 +82,9 @@ def test_a_voltage_written_the_rkm_way_is_the_listed_code() -> None:
     assert m.status == "exact" and m.product is not None and m.product.sku == "LDO"
 
 
-def test_a_part_that_fits_every_stated_value_is_never_not_in_the_catalog() -> None:
+def test_a_tantalum_by_value_and_case_is_quoted_at_the_highest_voltage_the_case_offers() -> None:
+    """Never 'not in the catalog' when parts fit every stated value; with no voltage stated, the highest-rated part
+    of that case (a tantalum below its circuit's voltage fails short), the other as a candidate."""
     store = CatalogStore(":memory:")
     store.create()
     tantalum = "Capacitors / Tantalum Capacitors"
@@ -97,7 +99,12 @@ def test_a_part_that_fits_every_stated_value_is_never_not_in_the_catalog() -> No
     m = BomMatcher(engine_over(store)).match(
         line(designators=("C1",), value="4.7uF", package="CD A(3216)", description="贴片钽电容")
     )
-    assert m.status == "ambiguous" and {h.product.sku for h in m.candidates} == {"TA-16V", "TA-25V"}, m.note
+    assert m.status == "parametric" and m.product is not None and m.product.sku == "TA-25V", m.note
+    assert "voltage not stated" in m.note and "25 V" in m.note
+    stated = BomMatcher(engine_over(store)).match(line(designators=("C1",), value="4.7uF 16V", package="CASE-A_3216"))
+    assert stated.product is not None and stated.product.sku in ("TA-16V", "TA-25V") and "not stated" not in stated.note
+    too_high = BomMatcher(engine_over(store)).match(line(designators=("C1",), value="4.7uF 35V", package="CASE-A_3216"))
+    assert too_high.status != "parametric" and too_high.status != "exact"
 
 
 def test_leaded_passives_by_value_and_the_form_their_footprint_states() -> None:

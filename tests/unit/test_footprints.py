@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.footprints import canonical, contradiction, find_package, parse_footprint
+from knowledge.footprints import canonical, contradiction, find_package, kind_of_text, parse_footprint
 
 # name → (package, mounting, kind, pins, pitch); None = not checked. Sources: KiCad 7 footprint library
 # (Resistor_SMD, Capacitor_THT, LED_THT, Connector_PinHeader_2.54mm, Package_SO, Package_TO_SOT_THT,
@@ -18,6 +18,8 @@ NAMES = {
     "SOP-8_L4.9-W3.9-P1.27-LS6.0-BL": ("SOIC-8", "SMD", None, 8, 1.27),
     "TO-92-3_L5.1-W4.1-P1.27-L": ("TO-92", "THT", None, None, None),
     "HDR-M_2.54_1x4P": ("Header-1x04-P2.54", "THT", "header", 4, 2.54),
+    "SMC_B": ("CASE-B", "SMD", "polarized_capacitor", None, None),  # Eagle rcl.lbr tantalum case B
+    "SMC": ("SMC", "SMD", None, None, None),  # alone: the diode package DO-214AB
     "KEY-TH_4P-L6.0-W6.0-P3.90-LS6.5": ("", "THT", "switch", 4, None),
     "Key_TH_6x6x4.5": ("", "THT", "switch", None, None),
     "R_0402_1005Metric": ("0402", "SMD", "resistor", None, None),
@@ -172,3 +174,11 @@ def test_crystal_lands_from_their_body_and_pins() -> None:
     )
     assert angled("Pins_2x04_P2.54mm_Horizontal") is True and angled("PinHeader_1x03_P2.54mm_Vertical") is False
     assert angled("HDR-F-2.54_1X10") is None
+
+
+def test_trimmers_and_potentiometers_are_their_own_kind() -> None:
+    """'TRIMMER 10K OHM 0.5W TH' states ohms like a resistor; it is offered no fixed resistor (Digi-Key cart line)."""
+    assert kind_of_text("TRIMMER 10K OHM 0.5W TH") == "potentiometer"
+    assert kind_of_text("10K 电位器") == "potentiometer"
+    assert kind_of_text("trimmer capacitor 10pF") != "potentiometer"
+    assert kind_of_text("10k resistor") == "resistor"

@@ -367,3 +367,20 @@ def test_led_colour_codes_are_read_only_when_asked() -> None:
     assert extract_colours("PNK", codes=True) == {"pink"}
     assert extract_colours("LED0805-RD") == set()  # 'RD' is a colour only on an LED line
     assert extract_colours("LED red BL", codes=True) == {"red"}  # a named colour wins over codes
+
+
+def test_a_decimal_comma_before_a_unit_and_ranges_said_in_words() -> None:
+    """'3,3V' is 3.3 V (a European regulator line), '0 PPM/C to - 500 PPM/C' a range with no value to meet; a list
+    comma stays a list, 'to' before a word ('10k to ground') is no range."""
+    assert extract_quantities("VOLTAGE REGULATOR SMD 3,3V 600mA") == [
+        ("voltage_rating", 3.3, "V"),
+        ("current_rating", 0.6, "A"),
+    ]
+    assert extract_quantities("4,7kΩ") == [("resistance", 4700.0, "Ω")]
+    assert extract_quantities("100nF,50V") == [("capacitance", 1e-07, "F"), ("voltage_rating", 50.0, "V")]
+    assert extract_quantities("1,000V") == [("voltage_rating", 1000.0, "V")]
+    said = extract_quantities("Carbon Film 10kOhms 250mW 350V 0 PPM/C to - 500 PPM/C 5%")
+    assert [k for k, _, _ in said] == ["resistance", "power", "voltage_rating", "tolerance"]
+    assert extract_quantities("10k to ground") == [("resistance", 10000.0, "Ω")]
+    assert extract_quantities("up to 5V") == [("voltage_rating", 5.0, "V")]
+    assert extract_quantities("3V至5V") == []

@@ -1,0 +1,176 @@
+"""Lines matched by what their words state about a part's form (issue 17, session 11; misses of the outside and
+held-out sets): a leaded resistor by value, power and mounting with no footprint (Digi-Key's 'RES 39 OHM 1W 5%
+AXIAL', Mouser's 'Carbon Film Resistors - Through Hole'), a tantalum by its case (Eagle's SMC_B), an aluminium
+electrolytic by its can, a distinctive number listed from one maker when the BOM names a maker no listing carries,
+and a regulator whose '3,3V' is its output voltage."""
+
+from __future__ import annotations
+
+from knowledge.bom_match import BomMatcher, _maker_fits
+from knowledge.catalog import CatalogStore
+from knowledge.models import Attribute, PriceBreak, Product
+from tests.conftest import engine_over
+from tests.unit.test_bom_match import line
+
+THT = "Resistors / Through Hole Resistors"
+CHIP = "Resistors / Chip Resistor - Surface Mount"
+TANTALUM = "Capacitors / Tantalum Capacitors"
+ELECTROLYTIC_THT = "Capacitors / Aluminum Electrolytic Capacitors - Leaded"
+ELECTROLYTIC_SMD = "Capacitors / Aluminum Electrolytic Capacitors - SMD"
+POTS = "Resistors / Variable Resistors/Potentiometers"
+
+
+def _part(sku: str, mpn: str, category: str, package: str, *attrs: Attribute, maker: str = "Maker") -> Product:
+    return Product(
+        sku=sku, mpn=mpn, manufacturer=maker, category=category, name=mpn, package=package, attributes=attrs,
+        price_breaks=(PriceBreak(1, 0.01),), stock=10_000,
+    )  # fmt: skip
+
+
+def _ohm(value: float) -> Attribute:
+    return Attribute("resistance", f"{value:g}Ω", value, "Ω")
+
+
+def _watt(value: float) -> Attribute:
+    return Attribute("power", f"{value:g}W", value, "W")
+
+
+def _farad(value: float) -> Attribute:
+    return Attribute("capacitance", f"{value:g}F", value, "F")
+
+
+def _volt(value: float) -> Attribute:
+    return Attribute("voltage_rating", f"{value:g}V", value, "V")
+
+
+def _matcher(*products: Product) -> BomMatcher:
+    store = CatalogStore(":memory:")
+    store.create()
+    store.add(list(products))
+    return BomMatcher(engine_over(store))
+
+
+def test_a_leaded_resistor_by_value_power_and_mounting_gets_the_lowest_power_class_that_serves() -> None:
+    matcher = _matcher(
+        _part("R-QW", "MF1/4W-100R", THT, "插件,D2.3xL6.5mm", _ohm(100), _watt(0.25), Attribute("tolerance", "±1%", 1, "%")),
+        _part("R-2W", "KNP2W-100R", THT, "插件,D5xL15.5mm", _ohm(100), _watt(2), Attribute("tolerance", "±5%", 5, "%")),
+        _part("R-SMD", "RC0603-100R", CHIP, "0603", _ohm(100), _watt(0.1)),
+        _part("R39-2W", "KNP2W-39R", THT, "插件,D5xL15.5mm", _ohm(39), _watt(2), Attribute("tolerance", "±5%", 5, "%")),
+        _part("POT", "3296W-1-103", POTS, "插件-3P", _ohm(10_000), _watt(0.5)),
+        _part("R10K", "MF1/2W-10K", THT, "插件,D3.5xL10mm", _ohm(10_000), _watt(0.5)),
+    )  # fmt: skip
+    quarter = matcher.match(line(description="RES 100 OHM 5% 1/4W AXIAL"))
+    assert quarter.status == "parametric" and quarter.product is not None and quarter.product.sku == "R-QW", (
+        quarter.note
+    )
+    # no 1 W part: the next class up, said so
+    one_watt = matcher.match(line(description="RES 39 OHM 1W 5% AXIAL"))
+    assert one_watt.product is not None and one_watt.product.sku == "R39-2W" and "no 1 W part" in one_watt.note
+    # a trimmer states ohms and watts too: no fixed resistor for it
+    trimmer = matcher.match(line(description="TRIMMER 10K OHM 0.5W TH"))
+    assert trimmer.status not in ("exact", "parametric") or (trimmer.product and trimmer.product.sku == "POT")
+    # without the mounting or the power, the words do not say which body: no match by this rule
+    assert matcher.match(line(description="RES 100 OHM 5% 1/4W")).status != "parametric"
+    assert matcher.match(line(description="RES 100 OHM 5% AXIAL")).status != "parametric"
+
+
+def test_a_stated_film_is_a_hard_filter_and_the_number_like_the_boms_comes_first() -> None:
+    carbon = Attribute("type", "Carbon Film Resistor")
+    metal = Attribute("type", "Metal Film Resistor")
+    matcher = _matcher(
+        _part("MF", "MFR-25JT-52-10K", THT, "插件,D2.4xL6.3mm", _ohm(10_000), _watt(0.25), metal),
+        _part("CF-B", "CFR-25JB-52-10K", THT, "插件,D2.4xL6.3mm", _ohm(10_000), _watt(0.25), carbon),
+        _part("CF-X", "CR1/4W-10K", THT, "插件,D2.4xL6.3mm", _ohm(10_000), _watt(0.25), carbon),
+        _part("CF-20K", "CFR-25JR-52-20K", THT, "插件,D2.4xL6.3mm", _ohm(20_000), _watt(0.25), carbon),
+    )  # fmt: skip
+    m = matcher.match(
+        line(
+            mpn="CFR-25JR-52-10K",
+            description="Carbon Film Resistors - Through Hole 10kOhms 250mW 0 PPM/C to - 500 PPM/C",
+        )
+    )
+    assert m.status == "parametric" and m.product is not None and m.product.sku == "CF-B", m.note
+    shown = {h.product.sku for h in m.candidates}
+    assert "MF" not in shown and "CF-20K" not in shown  # another film; a look-alike number of another value
+
+
+def test_eagle_smc_cases_are_tantalums_and_an_unread_number_leaves_the_series_open() -> None:
+    matcher = _matcher(
+        _part("TB", "TAJB476K016RNJ", TANTALUM, "CASE-B-3528-21(mm)", _farad(47e-6), _volt(16)),
+        _part("TB10", "TAJB476K010RNJ", TANTALUM, "CASE-B-3528-21(mm)", _farad(47e-6), _volt(10)),
+        _part("TC", "TAJC476K020RNJ", TANTALUM, "CASE-C-6032-28(mm)", _farad(47e-6), _volt(20)),
+    )
+    m = matcher.match(line(designators=("C2",), value="47uF", package="SMC_B", description="Polarised capacitor"))
+    assert m.status == "parametric" and m.product is not None and m.product.sku == "TB", m.note
+    # a POSCAP's number we cannot read: polymer or not is open, so no match by case alone
+    named = matcher.match(line(designators=("C2",), mpn="10TPE47MAZB", value="47uF,10V", package="SMC_B"))
+    assert named.status not in ("exact", "parametric")
+
+
+def test_an_electrolytic_the_words_name_by_its_can_and_mounting() -> None:
+    matcher = _matcher(
+        _part("E63", "RV-100UF-25V", ELECTROLYTIC_THT, "插件,D6.3xL11mm", _farad(100e-6), _volt(25)),
+        _part("E8", "RV-100UF-35V", ELECTROLYTIC_THT, "插件,D8xL12mm", _farad(100e-6), _volt(35)),
+        _part("E63S", "VT-100UF-25V", ELECTROLYTIC_SMD, "SMD,D6.3xL7.7mm", _farad(100e-6), _volt(25)),
+    )  # fmt: skip
+    tht = matcher.match(line(designators=("C3",), value="100u 25V", package="6.3mm diameter radial electrolytic"))
+    assert tht.status == "parametric" and tht.product is not None and tht.product.sku == "E63", tht.note
+    smd = matcher.match(line(designators=("C3",), value="100uF 25V 贴片电解电容", package="Φ6.3*7.7mm"))
+    assert smd.product is not None and smd.product.sku == "E63S", smd.note
+    # no mounting said: which can? no match by this rule
+    assert matcher.match(line(designators=("C3",), value="100uF 25V electrolytic", package="6.3*7.7")).status != (
+        "parametric"
+    )
+    # a polymer is another part
+    assert matcher.match(line(designators=("C3",), value="100uF 25V 固态电解", package="Φ6.3*7.7mm 贴片")).status != (
+        "parametric"
+    )
+
+
+def test_a_maker_no_listing_names_does_not_block_a_distinctive_number_listed_from_one_maker() -> None:
+    usb = "Connectors / USB Connectors"
+    matcher = _matcher(
+        _part("HRO", "TYPE-C-31-M-12", usb, "SMD", maker="Korean Hroparts Elec"),
+        _part("IRL", "IRLML6244TRPBF", "Transistors / MOSFETs", "SOT-23", maker="TECH PUBLIC"),
+        _part("INF", "IRF7404TRPBF", "Transistors / MOSFETs", "SO-8", maker="Infineon"),
+    )
+    m = matcher.match(line(mpn="TYPE-C-31-M-12", manufacturer="韩国韩荣"))
+    assert m.status == "exact" and m.product is not None and m.product.sku == "HRO" and "check the maker" in m.note
+    # a maker the catalog knows, and the number listed from another one: a copy under its number, the buyer decides
+    clone = matcher.match(line(mpn="IRLML6244TRPBF", manufacturer="Infineon Technologies"))
+    assert clone.status == "ambiguous", clone.note
+    # a short name is no maker inside a long one
+    assert not _maker_fits("ALPS Electric", "ECT") and _maker_fits("ALPS Electric", "ALPS ALPINE")
+
+
+def test_a_regulators_stated_volts_are_its_output_voltage() -> None:
+    ldo = "Power Management / Linear Voltage Regulators (LDO)"
+    matcher = _matcher(
+        _part("AP33", "AP2112K-3.3TRG1", ldo, "SOT-25-5", Attribute("output_voltage", "3.3V", 3.3, "V"),
+              Attribute("current_rating", "600mA", 0.6, "A")),
+        _part("AP18", "AP2112K-1.8TRG1", ldo, "SOT-25-5", Attribute("output_voltage", "1.8V", 1.8, "V"),
+              Attribute("current_rating", "600mA", 0.6, "A")),
+    )  # fmt: skip
+    m = matcher.match(line(value="AP2112K-3.3", package="SOT23-5", description="VOLTAGE REGULATOR SMD 3,3V 600mA"))
+    assert m.status == "exact" and m.product is not None and m.product.sku == "AP33", m.note
+    other = matcher.match(line(value="AP2112K-3.3", package="SOT23-5", description="VOLTAGE REGULATOR SMD 5V 600mA"))
+    assert other.status != "exact"  # a value the line states must be the part's own
+
+
+def test_a_jst_xh_number_among_chinese_words_and_the_254_its_sellers_write() -> None:
+    """'XH-4A插座（2.54mm间距）' in the MPN column: the one number among the words, and JST XH (2.5 mm) is what
+    buyers and sellers call 2.54 mm; a cell naming two numbers ('HR4988E(实际购买的HR4988SQ)') leaves it open."""
+    conn = "Connectors / Wire To Board Connector"
+    matcher = _matcher(
+        _part("XH4", "XH-4A", conn, "插件,P=2.5mm", Attribute("pitch", "2.5mm", 2.5, "mm")),
+        _part("HRE", "HR4988E", "Motor Drivers", "QFN-28"),
+        _part("HRS", "HR4988SQ", "Motor Drivers", "QFN-28"),
+        _part("B2B", "B2B-XH-A(LF)(SN)", conn, "插件,P=2.5mm", Attribute("pitch", "2.5mm", 2.5, "mm")),
+    )
+    m = matcher.match(line(designators=("CN1",), mpn="XH-4A插座（2.54mm间距）"))
+    assert m.status == "exact" and m.product is not None and m.product.sku == "XH4", m.note
+    assert matcher.match(line(designators=("U6",), mpn="HR4988E(实际购买的HR4988SQ)")).status != "exact"
+    jst = matcher.match(line(designators=("J1",), mpn="B2B-XH-A(LF)(SN)", package="2 position 2.54mm spacing XH2P"))
+    assert jst.status == "exact", jst.note
+    # a pitch that is no XH misnomer still contradicts
+    assert matcher.match(line(designators=("J1",), mpn="B2B-XH-A(LF)(SN)", package="XH 2P 2.0mm")).status != "exact"
