@@ -37,6 +37,7 @@ from knowledge.fasteners import (
     wanted_fastener_standard,
 )
 from knowledge.footprints import (
+    CHIP_CODES,
     Footprint,
     angled,
     canonical,
@@ -486,6 +487,8 @@ class BomMatcher:
             return leaded
         if (polarized := _polarized_match(self.engine, line)) is not None:
             return polarized
+        if (inductor := _inductor_match(self.engine, line)) is not None:
+            return inductor
         wanted, family = wanted_product(line)
         if family is None or wanted is None:
             return None
@@ -860,6 +863,57 @@ def _number(product: Product, name: str) -> float | None:
     return None if attr is None else attr.value
 
 
+def _inductor_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """An inductor by its one inductance and its size: a chip code (0402, 0805, 1008: a 'RES0402' pad under an
+    'INDUCTOR, RF, 27NH' line) or a body (LCEDA IND-SMD_L7.3-W6.6: within 0.15 mm each way); every stated rating
+    (current, DCR, tolerance) met; with no current stated, the highest rated current of that value and size. A part
+    number the catalog lacks is named in the note (its core, shielding and Q are not compared). None for another
+    kind's words, two inductances, or a ferrite bead's ohms."""
+    own = f"{line.value} {line.description}" + (f" {line.mpn}" if not _unread_code(line.mpn) else "")
+    words = f"{own} {line.package}"
+    if kind_of_text(own) not in ("inductor", ""):
+        return None
+    fp = parse_footprint(line.package) or parse_footprint(extract_package(words) or "")
+    said = stated_values(own)
+    values = {v for k, v, _ in said if k == "inductance"}
+    if len(values) != 1 or any(k == "resistance" and v > 1 for k, v, _ in said):
+        return None  # none or two inductances; '600Ω@100MHz' is a bead's
+    (value,) = values
+    if fp is None or fp.mounting == "THT":
+        return None
+    chip = fp.package if fp.package in CHIP_CODES else ""
+    body = tuple(sorted(fp.body_mm, reverse=True)) if len(fp.body_mm) == 2 and not chip else ()
+    if not chip and not body:
+        return None
+
+    def fits(product: Product) -> bool:
+        own = listing_form(product)
+        if own is None:
+            return False
+        if chip:
+            return own.package == chip
+        have = tuple(sorted(own.body_mm, reverse=True))
+        return len(have) == 2 and all(abs(a - b) <= 0.15 for a, b in zip(have, body))
+
+    pool = [
+        p
+        for p in engine.store.products(engine.store.with_attribute("inductance", value, limit=5000))
+        if category_fits("inductor", p.category) and "bead" not in p.category.lower() and fits(p)
+        and not _rating_conflict(line, p)
+    ]  # fmt: skip
+    if not pool:
+        return None
+    form = chip or "×".join(f"{b:g}" for b in body) + " mm"
+    note = f"matched by parameters ({format_quantity(value, 'H')}, inductor, {form})"
+    if not any(k == "current_rating" for k, _, _ in said):
+        currents = [_number(p, "current_rating") or 0.0 for p in pool]
+        top = max(currents)
+        pool = [p for p, c in zip(pool, currents) if c == top]
+        if top:
+            note += f"; current not stated: quoted at the highest of this value and size, {format_quantity(top, 'A')}"
+    return _best_listing(line, pool, note, "core, shielding and Q", "same value, inductor and size")
+
+
 def _can_size(line: BomLine, fp: Footprint | None) -> tuple[float, float | None, str] | None:
     """An electrolytic's can (diameter, height or None, mounting) from its footprint or the words, when the words
     call it electrolytic and name one can size and the mounting."""
@@ -1168,10 +1222,13 @@ def _with_look_alikes(match: LineMatch, alike: Sequence[Hit]) -> tuple[Hit, ...]
     seen = {h.product.sku for h in match.candidates} | {match.product.sku if match.product else ""}
     said = [(k, v) for k, v, _ in stated_values(f"{match.line.value} {match.line.description}") if k in _PART_VALUES]
     extra = []
+    wanted = parse_footprint(match.line.package)
     for hit in alike:
         own = [hit.product.attribute(k) for k, _ in said]
         if hit.product.sku in seen or _rating_conflict(match.line, hit.product):
             continue
+        if wanted is not None and contradiction(wanted, listing_form(hit.product)):
+            continue  # another size: SLW4012S220MST (4 x 4 mm) beside a 3 x 3 mm pad
         if any(a is not None and a.value is not None and not _close_value(a.value, v) for a, (_, v) in zip(own, said)):
             continue
         seen.add(hit.product.sku)

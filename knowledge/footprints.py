@@ -208,6 +208,10 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
         asked, own = sorted(wanted.body_mm), sorted(offered.body_mm)  # a 3x4 tact switch is no 3x2 one
         if any(abs(a - b) > 0.2 * max(a, b) for a, b in zip(asked, own)):
             return f"body {'×'.join(map(_num, offered.body_mm))} mm, footprint {'×'.join(map(_num, wanted.body_mm))} mm"
+    if wanted.kind == "inductor" and len(wanted.body_mm) == 2 and len(offered.body_mm) == 2:
+        asked, own = sorted(wanted.body_mm), sorted(offered.body_mm)  # a 3x3 mm power inductor pad takes no 4x4 one
+        if any(abs(a - b) > 0.2 for a, b in zip(asked, own)):
+            return f"body {'×'.join(map(_num, offered.body_mm))} mm, footprint {'×'.join(map(_num, wanted.body_mm))} mm"
     if "crystal" in (wanted.kind, offered.kind):
         sizes = [sorted(wanted.body_mm), sorted(offered.body_mm)]
         if all(len(size) == 2 for size in sizes) and any(abs(a - b) > 0.15 for a, b in zip(*sizes)):
@@ -293,7 +297,8 @@ def category_fits(kind: str, category: str) -> bool:
     """Whether a product of `category` can be a part of `kind` (any category fits an unknown kind)."""
     words = KIND_CATEGORIES.get(kind)
     said = category.lower().rsplit(" / ", 1)[-1] if kind == "oscillator" else category.lower()
-    return not words or any(w in said for w in words)  # 'Crystal Oscillator/… / Crystals' holds no oscillator
+    # a word's start ('Semiconductor' holds no inductor); 'Crystal Oscillator/… / Crystals' holds no oscillator
+    return not words or any(re.search(rf"(?<![a-z]){re.escape(w)}", said) for w in words)
 
 
 def find_package(text: str) -> str | None:
@@ -533,7 +538,8 @@ def _ipc(norm: str) -> Footprint | None:
 def _chip(norm: str) -> Footprint | None:
     """Chip parts named by size: 0603, R0603, C_0805_2012Metric, RES0402, LED0603-RD, 0603-RES, c0402, R 0805_L."""
     m = re.match(
-        r"(?:([A-Z]{1,7})[ _\-]?)?(\d{4,5})(?:[ _\-]?(\d{4})METRIC)?(?![\d.])(?!X\d)(?:[ _\-@]*([A-Z]{0,4}))?", norm
+        r"(?:([A-Z]{1,7})[ _\-]?)?(?:SMD[ _\-])?(\d{4,5})(?:[ _\-]?(\d{4})METRIC)?(?![\d.])(?!X\d)(?:[ _\-@]*([A-Z]{0,4}))?",
+        norm,
     )
     if m is None:
         return None
@@ -602,7 +608,12 @@ def _lceda_th(norm: str) -> Footprint | None:
         return None
     word, mounting, rest = m.group(1), "THT" if m.group(2) == "TH" else "SMD", m.group(3)
     kind = _kind(word)
-    body = _numbers_after(rest, ("BD", "D", "L", "W"))
+    # the body: its diameter (BD; a bare D only without one: '-D0.6' after BD8.0 is the lead's), length and width,
+    # each kept (a 7.3 x 7.3 mm inductor is two sizes, not one)
+    diameter = _first_number(rest, "BD")
+    if diameter is None:
+        diameter = _first_number(rest, "D")
+    body = tuple(v for v in (diameter, _first_number(rest, "L"), _first_number(rest, "W")) if v is not None)
     pitch = _pitch("-" + rest)
     pins = _pins(rest)
     package = ""

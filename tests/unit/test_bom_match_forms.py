@@ -174,3 +174,29 @@ def test_a_jst_xh_number_among_chinese_words_and_the_254_its_sellers_write() -> 
     assert jst.status == "exact", jst.note
     # a pitch that is no XH misnomer still contradicts
     assert matcher.match(line(designators=("J1",), mpn="B2B-XH-A(LF)(SN)", package="XH 2P 2.0mm")).status != "exact"
+
+
+def test_an_inductor_by_value_and_size_with_the_highest_current_when_none_is_stated() -> None:
+    power = "Inductors, Coils, Chokes / Power Inductors"
+    amps = lambda a: Attribute("current_rating", f"{a:g}A", a, "A")  # noqa: E731
+    henry = lambda h: Attribute("inductance", f"{h:g}H", h, "H")  # noqa: E731
+    matcher = _matcher(
+        _part("L33-LOW", "FTC303012-220", power, "SMD,3x3mm", henry(22e-6), amps(0.8)),
+        _part("L33", "FTC303015D220MBCA", power, "SMD,3x3mm", henry(22e-6), amps(1.2)),
+        _part("L44", "SLW4012S220MST", power, "SMD,4x4mm", henry(22e-6), amps(2.0)),
+        _part("L0402", "LQG15HS27NJ02D", "Inductors, Coils, Chokes / Inductors (SMD)", "0402", henry(27e-9), amps(0.3),
+              Attribute("tolerance", "±5%", 5, "%")),
+        _part("BJT", "MMBT3904", "Discrete Semiconductor Products / Transistors - Bipolar (BJT) - Single", "0402",
+              henry(27e-9)),
+    )  # fmt: skip
+    m = matcher.match(
+        line(designators=("L101",), mpn="SLW3012S220MST", value="22uH", package="IND-SMD_L3.0-W3.0_FNR30XXS")
+    )
+    assert m.status == "parametric" and m.product is not None and m.product.sku == "L33", m.note
+    assert "SLW3012S220MST is not in the catalog" in m.note and "L44" not in {h.product.sku for h in m.candidates}
+    # an RF inductor on a resistor's pad: the words say inductor; a 'Semiconductor' category holds none
+    rf = matcher.match(line(designators=("L3",), mpn="0402HP-27NXJLU", value="27nH", package="RES0402",
+                            description="INDUCTOR, RF, 27NH, 5%, 0402"))  # fmt: skip
+    assert rf.status == "parametric" and rf.product is not None and rf.product.sku == "L0402", rf.note
+    # a stated current no listing of that size serves: no match by this rule
+    assert matcher.match(line(designators=("L1",), value="22uH 3A", package="IND-SMD_L3.0-W3.0")).status != "parametric"
