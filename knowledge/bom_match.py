@@ -414,6 +414,11 @@ class BomMatcher:
         if not clash and not on_pad and ruled_out:
             clash = contradiction(wanted, parse_footprint(ruled_out[0].package))
         said = _text_conflict(line, product)
+        if clash and not said and (fitted := self._completed_by_footprint(product.mpn, line)):
+            # 'LM7805' is listed in TO-263; on a TO-220 footprint it is the LM7805CT the catalog also lists
+            note = f"{product.mpn} on footprint {line.package.strip()} matched as {fitted[0].mpn}: check the variant"
+            return LineMatch(line, "exact", 0.85, fitted[0], tuple(Hit(p, 0.9, ("same part, other listing",))
+                             for p in fitted[1:MAX_CANDIDATES]), f"{via}, completed by footprint", note)  # fmt: skip
         if clash or said:
             note = (
                 f"{product.mpn} does not fit the footprint {line.package.strip()} ({clash}): which one?"

@@ -63,7 +63,7 @@ _ALIASES: dict[str, str] = {
     "TO-220-3": "TO-220", "TO-220AB": "TO-220",
     "TO-252-2": "TO-252", "TO-252-3": "TO-252", "DPAK": "TO-252", "TO-252AA": "TO-252",
     "TO-263-2": "TO-263", "TO-263-3": "TO-263", "D2PAK": "TO-263",
-    "DO-214AC": "SMA", "DO-214AA": "SMB", "DO-214AB": "SMC",
+    "DO-214AC": "SMA", "DO-214AA": "SMB", "DO-214AB": "SMC", "SOT-143B": "SOT-143",  # NXP's SOT143B: the usual one
     "LL-34": "MiniMELF", "SOD-80": "MiniMELF", "DO-213AA": "MiniMELF", "MINIMELF": "MiniMELF",
     "LL-41": "MELF", "DO-213AB": "MELF",
     "DO-204AH": "DO-35", "SOD-27": "DO-35", "DO-204AL": "DO-41", "SOD-66": "DO-41",
@@ -74,7 +74,7 @@ _ALIASES: dict[str, str] = {
 # Families that are always surface-mount or always through-hole.
 _SMD_FAMILIES = frozenset({
     "SOIC", "SOP", "SO", "TSSOP", "HTSSOP", "MSOP", "VSSOP", "SSOP", "ESOP", "TSOP", "QSOP", "SOT", "SOD", "SC",
-    "QFN", "DFN", "VQFN", "WQFN", "UQFN", "UFQFPN", "TDFN", "WSON", "SON", "USON", "LQFP", "TQFP", "QFP", "BGA",
+    "QFN", "DFN", "VQFN", "WQFN", "UQFN", "UFQFPN", "TDFN", "WSON", "SON", "USON", "LQFP", "TQFP", "QFP", "BGA", "TSOT",
     "LGA", "WLCSP", "SMA", "SMB", "SMC", "SMAF", "MELF", "MiniMELF", "TO-252", "TO-263", "TO-277", "PLCC",
 })  # fmt: skip
 _THT_FAMILIES = frozenset({"DIP", "PDIP", "SIP", "TO-92", "TO-220", "TO-247", "TO-3P", "DO-35", "DO-41", "DO-15",
@@ -188,6 +188,8 @@ def contradiction(wanted: Footprint | None, offered: Footprint | None) -> str:
     named_both = bool(wanted.package and offered.package) and _comparable(wanted, offered)
     if not rows_and_pins and named_both and not same_package(wanted.package, offered.package):
         return f"package {offered.package}, footprint {wanted.package}"
+    if not rows_and_pins and _outside_family(wanted.package, offered.package):
+        return f"package {offered.package}, footprint {wanted.package}"  # a DO-214 pad takes no TO-252
     if {wanted.kind, offered.kind} == {"header", "socket"}:  # pins for a socket footprint, or the reverse
         return f"{'female' if offered.kind == 'socket' else 'male'} part, {'female' if wanted.kind == 'socket' else 'male'} footprint"
     if rows_and_pins and offered.kind in _COUNTED:
@@ -556,7 +558,15 @@ def _chip(norm: str) -> Footprint | None:
 
 
 def _case(norm: str) -> Footprint | None:
-    """Tantalum case codes (CASE-A_3216, CASE-B-3528) and chip arrays (0603x4, 0402X4)."""
+    """Tantalum case codes (CASE-A_3216, CASE-B-3528) and chip arrays (0603x4, 0402X4, LCEDA's
+    RES-ARRAY-SMD_0603-8P: 8 pads, four resistors; KiCad's R_Array_Convex_4x0402)."""
+    array = re.match(r"(RES|R|CAP|C)[_\-]ARRAY[_\-](?:SMD[_\-])?(\d{4})[_\-](\d{1,2})P", norm)
+    if array is not None and array.group(2) in CHIP_CODES and int(array.group(3)) % 2 == 0:
+        kind = "resistor" if array.group(1).startswith("R") else "capacitor"
+        return Footprint(norm, f"{array.group(2)}x{int(array.group(3)) // 2}", "SMD", kind, int(array.group(3)))
+    if (m := re.match(r"(R|C)_ARRAY_(?:CONVEX|CONCAVE)_(\d)X(\d{4})", norm)) is not None and m.group(3) in CHIP_CODES:
+        kind = "resistor" if m.group(1) == "R" else "capacitor"
+        return Footprint(norm, f"{m.group(3)}x{m.group(2)}", "SMD", kind, 2 * int(m.group(2)))
     if (m := re.match(r"CASE[ _\-]?([A-EPRSTUVWXY])(?![A-Z])", norm)) is not None:
         return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")
     if (m := re.fullmatch(r"SMC_([A-E])", norm)) is not None:  # Eagle rcl.lbr's tantalum cases (SMC alone: a diode)
@@ -716,7 +726,9 @@ def _ic(norm: str) -> Footprint | None:
         return None
     family, pins, tail = m.group(1), m.group(2), m.group(3) or ""
     family = {"SOT": "SOT", "SO": "SO"}.get(family, family)
-    if family in ("TO", "DO", "SC", "SOD", "SOT", "TSOT", "LL") and pins:
+    if family == "TSOT" and pins == "23" and not tail:
+        name = "TSOT"  # 'LTC4412_TSOT23': a ThinSOT whose pins the name does not say
+    elif family in ("TO", "DO", "SC", "SOD", "SOT", "TSOT", "LL") and pins:
         name = f"{family}-{pins}" + (f"-{tail}" if tail else "")
     elif pins:
         name = f"{family}-{pins}"
@@ -823,7 +835,21 @@ def _comparable(a: Footprint, b: Footprint) -> bool:
     return _specific(a.package) and _specific(b.package)
 
 
-_FAMILY_NAMES = frozenset({"SC-70", "SC-88", "SOT", "SOD", "TO", "DO"})  # pin count not said (SC70: 3, 5 or 6)
+# pin count not said (SC70: 3, 5 or 6; a bare TSOT-23 is a ThinSOT of 5, 6 or 8), or the suffix (DO-214: SMA / B / C)
+_FAMILY_NAMES = frozenset({"SC-70", "SC-88", "SOT", "SOD", "TO", "DO", "TSOT", "DO-214"})
+# What a family name alone covers, where it is read as one (canonical names start with one of these).
+_FAMILY_MEMBERS: dict[str, tuple[str, ...]] = {"DO-214": ("SMA", "SMB", "SMC", "DO-214"), "TSOT": ("SOT-23",)}
+
+
+def _outside_family(a: str, b: str) -> bool:
+    """Whether one of two package names is a family (DO-214, a bare TSOT-23) the other, a specific one, is not in."""
+    for family, other in ((a, b), (b, a)):
+        members = _FAMILY_MEMBERS.get(family)
+        if members and _specific(other) and not canonical(other).upper().startswith(members):
+            return True
+    return False
+
+
 _COUNTED = frozenset({"header", "socket", "connector"})  # told apart by pins, rows and pitch, not by a name
 _PINLESS = frozenset({"SMA", "SMB", "SMC", "SMAF", "MELF", "MiniMELF", "USB-C", "HC-49", "HC-49-SMD"})
 

@@ -200,3 +200,13 @@ def test_an_inductor_by_value_and_size_with_the_highest_current_when_none_is_sta
     assert rf.status == "parametric" and rf.product is not None and rf.product.sku == "L0402", rf.note
     # a stated current no listing of that size serves: no match by this rule
     assert matcher.match(line(designators=("L1",), value="22uH 3A", package="IND-SMD_L3.0-W3.0")).status != "parametric"
+
+
+def test_a_number_listed_in_another_package_is_completed_by_the_footprint() -> None:
+    """'LM7805' on a TO-220 footprint: the catalog lists LM7805 in TO-263 and the LM7805CT in TO-220."""
+    ldo = "Power Management / Linear Voltage Regulators"
+    matcher = _matcher(_part("SMD", "LM7805", ldo, "TO-263"), _part("THT", "LM7805CT", ldo, "TO-220"))
+    m = matcher.match(line(designators=("U7",), mpn="LM7805", value="LM7805", package="TO-220-3_L10.0-W4.5-P2.54-L"))
+    assert m.status == "exact" and m.product is not None and m.product.sku == "THT" and "check the variant" in m.note
+    smd = matcher.match(line(designators=("U7",), mpn="LM7805", package="TO-263-2"))
+    assert smd.status == "exact" and smd.product is not None and smd.product.sku == "SMD"

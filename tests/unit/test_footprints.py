@@ -134,6 +134,16 @@ def test_a_header_is_never_a_capacitor_nor_a_switch_a_value() -> None:
         ("DO-214BA_L4.8-W2.9-LS5.3-RD", "SMA(DO-214AC)", True),
         ("SW-SMD_4P-L6.1-W6.1-P4.50-LS8.5", "SMD,4.2x3.2mm", True),
         ("SW-TH_SS12D10G5", "插件,13x6.6mm", False),  # 'D10' in a part number is no body
+        # session 11 (outside set): a family name alone says too little; NXP's SOT143B is the usual SOT-143
+        ("Diodes:DO214", "SMB", False),
+        ("Diodes:DO214", "TO-252", True),
+        ("SOT143B", "SOT-143", False),
+        ("SOT143R", "SOT-143", True),  # the reversed pinout is another land
+        ("LTC4412_TSOT23", "SOT-23-6", False),
+        ("RES-ARRAY-SMD_0603-8P-L3.2-W1.6-BL", "0603x4", False),
+        ("R_Array_Convex_4x0402", "0603x4", True),
+        ("IND-SMD_L3.0-W3.0_FNR30XXS", "SMD,4x4mm", True),
+        ("IND-SMD_L3.0-W3.0_FNR30XXS", "SMD,3x3mm", False),
     ],
 )
 def test_contradiction(wanted: str, offered: str, clash: bool) -> None:
