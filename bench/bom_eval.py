@@ -39,6 +39,11 @@ HOLDOUT2 = FIXTURES / "holdout2"
 # used_repos_before_holdout3.txt), measured once before any change made for it.
 HOLDOUT3_LABELS_DIR = FIXTURES / "labels_holdout3"
 HOLDOUT3 = FIXTURES / "holdout3"
+# A fifth, collected and labelled in session 11 (two helpers, repositories used by none of the others:
+# used_repos_before_holdout4.txt; EDA exports incl. KiCad XML and DipTrace, distributor carts, hand-made sheets),
+# measured once before any change made for it.
+HOLDOUT4_LABELS_DIR = FIXTURES / "labels_holdout4"
+HOLDOUT4 = FIXTURES / "holdout4"
 DEV = ROOT.parent / "shared" / "boms" / "dev"
 # Confidence bands of the reliability table: a matcher that says 0.97 should be right about that often.
 BANDS = ((0.95, 1.01), (0.9, 0.95), (0.8, 0.9), (0.7, 0.8), (0.0, 0.7))
@@ -47,7 +52,7 @@ CONFIDENT = ("exact", "parametric")
 
 def bom_path(name: str) -> Path | None:
     """The fixture copy of a dev BOM (MIT ones), else ../shared (GPL ones), else an outside BOM, else None."""
-    for folder in (FIXTURES, DEV, OUTSIDE, HOLDOUT, HOLDOUT2, HOLDOUT3):
+    for folder in (FIXTURES, DEV, OUTSIDE, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4):
         if (folder / name).is_file():
             return folder / name
     return None
@@ -153,14 +158,16 @@ def _band(confidence: float) -> str:
 
 
 def evaluate_all(engine: SearchEngine) -> dict[str, Any]:
-    """The five label sets: the dev BOMs the matcher was shaped on, the outside BOMs (worked on since session 7),
-    the first held-out ones (worked on since session 8), the second (session 9) and the third (session 10)."""
+    """The six label sets: the dev BOMs the matcher was shaped on, the outside BOMs (worked on since session 7),
+    the first held-out ones (worked on since session 8), the second (session 9), the third (session 10) and the
+    fourth (session 11)."""
     return {
         "dev": evaluate(engine, LABELS_DIR),
         "outside": evaluate(engine, OUTSIDE_LABELS_DIR),
         "holdout": evaluate(engine, HOLDOUT_LABELS_DIR),
         "holdout2": evaluate(engine, HOLDOUT2_LABELS_DIR),
         "holdout3": evaluate(engine, HOLDOUT3_LABELS_DIR),
+        "holdout4": evaluate(engine, HOLDOUT4_LABELS_DIR),
     }
 
 

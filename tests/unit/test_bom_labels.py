@@ -32,7 +32,8 @@ HOLDOUT_LABELS = sorted((FIXTURES / "labels_holdout").glob("*.json"))
 HOLDOUT2_LABELS = sorted((FIXTURES / "labels_holdout2").glob("*.json"))
 # A fourth, session 10, from repositories none of the others used.
 HOLDOUT3_LABELS = sorted((FIXTURES / "labels_holdout3").glob("*.json"))
-LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS + HOLDOUT3_LABELS
+HOLDOUT4_LABELS = sorted((FIXTURES / "labels_holdout4").glob("*.json"))
+LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS + HOLDOUT3_LABELS + HOLDOUT4_LABELS
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -49,7 +50,7 @@ def _spec(path: Path) -> dict[str, Any]:
 
 def _bom_path(name: str) -> Path:
     """The BOM a label file describes: the fixture copy (MIT files), else ../shared (GPL files), else skip."""
-    for folder in (FIXTURES, DEV, *(FIXTURES / name for name in ("outside", "holdout", "holdout2", "holdout3"))):
+    for folder in (FIXTURES, DEV, *(FIXTURES / name for name in ("outside", "holdout", "holdout2", "holdout3", "holdout4"))):
         if (folder / name).is_file():
             return folder / name
     pytest.skip(f"{name} is not in the fixtures and {DEV} is absent")
@@ -76,6 +77,8 @@ def test_there_is_a_label_file_per_dev_bom() -> None:
     assert {_spec(p)["file"] for p in HOLDOUT2_LABELS} == holdout2 and len(HOLDOUT2_LABELS) >= 13
     holdout3 = {p.name for p in (FIXTURES / "holdout3").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
     assert {_spec(p)["file"] for p in HOLDOUT3_LABELS} == holdout3 and len(HOLDOUT3_LABELS) >= 14
+    holdout4 = {p.name for p in (FIXTURES / "holdout4").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
+    assert {_spec(p)["file"] for p in HOLDOUT4_LABELS} == holdout4 and len(HOLDOUT4_LABELS) >= 14
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)
