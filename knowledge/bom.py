@@ -1647,7 +1647,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "value": (
         "value", "comment", "规格", "规格型号", "型号规格", "商品名称", "name", "partname", "参数", "值", "标称值", "wert",
-        "数值", "阻值", "容值", "参数值", "元件名", "器件名",
+        "数值", "阻值", "容值", "参数值", "元件名", "器件名", "designation",  # KiCad pcbnew's BOM: the value
     ),
     "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "case", "pattern"),
     "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manf", "mf", "manufacturer name",
@@ -2271,6 +2271,11 @@ def _build_line(
         elif _DIGIKEY.fullmatch(item_code):
             supplier_code = item_code
     value = first("value")
+    description = first("description")
+    if not description:  # a second value column the first gave way to (DipTrace's Name 'CAP_0805_L' beside Value
+        # '1uF') still says what the part is: read as its description, not dropped
+        more = [t for t in (_clean_text(v) for v in values.get("value", [])[1:]) if t and t.lower() != value.lower()]
+        description = " ".join(dict.fromkeys(more))
     if value.lower() in {"n/a", "na", "-"}:
         notes.append(f"value {value!r}: may mean not populated")
     raw = {headers[i] if i < len(headers) else f"column {i + 1}": c for i, c in enumerate(cells) if c}
@@ -2284,7 +2289,7 @@ def _build_line(
         manufacturer=first("manufacturer"),
         value=value,
         package=first("package"),
-        description=first("description"),
+        description=description,
         supplier_code=supplier_code,
         alternates=tuple(_clean_text(a) for a in values.get("alternates", []) if _clean_text(a)),
         attrition_pct=attrition_pct,
