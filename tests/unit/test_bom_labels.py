@@ -50,7 +50,11 @@ def _spec(path: Path) -> dict[str, Any]:
 
 def _bom_path(name: str) -> Path:
     """The BOM a label file describes: the fixture copy (MIT files), else ../shared (GPL files), else skip."""
-    for folder in (FIXTURES, DEV, *(FIXTURES / name for name in ("outside", "holdout", "holdout2", "holdout3", "holdout4"))):
+    for folder in (
+        FIXTURES,
+        DEV,
+        *(FIXTURES / name for name in ("outside", "holdout", "holdout2", "holdout3", "holdout4")),
+    ):
         if (folder / name).is_file():
             return folder / name
     pytest.skip(f"{name} is not in the fixtures and {DEV} is absent")
