@@ -139,7 +139,7 @@ class BomMatcher:
     # -------------------------------------------------------------------------------------------------
 
     def _match(self, line: BomLine) -> LineMatch:
-        line = self._maker_and_number(line)
+        line = self._distributor_number(self._maker_and_number(line))
         if _board_feature(line):
             return LineMatch(
                 line, "not_found", 0.0, note="a board feature (hole / test point / fiducial): nothing to buy"
@@ -169,6 +169,14 @@ class BomMatcher:
         if found is not None:
             return found
         return self._by_search(line)
+
+    def _distributor_number(self, line: BomLine) -> BomLine:
+        """A Mouser number in the MPN column ('80-C0805X104K5R3316', '660-RN73R2ATD1004D25': Mouser's maker prefix
+        and the maker's number): the maker's number, when the whole is no catalog code and the rest reads as one."""
+        m = _MOUSER_NUMBER.fullmatch(line.mpn.strip())
+        if m is None or self.engine.store.by_code(line.mpn) or not looks_like_part_number(m.group(1)):
+            return line
+        return replace(line, mpn=m.group(1), supplier_code=line.supplier_code or line.mpn.strip())
 
     def _known_maker(self, name: str) -> bool:
         """Whether some catalog listing's maker is the maker `name` names (a brand, an alias, a close spelling)."""
@@ -340,6 +348,9 @@ class BomMatcher:
             # Chinese words the line does not (母, female) is another part
             found = [p for p in _by_code(store, code) if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)]
             found = _prefer_maker(found, line.manufacturer)
+            short = len(normalize_code(code)) < 5 and not specific(footprint_package(line.package) or "")
+            if found and short and len({footprint_package(p.package) or p.package for p in found}) > 1:
+                continue  # a four-character number with no footprint ('SS56': SMA, SMB and SMC): which one?
             if found:
                 note = f"part number {code} read from the value column"
                 return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
@@ -577,6 +588,12 @@ class BomMatcher:
         if not text.strip():
             return LineMatch(line, "not_found", 0.0, note="the line states no part number, value or description")
         named = [c for c in (line.mpn, line.value) if _is_code(c) and not _value_codes_only(c)]
+        listed = _by_code(self.engine.store, named[0]) if named else []
+        if listed:  # a short generic number with no footprint ('SS56': SMA, SMB and SMC listings): which one?
+            packages = ", ".join(dict.fromkeys(footprint_package(p.package) or p.package for p in listed))
+            return _ambiguous(
+                line, listed, f"{named[0]} is listed in {packages}: which package?", via="MPN, package not stated"
+            )
         if named and len(line.description.split()) < 3:
             # A part number neither in the catalog nor close to one (checked above), with no description:
             # search would only return look-alikes of its letters.
@@ -626,6 +643,7 @@ _FAMILIES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "crystal": ("Crystals / Crystals", "frequency", ("Y", "X", "XTAL"), ("crystal", "xtal")),
 }
+_JUMPER_SAID = re.compile(r"跳线|零欧|(?<![a-z])jumper(?![a-z])|zero[ -]?ohm", re.I)
 _NOT_MLCC = ("electrolytic", "tantalum", "电解", "钽", "film capacitor", "supercap", "polymer")
 _DIELECTRICS = re.compile(r"\b(C0G|NP0|COG|X5R|X7R|X7S|X7T|X6S|X8R|Y5V|Z5U)\b", re.IGNORECASE)
 _DESIGNATOR_PREFIX = re.compile(r"^([A-Za-z]+)\d")
@@ -688,6 +706,9 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
         choice = by_value[0]
     if choice is None and named and named[0] == "chip resistor" and _BARE_NUMBER.fullmatch(line.value.strip()):
         quantities["resistance"] = (float(line.value.strip()), "Ω")  # '470' on an R designator = 470 Ω
+        choice = "chip resistor"
+    if choice is None and named and named[0] == "chip resistor" and _JUMPER_SAID.search(text):
+        quantities["resistance"] = (0.0, "Ω")  # 'Jumper' on a RES_0805 part, 跳线: a zero-ohm link
         choice = "chip resistor"
     if choice == "crystal" and (
         kind_of_text(text, strong_only=True) == "oscillator"
@@ -923,7 +944,8 @@ def _can_size(line: BomLine, fp: Footprint | None) -> tuple[float, float | None,
     """An electrolytic's can (diameter, height or None, mounting) from its footprint or the words, when the words
     call it electrolytic and name one can size and the mounting."""
     text = f"{line.value} {line.description} {line.package}"
-    if not _ELECTROLYTIC_SAID.search(text):
+    can_footprint = fp is not None and fp.kind == "polarized_capacitor" and "ELEC" in fp.text.upper()
+    if not _ELECTROLYTIC_SAID.search(text) and not can_footprint:  # KiCad's CP_Elec_10x10.5 is an electrolytic's
         return None
     mounting = (fp.mounting if fp is not None else "") or _mounting_said(text)
     sizes = {(float(a), float(b)) for a, b in _CAN_SIZE.findall(line.package)}
@@ -1152,6 +1174,10 @@ _NOT_FIXED = re.compile(
     re.I,
 )
 _FILM_SAID = re.compile(r"carbon film|metal film|碳膜|金属膜", re.I)
+# JST-style wire-to-board series: '…A' is the board header (卖家叫插座), '…Y' the cable housing (插头, 胶壳).
+_JST_BOARD_PART = re.compile(r"(?<![A-Z0-9])(?:XH|PH|ZH|EH|VH|SH|GH)[-_ ]?\d{1,2}A(?![A-Z0-9])", re.I)
+_PLUG_SAID = re.compile(r"插头|胶壳|线端|(?<![a-z])(?:plug|housing)(?![a-z])", re.I)
+_MOUSER_NUMBER = re.compile(r"\d{2,3}-([A-Za-z][A-Za-z0-9\-./#,]{4,40})")
 _AXIAL_SAID = re.compile(r"\baxial\b|through[- ]hole|\bTHT?\b|直插|插件|卧式", re.I)
 
 
@@ -1580,13 +1606,32 @@ def _value_codes(line: BomLine) -> list[str]:
     out = []
     for cell in (line.value, line.description):
         for code in code_candidates(cell):
-            if looks_like_part_number(code) and len(normalize_code(code)) >= 5 and " " not in code:
+            head, *ratings = code.split("/")
+            if ratings and all(_value_codes_only(r) for r in ratings):
+                code = head  # 'MMBTA42/300V/0.5mA', 'SS34/3A': the number, then its ratings
+            if looks_like_part_number(code) and len(normalize_code(code)) >= 4 and " " not in code:
                 out.append(code)
+    out += _footprint_codes(line.package)
     if _CJK.search(line.mpn):  # the MPN column's cell: one code among Chinese words, else the words leave it open
         codes = [c for c in code_candidates(line.mpn) if looks_like_part_number(c) and " " not in c]
         if len(codes) == 1 and len(normalize_code(codes[0])) >= 4:
             out.append(codes[0])
     return list(dict.fromkeys(out))
+
+
+# KiCad names a connector's footprint after the part: 'JST_EH_B4B-EH-A_1x04_P2.50mm_Vertical',
+# 'Connector_JST:JST_PH_S2B-PH-SM4-TB_1x02-1MP_P2.00mm_Horizontal', 'Molex_PicoBlade_53047-0410_1x04_P1.25mm'.
+_FOOTPRINT_PART = re.compile(
+    r"(?:^|:)(?:JST|Molex|Hirose|JAE|TE|Phoenix|Wurth|Amphenol|Samtec)_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)?_"
+    r"([A-Za-z0-9][A-Za-z0-9\-.()]{4,30})_(?:\d+x\d+|1MP|P\d)",
+    re.IGNORECASE,
+)
+
+
+def _footprint_codes(package: str) -> list[str]:
+    """The part number a KiCad connector footprint is named after, when it reads as one."""
+    m = _FOOTPRINT_PART.search(package or "")
+    return [m.group(1)] if m is not None and looks_like_part_number(m.group(1)) and re.search(r"\d", m.group(1)) else []
 
 
 def _by_code(store: CatalogStore, code: str) -> list[Product]:
@@ -1680,6 +1725,12 @@ _MAKER_NOISE = frozenset({"semiconductor", "semiconductors", "semicon", "semi", 
                           "tech", "technology", "technologies", "co", "ltd", "inc", "corp", "corporation", "company",
                           "international", "intertech", "advanced", "group", "industries", "america", "sales"})  # fmt: skip
 _NO_MAKER = {"", "-", "any", "generic", "various", "n/a", "na", "不限", "任意", "通用", "国产"}
+# A distributor in the maker column ('mouser.com', 'Digi-Key', 淘宝) names where to buy, not who makes the part.
+_DISTRIBUTORS = re.compile(
+    r"^(?:www\.)?(?:mouser|digi-?key|lcsc|立创|jlcpcb|arrow|farnell|element14|newark|rs ?components|tme|"
+    r"aliexpress|taobao|淘宝|1688|amazon|ebay|adafruit|sparkfun)(?:\.[a-z.]+)?$",
+    re.I,
+)
 
 
 def _maker_key(name: str) -> str:
@@ -1703,7 +1754,8 @@ def _distinctive(code: str) -> bool:
 
 
 def _names_maker(maker: str) -> bool:
-    return maker.strip().lower() not in _NO_MAKER and bool(re.search(r"[A-Za-z\u4e00-\u9fff]", maker))
+    name = maker.strip().lower()
+    return name not in _NO_MAKER and not _DISTRIBUTORS.match(name) and bool(re.search(r"[A-Za-z\u4e00-\u9fff]", name))
 
 
 def _maker_fits(stated: str, listed: str) -> bool:
@@ -1744,6 +1796,8 @@ def _text_conflict(line: BomLine, product: Product) -> str:
     usb, theirs = extract_usb_kinds(said), extract_usb_kinds(own)
     if usb and theirs and not usb & theirs:
         return f"the line says {'/'.join(sorted(usb))}, the part is {'/'.join(sorted(theirs))}"
+    if _PLUG_SAID.search(said) and _JST_BOARD_PART.search(product.mpn):
+        return "the line says a plug (a cable housing), the part is a board header"  # 'XH-4A … 插头'
     stated = form_of_text(f"{said} {line.package}")
     if stated is not None and stated.kind in ("header", "socket") and stated.kind != _kind_said(said):
         stated = replace(stated, kind="connector")  # a PinHeader pad takes a socket of its grid: the MPN says which

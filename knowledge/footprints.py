@@ -160,7 +160,7 @@ def canonical(package: str) -> str:
     'SOT-666', 'WQFN-28' -> 'QFN-28', 'WSON-6' -> 'DFN-6'); unknown names come back as given."""
     name = package.strip().upper()
     name = re.sub(r"^(SOT-(?!23-)\d+)-\d+L?$", r"\1", name)  # a SOT number fixes its pins: only SOT-23-5/-6 differ
-    name = re.sub(r"^(?:V|W|U|T|X2)QFN-", "QFN-", name)  # thin / very thin QFNs: one land pattern per pins and body
+    name = re.sub(r"^(?:V|W|U|T|X2|UF)QFN-|^UFQFPN-", "QFN-", name)  # thin QFNs (ST's UFQFPN): one land per pins
     name = re.sub(r"^(?:WSON|USON|VSON|SON|TDFN|UDFN|WDFN|X2SON)-", "DFN-", name)
     name = re.sub(r"^(SOT-\d+-\d+|TO-\d+-\d+|SOP-\d+|SOIC-\d+|SOT-\d+)L$", r"\1", name)  # JLC's '-3L' = 3 leads
     name = re.sub(r"^TSOT-23", "SOT-23", name)  # thin SOT-23: the same land pattern

@@ -12,7 +12,7 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | Samsung CL (MLCC) | CL10A106KP8NNNC | 0603, X5R, 10 µF, ±10 %, 10 V |
 | Murata GRM / GCM / GCJ / GJM / GRT | GRM188R61A106KE69D | 0603, X5R, 10 V, 10 µF, ±10 % |
 | Yageo CC / AC (MLCC) | CC0603KRX7R9BB104 | 0603, ±10 %, X7R, 50 V, 100 nF |
-| Kemet C (MLCC) | C0805C225K4RACTU | 0805, 2.2 µF, ±10 %, 16 V, X7R |
+| Kemet C (MLCC) | C0805C225K4RACTU, C0805X104K5RAC (flexible termination) | 0805, 2.2 µF, ±10 %, 16 V, X7R |
 | TDK C (MLCC) | C1608X5R1A106K080AC | 0603, X5R, 10 V, 10 µF, ±10 % |
 | Taiyo Yuden (MLCC) | LMK107BJ475KA-T | 10 V, 0603, X5R, 4.7 µF, ±10 % |
 | Kyocera AVX (MLCC) | 06031C104MAT2A | 0603, 100 V, X7R, 100 nF, ±20 % |
@@ -147,7 +147,8 @@ def _yageo_cc(m: re.Match[str]) -> DecodedPart | None:
     return _cap("Yageo CC", m[1], _pf(m[5]), m[2], _YAGEO_V.get(m[4]), dielectric)
 
 
-_KEMET = re.compile(r"C(0201|0402|0603|0805|1206|1210|1812|2220)C(\d{3}|\dR\d)([A-Z])([0-9A-Z])([GRPUV])")
+# C = standard, X = flexible termination (C0805X104K5RAC…), J = high-temperature solder: one value code
+_KEMET = re.compile(r"C(0201|0402|0603|0805|1206|1210|1812|2220)[CXJ](\d{3}|\dR\d)([A-Z])([0-9A-Z])([GRPUV])")
 _KEMET_V = {"9": 6.3, "8": 10, "4": 16, "3": 25, "6": 35, "5": 50, "1": 100, "2": 200, "A": 250}
 _KEMET_TC = {"G": "C0G", "R": "X7R", "P": "X5R", "U": "Z5U", "V": "Y5V"}
 

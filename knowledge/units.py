@@ -652,11 +652,14 @@ def _normalize(text: str) -> str:
     """NFKC folds fullwidth digits, ℃ -> °C, Ω sign -> Ω, µ and the mathematical mu letters -> μ; minus signs
     become '-'; spelled-out prefixes join their unit ("10 micro Farad" -> "10 uFarad", "4.7 kilo ohm")."""
     norm = unicodedata.normalize("NFKC", text).replace("\u2212", "-").replace("\u00a0", " ")
+    if _RKM_UNIT_INSIDE.search(norm):
+        norm = _RKM_UNIT_INSIDE.sub(r"\1\2\4\3", norm)  # '2nH7' (a KiCad value) is 2n7H: 2.7 nH
     if _PREFIX_WORD_RE.search(norm):
         norm = _PREFIX_WORD_RE.sub(lambda m: _PREFIX_WORDS[m.group(1).lower()] + m.group(2), norm)
     return norm.strip()
 
 
+_RKM_UNIT_INSIDE = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3})([pnuμ])([HF])(\d{1,3})(?![A-Za-z0-9])")
 _PREFIX_WORDS = {"pico": "p", "nano": "n", "micro": "u", "milli": "m", "kilo": "k", "mega": "M"}
 _PREFIX_WORD_RE = re.compile(
     r"(?i)\b(pico|nano|micro|milli|kilo|mega)[\s-]?(farads?|henr(?:y|ies)|ohms?|volts?|amps?|amperes?|watts?|hertz)\b"

@@ -210,3 +210,39 @@ def test_a_number_listed_in_another_package_is_completed_by_the_footprint() -> N
     assert m.status == "exact" and m.product is not None and m.product.sku == "THT" and "check the variant" in m.note
     smd = matcher.match(line(designators=("U7",), mpn="LM7805", package="TO-263-2"))
     assert smd.status == "exact" and smd.product is not None and smd.product.sku == "SMD"
+
+
+def test_numbers_with_their_ratings_distributor_numbers_and_footprint_named_parts() -> None:
+    """The fifth outside set: 'SS34/3A' (a number and its rating, on a D_SMA pad), a four-character number with
+    no footprint listed in three packages ('SS56': a question, never 'not in the catalog'), a Mouser number with
+    'mouser.com' as the maker ('556-ATMEGA2560-16AU'), 'Jumper' on a RES_0805 part, a KiCad CP_Elec can, a JST
+    number the line calls a plug (the board header is no cable housing), the MPN a KiCad connector footprint is
+    named after."""
+    diode = "Diodes / Schottky Diodes"
+    matcher = _matcher(
+        _part("SS34", "SS34", diode, "SMA(DO-214AC)"),
+        _part("SS56A", "SS56", diode, "SMA(DO-214AC)"),
+        _part("SS56B", "SS56", diode, "SMB"),
+        _part("SS56C", "SS56", diode, "SMC"),
+        _part("MEGA", "ATMEGA2560-16AU", "Microcontrollers", "TQFP-100", maker="Microchip Technology"),
+        _part("R0", "RC0805JR-070RL", CHIP, "0805", _ohm(0.0)),
+        _part("E10", "CS1V471M-CRG10", ELECTROLYTIC_SMD, "SMD,D10xL10.5mm", _farad(470e-6), _volt(35)),
+        _part("XH4A", "XH-4A", "Connectors / Wire To Board Connector", "插件,P=2.5mm"),
+        _part("EH4", "B4B-EH-A", "Connectors / Wire To Board Connector", "插件,P=2.5mm"),
+    )
+    rated = matcher.match(line(designators=("D101",), value="SS34/3A", package="D_SMA"))
+    assert rated.status == "exact" and rated.product is not None and rated.product.sku == "SS34", rated.note
+    alone = matcher.match(line(designators=("D101",), value="SS56"))
+    assert alone.status == "ambiguous" and "which package" in alone.note and "not in the catalog" not in alone.note
+    mouser = matcher.match(line(designators=(), mpn="556-ATMEGA2560-16AU", manufacturer="mouser.com"))
+    assert mouser.status == "exact" and mouser.product is not None and mouser.product.sku == "MEGA", mouser.note
+    jumper = matcher.match(line(designators=("R101",), value="Jumper", description="RES_0805_L"))
+    assert jumper.status == "parametric" and jumper.product is not None and jumper.product.sku == "R0", jumper.note
+    can = matcher.match(line(designators=("C103",), value="470uF/35V", package="CP_Elec_10x10.5"))
+    assert can.status == "parametric" and can.product is not None and can.product.sku == "E10", can.note
+    plug = matcher.match(line(designators=(), description="XH-4A 2.54mm间距插头"))
+    assert plug.status != "exact", plug.note
+    named = matcher.match(
+        line(designators=("J102",), value="Conn_01x04_Pin", package="JST_EH_B4B-EH-A_1x04_P2.50mm_Vertical")
+    )
+    assert named.status == "exact" and named.product is not None and named.product.sku == "EH4", named.note

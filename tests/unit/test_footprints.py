@@ -144,6 +144,7 @@ def test_a_header_is_never_a_capacitor_nor_a_switch_a_value() -> None:
         ("R_Array_Convex_4x0402", "0603x4", True),
         ("IND-SMD_L3.0-W3.0_FNR30XXS", "SMD,4x4mm", True),
         ("IND-SMD_L3.0-W3.0_FNR30XXS", "SMD,3x3mm", False),
+        ("QFN-48-1EP_7x7mm_P0.5mm_EP5.6x5.6mm", "UFQFPN-48", False),  # ST's name for a thin QFN
     ],
 )
 def test_contradiction(wanted: str, offered: str, clash: bool) -> None:

@@ -25,6 +25,11 @@ EXAMPLES = {
     "GRM1555C1H100JA01D": ("0402", {"capacitance": 10e-12, "tolerance": 5, "voltage_rating": 50}, "C0G"),
     "CC0603KRX7R9BB104": ("0603", {"capacitance": 100e-9, "tolerance": 10, "voltage_rating": 50}, "X7R"),
     "C0805C225K4RACTU": ("0805", {"capacitance": 2.2e-6, "tolerance": 10, "voltage_rating": 16}, "X7R"),
+    "C0805X104K5RAC7800": (
+        "0805",
+        {"capacitance": 1e-7, "tolerance": 10, "voltage_rating": 50},
+        "X7R",
+    ),  # flexible termination
     "C0603C479C3GACAUTO": ("0603", {"capacitance": 4.7e-12, "voltage_rating": 25}, "C0G"),  # 9 = x0.1
     "C1608X5R1A106K080AC": ("0603", {"capacitance": 10e-6, "tolerance": 10, "voltage_rating": 10}, "X5R"),
     "LMK107BJ475KA-T": ("0603", {"capacitance": 4.7e-6, "tolerance": 10, "voltage_rating": 10}, "X5R"),

@@ -384,3 +384,10 @@ def test_a_decimal_comma_before_a_unit_and_ranges_said_in_words() -> None:
     assert extract_quantities("10k to ground") == [("resistance", 10000.0, "Ω")]
     assert extract_quantities("up to 5V") == [("voltage_rating", 5.0, "V")]
     assert extract_quantities("3V至5V") == []
+
+
+def test_a_kicad_rkm_value_with_its_unit_inside() -> None:
+    """'2nH7' (a KiCad value) is 2.7 nH, as '2n7' is 2.7 nF."""
+    assert extract_quantities("2nH7") == [("inductance", 2.7e-09, "H")]
+    assert extract_quantities("4uH7 0805") == [("inductance", 4.7e-06, "H")]
+    assert extract_quantities("2nF2") == [("capacitance", 2.2e-09, "F")]
