@@ -27,6 +27,7 @@ from typing import Any
 
 from knowledge.errors import BomFormatError, BomLimitError
 from knowledge.models import BomLine, BomProblem
+from knowledge.units import extract_quantities
 
 # What a buyer may send as a BOM file (the reader goes by content, not by name: these are for file pickers and
 # for telling a BOM attachment from a photo in IM chats). FILE_TYPES_TEXT names them in every buyer message.
@@ -2272,8 +2273,10 @@ def _build_line(
             supplier_code = item_code
     value = first("value")
     description = first("description")
-    if not description:  # a second value column the first gave way to (DipTrace's Name 'CAP_0805_L' beside Value
-        # '1uF') still says what the part is: read as its description, not dropped
+    a_code = bool(re.search(r"[A-Za-z]", value) and re.search(r"\d", value)) and not extract_quantities(value)
+    if not description and not a_code:
+        # a second value column the first gave way to (DipTrace's Name 'CAP_0805_L' beside Value '1uF') still says
+        # what the part is: its description. Not beside a part number ('LM358' beside 'LM4562NA': a symbol name)
         more = [t for t in (_clean_text(v) for v in values.get("value", [])[1:]) if t and t.lower() != value.lower()]
         description = " ".join(dict.fromkeys(more))
     if value.lower() in {"n/a", "na", "-"}:

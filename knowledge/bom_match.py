@@ -45,6 +45,7 @@ from knowledge.footprints import (
     contradiction,
     crystal_form,
     crystal_package,
+    family_of,
     form_of_text,
     kind_of_text,
     parse_footprint,
@@ -287,8 +288,10 @@ class BomMatcher:
                 (not by_supplier or _same_mpn(by_supplier[0], by_mpn[0]))
                 and len({p.manufacturer for p in by_mpn}) == 1
                 and _distinctive(line.mpn)
+                and not _COPY_HOUSES.search(by_mpn[0].manufacturer)
+                and _another_name_for(line.manufacturer, by_mpn[0].manufacturer)
                 and not self._known_maker(line.manufacturer)
-            ):  # '韩国韩荣' for HRO's TYPE-C-31-D-09, 'Didoes': a name no listing carries, so no other maker's part
+            ):  # '国星光电' for NationStar's NCD0603R1, 'Didoes': the listed maker's own name in Chinese or misspelt
                 note = (
                     f"the BOM names {line.manufacturer}, a maker no catalog listing names; {line.mpn} is listed from "
                     f"{makers} only: the same part, or a copy under its number: check the maker"
@@ -348,9 +351,11 @@ class BomMatcher:
             # Chinese words the line does not (母, female) is another part
             found = [p for p in _by_code(store, code) if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)]
             found = _prefer_maker(found, line.manufacturer)
-            short = len(normalize_code(code)) < 5 and not specific(footprint_package(line.package) or "")
-            if found and short and len({footprint_package(p.package) or p.package for p in found}) > 1:
-                continue  # a four-character number with no footprint ('SS56': SMA, SMB and SMC): which one?
+            unplaced = not specific(footprint_package(line.package) or "") and not _said_package(line)
+            named = list(dict.fromkeys(k for p in found if specific(k := footprint_package(p.package) or "")))
+            if found and unplaced and len(named) > 1:  # 'SS56', 'S8050 三极管' with no package: which one?
+                note = f"{code} is listed in {', '.join(named)}: which package?"
+                return _ambiguous(line, found, note, via="MPN, package not stated")
             if found:
                 note = f"part number {code} read from the value column"
                 return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
@@ -419,6 +424,13 @@ class BomMatcher:
         readable = [p for p in on_pad if parse_footprint(p.package) is not None]
         ruled_out = [p for p in listings if wanted and contradiction(wanted, parse_footprint(p.package))]
         on_pad = readable or ([] if ruled_out else on_pad)
+        members = {footprint_package(p.package) or p.package for p in on_pad}
+        if wanted is not None and family_of(wanted.package) and len(members) > 1:
+            # a family footprint ('Diodes:DO214') fits SMA, SMB and SMC listings of one number: which one?
+            note = (
+                f"{product.mpn} is listed in {', '.join(sorted(members))}; the footprint says {wanted.package}: which?"
+            )
+            return _ambiguous(line, on_pad, note, via=f"{via}, package family")
         if on_pad and on_pad[0] is not product:  # the same MPN in several packages: the one for this footprint
             product, extra = on_pad[0], [p for p in listings if p is not on_pad[0]]
         clash = contradiction(wanted, parse_footprint(product.package))
@@ -664,7 +676,8 @@ def _said_package(line: BomLine) -> str:
     """A package the line's words name outside its footprint column ('NPN BJT SOT-23 40V', a 备注 'SOD-123'), ''
     when none."""
     remarks = " ".join(v for k, v in line.raw.items() if _REMARK_HEADERS.search(k))
-    return extract_package(f"{line.value} {line.description} {remarks}") or ""
+    words = line.mpn if _CJK.search(line.mpn) else ""  # 'S8050 直插 TO-92' in the MPN column
+    return extract_package(f"{line.value} {line.description} {words} {remarks}") or ""
 
 
 def _values_to_choose(line: BomLine) -> list[tuple[float, str]]:
@@ -831,6 +844,15 @@ _LED_COLOURS = {
 
 _ELECTROLYTIC_SAID = re.compile(r"electrolytic|电解", re.I)
 _POLYMER_SAID = re.compile(r"polymer|固态|hybrid|POSCAP|OS-?CON", re.I)
+# polymer tantalums (AVX TCJ, KEMET T520 / T52x / T55, Panasonic POSCAP TPE) and polymer aluminium cans are other
+# parts: a plain line's ESR may be what keeps its regulator stable
+_POLYMER_PART = re.compile(
+    r"polymer|hybrid|(?<![A-Z0-9])(?:TCJ|T52\d|T53\d|T55\d|\d+TP[A-Z]|SPT\d|PCJ|PCV|PLV)",
+    re.I,
+)
+_NOT_WET = re.compile(
+    r"ceramic|mlcc|陶瓷|瓷片|niobium|铌|(?<![A-Z0-9])(?:X5R|X7R|X6S|X7S|C0G|NP0|Y5V)(?![A-Z0-9])", re.I
+)
 _CAN_SIZE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?) ?(?:mm)? ?[*xX×] ?(\d{1,2}(?:\.\d{1,2})?)(?![\d.])")
 _CAN_DIAMETERS = (3.0, 4.0, 5.0, 6.3, 8.0, 10.0, 12.5, 16.0, 18.0, 22.0, 25.0, 30.0, 35.0)
 
@@ -842,8 +864,8 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     (a tantalum below its circuit's voltage fails short). None when the line names a part number the catalog
     cannot read (its series: polymer or not, low ESR, is then unknown), states a polymer, or two values."""
     text = _line_text(line)
-    if _unread_code(line.mpn) or _unread_code(line.value) or _POLYMER_SAID.search(text):
-        return None
+    if _unread_code(line.mpn) or _unread_code(line.value) or _POLYMER_SAID.search(text) or _NOT_WET.search(text):
+        return None  # a ceramic, niobium or polymer line on the same pads is another part
     said = stated_values(f"{line.value} {line.description}")
     values = {v for k, v, _ in said if k == "capacitance"}
     if len(values) != 1:
@@ -869,19 +891,36 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         p
         for p in engine.store.products(engine.store.with_attribute("capacitance", value, limit=5000))
         if category in p.category.lower()
-        and "polymer" not in p.category.lower()
+        and not _POLYMER_PART.search(f"{p.category} {p.name} {p.description} {p.mpn}")
         and fits(listing_form(p))
         and not _rating_conflict(line, p)
     ]
     if not pool:
         return None
     note = f"matched by parameters ({format_quantity(value, 'F')}, {category}, {form})"
-    if not any(k == "voltage_rating" for k, _, _ in said):
+    if category != "tantalum":  # a can: the voltage must be stated, and the lowest can of the stated size
+        if not any(k == "voltage_rating" for k, _, _ in said):
+            return None  # the highest voltage would be the tallest can: the buyer says which
+        heights = [(listing_form(p) or Footprint("")).body_mm[1:2] or (99.0,) for p in pool]
+        low = min(h[0] for h in heights)
+        pool = [p for p, h in zip(pool, heights) if h[0] == low]
+    elif not any(k == "voltage_rating" for k, _, _ in said):
         volts = [(p.attribute("voltage_rating") or Attribute("voltage_rating", "")).value or 0.0 for p in pool]
         top = max(volts)
         pool = [p for p, v in zip(pool, volts) if v == top]
         note += f"; voltage not stated: quoted at the highest in this form, {format_quantity(top, 'V')}: check"
     return _best_listing(line, pool, note, "series", f"same value, {category} and form")
+
+
+def _construction(product: Product) -> str:
+    """A leaded resistor's construction as its listing states it ('Metal Oxide Film Resistor' is no metal film)."""
+    stated = f"{(product.attribute('type') or Attribute('type', '')).raw} {product.name} {product.mpn}"
+    for name in ("oxide", "wire", "cement", "metal film", "carbon"):
+        if _CONSTRUCTIONS[name].search(stated) or (name == "oxide" and re.search(r"^MO\d|^RSF", product.mpn)):
+            return name
+    if re.search(r"^KNP|^KN\d", product.mpn):
+        return "wire"
+    return ""
 
 
 def _number(product: Product, name: str) -> float | None:
@@ -897,8 +936,10 @@ def _inductor_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     kind's words, two inductances, or a ferrite bead's ohms."""
     own = f"{line.value} {line.description}" + (f" {line.mpn}" if not _unread_code(line.mpn) else "")
     words = f"{own} {line.package}"
-    if kind_of_text(own) not in ("inductor", ""):
-        return None
+    if kind_of_text(own) not in ("inductor", "") or _designator_prefix(line) in _OTHER_KIND_PREFIXES:
+        return None  # a 10 uH value on R7, Q7 or C5 is no inductor line
+    if _NOT_ONE_INDUCTOR.search(words):
+        return None  # a common-mode choke, a coupled inductor or a transformer is no single inductor
     fp = parse_footprint(line.package) or parse_footprint(extract_package(words) or "")
     said = stated_values(own)
     values = {v for k, v, _ in said if k == "inductance"}
@@ -924,8 +965,8 @@ def _inductor_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     pool = [
         p
         for p in engine.store.products(engine.store.with_attribute("inductance", value, limit=5000))
-        if category_fits("inductor", p.category) and "bead" not in p.category.lower() and fits(p)
-        and not _rating_conflict(line, p)
+        if _SINGLE_INDUCTOR.search(p.category) and fits(p) and (listing_form(p) or Footprint("")).pins in (None, 2)
+        and not _NOT_ONE_INDUCTOR.search(f"{p.name} {p.description} {p.package}") and not _rating_conflict(line, p)
     ]  # fmt: skip
     if not pool:
         return None
@@ -952,6 +993,8 @@ def _can_size(line: BomLine, fp: Footprint | None) -> tuple[float, float | None,
     if fp is not None and fp.body_mm and fp.kind in ("capacitor", "polarized_capacitor"):
         diameter = fp.body_mm[0]
         height = fp.body_mm[1] if len(fp.body_mm) > 1 and fp.body_mm[1] > 2 else None  # not a lead's D0.6
+        if re.match(r"CAP-SMD_BD", fp.text.upper()):
+            height = None  # LCEDA's -L10.3-W10.3 of an SMD can is its base plate, not its height
     elif len(sizes) == 1:
         ((diameter, height_read),) = sizes
         height = height_read
@@ -1170,13 +1213,31 @@ def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
 
 
 _NOT_FIXED = re.compile(
-    r"trim|\bpot|potentiometer|rheostat|thermistor|\bNTC\b|\bPTC\b|varistor|\bMOV\b|fuse|电位器|可调|热敏|压敏|保险",
+    r"trim|\bpot|potentiometer|rheostat|thermistor|\bNTC\b|\bPTC\b|varistor|\bMOV\b|fus|flame ?proof|电位器|可调|"
+    r"热敏|压敏|保险|variable|adjustable|preset|\bLDR\b|photo|光敏|network|array|bussed|isolated|\bSIP|\bDIP|排阻",
     re.I,
 )
-_FILM_SAID = re.compile(r"carbon film|metal film|碳膜|金属膜", re.I)
+_RESISTOR_SAID = re.compile(r"resistor|(?<![a-z])res(?![a-z])|电阻", re.I)
+# what a leaded resistor is made of: a stated one is a hard filter, an unstated one excludes the special kinds
+_CONSTRUCTIONS = {
+    "carbon": re.compile(r"carbon film|碳膜", re.I),
+    "metal film": re.compile(r"metal film|金属膜", re.I),
+    "oxide": re.compile(r"metal oxide|oxide film|氧化膜", re.I),
+    "wire": re.compile(r"wire ?wound|线绕|non[- ]?inductive", re.I),
+    "cement": re.compile(r"cement|水泥", re.I),
+}
 # JST-style wire-to-board series: '…A' is the board header (卖家叫插座), '…Y' the cable housing (插头, 胶壳).
 _JST_BOARD_PART = re.compile(r"(?<![A-Z0-9])(?:XH|PH|ZH|EH|VH|SH|GH)[-_ ]?\d{1,2}A(?![A-Z0-9])", re.I)
 _PLUG_SAID = re.compile(r"插头|胶壳|线端|(?<![a-z])(?:plug|housing)(?![a-z])", re.I)
+_OTHER_KIND_PREFIXES = frozenset(
+    {"R", "RN", "C", "Q", "U", "IC", "D", "J", "P", "SW", "S", "Y", "X", "F", "LED", "K", "T"}
+)
+_SINGLE_INDUCTOR = re.compile(r"/ (?:Power Inductors|Inductors \(SMD\))$", re.I)
+_NOT_ONE_INDUCTOR = re.compile(
+    r"common[ -]?mode|共模|coupled|耦合|(?<![a-z])cmc(?![a-z])|transformer|变压器|choke|扼流|(?<![a-z])dual(?![a-z])|"
+    r"SMD-4P|4P(?![a-z0-9])",
+    re.I,
+)
 _MOUSER_NUMBER = re.compile(r"\d{2,3}-([A-Za-z][A-Za-z0-9\-./#,]{4,40})")
 _AXIAL_SAID = re.compile(r"\baxial\b|through[- ]hole|\bTHT?\b|直插|插件|卧式", re.I)
 
@@ -1189,9 +1250,10 @@ def _axial_by_power(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     power: the power is what sizes a leaded resistor's body."""
     words = f"{line.value} {line.description} {line.package}"
     if not _AXIAL_SAID.search(words) or kind_of_text(words) not in ("resistor", "") or _NOT_FIXED.search(words):
-        return None  # a thermistor, trimmer, potentiometer or fuse states ohms too
-    if _designator_prefix(line) not in ("R", "RN", ""):
-        return None
+        return None  # a thermistor, trimmer, potentiometer, fusible resistor or network states ohms too
+    prefix = _designator_prefix(line)
+    if prefix not in ("R", "") or (not prefix and not _RESISTOR_SAID.search(words)):
+        return None  # with no designator, the words must name a resistor ('DC motor 1W 10 ohm' is none)
     said = stated_values(f"{line.value} {line.description}")
     values = {v for k, v, _ in said if k == "resistance"}
     power = [v for k, v, _ in said if k == "power"]
@@ -1206,10 +1268,15 @@ def _axial_by_power(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         and own >= power[0] - 1e-9
         and not _rating_conflict(line, p)
     ]
-    film = _FILM_SAID.search(words)
-    if film is not None:  # 'Carbon Film Resistors', 金属膜: a part stating another film is another part
-        wanted = "carbon" if film.group(0).lower() in ("carbon film", "碳膜") else "metal"
-        rated = [(p, w) for p, w in rated if (kind := p.attribute("type")) is not None and wanted in kind.raw.lower()]
+    built = [name for name, words_re in _CONSTRUCTIONS.items() if words_re.search(words)]
+    if len(built) > 1:
+        return None
+    # 'Carbon Film Resistors', 金属膜: a part of another construction is another part; with none said, no
+    # wirewound (inductive), metal oxide or cement part, and no vertical (P=) body for an axial line
+    rated = [(p, w) for p, w in rated if _construction(p) == (built[0] if built else _construction(p))]
+    if not built:
+        rated = [(p, w) for p, w in rated if _construction(p) in ("carbon", "metal film", "")]
+    rated = [(p, w) for p, w in rated if "P=" not in p.package]
     if not rated:
         return None
     lowest = min(w for _, w in rated)
@@ -1651,8 +1718,10 @@ def _one_part(products: list[Product]) -> list[Product]:
 
 # Makers and the names BOMs give them (acquisitions and abbreviations): one group per maker.
 _MAKER_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("onsemi", "on semiconductor", "on semi", "fairchild"), ("nexperia", "nxp"), ("texas instruments", "ti"),
-    ("alpha & omega", "alpha and omega", "aos"), ("stmicroelectronics", "st", "stmicro"),
+    ("onsemi", "on semiconductor", "on semi", "fairchild", "motorola"),
+    ("nexperia", "nxp", "philips", "freescale"), ("texas instruments", "ti", "burr-brown", "burr brown", "national"),
+    ("alpha & omega", "alpha and omega", "aos"), ("stmicroelectronics", "st", "stmicro", "sgs-thomson", "sgs thomson"),
+    ("korean hroparts", "hro", "韩国韩荣", "韩荣"), ("wch", "沁恒", "南京沁恒"), ("alps", "alpsalpine", "alps alpine"),
     ("analog devices", "adi", "linear technology", "maxim"), ("microchip", "atmel"),
     ("infineon", "international rectifier", "irf", "cypress"), ("vishay",), ("diodes", "zetex"), ("rohm",),
     ("toshiba",), ("murata",), ("samsung",), ("yageo",), ("kemet",), ("tdk",), ("panasonic",),
@@ -1662,6 +1731,7 @@ _MAKER_GROUPS: tuple[tuple[str, ...], ...] = (
     ("cj", "changjiang", "长电", "jcet"), ("lrc", "leshan", "乐山"), ("ams", "advanced monolithic"),
     ("yxc", "yangxing", "扬兴"), ("macom", "m a com", "m/a-com"),
 )  # fmt: skip
+_WHOLE_NAME_ONLY = {"on": "onsemi", "ir": "infineon"}
 # Industry-standard part numbers that many makers build to the same datasheet (JEDEC / EIA / second-sourced):
 # any maker's listing is that part, whatever maker the BOM names.
 _GENERIC_NUMBERS = re.compile(
@@ -1735,6 +1805,8 @@ _DISTRIBUTORS = re.compile(
 
 def _maker_key(name: str) -> str:
     low = re.sub(r"[^a-z0-9&+\u4e00-\u9fff ]+", " ", name.lower()).strip()
+    if low in _WHOLE_NAME_ONLY:  # 'ON', 'IR' alone; never the 'on' inside 'Lite-On'
+        return _WHOLE_NAME_ONLY[low]
     for group in _MAKER_GROUPS:
         if any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", low) for alias in group):
             return group[0]
@@ -1743,6 +1815,25 @@ def _maker_key(name: str) -> str:
 
 def _maker_words(key: str) -> set[str]:
     return {w for w in key.split() if len(w) >= 3 and w not in _MAKER_NOISE}
+
+
+# Makers that list other makers' parts under the original numbers (pin-compatible copies): an unknown maker name
+# in a BOM is never taken to be one of them.
+_COPY_HOUSES = re.compile(
+    r"tech ?public|(?<![a-z])umw|youtai|jsmsemi|jsmicro|hgsemi|huaguan|mskse?mi|slkor|xblw|hxy|(?<![a-z])kuu|"
+    r"elecsuper|tdsemic|yongyutai|hongjiacheng|lingxing|(?<![a-z])lxc|shikues|tokmas|(?<![a-z])cbi|gokemicro|"
+    r"twgmc|goodwork|(?<![a-z])ruilon|(?<![a-z])hottech",
+    re.I,
+)
+
+
+def _another_name_for(stated: str, listed: str) -> bool:
+    """Whether a BOM's maker name can be the listed maker's own under another spelling: written in Chinese (LCSC
+    lists makers by their English names), or a misspelling of it ('Didoes' for Diodes Incorporated)."""
+    if _CJK.search(stated) and not _CJK.search(listed):
+        return True
+    first = _maker_key(listed).split()[:1]
+    return bool(first) and fuzz.ratio(_maker_key(stated).split()[0] if _maker_key(stated) else "", first[0]) >= 75
 
 
 def _distinctive(code: str) -> bool:

@@ -838,14 +838,22 @@ def _comparable(a: Footprint, b: Footprint) -> bool:
 # pin count not said (SC70: 3, 5 or 6; a bare TSOT-23 is a ThinSOT of 5, 6 or 8), or the suffix (DO-214: SMA / B / C)
 _FAMILY_NAMES = frozenset({"SC-70", "SC-88", "SOT", "SOD", "TO", "DO", "TSOT", "DO-214"})
 # What a family name alone covers, where it is read as one (canonical names start with one of these).
-_FAMILY_MEMBERS: dict[str, tuple[str, ...]] = {"DO-214": ("SMA", "SMB", "SMC", "DO-214"), "TSOT": ("SOT-23",)}
+_FAMILY_MEMBERS: dict[str, frozenset[str]] = {
+    "DO-214": frozenset({"SMA", "SMB", "SMC", "DO-214", "DO-214BA"}),  # SMAF, SOD-123FL are no DO-214 member
+    "TSOT": frozenset({"SOT-23", "SOT-23-5", "SOT-23-6", "SOT-23-8", "TSOT"}),
+}
+
+
+def family_of(package: str) -> bool:
+    """Whether a package name is a family whose members are told apart by a suffix (DO-214: SMA / SMB / SMC)."""
+    return package in _FAMILY_MEMBERS
 
 
 def _outside_family(a: str, b: str) -> bool:
     """Whether one of two package names is a family (DO-214, a bare TSOT-23) the other, a specific one, is not in."""
     for family, other in ((a, b), (b, a)):
         members = _FAMILY_MEMBERS.get(family)
-        if members and _specific(other) and not canonical(other).upper().startswith(members):
+        if members and _specific(other) and canonical(other).upper() not in members:
             return True
     return False
 

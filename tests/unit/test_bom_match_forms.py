@@ -55,7 +55,8 @@ def test_a_leaded_resistor_by_value_power_and_mounting_gets_the_lowest_power_cla
         _part("R-QW", "MF1/4W-100R", THT, "插件,D2.3xL6.5mm", _ohm(100), _watt(0.25), Attribute("tolerance", "±1%", 1, "%")),
         _part("R-2W", "KNP2W-100R", THT, "插件,D5xL15.5mm", _ohm(100), _watt(2), Attribute("tolerance", "±5%", 5, "%")),
         _part("R-SMD", "RC0603-100R", CHIP, "0603", _ohm(100), _watt(0.1)),
-        _part("R39-2W", "KNP2W-39R", THT, "插件,D5xL15.5mm", _ohm(39), _watt(2), Attribute("tolerance", "±5%", 5, "%")),
+        _part("R39-2W", "MF2WS-39R", THT, "插件,D5xL15.5mm", _ohm(39), _watt(2), Attribute("tolerance", "±5%", 5, "%")),
+        _part("R39-WW", "KNP1W-39R", THT, "插件,D4xL12mm", _ohm(39), _watt(1), Attribute("type", "Wirewound Resistor")),
         _part("POT", "3296W-1-103", POTS, "插件-3P", _ohm(10_000), _watt(0.5)),
         _part("R10K", "MF1/2W-10K", THT, "插件,D3.5xL10mm", _ohm(10_000), _watt(0.5)),
     )  # fmt: skip
@@ -63,7 +64,7 @@ def test_a_leaded_resistor_by_value_power_and_mounting_gets_the_lowest_power_cla
     assert quarter.status == "parametric" and quarter.product is not None and quarter.product.sku == "R-QW", (
         quarter.note
     )
-    # no 1 W part: the next class up, said so
+    # no 1 W part but a wirewound one (inductive: never for a line that does not say so): the next class up
     one_watt = matcher.match(line(description="RES 39 OHM 1W 5% AXIAL"))
     assert one_watt.product is not None and one_watt.product.sku == "R39-2W" and "no 1 W part" in one_watt.note
     # a trimmer states ohms and watts too: no fixed resistor for it
@@ -131,11 +132,20 @@ def test_a_maker_no_listing_names_does_not_block_a_distinctive_number_listed_fro
     usb = "Connectors / USB Connectors"
     matcher = _matcher(
         _part("HRO", "TYPE-C-31-M-12", usb, "SMD", maker="Korean Hroparts Elec"),
+        _part(
+            "NSR",
+            "NCD0603R1",
+            "Optoelectronics / LED Indication - Discrete",
+            "0603",
+            maker="Foshan NationStar Optoelectronics",
+        ),
         _part("IRL", "IRLML6244TRPBF", "Transistors / MOSFETs", "SOT-23", maker="TECH PUBLIC"),
         _part("INF", "IRF7404TRPBF", "Transistors / MOSFETs", "SO-8", maker="Infineon"),
     )
-    m = matcher.match(line(mpn="TYPE-C-31-M-12", manufacturer="韩国韩荣"))
-    assert m.status == "exact" and m.product is not None and m.product.sku == "HRO" and "check the maker" in m.note
+    m = matcher.match(line(mpn="NCD0603R1", manufacturer="国星光电", designators=("LED1",)))
+    assert m.status == "exact" and m.product is not None and m.product.sku == "NSR" and "check the maker" in m.note
+    hro = matcher.match(line(mpn="TYPE-C-31-M-12", manufacturer="韩国韩荣"))  # a known alias: no note needed
+    assert hro.status == "exact" and hro.product is not None and hro.product.sku == "HRO"
     # a maker the catalog knows, and the number listed from another one: a copy under its number, the buyer decides
     clone = matcher.match(line(mpn="IRLML6244TRPBF", manufacturer="Infineon Technologies"))
     assert clone.status == "ambiguous", clone.note
@@ -246,3 +256,55 @@ def test_numbers_with_their_ratings_distributor_numbers_and_footprint_named_part
         line(designators=("J102",), value="Conn_01x04_Pin", package="JST_EH_B4B-EH-A_1x04_P2.50mm_Vertical")
     )
     assert named.status == "exact" and named.product is not None and named.product.sku == "EH4", named.note
+
+
+def test_a_strangers_review_of_these_rules_each_case_a_question_not_a_wrong_part() -> None:
+    """Confident wrong matches a stranger's review found in the rules above (session 11), each now a question or a
+    refusal: coupled inductors and chokes, networks / fusible / variable / oxide resistors, copies under the
+    original number, a DO-214 family pad, ceramic words on a tantalum pad, polymer parts, a can without its
+    voltage, a generic number with no package."""
+    power = "Inductors, Coils, Chokes / Power Inductors"
+    henry = lambda h: Attribute("inductance", f"{h:g}H", h, "H")  # noqa: E731
+    mos = "Transistors / MOSFETs"
+    matcher = _matcher(
+        _part("CPL", "SRF0703-100M", "Inductors, Coils, Chokes / Adjustable Inductors", "SMD,7.5x7.5mm", henry(10e-6)),
+        _part("PWR", "SMDRI74-100NT", power, "SMD,7.5x7.5mm", henry(10e-6)),
+        _part("MF", "MF1/4W-180R", THT, "插件,D2.3xL6.5mm", _ohm(180), _watt(0.25), Attribute("type", "Metal Film Resistor")),
+        _part("MO", "MO3WS-10R", THT, "插件,D5xL15.5mm", _ohm(10), _watt(3), Attribute("type", "Metal Oxide Film Resistor")),
+        _part("CLONE", "IRF7240TRPBF", mos, "SOIC-8", maker="TECH PUBLIC"),
+        _part("SS-A", "SS34", "Diodes / Schottky", "SMA"),
+        _part("SS-B", "SS34", "Diodes / Schottky", "SMB"),
+        _part("TA", "T491A106M020AT", TANTALUM, "CASE-A-3216-18(mm)", _farad(10e-6), _volt(20)),
+        _part("POLY", "TCJB226M025R0100", TANTALUM, "CASE-B-3528-21(mm)", _farad(22e-6), _volt(25)),
+        _part("E-TALL", "RV-100UF-63V", ELECTROLYTIC_THT, "插件,D6.3xL20mm", _farad(100e-6), _volt(63)),
+        _part("Q-SOT", "S8050", "Transistors / Bipolar (BJT)", "SOT-23"),
+        _part("Q-TO", "S8050", "Transistors / Bipolar (BJT)", "TO-92"),
+    )  # fmt: skip
+    single = matcher.match(line(designators=("L1",), value="10uH", package="IND-SMD_L7.6-W7.6"))
+    assert single.product is not None and single.product.sku == "PWR", single.note  # never the coupled SRF0703
+    for asked in (
+        line(designators=("L1",), value="10uH", description="共模电感", package="IND-SMD_L7.6-W7.6"),
+        line(designators=("R7",), value="10uH", package="IND-SMD_L7.6-W7.6"),
+        line(designators=(), description="RES 180 OHM 5% 1/4W FUSIBLE AXIAL"),
+        line(designators=("RN1",), description="Resistor network 180 bussed 1/4W through hole"),
+        line(designators=(), description="Variable resistor 180 0.25W through hole"),
+        line(designators=(), description="RES 10R 3W 5% metal film axial"),  # the 3 W part is metal oxide
+        line(designators=(), description="DC motor 3W 10 ohm through hole"),
+        line(mpn="IRF7240TRPBF", manufacturer="IR"),  # International Rectifier's number, listed only as a copy
+        line(designators=("D1",), mpn="SS34", package="Diodes:DO214"),
+        line(designators=("C1",), value="10uF", description="ceramic capacitor MLCC", package="CASE-A_3216"),
+        line(designators=("C1",), value="22uF", package="SMC_B"),  # only a polymer tantalum has it
+        line(designators=("C1",), value="100uF electrolytic", package="CP_Radial_D6.3mm_P2.50mm"),  # no voltage
+        line(designators=("Q1",), mpn="S8050 三极管"),
+    ):
+        got = matcher.match(asked)
+        assert got.status not in ("exact", "parametric"), (asked, got.product and got.product.sku, got.note)
+    which = matcher.match(line(designators=("Q1",), mpn="S8050 三极管"))
+    assert "which package" in which.note and "not in the catalog" not in which.note
+    placed = matcher.match(line(designators=("Q1",), mpn="S8050 直插 TO-92"))
+    assert placed.product is not None and placed.product.sku == "Q-TO", placed.note
+    oxide = matcher.match(line(designators=(), description="RES 10R 3W 5% metal oxide axial"))
+    assert oxide.product is not None and oxide.product.sku == "MO", oxide.note  # said, so served
+    assert (
+        _maker_fits("ON", "onsemi") and not _maker_fits("Lite-On", "onsemi") and _maker_fits("LITEON(光宝)", "Lite-On")
+    )

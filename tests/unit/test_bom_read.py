@@ -445,3 +445,15 @@ def test_kicad_pcbnew_designation_is_the_value_and_a_second_value_column_is_kept
     both = b"Ref,Value,Comment,Description\nR1,10k,10k,Thick film resistor\n"
     (r1,) = read_bom("bom.csv", both).lines
     assert (r1.value, r1.description) == ("10k", "Thick film resistor")
+
+
+def test_a_symbol_name_beside_a_part_number_is_not_kept_as_the_description() -> None:
+    """'LM358' (the symbol's Comment) beside the Value 'LM4562NA' is no second reading of the part."""
+    data = b"Comment,Designator,Footprint,Quantity,Value\nLM358,U1,SOIC-8,1,LM4562NA\n"
+    (line,) = read_bom("bom.csv", data).lines
+    assert (line.value, line.description) == ("LM4562NA", "")
+    diptrace = b'"RefDes","Value","Name"\n"R1","100","RES_0805_L"\n"R2","Jumper","RES_0805_L"\n'
+    assert [(x.value, x.description) for x in read_bom("bom.csv", diptrace).lines] == [
+        ("100", "RES_0805_L"),
+        ("Jumper", "RES_0805_L"),
+    ]

@@ -384,6 +384,9 @@ def test_a_decimal_comma_before_a_unit_and_ranges_said_in_words() -> None:
     assert extract_quantities("10k to ground") == [("resistance", 10000.0, "Ω")]
     assert extract_quantities("up to 5V") == [("voltage_rating", 5.0, "V")]
     assert extract_quantities("3V至5V") == []
+    # a space before the unit (a stranger's review: '0,1 µF' read 1 µF, '2,2 kΩ' 2 kΩ)
+    assert extract_quantities("0,1 µF") == [("capacitance", 1e-07, "F")]
+    assert extract_quantities("2,2 kΩ") == [("resistance", 2200.0, "Ω")]
 
 
 def test_a_kicad_rkm_value_with_its_unit_inside() -> None:
