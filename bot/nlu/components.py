@@ -6,6 +6,7 @@ Register them in config.yml as `bot.nlu.components.PartEntityExtractor` and `...
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -31,6 +33,7 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.bom import looks_like_pasted_bom, parse_reading_correction
 from knowledge.entities import PART_NUMBER, Entity, extract_entities
@@ -310,3 +313,73 @@ def _as_rasa_entity(kind: str, value: str, start: int, end: int) -> dict[str, An
 
 def _append(message: Message, entities: list[dict[str, Any]]) -> None:
     message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class UnknownWordsGate(GraphComponent):
+    """A message none of whose words the training examples hold ('asdf', '啊啊啊 呃呃', 'qwerty uiop') and that names
+    no part or attribute is not understood (nlu_fallback), whatever DIET guessed: a classifier trained on real
+    chatter is confident on noise too, and noise must never start the sales form. Runs after the
+    FallbackClassifier; the vocabulary is the tokens of the training examples, kept with the model."""
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: frozenset[str] = frozenset()):
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vocabulary = vocabulary
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Creates an untrained gate."""
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> GraphComponent:
+        """Loads the vocabulary kept with the model (none: the gate lets everything through)."""
+        try:
+            with model_storage.read_from(resource) as folder:
+                words = json.loads((Path(folder) / _VOCABULARY_FILE).read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            words = []
+        return cls(model_storage, resource, frozenset(words))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Keeps the words of every training example."""
+        words = {w for example in training_data.training_examples for w in _words(example)}
+        self._vocabulary = frozenset(words)
+        with self._model_storage.write_to(self._resource) as folder:
+            (Path(folder) / _VOCABULARY_FILE).write_text(json.dumps(sorted(words), ensure_ascii=False), "utf-8")
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Marks a message of unknown words only as not understood."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            named = any(e.get("entity") in (PART_NUMBER, "attribute") for e in message.get(ENTITIES) or [])
+            words = _words(message)
+            if self._vocabulary and words and not named and not text.startswith("/") and not words & self._vocabulary:
+                _override_intent(message, "nlu_fallback")
+        return messages
+
+
+_VOCABULARY_FILE = "vocabulary.json"
+
+
+def _words(message: Message) -> set[str]:
+    """The message's tokens that hold a letter (numbers, units and punctuation say nothing about noise)."""
+    return {t.text.lower() for t in message.get(TOKENS_NAMES[TEXT]) or [] if _LETTER.search(t.text)}
+
+
+_LETTER = re.compile(r"[A-Za-z\u3400-\u9fff]")

@@ -167,3 +167,39 @@ def test_quote_changes_are_revisions_and_nothing_else_is(text, guessed, expected
     message.set("intent", {"name": guessed, "confidence": 0.6}, add_to_output=True)
     QuoteRevisionClassifier.create(**create_kwargs).process([message])
     assert message.get("intent")["name"] == expected
+
+
+def test_a_message_of_unknown_words_is_not_understood(create_kwargs, tmp_path):
+    """Keyboard noise and interjections ('asdf', '啊啊啊 呃呃') name no word the training examples hold: not
+    understood, whatever the classifier guessed (trained on real chatter, it was confident on noise and started
+    the sales form). A known word, a part number or a button payload passes; the vocabulary survives a reload."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.components import UnknownWordsGate
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("gate")
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    examples = [Message.build(text=t, intent="ask_spec") for t in ("what is the bore of 6205", "内径 多少")]
+    tokenizer.process_training_data(TrainingData(examples))
+    gate = UnknownWordsGate.create({}, storage, resource, create_kwargs["execution_context"])
+    gate.train(TrainingData(examples))
+    loaded = UnknownWordsGate.load({}, storage, resource, create_kwargs["execution_context"])
+
+    def intent(text: str) -> str:
+        message = Message.build(text=text)
+        message.set("intent", {"name": "request_sales", "confidence": 0.9})
+        tokenizer.process([message])
+        for component in (PartEntityExtractor, LanguageTagger):
+            component.create(**create_kwargs).process([message])
+        loaded.process([message])
+        return message.get("intent")["name"]
+
+    assert intent("asdf qwer") == "nlu_fallback"
+    assert intent("啊啊啊 呃呃") == "nlu_fallback"
+    assert intent("what is the price") == "request_sales"  # 'what' is a known word
+    assert intent("6205-2RS zzkx") == "request_sales"  # a part number is named
+    assert intent("0402") == "request_sales"  # no word with a letter: an option, a quantity
+    assert intent('/choose_option{"option_value": "xqzt"}') == "request_sales"
