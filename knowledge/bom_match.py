@@ -601,11 +601,10 @@ class BomMatcher:
             return LineMatch(line, "not_found", 0.0, note="the line states no part number, value or description")
         named = [c for c in (line.mpn, line.value) if _is_code(c) and not _value_codes_only(c)]
         listed = _by_code(self.engine.store, named[0]) if named else []
-        if listed:  # a short generic number with no footprint ('SS56': SMA, SMB and SMC listings): which one?
-            packages = ", ".join(dict.fromkeys(footprint_package(p.package) or p.package for p in listed))
-            return _ambiguous(
-                line, listed, f"{named[0]} is listed in {packages}: which package?", via="MPN, package not stated"
-            )
+        packages = list(dict.fromkeys(footprint_package(p.package) or p.package for p in listed))
+        if len(packages) > 1:  # a short generic number with no footprint ('SS56': SMA, SMB and SMC listings): which?
+            note = f"{named[0]} is listed in {', '.join(packages)}: which package?"
+            return _ambiguous(line, listed, note, via="MPN, package not stated")
         if named and len(line.description.split()) < 3:
             # A part number neither in the catalog nor close to one (checked above), with no description:
             # search would only return look-alikes of its letters.
@@ -859,10 +858,12 @@ _CAN_DIAMETERS = (3.0, 4.0, 5.0, 6.3, 8.0, 10.0, 12.5, 16.0, 18.0, 22.0, 25.0, 3
 
 def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """A tantalum by its value and case (CASE-A_3216, Altium 'CD A(3216)', Eagle SMC_B), or an aluminium
-    electrolytic the words call so by its value, can diameter (and height when given) and mounting: the parts of
-    that value and form meeting every stated rating; with no voltage stated, the highest voltage the form offers
-    (a tantalum below its circuit's voltage fails short). None when the line names a part number the catalog
-    cannot read (its series: polymer or not, low ESR, is then unknown), states a polymer, or two values."""
+    electrolytic the words (or a KiCad CP_Elec pad) call so by its value, stated voltage, can diameter (and height
+    when given: else the lowest can) and mounting: the parts of that value and form meeting every stated rating; a
+    tantalum with no voltage stated is quoted at the highest voltage its case offers (one below its circuit's
+    voltage fails short). Never a polymer part. None when the line names a part number the catalog cannot read
+    (its series: polymer or not, low ESR, is then unknown), states a polymer, ceramic or niobium part, or two
+    values."""
     text = _line_text(line)
     if _unread_code(line.mpn) or _unread_code(line.value) or _POLYMER_SAID.search(text) or _NOT_WET.search(text):
         return None  # a ceramic, niobium or polymer line on the same pads is another part
@@ -904,6 +905,8 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         heights = [(listing_form(p) or Footprint("")).body_mm[1:2] or (99.0,) for p in pool]
         low = min(h[0] for h in heights)
         pool = [p for p, h in zip(pool, heights) if h[0] == low]
+        if "×L" not in form and low < 99:
+            note += f"; height not stated: the lowest can, {low:g} mm: check"
     elif not any(k == "voltage_rating" for k, _, _ in said):
         volts = [(p.attribute("voltage_rating") or Attribute("voltage_rating", "")).value or 0.0 for p in pool]
         top = max(volts)
