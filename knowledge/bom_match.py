@@ -1796,7 +1796,9 @@ def _generic_number(mpn: str) -> bool:
 # Words every maker's name may carry: they tell no maker apart.
 _MAKER_NOISE = frozenset({"semiconductor", "semiconductors", "semicon", "semi", "electronics", "electronic", "elec",
                           "tech", "technology", "technologies", "co", "ltd", "inc", "corp", "corporation", "company",
-                          "international", "intertech", "advanced", "group", "industries", "america", "sales"})  # fmt: skip
+                          "international", "intertech", "advanced", "group", "industries", "america", "sales",
+                          "connectivity", "electric", "components", "devices", "systems", "microelectronics",
+                          "optoelectronics", "power", "precision"})  # fmt: skip  # words many makers share
 _NO_MAKER = {"", "-", "any", "generic", "various", "n/a", "na", "不限", "任意", "通用", "国产"}
 # A distributor in the maker column ('mouser.com', 'Digi-Key', 淘宝) names where to buy, not who makes the part.
 _DISTRIBUTORS = re.compile(
@@ -1862,7 +1864,9 @@ def _maker_fits(stated: str, listed: str) -> bool:
     a, b = _maker_key(stated), _maker_key(listed)
     if a == b or _maker_words(a) & _maker_words(b):
         return True
-    # a close spelling; a short name only as a whole ('ECT' is no maker inside 'ALPS Electric')
+    # a close spelling of the distinctive words; a short name only as a whole ('ECT' is no maker inside 'ALPS
+    # Electric', and two 'X Connectivity' makers share no name)
+    a, b = (" ".join(w for w in k.split() if w not in _MAKER_NOISE) for k in (a, b))
     return min(len(a), len(b)) >= 5 and fuzz.partial_ratio(a, b) >= 85
 
 

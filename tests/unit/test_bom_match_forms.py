@@ -308,3 +308,10 @@ def test_a_strangers_review_of_these_rules_each_case_a_question_not_a_wrong_part
     assert (
         _maker_fits("ON", "onsemi") and not _maker_fits("Lite-On", "onsemi") and _maker_fits("LITEON(光宝)", "Lite-On")
     )
+
+
+def test_words_many_makers_share_name_no_maker() -> None:
+    """Two 'X Connectivity' or 'X Electric' makers are two makers (a stranger's review: 'TE' fitted 'XKB
+    Connectivity', 'ALPS Electric' fitted 'Delixi Electric')."""
+    assert not _maker_fits("TE", "XKB Connectivity") and not _maker_fits("ALPS Electric", "Delixi Electric")
+    assert _maker_fits("TE Connectivity", "TE Connectivity Ltd") and _maker_fits("Murata Electronics", "Murata")
