@@ -837,7 +837,7 @@ def _comparable(a: Footprint, b: Footprint) -> bool:
 
 # pin count not said (SC70: 3, 5 or 6; a bare TSOT-23 is a ThinSOT of 5, 6 or 8), or the suffix (DO-214: SMA / B / C)
 _FAMILY_NAMES = frozenset({"SC-70", "SC-88", "SOT", "SOD", "TO", "DO", "TSOT", "DO-214"})
-# What a family name alone covers, where it is read as one (canonical names start with one of these).
+# What a family name alone covers, where it is read as one (the canonical names of its members).
 _FAMILY_MEMBERS: dict[str, frozenset[str]] = {
     "DO-214": frozenset({"SMA", "SMB", "SMC", "DO-214", "DO-214BA"}),  # SMAF, SOD-123FL are no DO-214 member
     "TSOT": frozenset({"SOT-23", "SOT-23-5", "SOT-23-6", "SOT-23-8", "TSOT"}),
