@@ -57,6 +57,7 @@ from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
 from knowledge.mpn_codes import DecodedPart, decode_mpn
 from knowledge.search import (
     IDENTITY_VALUES,
+    JUMPER_WORDS,
     SearchEngine,
     better_rated,
     code_candidates,
@@ -311,9 +312,8 @@ class BomMatcher:
             # 'S8050' listed in SOT-23 and in TO-92, 'S9014' also as 'S9014-TA' in TO-92: which package?
             elsewhere = _in_other_packages(by_mpn[0], by_mpn[1:]) + self._other_packages(line.mpn, by_mpn)
             if elsewhere:  # 'S9014' with no footprint: SOT-23 listings, and 'S9014-TA' in TO-92
-                packages = ", ".join(dict.fromkeys(p.package for p in [by_mpn[0], *elsewhere]))
-                note = f"{line.mpn} is listed in {packages}: which package?"
-                return _ambiguous(line, [by_mpn[0], *elsewhere], note, via="MPN, package not stated")
+                listings = [by_mpn[0], *elsewhere]
+                return _which_package(line, line.mpn, listings, [p.package for p in listings])
         if exact:
             product = exact[0]
             confidence = 1.0 if by_supplier and by_mpn else 0.97
@@ -354,8 +354,7 @@ class BomMatcher:
             unplaced = not specific(footprint_package(line.package) or "") and not _said_package(line)
             named = list(dict.fromkeys(k for p in found if specific(k := footprint_package(p.package) or "")))
             if found and unplaced and len(named) > 1:  # 'SS56', 'S8050 三极管' with no package: which one?
-                note = f"{code} is listed in {', '.join(named)}: which package?"
-                return _ambiguous(line, found, note, via="MPN, package not stated")
+                return _which_package(line, code, found, named)
             if found:
                 note = f"part number {code} read from the value column"
                 return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
@@ -601,10 +600,9 @@ class BomMatcher:
             return LineMatch(line, "not_found", 0.0, note="the line states no part number, value or description")
         named = [c for c in (line.mpn, line.value) if _is_code(c) and not _value_codes_only(c)]
         listed = _by_code(self.engine.store, named[0]) if named else []
-        packages = list(dict.fromkeys(footprint_package(p.package) or p.package for p in listed))
-        if len(packages) > 1:  # a short generic number with no footprint ('SS56': SMA, SMB and SMC listings): which?
-            note = f"{named[0]} is listed in {', '.join(packages)}: which package?"
-            return _ambiguous(line, listed, note, via="MPN, package not stated")
+        packages = [footprint_package(p.package) or p.package for p in listed]
+        if len(set(packages)) > 1:  # a short generic number with no footprint ('SS56': SMA, SMB and SMC listings)
+            return _which_package(line, named[0], listed, packages)
         if named and len(line.description.split()) < 3:
             # A part number neither in the catalog nor close to one (checked above), with no description:
             # search would only return look-alikes of its letters.
@@ -654,7 +652,6 @@ _FAMILIES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "crystal": ("Crystals / Crystals", "frequency", ("Y", "X", "XTAL"), ("crystal", "xtal")),
 }
-_JUMPER_SAID = re.compile(r"跳线|零欧|(?<![a-z])jumper(?![a-z])|zero[ -]?ohm", re.I)
 _NOT_MLCC = ("electrolytic", "tantalum", "电解", "钽", "film capacitor", "supercap", "polymer")
 _DIELECTRICS = re.compile(r"\b(C0G|NP0|COG|X5R|X7R|X7S|X7T|X6S|X8R|Y5V|Z5U)\b", re.IGNORECASE)
 _DESIGNATOR_PREFIX = re.compile(r"^([A-Za-z]+)\d")
@@ -719,7 +716,7 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if choice is None and named and named[0] == "chip resistor" and _BARE_NUMBER.fullmatch(line.value.strip()):
         quantities["resistance"] = (float(line.value.strip()), "Ω")  # '470' on an R designator = 470 Ω
         choice = "chip resistor"
-    if choice is None and named and named[0] == "chip resistor" and _JUMPER_SAID.search(text):
+    if choice is None and named and named[0] == "chip resistor" and JUMPER_WORDS.search(text):
         quantities["resistance"] = (0.0, "Ω")  # 'Jumper' on a RES_0805 part, 跳线: a zero-ohm link
         choice = "chip resistor"
     if choice == "crystal" and (
@@ -888,6 +885,9 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
                 return False
             return height is None or (len(own.body_mm) > 1 and abs(own.body_mm[1] - height) <= 0.3)
 
+    voltage_said = any(k == "voltage_rating" for k, _, _ in said)
+    if category != "tantalum" and not voltage_said:
+        return None  # a can quoted at the highest voltage would be the tallest: the buyer says which
     pool = [
         p
         for p in engine.store.products(engine.store.with_attribute("capacitance", value, limit=5000))
@@ -899,15 +899,13 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     if not pool:
         return None
     note = f"matched by parameters ({format_quantity(value, 'F')}, {category}, {form})"
-    if category != "tantalum":  # a can: the voltage must be stated, and the lowest can of the stated size
-        if not any(k == "voltage_rating" for k, _, _ in said):
-            return None  # the highest voltage would be the tallest can: the buyer says which
+    if category != "tantalum":  # a can: the lowest of the stated size (its voltage is stated: checked above)
         heights = [(listing_form(p) or Footprint("")).body_mm[1:2] or (99.0,) for p in pool]
         low = min(h[0] for h in heights)
         pool = [p for p, h in zip(pool, heights) if h[0] == low]
         if "×L" not in form and low < 99:
             note += f"; height not stated: the lowest can, {low:g} mm: check"
-    elif not any(k == "voltage_rating" for k, _, _ in said):
+    elif not voltage_said:
         volts = [(p.attribute("voltage_rating") or Attribute("voltage_rating", "")).value or 0.0 for p in pool]
         top = max(volts)
         pool = [p for p, v in zip(pool, volts) if v == top]
@@ -956,9 +954,8 @@ def _inductor_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     if not chip and not body:
         return None
 
-    def fits(product: Product) -> bool:
-        own = listing_form(product)
-        if own is None:
+    def fits(own: Footprint | None) -> bool:  # the listing's form: this size, two terminals
+        if own is None or own.pins not in (None, 2):
             return False
         if chip:
             return own.package == chip
@@ -968,7 +965,7 @@ def _inductor_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     pool = [
         p
         for p in engine.store.products(engine.store.with_attribute("inductance", value, limit=5000))
-        if _SINGLE_INDUCTOR.search(p.category) and fits(p) and (listing_form(p) or Footprint("")).pins in (None, 2)
+        if _SINGLE_INDUCTOR.search(p.category) and fits(listing_form(p))
         and not _NOT_ONE_INDUCTOR.search(f"{p.name} {p.description} {p.package}") and not _rating_conflict(line, p)
     ]  # fmt: skip
     if not pool:
@@ -1340,6 +1337,12 @@ def _with_look_alikes(match: LineMatch, alike: Sequence[Hit]) -> tuple[Hit, ...]
 _PART_VALUES = frozenset({"resistance", "capacitance", "inductance", "frequency"})  # what a part is, not its ratings
 
 
+def _which_package(line: BomLine, code: str, listings: Sequence[Product], packages: Sequence[str]) -> LineMatch:
+    """The question a number listed in several packages asks when the line names none ('SS56: SMA, SMB, SMC')."""
+    note = f"{code} is listed in {', '.join(dict.fromkeys(packages))}: which package?"
+    return _ambiguous(line, listings, note, via="MPN, package not stated")
+
+
 def _close_value(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(b))
 
@@ -1535,7 +1538,7 @@ def _words_score(line: BomLine, product: Product) -> int:
         attr = product.attribute(key)
         if attr is None or attr.value is None:
             continue
-        if abs(attr.value - value) <= 1e-6 * max(1.0, abs(value)):
+        if _close_value(attr.value, value):
             score += 1
         elif not better_rated(key, attr.value, value, product.category):
             return -1
@@ -1549,8 +1552,7 @@ def _states_values(product: Product, text: str) -> bool:
     it, or any of the product's attributes in that unit (a regulator's '3,3V' is its output voltage)."""
     for key, value, unit in extract_quantities(text):
         own = [product.attribute(key)] + [a for a in product.attributes if a.unit == unit and a.name != key]
-        if not any(a is not None and a.value is not None and abs(a.value - value) <= 1e-6 * max(1.0, abs(value))
-                   for a in own):  # fmt: skip
+        if not any(a is not None and a.value is not None and _close_value(a.value, value) for a in own):
             return False
     return True
 

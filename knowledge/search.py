@@ -412,7 +412,7 @@ def parse_parameters(text: str) -> QueryParameters:
         and not any(k == "pitch" for k, _, _ in quantities)
     ):
         quantities += (("pitch", form.pitch_mm, "mm"),)  # 'pin header 1x03 pitch 2mm': the catalog states pitch
-    if kind == "resistor" and not any(key == "resistance" for key, _, _ in quantities) and _JUMPER.search(text):
+    if kind == "resistor" and not any(key == "resistance" for key, _, _ in quantities) and JUMPER_WORDS.search(text):
         quantities += (("resistance", 0.0, "Ω"),)  # '跳线 0402 Resistor': a zero-ohm link
     if kind == "resistor" and not any(key == "resistance" for key, _, _ in quantities):
         # '22 0603 Resistor': a bare number beside the word resistor is its ohms (not a package code or a count)
@@ -493,7 +493,7 @@ def parse_parameters(text: str) -> QueryParameters:
 _BEAD = re.compile(r"ferrite|\bbeads?\b|磁珠", re.I)
 _LAND_KINDS = ("resistor", "capacitor", "inductor", "crystal", "led")
 _TEXT_CRYSTAL_WORDS = re.compile(r"晶振|晶体|crystal|xtal|\d\s*ppm", re.I)
-_JUMPER = re.compile(r"跳线|零欧|\bjumper\b|zero[ -]?ohm", re.I)
+JUMPER_WORDS = re.compile(r"跳线|零欧|\bjumper\b|zero[ -]?ohm", re.I)  # a zero-ohm link (also BOM lines)
 _TANTALUM = re.compile(r"tantal|钽", re.I)
 _TANTALUM_CASE = re.compile(r"(?<![A-Za-z])(?:([A-EPRSTUVWXY])[ -]?case|case[ -]?([A-EPRSTUVWXY]))(?![A-Za-z])", re.I)
 _METRIC_ONLY = frozenset(METRIC_TO_EIA) - CHIP_CODES

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from knowledge.bom_match import BomMatcher, _maker_fits
 from knowledge.catalog import CatalogStore
-from knowledge.models import Attribute, PriceBreak, Product
+from knowledge.models import Attribute, Product
 from tests.conftest import engine_over
 from tests.unit.test_bom_match import line
+from tests.unit.test_bom_match_choices import _part
 
 THT = "Resistors / Through Hole Resistors"
 CHIP = "Resistors / Chip Resistor - Surface Mount"
@@ -18,13 +19,6 @@ TANTALUM = "Capacitors / Tantalum Capacitors"
 ELECTROLYTIC_THT = "Capacitors / Aluminum Electrolytic Capacitors - Leaded"
 ELECTROLYTIC_SMD = "Capacitors / Aluminum Electrolytic Capacitors - SMD"
 POTS = "Resistors / Variable Resistors/Potentiometers"
-
-
-def _part(sku: str, mpn: str, category: str, package: str, *attrs: Attribute, maker: str = "Maker") -> Product:
-    return Product(
-        sku=sku, mpn=mpn, manufacturer=maker, category=category, name=mpn, package=package, attributes=attrs,
-        price_breaks=(PriceBreak(1, 0.01),), stock=10_000,
-    )  # fmt: skip
 
 
 def _ohm(value: float) -> Attribute:
