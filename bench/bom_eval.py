@@ -44,6 +44,11 @@ HOLDOUT3 = FIXTURES / "holdout3"
 # measured once before any change made for it.
 HOLDOUT4_LABELS_DIR = FIXTURES / "labels_holdout4"
 HOLDOUT4 = FIXTURES / "holdout4"
+# A sixth, collected and labelled in session 12 (two helpers, repositories used by none of the others:
+# used_repos_before_holdout5.txt; KiCad 5 XML, KiBoM / KiBot / Fabrication Toolkit, JLC xlsx, EasyEDA UTF-16,
+# Altium .xls with Chinese, OrCAD .BOM, Eagle partlist, Kitspace tsv, an LCSC cart, a Chinese hand-made sheet).
+HOLDOUT5_LABELS_DIR = FIXTURES / "labels_holdout5"
+HOLDOUT5 = FIXTURES / "holdout5"
 DEV = ROOT.parent / "shared" / "boms" / "dev"
 # Confidence bands of the reliability table: a matcher that says 0.97 should be right about that often.
 BANDS = ((0.95, 1.01), (0.9, 0.95), (0.8, 0.9), (0.7, 0.8), (0.0, 0.7))
@@ -52,7 +57,7 @@ CONFIDENT = ("exact", "parametric")
 
 def bom_path(name: str) -> Path | None:
     """The fixture copy of a dev BOM (MIT ones), else ../shared (GPL ones), else an outside BOM, else None."""
-    for folder in (FIXTURES, DEV, OUTSIDE, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4):
+    for folder in (FIXTURES, DEV, OUTSIDE, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5):
         if (folder / name).is_file():
             return folder / name
     return None
@@ -168,6 +173,7 @@ def evaluate_all(engine: SearchEngine) -> dict[str, Any]:
         "holdout2": evaluate(engine, HOLDOUT2_LABELS_DIR),
         "holdout3": evaluate(engine, HOLDOUT3_LABELS_DIR),
         "holdout4": evaluate(engine, HOLDOUT4_LABELS_DIR),
+        "holdout5": evaluate(engine, HOLDOUT5_LABELS_DIR),
     }
 
 
