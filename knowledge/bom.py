@@ -1796,7 +1796,15 @@ _DIGIKEY = re.compile(r"[A-Z0-9][A-Z0-9./#-]{1,40}-ND")
 _DNP_TOKENS = {
     "dnp", "dni", "dnf", "np", "nc", "n.c.", "nf", "nm", "no pop", "nopop", "not populated", "do not populate",
     "do not place", "do not fit", "not fitted", "not mounted", "不贴", "不贴片", "不焊", "空贴", "未贴", "不安装", "不上件",
+    "预留", "暂不贴", "暂不焊", "不焊接",
 }  # fmt: skip
+# A marker written beside the part in a part cell: "10K DNP", "DNF_0R", "100nF(NC)", "NC(10K)"; Chinese markers
+# need no separator ("10K不贴", "预留10uF"). Latin ones stand apart, so NC7SZ08 or DNPH are parts, and NC only in
+# brackets, so a relay's "NO/NC" contacts are not a marker.
+_DNP_BESIDE = re.compile(
+    r".*[\s(（\[@_/-](dnp|dnf|dni)[)）\]]?|(dnp|dnf|dni)[\s(（/_].*|.*[(（\[]nc[)）\]]|nc[(（].*"
+    r"|.*(不贴|不贴片|预留|空贴|不焊|暂不贴|不上件)[)）]?|[(（]?(不贴|预留|空贴|不焊|暂不贴)[)）]?.*"
+)
 _FALSE_TOKENS = {"false", "falsch", "no", "n", "0", "否", "不", "不贴", "nein", "dnp", "x"}
 _TRUE_TOKENS = {"true", "wahr", "yes", "y", "1", "是", "ja", "dnp", "x", "✓", "√"}
 _PLACEHOLDERS = {"no part selected", "n/a", "na", "-", "--", "—", "/", "none", "无", "空", "null", "tbd"}
@@ -1996,6 +2004,8 @@ def _classify_table(
             reason = "header row" if mapping is None else "header row of a new block"
             acc.skipped.append(BomProblem(row.line, row.sheet, reason))
             mapping, headers = _overridden(_read_band(new_map, band), columns, width, first_col), _unique_headers(cells)
+            if not columns:
+                mapping = _mpn_by_cells(mapping, rows[index + 1 : index + 31])
             _close_block(tally, acc, counts)
             key = (row.sheet, tuple(mapping.items()))  # a header repeated on each page adds to its first layout
             if key not in acc.tallies:
@@ -2035,6 +2045,26 @@ def _classify_table(
     if columns:
         acc.widths.append(width)
     return True
+
+
+def _mpn_by_cells(mapping: dict[int, str], below: list[_Row]) -> dict[int, str]:
+    """A part-number column whose cells are names, beside a 'PN' column whose cells are codes, is the maker's
+    column: 'MFN' is the number under Eagle's 'MF' (MFN 'BAT54C,215') but the maker's name in a KiBoM export
+    ('MFN' Kemet, 'PN' C0603C104K5RACAUTO). Read by the cells of the rows under the header."""
+    named = [c for c, f in mapping.items() if f == "mpn"]
+    coded = [c for c, f in mapping.items() if f == "item_code"]
+    if len(named) != 1 or len(coded) != 1 or "manufacturer" in mapping.values():
+        return mapping
+
+    def cells(col: int) -> list[str]:
+        return [r.cells[col].strip() for r in below if col < len(r.cells) and r.cells[col].strip()]
+
+    names, codes = cells(named[0]), cells(coded[0])
+    if len(names) < 2 or any(re.search(r"\d", c) for c in names) or not codes:
+        return mapping
+    if sum(bool(re.search(r"\d", c)) for c in codes) < 0.8 * len(codes):
+        return mapping
+    return {**mapping, named[0]: "manufacturer", coded[0]: "mpn"}
 
 
 def _close_block(tally: _Tally | None, acc: _Acc, counts: tuple[int, int]) -> None:
@@ -2372,9 +2402,7 @@ def _dnp(cells: tuple[str, ...], mapping: dict[int, str], headers: tuple[str, ..
         if mapping.get(col) not in scanned and not (col < len(headers) and _DNP_HOST.search(headers[col])):
             continue  # a marker counts only where the buyer writes one, not in another tool's result columns
         token = _simplified(cell.strip().lower())
-        if token in _DNP_TOKENS or re.fullmatch(
-            r".*[\s(（\[@_/-](dnp|dnf|dni|不贴)[)）\]]?|(dnp|dnf|dni|不贴)[\s(（].*", token
-        ):
+        if token in _DNP_TOKENS or _DNP_BESIDE.fullmatch(token):
             return True, f"marked not populated ({cell.strip()!r})"
     return False, ""
 

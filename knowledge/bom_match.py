@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -159,6 +160,11 @@ class BomMatcher:
             by_code = self._by_what_the_code_says(line, decoded, found)
             if by_code is not None:
                 return by_code
+        if found is not None and found.via == "similar MPN" and (suffixed := self._one_suffixed(line)) is not None:
+            # the maker's number with a suffix that may name a variant (a brightness bin, a lead length): the
+            # buyer's question, never a part of the same value from another series
+            note = f"{line.mpn} by {line.manufacturer} is listed only as {suffixed.mpn}: is that the part?"
+            return _ambiguous(line, [suffixed, *(h.product for h in found.candidates)], note, via="MPN + suffix")
         if found is not None and found.via == "similar MPN":
             # The MPN is not in the catalog, only look-alikes: the values and footprint the line states decide
             # first (04023A100JAT2A '10pF, 5%' on CAP0402); the look-alikes stay candidates.
@@ -172,9 +178,35 @@ class BomMatcher:
             return found
         return self._by_search(line)
 
+    def _one_suffixed(self, line: BomLine) -> Product | None:
+        """The one listing whose MPN is the BOM's, from the maker it names, plus a suffix after a separator
+        ('LS Q976-NR-1' by OSRAM listed as 'LS Q976-NR-1-0-20-R18', Everlight's '204-10UYD/S530-A3' as '…-A3-L');
+        None when the line names no maker, the catalog has two such listings (LM1117 -3.3 / -5.0 / -ADJ) or the
+        words rule it out."""
+        if not _is_code(line.mpn) or len(normalize_code(line.mpn)) < 8 or not _names_maker(line.manufacturer):
+            return None
+        longer = self.engine.store.products(self.engine.extended_codes(line.mpn, limit=20))
+        suffixed = [p for p in longer if _tail(p.mpn, line.mpn)[:1] in ("-", "/", "(", " ")]
+        if len(suffixed) != 1 or len(longer) != 1:
+            return None
+        (product,) = suffixed
+        if not _maker_fits(line.manufacturer, product.manufacturer) or _COPY_HOUSES.search(product.manufacturer):
+            return None
+        return None if _text_conflict(line, product) or _rating_conflict(line, product) else product
+
     def _distributor_number(self, line: BomLine) -> BomLine:
         """A Mouser number in the MPN column ('80-C0805X104K5R3316', '660-RN73R2ATD1004D25': Mouser's maker prefix
         and the maker's number): the maker's number, when the whole is no catalog code and the rest reads as one."""
+        code = line.supplier_code.strip()
+        if not line.mpn.strip() and code.upper().endswith("-ND") and not self.engine.store.by_code(code):
+            # a Digi-Key number alone ('RNCP0603FTD1K00CT-ND'): the maker's number and a packaging suffix; the
+            # number stands for the MPN when the catalog lists it or its maker's numbering reads it (an opaque
+            # '1276-1066-1-ND' is neither)
+            stems = [code[:-3]] + [code[: -3 - len(s)] for s in ("CT", "TR", "DKR") if code[:-3].upper().endswith(s)]
+            stems = [s for s in stems if len(s) >= 5 and looks_like_part_number(s)]
+            number = next((s for s in stems if self.engine.store.by_code(s)), None)
+            number = number or next((s for s in stems if decode_mpn(s) is not None), None)
+            return replace(line, mpn=number) if number else line
         m = _MOUSER_NUMBER.fullmatch(line.mpn.strip())
         if m is None or self.engine.store.by_code(line.mpn) or not looks_like_part_number(m.group(1)):
             return line
@@ -472,7 +504,13 @@ class BomMatcher:
         ]
         if not _AUTOMOTIVE.search(_line_text(line)):  # 'ISO7741' is the ISO7741DWR, not its Q1 automotive grade
             fits = [p for p in fits if not _AUTOMOTIVE.search(p.mpn)] or fits
-        if not fits or len({_strip_packaging(_CLONE_TAG.sub("", p.mpn)) for p in fits}) != 1:
+        forms = Counter(_strip_packaging(_CLONE_TAG.sub("", p.mpn)) for p in fits)
+        (top, count), *_ = forms.most_common(1) or [("", 0)]
+        if count >= 5 and count >= 0.85 * len(fits):
+            # many makers list the number in this package under one name ('1N4148' on SOD-323: nineteen
+            # 1N4148WS listings beside a '1N4148SOD-323' and a '1N4148WS-6AF'): that name is the part
+            fits, forms = [p for p in fits if _strip_packaging(_CLONE_TAG.sub("", p.mpn)) == top], Counter({top: count})
+        if not fits or len(forms) != 1:
             return []  # one part, on reels or from another maker under its number ('SN74HC595PW(LX)'), or none
         if _names_maker(line.manufacturer) and not _maker_fits(line.manufacturer, fits[0].manufacturer):
             return []
@@ -510,6 +548,8 @@ class BomMatcher:
             return _bead_match(self.engine, line)
         if (header := _header_match(self.engine, line)) is not None:
             return header
+        if (dip := _dip_match(self.engine, line)) is not None:
+            return dip
         if (leaded := _leaded_match(self.engine, line)) is not None:
             return leaded
         if (polarized := _polarized_match(self.engine, line)) is not None:
@@ -1123,6 +1163,11 @@ _NOT_PLAIN_HEADER = re.compile(
 )
 
 
+# Header footprints of libraries that hold 0.1" (2.54 mm) headers only: Altium's Miscellaneous Connectors
+# ('HDR1X4', right angle 'HDR1X4H') and Eagle's pinhead library ('PINHD-1X2', right angle 'PINHD-1X2/90').
+_HUNDRED_MIL_LIBRARY = re.compile(r"\s*(?:M?HDR\d{1,2}X\d{1,3}H?|PINHD-\d{1,2}X\d{1,3}(?:/90)?)\s*", re.I)
+
+
 def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """A plain pin header or female header by what its footprint states (rows x pins, pitch, mounting, straight or
     right angle; KiCad's PinHeader_2x05_P2.54mm_Vertical, LCEDA's HDR-F-2.54_1x10): the best-stocked listing that
@@ -1136,7 +1181,11 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     form = form_of_text(f"{line.package} {said}")
     if form is None or form.kind != fp.kind:
         return None  # LCEDA's 'HDR-TH_8P-P2.54-V' says neither pins nor socket (its -M / -F twins do)
-    if form.pitch_mm is None and not re.search(r"\d\.\d", line.package):
+    if (
+        form.pitch_mm is None
+        and not re.search(r"\d\.\d", line.package)
+        and not _HUNDRED_MIL_LIBRARY.fullmatch(line.package)
+    ):
         return None  # 'HDR-2x8': the pitch is a library's habit, not stated
     said_angle = angled(line.package)
     said_angle = angled(said) if said_angle is None else said_angle
@@ -1166,6 +1215,67 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     shape = f"{fp.rows}x{per_row}, {fp.pitch_mm:g} mm, {'right angle' if wanted_angle else 'straight'}"
     note = f"matched by parameters ({'female header' if fp.kind == 'socket' else 'pin header'} {shape})"
     return _best_listing(line, pool, note, "pin length and plating", "same rows, pins, pitch and mounting")
+
+
+_IC_SOCKET_SAID = re.compile(
+    r"IC\s*(?:插?座|socket)|芯片座|集成电路座|DIP\s*(?:插?座|socket)|\bsocket\b.*\bDIP\b", re.I
+)
+_DIP_SWITCH_SAID = re.compile(r"DIP[-_ ]?SW|DIP\s*switch|拨码", re.I)
+_COUNT_SAID = re.compile(
+    r"(?<![\d.])(\d{1,2})\s*(?:P|PIN|PINS|POS|positions?|脚|针|位|路)(?![A-Za-z0-9])|DIP-?(\d{1,2})(?!\d)", re.I
+)
+_NARROW_SAID = re.compile(r"窄|narrow|300\s*mil|7\.62", re.I)
+_WIDE_SAID = re.compile(r"宽|wide|600\s*mil|15\.24", re.I)
+
+
+def _dip_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """A DIP IC socket ('14Pin' 'IC座', 'DIP-16 IC socket') or a DIP switch ('DIP-SW-8P', '8位拨码开关') by what its
+    words state: the pin (socket) or position (switch) count, through hole unless SMD is said, 2.54 mm. A socket
+    of 24 or 28 pins comes narrow (7.62 mm rows) and wide (15.24 mm): a question unless the words say which; the
+    contact kind (machined round / stamped square holes) and a switch's actuator are left to the check note."""
+    if any(_unread_code(c) and not _COUNT_SAID.fullmatch(c.strip()) and not _DIP_SWITCH_SAID.match(c)
+           for c in (line.mpn, line.value)):  # fmt: skip
+        return None  # a maker's number the catalog lacks ('219-2MSTR' on 'CTS_219-2_SMT'; not '14Pin', 'DIP-SW-8P')
+    words = f"{line.value} {line.description} {line.package} {line.mpn}"
+    socket, switch = bool(_IC_SOCKET_SAID.search(words)), bool(_DIP_SWITCH_SAID.search(words))
+    if socket == switch or _designator_prefix(line) not in ("", "U", "IC", "J", "X", "SW", "S", "K"):
+        return None
+    counts = {int(m.group(1) or m.group(2)) for m in _COUNT_SAID.finditer(words)}
+    if len(counts) != 1:
+        return None  # no count, or two ('8P DIP-16'): which one the line means is not plain
+    (count,) = counts
+    smd = (form := form_of_text(words)) is not None and form.mounting == "SMD"
+    narrow, wide = bool(_NARROW_SAID.search(words)), bool(_WIDE_SAID.search(words))
+    pool = []
+    store = engine.store
+    # the catalog states a DIP switch's positions as a number ('8'), a socket's as text ('14P')
+    skus = store.with_attribute("number_of_positions", count, limit=20_000)
+    skus += store.with_attribute("number_of_positions", f"{count}P", limit=20_000)
+    for product in store.products(list(dict.fromkeys(skus))):
+        category = product.category.lower()
+        if socket:
+            if not re.search(r"ic sockets|ic / transistor socket|sockets for ics", category):
+                continue
+            if canonical(footprint_package(product.package) or product.package) != f"DIP-{count}":
+                continue
+            rows = _number(product, "row_spacing")
+            if rows is None or (narrow and abs(rows - 7.62) > 0.1) or (wide and abs(rows - 15.24) > 0.1):
+                continue
+        else:
+            if "dip switch" not in category:
+                continue
+            if ("smd" in product.package.lower()) != smd or (_number(product, "lead_pitch") or 2.54) != 2.54:
+                continue
+        pool.append(product)
+    if not pool:
+        return None
+    if socket and not (narrow or wide) and count in (24, 28):  # JEDEC DIP-24 / DIP-28: both widths exist
+        note = f"DIP-{count} sockets come narrow (7.62 mm) and wide (15.24 mm): which one?"
+        return _ambiguous(line, pool, note, via="parameters (row spacing not stated)")
+    shape = f"DIP-{count} IC socket" if socket else f"{count}-position DIP switch, {'SMD' if smd else 'through hole'}"
+    note = f"matched by parameters ({shape}, 2.54 mm)"
+    unstated = "contact kind (round / square holes)" if socket else "actuator (slide / piano) and colour"
+    return _best_listing(line, pool, note, unstated, "same kind, count and mounting")
 
 
 def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
@@ -1672,14 +1782,19 @@ def _unread_code(cell: str) -> bool:
     return re.search(r"[A-Za-z]+\d|\d+[A-Za-z]{2,}", rest) is not None
 
 
+_NXP_ORDERING = re.compile(r"[A-Z0-9][A-Z0-9\-]{3,30},\d{3}", re.I)
+
+
 def _value_codes(line: BomLine) -> list[str]:
     """Part numbers written in the value or description cells (KiCad and EasyEDA put MPNs there), or in an MPN cell
     among Chinese words ('XH-4A插座（2.54mm间距）'; a maker's name beside a number is _maker_and_number's)."""
     out = []
     for cell in (line.value, line.description):
+        if _NXP_ORDERING.fullmatch(cell.strip()):
+            out.append(cell.strip())  # NXP's 'PCA9306D,118': the type, then its packing code
         for code in code_candidates(cell):
             head, *ratings = code.split("/")
-            if ratings and all(_value_codes_only(r) for r in ratings):
+            if ratings and all(_VALUE_TOKEN.fullmatch(r.strip()) for r in ratings):
                 code = head  # 'MMBTA42/300V/0.5mA', 'SS34/3A': the number, then its ratings
             if looks_like_part_number(code) and len(normalize_code(code)) >= 4 and " " not in code:
                 out.append(code)

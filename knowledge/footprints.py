@@ -324,7 +324,7 @@ def find_package(text: str) -> str | None:
 _TEXT_SMD = re.compile(r"贴片|表贴|(?<![A-Z])(?:SMD|SMT|SURFACE[ _-]?MOUNT)(?![A-Z])")
 _TEXT_THT = re.compile(r"直插|插件|插脚|穿孔|(?<![A-Z0-9])(?:THT|PTH|THROUGH[ _-]?HOLE|AXIAL|RADIAL)(?![A-Z])")
 _TEXT_HEADER = re.compile(
-    r"HEADER|排针|排母|PIN ?SOCKET|接线端子|TERMINAL|(?<![A-Z])(?:PMOD|M?HDR|MICRO-?FIT|MINI-?FIT|PICOBLADE)(?![A-Z])"
+    r"HEADER|排针|排母|PIN ?SOCKET|接线端子|TERMINAL|(?<![A-Z])(?:PMOD|M?HDR|PINHD|MICRO-?FIT|MINI-?FIT|PICOBLADE)(?![A-Z])"
     r"|(?<![A-Z])PINS_\d{1,2}X\d"  # a library's 'Pins_2x05_1.27mm'
     r"|(?<![A-Z0-9])(?:XH|PH|GH|ZH|SH|VH|EH)(?:\d(?:\.\d+)?)?[-_ ]?\d{1,2} ?(?:P|PIN|A)(?![A-Z])"  # 'GH1.25-3P', 'XH-2A'
 )
@@ -362,6 +362,10 @@ _TEXT_ORIENTATION = (
         re.compile(
             r"弯插|弯针|RIGHT[ _-]?ANGLE|HORIZONTAL|卧式|(?<![A-Z0-9])(?:90D|R/?A)(?![A-Z0-9])"
             r"|-P\d\.\d+-H(?![A-Z0-9])|(?<![A-Z])R?HDRRA\d"
+            # Altium's Miscellaneous Connectors name the right-angle twin 'HDR1X4H' / 'Header 4H', Eagle's pinhead
+            # library 'PINHD-1X4/90' / '1X04/90' (their plain names are not read as straight: labellers disagree
+            # on them, so that stays a question for the buyer)
+            r"|(?<![A-Z])M?HDR\d{1,2}X\d{1,3}H(?![A-Z0-9])|^HEADER \d{1,2}(?:X\d{1,2})?H$|(?<![A-Z0-9])(?:PINHD-)?\d{1,2}X\d{1,3}/90"
         ),
     ),
     (
@@ -373,9 +377,13 @@ _TEXT_ORIENTATION = (
     ),
 )
 # Female (sockets, receptacles, 排母) and male (pins, 排针) when the words say which; else the kind is 'connector'.
-_TEXT_FEMALE = re.compile(r"排母|母座|FEMALE|RECEPTACLE|PIN ?SOCKET|HDR-F|(?<![A-Z])RCPT(?![A-Z])")
+# LCEDA's 'HDR-TH_4P-P2.54-V-F' / '-H-M' say it in the letter after the orientation's.
+_TEXT_FEMALE = re.compile(
+    r"排母|母座|FEMALE|RECEPTACLE|PIN ?SOCKET|HDR-F|(?<![A-Z])RCPT(?![A-Z])|-P\d\.\d+-[VH]-F(?![A-Z0-9])"
+)
 _TEXT_MALE = re.compile(
     r"排针|(?<!FE)MALE|PIN ?HEADER|CONN HEADER|HDR-M|(?<![A-Z])(?:M?HDR|PMOD)(?![A-Z-])|(?<![A-Z])PINS_\d{1,2}X\d"
+    r"|-P\d\.\d+-[VH]-M(?![A-Z0-9])|^PINHD-"
 )
 _LW_BODY = re.compile(r"[-_]L\d+(?:\.\d+)?-W\d", re.IGNORECASE)
 _HEADER_PITCHES = (1.0, 1.25, 1.27, 1.5, 2.0, 2.5, 2.54, 3.5, 3.81, 3.96, 5.0, 5.08, 7.5, 7.62, 10.16)
@@ -505,8 +513,10 @@ def form_of_listing(package: str, category: str, attributes: dict[str, tuple[str
 
 def _ipc(norm: str) -> Footprint | None:
     """IPC-7351 land-pattern names."""
-    if (m := re.match(r"(RES|CAP|IND|LED|DIO|FUS)C(\d{4})X\d", norm)) is not None:
-        eia = METRIC_TO_EIA.get(m.group(2), "")
+    # 'RESC1608X55N', and the short form with only the density level (L / N / M) Altium libraries use: 'RESC1608L',
+    # 'CAPC2012N', 'FUSE2012L'
+    if (m := re.match(r"(RES|CAP|IND|LED|DIO|FUS)[CE](\d{4})(?:X\d|[LNM]$)", norm)) is not None:
+        eia = METRIC_TO_EIA.get(m.group(2), "") or _near_metric(m.group(2))
         kind = {"RES": "resistor", "CAP": "capacitor", "IND": "inductor", "LED": "led", "DIO": "diode",
                 "FUS": "fuse"}[m.group(1)]  # fmt: skip
         return Footprint(norm, eia, "SMD", kind)
@@ -586,23 +596,33 @@ def _header(norm: str) -> Footprint | None:
     """Pin headers and sockets: PinHeader_1x04_P2.54mm_Vertical, PinSocket_2x05, HDR-M_2.54_1x4P, HDR1X4,
     MHDR2X5, Header 4, HDR-TH_3P-P2.54-V-M, 1X03 / 2X05 (Eagle)."""
     m = re.match(
-        r"(PINHEADER|PINSOCKET|RHDR|M?HDR|HEADER|PIN[ _]?HEADER|PINS(?=_\d)|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?", norm
+        r"(PINHEADER|PINSOCKET|RHDR|M?HDR|PINHD|HEADER|PIN[ _]?HEADER|PINS(?=_\d)|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?",
+        norm,
     )
     word = (m.group(1) or "") if m else ""
     rows_pins = re.search(r"(?<![\d.])(\d{1,2})X(\d{1,3})(?:P|PIN)?(?![\d.X])", norm)
-    only_pins = re.search(r"(?:[_\-]|^HEADER ?)(\d{1,3})P(?:IN)?(?![A-Z0-9])|^HEADER[ _\-]?(\d{1,3})$", norm)
+    only_pins = re.search(r"(?:[_\-]|^HEADER ?)(\d{1,3})P(?:IN)?(?![A-Z0-9])|^HEADER[ _\-]?(\d{1,3})H?$", norm)
     eagle = bool(rows_pins and re.fullmatch(r"\d{1,2}X\d{1,3}", norm))  # Eagle's "1X03"
     if not word and not eagle and not re.match(r"(排针|排母)", norm):
         return None
     # IPC-7351 names a receptacle 'RHDRV4W80P254_4X1_…' (a pin header 'HDRV4W64P254_1X4_…')
     kind = "socket" if word in ("PINSOCKET", "RHDR") or "排母" in norm or re.search(r"HDR-F|FEMALE", norm) else "header"
+    if re.search(r"-P\d\.\d+-[VH]-F(?![A-Z0-9])", norm):
+        kind = "socket"  # LCEDA's 'HDR-TH_4P-P2.54-V-F'
     rows = pins = None
-    if rows_pins is not None:
+    if (grid := re.search(r"-R(\d)-C(\d{1,3})(?![\d.])", norm)) is not None and only_pins is not None:
+        rows_pins = None  # LCEDA's 'HDR-TH_10P-P2.54-V-M-R2-C5': 10 pins in 2 rows of 5
+        rows, pins = int(grid.group(1)), int(grid.group(1)) * int(grid.group(2))
+    if rows is not None:
+        pass
+    elif rows_pins is not None:
         a, b = int(rows_pins.group(1)), int(rows_pins.group(2))
         rows, pins = min(a, b), a * b  # IPC's '_4X1_' is one row of four
     elif only_pins is not None:
         rows, pins = 1, int(only_pins.group(1) or only_pins.group(2))
-    pitch = _pitch(norm) or (2.54 if word in ("HDR", "MHDR", "RHDR", "HEADER") and "2.0" not in norm else None)
+    pitch = _pitch(norm) or (
+        2.54 if word in ("HDR", "MHDR", "RHDR", "PINHD", "HEADER") and not re.search(r"2\.0|2MM", norm) else None
+    )
     name = f"Header-{rows}x{pins // rows:02d}" if rows and pins else "Header"
     if pitch:
         name += f"-P{_num(pitch)}"
@@ -618,6 +638,8 @@ def _lceda_th(norm: str) -> Footprint | None:
         return None
     word, mounting, rest = m.group(1), "THT" if m.group(2) == "TH" else "SMD", m.group(3)
     kind = _kind(word)
+    if kind == "header":
+        return _header(norm)  # 'HDR-TH_4P-P2.54-V-F': male or female, rows ('-R2-C5') read there
     # the body: its diameter (BD; a bare D only without one: '-D0.6' after BD8.0 is the lead's), length and width,
     # each kept (a 7.3 x 7.3 mm inductor is two sizes, not one)
     diameter = _first_number(rest, "BD")
@@ -879,6 +901,15 @@ def _specific(package: str) -> bool:
 def _kind(word: str) -> str:
     word = word.upper()
     return next((kind for prefix, kind in _KIND_PREFIXES if word == prefix), "")
+
+
+def _near_metric(code: str) -> str:
+    """The EIA code of a metric chip size a vendor's IPC name rounds otherwise (KOA's 'RESC2013': 2.0 x 1.3 mm, an
+    0805's 2.0 x 1.25): the one size within 0.1 mm in both length and width, else ''."""
+    length, width = int(code[:2]), int(code[2:])
+    near = [eia for metric, eia in METRIC_TO_EIA.items()
+            if abs(int(metric[:2]) - length) <= 1 and abs(int(metric[2:]) - width) <= 1]  # fmt: skip
+    return near[0] if len(near) == 1 else ""
 
 
 def _tantalum_case(metric: str) -> str:

@@ -14,6 +14,7 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | Yageo CC / AC (MLCC) | CC0603KRX7R9BB104 | 0603, ±10 %, X7R, 50 V, 100 nF |
 | Kemet C (MLCC) | C0805C225K4RACTU, C0805X104K5RAC (flexible termination) | 0805, 2.2 µF, ±10 %, 16 V, X7R |
 | TDK C (MLCC) | C1608X5R1A106K080AC | 0603, X5R, 10 V, 10 µF, ±10 % |
+| TDK CGA (automotive MLCC) | CGA3E1X7R1V105K080AE | 0603, X7R, 35 V, 1 µF, ±10 % |
 | Taiyo Yuden (MLCC) | LMK107BJ475KA-T | 10 V, 0603, X5R, 4.7 µF, ±10 % |
 | Kyocera AVX (MLCC) | 06031C104MAT2A | 0603, 100 V, X7R, 100 nF, ±20 % |
 | Walsin / Fenghua / CCTC style (MLCC) | 0603B104K500NT, TCC0603X7R104K500CT | 0603, X7R, 100 nF, ±10 %, 50 V |
@@ -26,6 +27,11 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | Walsin WR (resistor) | WR06X1002FTL | 0603, 10 kΩ, ±1 % |
 | Fenghua RS (resistor) | RS-05K6802FT | 0805, 68 kΩ, ±1 % |
 | Viking AR (thin-film resistor) | AR03BTC1002 | 0603, ±0.1 %, 10 kΩ |
+| Bourns CR (resistor) | CR1206-JW-120ELF | 1206, ±5 %, 12 Ω |
+| Stackpole RMCF / RNCP (resistor) | RNCP0603FTD1K00 | 0603, ±1 %, 1 kΩ |
+| KOA RK73 / RN73 (resistor) | RK73B2ATTD101J, RN73R2ATD1004D25 | 0805, 100 Ω, ±5 % / 0805, 1 MΩ, ±0.5 % |
+| Susumu RR (thin-film resistor) | RR1220P-302-D | 0805, 3 kΩ, ±0.5 % |
+| Panasonic ERA (thin-film resistor) | ERA-2VEB1003X | 0402, ±0.1 %, 100 kΩ |
 """
 
 from __future__ import annotations
@@ -168,6 +174,21 @@ def _tdk(m: re.Match[str]) -> DecodedPart | None:
     return _cap("TDK C", _METRIC[m[1]], _pf(m[4]), m[5], _TDK_V[m[3]], dielectric)
 
 
+# TDK's automotive and mid-voltage series: size digit (3 = 1608 / 0603 ... 9 = 5750), thickness letter and a digit,
+# then as the C series ('CGA3E1X7R1V105K080AE': 0603, X7R, 35 V, 1 µF, ±10 %)
+_TDK_CGA = re.compile(
+    r"(?:CGA|CGJ|CNA|CNC)([2-9])[A-Z]\d(C0G|X5R|X7R|X6S|X7S|X7T|X8R|NP0|CH)(0G|0J|1A|1C|1E|1V|1H|2A|2E)(\d{3}|\dR\d)([A-Z])"
+)
+_TDK_CGA_SIZE = {"2": "0402", "3": "0603", "4": "0805", "5": "1206", "6": "1210", "8": "1812", "9": "2220"}
+
+
+def _tdk_cga(m: re.Match[str]) -> DecodedPart | None:
+    if m[1] not in _TDK_CGA_SIZE:
+        return None
+    dielectric = "C0G" if m[2] in ("C0G", "NP0", "CH") else m[2]
+    return _cap("TDK CGA", _TDK_CGA_SIZE[m[1]], _pf(m[4]), m[5], _TDK_V[m[3]], dielectric)
+
+
 _AVX = re.compile(
     r"(0201|0402|0603|0805|1206|1210|1812|2220)([46ZY3D5127])([ACDGZW])(\d{3}|\dR\d)([A-DFGJKMZ])[A-Z][A-Z0-9]"
 )
@@ -280,10 +301,55 @@ def _viking(m: re.Match[str]) -> DecodedPart | None:
     return _res("Viking AR", _VIKING_SIZE[m[1]], _ohms_digits(m[3]), m[2])
 
 
+_BOURNS = re.compile(r"CR(0201|0402|0603|0805|1206|1210|2010|2512)-([FJ])[WX]-(\d{3,4}|\d+R\d+)E?LF")
+
+
+def _bourns(m: re.Match[str]) -> DecodedPart | None:
+    return _res("Bourns CR", m[1], _ohms_digits(m[3]), m[2])
+
+
+_STACKPOLE = re.compile(
+    r"(?:RMCF|RMCP|RNCP|RNCF|RNCS)(0201|0402|0603|0805|1206|1210|2010|2512)([BCDFGJZ])T[A-Z]?(\d+[RKM]\d*)"
+)
+
+
+def _stackpole(m: re.Match[str]) -> DecodedPart | None:
+    return _res("Stackpole RMCF", m[1], _ohms_rkm(m[3]), m[2])
+
+
+# KOA: type, size code (1E = 0402, 1J = 0603, 2A = 0805 ...), taping letters, value, tolerance
+_KOA = re.compile(r"(?:RK73[BHG]|RN73[A-Z]?)(1H|1E|1J|2A|2B|2E|2H|3A)T[A-Z]{1,3}?(\d{3,4}|\d+R\d+|R\d+)([BCDFGJ])")
+_KOA_SIZE = {"1H": "0201", "1E": "0402", "1J": "0603", "2A": "0805", "2B": "1206", "2E": "1210", "2H": "2010",
+             "3A": "2512"}  # fmt: skip
+
+
+def _koa(m: re.Match[str]) -> DecodedPart | None:
+    return _res("KOA RK73", _KOA_SIZE[m[1]], _ohms_digits(m[2]), m[3])
+
+
+_SUSUMU = re.compile(r"RR(0306|0510|0816|1220)[A-Z]-(\d{3,4}|\d+R\d+)-([BCDF])")
+_SUSUMU_SIZE = {"0306": "0201", "0510": "0402", "0816": "0603", "1220": "0805"}
+
+
+def _susumu(m: re.Match[str]) -> DecodedPart | None:
+    return _res("Susumu RR", _SUSUMU_SIZE[m[1]], _ohms_digits(m[2]), m[3])
+
+
+# Panasonic ERA thin film: size digit, type, TCR, tolerance, value, packaging ('ERA-2VEB1003X', 'ERA-3AEB103V')
+_PANASONIC_ERA = re.compile(r"ERA-?([12368])[A-Z][A-Z]([ABCDF])(\d{3,4})[VX]")
+_ERA_SIZE = {"1": "0201", "2": "0402", "3": "0603", "6": "0805", "8": "1206"}
+
+
+def _panasonic_era(m: re.Match[str]) -> DecodedPart | None:
+    return _res("Panasonic ERA", _ERA_SIZE[m[1]], _ohms_digits(m[3]), m[2])
+
+
 _FAMILIES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DecodedPart | None]], ...] = (
     (_SAMSUNG, _samsung), (_MURATA, _murata), (_YAGEO_CC, _yageo_cc), (_KEMET, _kemet), (_TDK, _tdk), (_TAIYO, _taiyo),
+    (_TDK_CGA, _tdk_cga),
     (_YAGEO_RC, _yageo_rc), (_UNIROYAL, _uniroyal), (_FOJAN, _fojan), (_PANASONIC, _panasonic),
     (_VISHAY, _vishay), (_WSL, _wsl), (_WALSIN, _walsin), (_FENGHUA, _fenghua), (_VIKING, _viking), (_AVX, _avx),
+    (_BOURNS, _bourns), (_STACKPOLE, _stackpole), (_KOA, _koa), (_SUSUMU, _susumu), (_PANASONIC_ERA, _panasonic_era),
     (_EIA_STYLE, _eia_style),
 )  # fmt: skip
 

@@ -52,6 +52,9 @@ def test_a_header_footprint_that_does_not_say_straight_or_right_angle_is_a_quest
     assert {h.product.sku for h in asked.candidates} == {"H-V", "H-RA"}
     said = matcher.match(line(designators=("P1",), value="Header 3", package="PinHeader_1x03_P2.54mm_Vertical"))
     assert said.status == "parametric" and said.product is not None and said.product.sku == "H-V"
+    # Altium's library names the right-angle twin HDR1X3H: that mark says it
+    right = matcher.match(line(designators=("P1",), value="Header 3H", package="HDR1X3H"))
+    assert right.status == "parametric" and right.product is not None and right.product.sku == "H-RA", right.note
 
 
 def test_two_values_in_one_cell_are_a_question(matcher: BomMatcher) -> None:

@@ -326,11 +326,34 @@ def test_quantity_mismatch_keeps_stated_quantity() -> None:
     assert item.notes == ("quantity 4 disagrees with 3 designators",)
 
 
-@pytest.mark.parametrize("flag", ["DNP", "不贴", "NC", "Do not populate", "DNF"])
+@pytest.mark.parametrize(
+    "flag",
+    ["DNP", "不贴", "NC", "Do not populate", "DNF", "预留", "10K 不贴", "10K(NC)", "NC(10K)", "预留10K", "10K_DNP"],
+)
 def test_dnp_markers_in_value(flag: str) -> None:
     result = read_bom_text(f"Designator,Qty,Value,Footprint\nR1,1,10k,0603\nR2,1,{flag},0603\n")
     assert [i.designators for i in result.lines] == [("R1",)]
     assert [i.designators for i in result.dnp] == [("R2",)]
+
+
+@pytest.mark.parametrize("value", ["NC7SZ08", "DNPH-2", "SPDT NO/NC", "10K"])
+def test_parts_that_only_look_like_dnp_markers_stay_lines(value: str) -> None:
+    result = read_bom_text(f"Designator,Qty,Value,Footprint\nR1,1,10k,0603\nR2,1,{value},0603\n")
+    assert [i.designators for i in result.lines] == [("R1",), ("R2",)] and not result.dnp
+
+
+def test_a_part_number_header_over_maker_names_is_the_makers_column() -> None:
+    """KiBoM's 'MFN' holds the maker's name and 'PN' the number; under Eagle's 'MF' the same 'MFN' is the number."""
+    kibom = read_bom_text(
+        "Component,References,Value,Footprint,Quantity Per PCB,MFN,PN\n"
+        "1,C101 C122,100n,C_0603_1608Metric,2,Kemet,C0603C104K5RACAUTO\n2,C104,1u,C_0603_1608Metric,1,TDK,CGA3E1X7R1V105K080AE\n"
+    )
+    assert [(i.mpn, i.manufacturer) for i in kibom.lines] == [
+        ("C0603C104K5RACAUTO", "Kemet"),
+        ("CGA3E1X7R1V105K080AE", "TDK"),
+    ]
+    eagle = read_bom_text('"Qty";"Value";"Parts";"MF";"MFN"\n"2";"BAT54C";"D1, D2";"Nexperia";"BAT54C,215"\n')
+    assert [(i.mpn, i.manufacturer) for i in eagle.lines] == [("BAT54C,215", "Nexperia")]
 
 
 def test_note_and_title_rows_are_skipped_with_reason() -> None:

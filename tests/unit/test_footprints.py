@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.footprints import canonical, contradiction, find_package, kind_of_text, parse_footprint
+from knowledge.footprints import angled, canonical, contradiction, find_package, kind_of_text, parse_footprint
 
 # name → (package, mounting, kind, pins, pitch); None = not checked. Sources: KiCad 7 footprint library
 # (Resistor_SMD, Capacitor_THT, LED_THT, Connector_PinHeader_2.54mm, Package_SO, Package_TO_SOT_THT,
@@ -48,6 +48,12 @@ NAMES = {
     "SO-8": ("SOIC-8", "SMD", None, 8, None),
     "TO92": ("TO-92", "THT", None, None, None),
     "HDR1X4": ("Header-1x04-P2.54", "THT", "header", 4, 2.54),
+    "PINHD-1X2": ("Header-1x02-P2.54", "THT", "header", 2, 2.54),  # Eagle's pinhead library: 0.1" only
+    "HDR-TH_4P-P2.54-V-F": ("Header-1x04-P2.54", "THT", "socket", 4, 2.54),  # LCEDA: -F after the orientation
+    "HDR-TH_10P-P2.54-V-M-R2-C5-S2.54": ("Header-2x05-P2.54", "THT", "header", 10, 2.54),  # 2 rows of 5
+    "RESC2013X60X30NL20T20": ("0805", "SMD", "resistor", None, None),  # KOA rounds 2.0 x 1.25 to 2013
+    "RESC1608L": ("0603", "SMD", "resistor", None, None),  # IPC name with only the density level (Altium)
+    "CAPC2012N": ("0805", "SMD", "capacitor", None, None),
     "R0603": ("0603", "SMD", "resistor", None, None),
     "0603-RES": ("0603", "SMD", "resistor", None, None),
     "CHIPLED_0603": ("0603", "SMD", "led", None, None),
@@ -84,6 +90,19 @@ def test_footprint_names_from_the_libraries_buyers_use(name: str) -> None:
         assert fp.pins == pins, fp
     if pitch is not None:
         assert fp.pitch_mm == pytest.approx(pitch), fp
+
+
+@pytest.mark.parametrize(
+    ("name", "right_angle"),
+    [("HDR1X4", None), ("HDR1X4H", True), ("HDR2X14", None), ("Header 4H", True), ("PINHD-1X2", None),
+     ("PINHD-1X2/90", True), ("1X03", None), ("HDR-TH_6P-P2.54-V-M-1", False), ("HDR-TH_8P-P2.54-H-F-R2-C4", True)],
+)  # fmt: skip
+def test_a_header_names_right_angle_by_its_librarys_mark_and_straight_only_when_said(
+    name: str, right_angle: bool | None
+) -> None:
+    """Altium's Miscellaneous Connectors name the right-angle header 'HDR1X4H', Eagle's pinhead library
+    'PINHD-1X2/90', LCEDA '-H-' / '-V-': those say it; a plain 'HDR1X4' does not (a question for the buyer)."""
+    assert angled(name) is right_angle
 
 
 def test_package_names_that_start_like_a_kind_are_no_such_kind() -> None:

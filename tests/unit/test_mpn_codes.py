@@ -32,6 +32,8 @@ EXAMPLES = {
     ),  # flexible termination
     "C0603C479C3GACAUTO": ("0603", {"capacitance": 4.7e-12, "voltage_rating": 25}, "C0G"),  # 9 = x0.1
     "C1608X5R1A106K080AC": ("0603", {"capacitance": 10e-6, "tolerance": 10, "voltage_rating": 10}, "X5R"),
+    "CGA3E1X7R1V105K080AE": ("0603", {"capacitance": 1e-6, "tolerance": 10, "voltage_rating": 35}, "X7R"),
+    "CGA5L2C0G1H104J160AA": ("1206", {"capacitance": 100e-9, "tolerance": 5, "voltage_rating": 50}, "C0G"),
     "LMK107BJ475KA-T": ("0603", {"capacitance": 4.7e-6, "tolerance": 10, "voltage_rating": 10}, "X5R"),
     "0603B104K500NT": ("0603", {"capacitance": 100e-9, "tolerance": 10, "voltage_rating": 50}, "X7R"),
     "RC0603FR-0710KL": ("0603", {"resistance": 10e3, "tolerance": 1}, ""),
@@ -45,6 +47,15 @@ EXAMPLES = {
     "WSL2512R0010FEA": ("2512", {"resistance": 0.001, "tolerance": 1}, ""),
     "RS-05K6802FT": ("0805", {"resistance": 68e3, "tolerance": 1}, ""),
     "AR03BTDX1002": ("0603", {"resistance": 10e3, "tolerance": 0.1}, ""),
+    "CR1206-JW-120ELF": ("1206", {"resistance": 12.0, "tolerance": 5}, ""),
+    "CR0603-FX-1002ELF": ("0603", {"resistance": 10e3, "tolerance": 1}, ""),
+    "RMCF0805FT10K0": ("0805", {"resistance": 10e3, "tolerance": 1}, ""),
+    "RNCP0603FTD1K00": ("0603", {"resistance": 1e3, "tolerance": 1}, ""),
+    "RK73B2ATTD101J": ("0805", {"resistance": 100.0, "tolerance": 5}, ""),
+    "RK73H1JTTD1002F": ("0603", {"resistance": 10e3, "tolerance": 1}, ""),
+    "RN73R2ATD1004D25": ("0805", {"resistance": 1e6, "tolerance": 0.5}, ""),
+    "RR1220P-302-D": ("0805", {"resistance": 3e3, "tolerance": 0.5}, ""),
+    "ERA-3AEB103V": ("0603", {"resistance": 10e3, "tolerance": 0.1}, ""),
 }
 
 
@@ -58,7 +69,19 @@ def test_a_code_reads_as_its_maker_s_ordering_guide_says(code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "code", ["STM32F103C8T6", "AMS1117-3.3", "1N4148W", "RC0603", "GRM", "AR0130CSSC00SPBA0", "X" * 60, ""]
+    "code",
+    [
+        "STM32F103C8T6",
+        "AMS1117-3.3",
+        "1N4148W",
+        "RC0603",
+        "GRM",
+        "AR0130CSSC00SPBA0",
+        "X" * 60,
+        "",
+        "RN7302(V3)",
+        "ERA-3SM+",
+    ],
 )
 def test_codes_no_family_reads_are_not_guessed(code: str) -> None:
     assert decode_mpn(code) is None
