@@ -611,10 +611,7 @@ def _header(norm: str) -> Footprint | None:
         kind = "socket"  # LCEDA's 'HDR-TH_4P-P2.54-V-F'
     rows = pins = None
     if (grid := re.search(r"-R(\d)-C(\d{1,3})(?![\d.])", norm)) is not None and only_pins is not None:
-        rows_pins = None  # LCEDA's 'HDR-TH_10P-P2.54-V-M-R2-C5': 10 pins in 2 rows of 5
-        rows, pins = int(grid.group(1)), int(grid.group(1)) * int(grid.group(2))
-    if rows is not None:
-        pass
+        rows, pins = int(grid.group(1)), int(grid.group(1)) * int(grid.group(2))  # LCEDA's '…-R2-C5': 2 rows of 5
     elif rows_pins is not None:
         a, b = int(rows_pins.group(1)), int(rows_pins.group(2))
         rows, pins = min(a, b), a * b  # IPC's '_4X1_' is one row of four
