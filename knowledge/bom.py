@@ -1803,7 +1803,12 @@ _DNP_TOKENS = {
 # brackets, so a relay's "NO/NC" contacts are not a marker.
 _DNP_BESIDE = re.compile(
     r".*[\s(（\[@_/-](dnp|dnf|dni)[)）\]]?|(dnp|dnf|dni)[\s(（/_].*|.*[(（\[]nc[)）\]]|nc[(（].*"
-    r"|.*(不贴|不贴片|预留|空贴|不焊|暂不贴|不上件)[)）]?|[(（]?(不贴|预留|空贴|不焊|暂不贴)[)）]?.*"
+    r"|.*(不贴|不贴片|预留|空贴|不焊|不焊接|暂不贴|不上件)[)）]?|[(（]?(不贴|预留|空贴|不焊|不焊接|暂不贴)[)）]?.*"
+)
+# What makes such a text no marker: a normally-closed contact ('常闭(NC)', 'Reed switch (NC)'), spare stock
+# ('预留5%损耗'), a part soldered by hand after the SMT run ('插件 不贴片', '后焊，不贴片').
+_NOT_A_MARKER = re.compile(
+    r"常闭|常开|normally|switch|relay|开关|继电器|温控|thermostat|reed|干簧|限位|预留\s*\d+(?:\.\d+)?\s*%|损耗|备料|备品|插件|后焊|手焊|手工"
 )
 _FALSE_TOKENS = {"false", "falsch", "no", "n", "0", "否", "不", "不贴", "nein", "dnp", "x"}
 _TRUE_TOKENS = {"true", "wahr", "yes", "y", "1", "是", "ja", "dnp", "x", "✓", "√"}
@@ -2005,7 +2010,7 @@ def _classify_table(
             acc.skipped.append(BomProblem(row.line, row.sheet, reason))
             mapping, headers = _overridden(_read_band(new_map, band), columns, width, first_col), _unique_headers(cells)
             if not columns:
-                mapping = _mpn_by_cells(mapping, rows[index + 1 : index + 31])
+                mapping = _mpn_by_cells(mapping, cells, rows[index + 1 : index + 31])
             _close_block(tally, acc, counts)
             key = (row.sheet, tuple(mapping.items()))  # a header repeated on each page adds to its first layout
             if key not in acc.tallies:
@@ -2047,12 +2052,17 @@ def _classify_table(
     return True
 
 
-def _mpn_by_cells(mapping: dict[int, str], below: list[_Row]) -> dict[int, str]:
-    """A part-number column whose cells are names, beside a 'PN' column whose cells are codes, is the maker's
-    column: 'MFN' is the number under Eagle's 'MF' (MFN 'BAT54C,215') but the maker's name in a KiBoM export
-    ('MFN' Kemet, 'PN' C0603C104K5RACAUTO). Read by the cells of the rows under the header."""
-    named = [c for c, f in mapping.items() if f == "mpn"]
-    coded = [c for c, f in mapping.items() if f == "item_code"]
+def _mpn_by_cells(mapping: dict[int, str], header: tuple[str, ...], below: list[_Row]) -> dict[int, str]:
+    """'MFN' is the number under Eagle's 'MF' (MFN 'BAT54C,215') but the maker's name beside a 'PN' column in a
+    KiBoM export ('MFN' Kemet, 'PN' C0603C104K5RACAUTO): told by the cells of the rows under the header (names
+    without a digit over codes). Only that pair of headers; an MPN column of placeholders ('Generic', 'TBD') or an
+    internal part number (物料编码, IPN) is never promoted."""
+    named = [c for c, f in mapping.items() if f == "mpn" and c < len(header) and _header_key(header[c]) == "mfn"]
+    coded = [
+        c
+        for c, f in mapping.items()
+        if f == "item_code" and c < len(header) and _header_key(header[c]) in ("pn", "p/n")
+    ]
     if len(named) != 1 or len(coded) != 1 or "manufacturer" in mapping.values():
         return mapping
 
@@ -2402,7 +2412,7 @@ def _dnp(cells: tuple[str, ...], mapping: dict[int, str], headers: tuple[str, ..
         if mapping.get(col) not in scanned and not (col < len(headers) and _DNP_HOST.search(headers[col])):
             continue  # a marker counts only where the buyer writes one, not in another tool's result columns
         token = _simplified(cell.strip().lower())
-        if token in _DNP_TOKENS or _DNP_BESIDE.fullmatch(token):
+        if token in _DNP_TOKENS or (_DNP_BESIDE.fullmatch(token) and not _NOT_A_MARKER.search(token)):
             return True, f"marked not populated ({cell.strip()!r})"
     return False, ""
 

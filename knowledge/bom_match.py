@@ -506,7 +506,12 @@ class BomMatcher:
             fits = [p for p in fits if not _AUTOMOTIVE.search(p.mpn)] or fits
         forms = Counter(_strip_packaging(_CLONE_TAG.sub("", p.mpn)) for p in fits)
         (top, count), *_ = forms.most_common(1) or [("", 0)]
-        if count >= 5 and count >= 0.85 * len(fits):
+        package_letters = (
+            re.fullmatch(r"[A-Z]{1,2}", top[len(normalize_code(code)) :])
+            if top.startswith(normalize_code(code))
+            else None
+        )
+        if package_letters and count >= 5 and count >= 0.85 * len(fits):
             # many makers list the number in this package under one name ('1N4148' on SOD-323: nineteen
             # 1N4148WS listings beside a '1N4148SOD-323' and a '1N4148WS-6AF'): that name is the part
             fits, forms = [p for p in fits if _strip_packaging(_CLONE_TAG.sub("", p.mpn)) == top], Counter({top: count})
@@ -1163,6 +1168,7 @@ _NOT_PLAIN_HEADER = re.compile(
 )
 
 
+_KICAD_GENERIC_CONNECTOR = re.compile(r"\s*Generic connector, (?:single|double) row", re.I)
 # Header footprints of libraries that hold 0.1" (2.54 mm) headers only: Altium's Miscellaneous Connectors
 # ('HDR1X4', right angle 'HDR1X4H') and Eagle's pinhead library ('PINHD-1X2', right angle 'PINHD-1X2/90').
 _HUNDRED_MIL_LIBRARY = re.compile(r"\s*(?:M?HDR\d{1,2}X\d{1,3}H?|PINHD-\d{1,2}X\d{1,3}(?:/90)?)\s*", re.I)
@@ -1175,7 +1181,10 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     fp = parse_footprint(line.package)
     if fp is None or fp.kind not in ("header", "socket") or not (fp.rows and fp.pins and fp.pitch_mm):
         return None
-    said = f"{line.mpn} {line.value} {line.description}"
+    # KiCad's generic connector symbols ('Generic connector, single row, 01x05') carry a net name as the value
+    # ('LED3_IN', 'GND'): it names no part
+    value = "" if _KICAD_GENERIC_CONNECTOR.match(line.description) else line.value
+    said = f"{line.mpn} {value} {line.description}"
     if _NOT_PLAIN_HEADER.search(said) or kind_of_text(said) not in ("", "header", "socket", "connector"):
         return None  # an OLED module or a JST connector on a header footprint is not a header
     form = form_of_text(f"{line.package} {said}")
@@ -1218,34 +1227,48 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
 
 
 _IC_SOCKET_SAID = re.compile(
-    r"IC\s*(?:插?座|socket)|芯片座|集成电路座|DIP\s*(?:插?座|socket)|\bsocket\b.*\bDIP\b", re.I
+    r"(?<![A-Za-z])IC\s*(?:插?座|socket)|芯片座|集成电路座|DIP\s*(?:插?座|socket)|\bsocket\b.*\bDIP\b", re.I
 )
 _DIP_SWITCH_SAID = re.compile(r"DIP[-_ ]?SW|DIP\s*switch|拨码", re.I)
-_COUNT_SAID = re.compile(
-    r"(?<![\d.])(\d{1,2})\s*(?:P|PIN|PINS|POS|positions?|脚|针|位|路)(?![A-Za-z0-9])|DIP-?(\d{1,2})(?!\d)", re.I
-)
+# sockets and switches that are not the plain DIP kind: ZIF / SMD-package sockets, rotary (BCD / hex) switches
+_NOT_PLAIN_DIP = re.compile(r"ZIF|锁紧|SOP|SOIC|PLCC|QFN|\bSIP|test|burn|老化|旋转|rotary|BCD|\bhex\b|8421", re.I)
+# a socket's pins ('14Pin', '16P', 'DIP-16', '16脚'); a switch's positions ('8位', '4路', '8 Position', 'DIP-SW-8P'),
+# never a grid ('2x8P') nor a switch's pins ('DIP-8' is four positions)
+_PINS_SAID = re.compile(r"(?<![\d.xX×*])(\d{1,2})\s*(?:P|PIN|PINS|脚|针)(?![A-Za-z0-9])|DIP-?(\d{1,2})(?!\d)", re.I)
+_POSITIONS_SAID = re.compile(r"(?<![\d.xX×*])(\d{1,2})\s*(?:P|POS|positions?|位|路)(?![A-Za-z0-9])", re.I)
 _NARROW_SAID = re.compile(r"窄|narrow|300\s*mil|7\.62", re.I)
 _WIDE_SAID = re.compile(r"宽|wide|600\s*mil|15\.24", re.I)
 
 
 def _dip_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """A DIP IC socket ('14Pin' 'IC座', 'DIP-16 IC socket') or a DIP switch ('DIP-SW-8P', '8位拨码开关') by what its
-    words state: the pin (socket) or position (switch) count, through hole unless SMD is said, 2.54 mm. A socket
-    of 24 or 28 pins comes narrow (7.62 mm rows) and wide (15.24 mm): a question unless the words say which; the
-    contact kind (machined round / stamped square holes) and a switch's actuator are left to the check note."""
-    if any(_unread_code(c) and not _COUNT_SAID.fullmatch(c.strip()) and not _DIP_SWITCH_SAID.match(c)
+    words state: a socket's pins in the row spacing JEDEC gives that count (7.62 mm up to 20 pins, 15.24 mm from 36;
+    22 to 32 pins come in more than one: a question unless the words say which); a switch's positions, SMD or
+    through hole as said, at the stated pitch (2.54 mm unless 1.27 / half pitch is said). Never a ZIF, SOP or test
+    socket, nor a rotary (BCD / hex) switch. The contact kind (machined round / stamped square holes) and a
+    switch's actuator are left to the check note."""
+    if any(_unread_code(c) and not _PINS_SAID.fullmatch(c.strip()) and not _DIP_SWITCH_SAID.match(c)
            for c in (line.mpn, line.value)):  # fmt: skip
         return None  # a maker's number the catalog lacks ('219-2MSTR' on 'CTS_219-2_SMT'; not '14Pin', 'DIP-SW-8P')
     words = f"{line.value} {line.description} {line.package} {line.mpn}"
     socket, switch = bool(_IC_SOCKET_SAID.search(words)), bool(_DIP_SWITCH_SAID.search(words))
-    if socket == switch or _designator_prefix(line) not in ("", "U", "IC", "J", "X", "SW", "S", "K"):
+    if socket == switch or _NOT_PLAIN_DIP.search(words):
         return None
-    counts = {int(m.group(1) or m.group(2)) for m in _COUNT_SAID.finditer(words)}
+    if _designator_prefix(line) not in ("", "U", "IC", "J", "X", "SW", "S", "K"):
+        return None
+    said = _PINS_SAID if socket else _POSITIONS_SAID
+    counts = {int(next(g for g in m.groups() if g)) for m in said.finditer(words)}
     if len(counts) != 1:
         return None  # no count, or two ('8P DIP-16'): which one the line means is not plain
     (count,) = counts
     smd = (form := form_of_text(words)) is not None and form.mounting == "SMD"
+    pitch = 1.27 if re.search(r"1\.27|half[ -]?pitch|半间距", words, re.I) else 2.54
     narrow, wide = bool(_NARROW_SAID.search(words)), bool(_WIDE_SAID.search(words))
+    if socket and not (narrow or wide):  # JEDEC: up to 20 pins narrow, 22 to 32 both (and 400 mil), 36 up wide
+        if 22 <= count <= 32:
+            narrow = wide = False
+        else:
+            narrow, wide = count <= 20, count >= 36
     pool = []
     store = engine.store
     # the catalog states a DIP switch's positions as a number ('8'), a socket's as text ('14P')
@@ -1262,18 +1285,19 @@ def _dip_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
             if rows is None or (narrow and abs(rows - 7.62) > 0.1) or (wide and abs(rows - 15.24) > 0.1):
                 continue
         else:
-            if "dip switch" not in category:
-                continue
-            if ("smd" in product.package.lower()) != smd or (_number(product, "lead_pitch") or 2.54) != 2.54:
+            offered = listing_form(product)
+            if "dip switch" not in category or offered is None or not offered.mounting:
+                continue  # a listing whose mounting is not stated ('-') is not known to fit
+            if (offered.mounting == "SMD") != smd or abs((_number(product, "lead_pitch") or 2.54) - pitch) > 0.01:
                 continue
         pool.append(product)
     if not pool:
         return None
-    if socket and not (narrow or wide) and count in (24, 28):  # JEDEC DIP-24 / DIP-28: both widths exist
-        note = f"DIP-{count} sockets come narrow (7.62 mm) and wide (15.24 mm): which one?"
+    if socket and not (narrow or wide):
+        note = f"DIP-{count} sockets come in more than one row spacing (7.62 / 10.16 / 15.24 mm): which one?"
         return _ambiguous(line, pool, note, via="parameters (row spacing not stated)")
     shape = f"DIP-{count} IC socket" if socket else f"{count}-position DIP switch, {'SMD' if smd else 'through hole'}"
-    note = f"matched by parameters ({shape}, 2.54 mm)"
+    note = f"matched by parameters ({shape}, {pitch:g} mm)"
     unstated = "contact kind (round / square holes)" if socket else "actuator (slide / piano) and colour"
     return _best_listing(line, pool, note, unstated, "same kind, count and mounting")
 
@@ -1782,7 +1806,8 @@ def _unread_code(cell: str) -> bool:
     return re.search(r"[A-Za-z]+\d|\d+[A-Za-z]{2,}", rest) is not None
 
 
-_NXP_ORDERING = re.compile(r"[A-Z0-9][A-Z0-9\-]{3,30},\d{3}", re.I)
+# NXP's type and packing code: 'PCA9306D,118', 'BAT54C,215' (,115 ,118 ,125 ,135 ,165 ,215 ,235 ,315 ,518 ...)
+_NXP_ORDERING = re.compile(r"(?=[A-Z0-9\-]*[A-Z])[A-Z0-9][A-Z0-9\-]{3,30},(?:1[1-6]5|118|2[1-3]5|315|335|518)", re.I)
 
 
 def _value_codes(line: BomLine) -> list[str]:
@@ -1794,8 +1819,8 @@ def _value_codes(line: BomLine) -> list[str]:
             out.append(cell.strip())  # NXP's 'PCA9306D,118': the type, then its packing code
         for code in code_candidates(cell):
             head, *ratings = code.split("/")
-            if ratings and all(_VALUE_TOKEN.fullmatch(r.strip()) for r in ratings):
-                code = head  # 'MMBTA42/300V/0.5mA', 'SS34/3A': the number, then its ratings
+            if ratings and all(_VALUE_TOKEN.fullmatch(r.strip()) or extract_package(r.strip()) for r in ratings):
+                code = head  # 'MMBTA42/300V/0.5mA', 'SS34/3A', 'SS34/SMA': the number, then its ratings or package
             if looks_like_part_number(code) and len(normalize_code(code)) >= 4 and " " not in code:
                 out.append(code)
     out += _footprint_codes(line.package)

@@ -514,8 +514,8 @@ def form_of_listing(package: str, category: str, attributes: dict[str, tuple[str
 def _ipc(norm: str) -> Footprint | None:
     """IPC-7351 land-pattern names."""
     # 'RESC1608X55N', and the short form with only the density level (L / N / M) Altium libraries use: 'RESC1608L',
-    # 'CAPC2012N', 'FUSE2012L'
-    if (m := re.match(r"(RES|CAP|IND|LED|DIO|FUS)[CE](\d{4})(?:X\d|[LNM]$)", norm)) is not None:
+    # 'CAPC2012N' (and a library's 'FUSE2012L')
+    if (m := re.match(r"(RES|CAP|IND|LED|DIO|FUS)(?:C|(?<=FUS)E)(\d{4})(?:X\d|[LNM]$)", norm)) is not None:
         eia = METRIC_TO_EIA.get(m.group(2), "") or _near_metric(m.group(2))
         kind = {"RES": "resistor", "CAP": "capacitor", "IND": "inductor", "LED": "led", "DIO": "diode",
                 "FUS": "fuse"}[m.group(1)]  # fmt: skip
@@ -904,9 +904,9 @@ def _near_metric(code: str) -> str:
     """The EIA code of a metric chip size a vendor's IPC name rounds otherwise (KOA's 'RESC2013': 2.0 x 1.3 mm, an
     0805's 2.0 x 1.25): the one size within 0.1 mm in both length and width, else ''."""
     length, width = int(code[:2]), int(code[2:])
-    near = [eia for metric, eia in METRIC_TO_EIA.items()
-            if abs(int(metric[:2]) - length) <= 1 and abs(int(metric[2:]) - width) <= 1]  # fmt: skip
-    return near[0] if len(near) == 1 else ""
+    near = {eia for metric, eia in METRIC_TO_EIA.items()
+            if abs(int(metric[:2]) - length) <= 1 and abs(int(metric[2:]) - width) <= 1}  # fmt: skip
+    return near.pop() if len(near) == 1 else ""
 
 
 def _tantalum_case(metric: str) -> str:

@@ -431,7 +431,7 @@ def parse_parameters(text: str) -> QueryParameters:
         # '3225' is its body, read below)
     if package is None and _TANTALUM.search(text) and (case := _TANTALUM_CASE.search(text)) is not None:
         package = f"CASE-{(case.group(1) or case.group(2)).upper()}"  # 'Tantalum B case 68uF/10V'
-    quantities = tuple(_ppm_as_tempco(list(quantities)))
+    quantities = tuple(_ppm_as_tempco(list(quantities), text))
     coded = next((d for t in _ASCII_RUN.findall(text) if (d := decode_mpn(t)) is not None), None)
     if coded is not None:  # 'CC0402KRX7R7BB183 18nF': the code also says ±10 %, 16 V, X7R (knowledge/mpn_codes.py)
         stated = {key for key, _, _ in quantities}
@@ -522,14 +522,18 @@ def stated_values(text: str, form: Footprint | None = _UNREAD) -> list[tuple[str
         values_text = _PIN_COUNT.sub(" ", values_text)  # 'TACT 2P': two pins
     elif (form is not None and form.kind == "crystal") or _PPM.search(text):
         values_text = _CRYSTAL_PINS.sub(" ", values_text)  # '20pF/5032_2P' beside '±20ppm': 2 pins, not 2 pF
-    return _ppm_as_tempco(extract_quantities(values_text))
+    return _ppm_as_tempco(extract_quantities(values_text), text)
 
 
-def _ppm_as_tempco(quantities: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
+_CRYSTAL_SAID = re.compile(r"晶振|晶体|谐振|crystal|xtal|resonator|oscillat", re.I)
+
+
+def _ppm_as_tempco(quantities: list[tuple[str, float, str]], text: str) -> list[tuple[str, float, str]]:
     """'20K ohm 0.1% 25 ppm': a resistor's (or capacitor's) ppm is its temperature coefficient, a crystal's
-    ('8MHz ±20ppm') its frequency tolerance."""
+    ('8MHz ±20ppm', '12M 20pF ±10ppm': a bare 12M reads as ohms beside its load capacitance) its frequency
+    tolerance: only a resistance or a capacitance alone, with no frequency and no crystal word, is renamed."""
     keys = {k for k, _, _ in quantities}
-    if not ({"resistance", "capacitance"} & keys) or "frequency" in keys:
+    if len({"resistance", "capacitance"} & keys) != 1 or "frequency" in keys or _CRYSTAL_SAID.search(text):
         return quantities
     return [("temperature_coefficient", v, u) if k == "frequency_tolerance" else (k, v, u) for k, v, u in quantities]
 

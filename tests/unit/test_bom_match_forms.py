@@ -363,7 +363,7 @@ def test_session_12_forms_headers_dip_sockets_and_switches_and_diodes_named_by_t
     assert picked["altium_ra"] == ("parametric", "H5RA"), got["altium_ra"].note
     assert picked["lceda_f"] == ("parametric", "F4"), got["lceda_f"].note
     assert picked["socket"] == ("parametric", "S14") and picked["dip"] == ("parametric", "S16")
-    assert picked["socket24"][0] == "ambiguous" and "narrow" in got["socket24"].note
+    assert picked["socket24"][0] == "ambiguous" and "row spacing" in got["socket24"].note
     assert picked["switch"] == ("parametric", "SW8"), got["switch"].note
     assert picked["maker"][0] != "parametric", got["maker"].note
     assert picked["diode"][0] == "exact" and picked["diode"][1].startswith("WS"), got["diode"].note
@@ -422,3 +422,50 @@ def test_a_named_makers_number_listed_once_with_a_suffix_is_a_question_not_anoth
     assert osram.status == "ambiguous" and osram.candidates[0].product.sku == "Q976", osram.note
     two = matcher.match(line(designators=("U1",), mpn="LM1117MPX", manufacturer="Texas Instruments"))
     assert two.product is None or two.status not in ("exact", "parametric"), two.note
+
+
+def test_a_kicad_generic_connectors_net_name_value_names_no_part() -> None:
+    """KiCad's Conn_01x05 symbol: value 'LED3_IN' (a net name), description 'Generic connector, single row, 01x05'
+    on PinHeader_1x05_P2.54mm_Vertical: a 1x5 pin header, not an LED."""
+    header = "Connectors / Pin Headers"
+    grid = (
+        Attribute("number_of_rows", "1", 1, ""),
+        Attribute("pin_structure", "1x5P"),
+        Attribute("pitch", "2.54mm", 2.54, "mm"),
+    )
+    matcher = _matcher(_part("H5", "2.54-1x5P直针", header, "插件,P=2.54mm", *grid))
+    m = matcher.match(
+        line(designators=("J114",), value="LED3_IN", package="Connector_PinHeader_2.54mm:PinHeader_1x05_P2.54mm_Vertical",
+             description="Generic connector, single row, 01x05, script generated (kicad-library-utils/schlib/autogen)")
+    )  # fmt: skip
+    assert m.status == "parametric" and m.product is not None and m.product.sku == "H5", m.note
+
+
+def test_a_strangers_review_of_the_session_12_rules() -> None:
+    """A ZIF socket, a rotary (BCD) switch, a 1.27 mm DIP switch, a '2x8P' grid and a 22-pin socket (narrow, 400 or
+    wide mil) are no plain DIP part to pick; a crystal's '12M 20pF ±10ppm' keeps its ppm as the frequency tolerance."""
+    sockets, switches = "Connectors / IC Sockets", "Switches / DIP Switches"
+    rows = Attribute("row_spacing", "7.62mm", 7.62, "mm")
+
+    def _positions(raw: str, *more: Attribute) -> tuple[Attribute, ...]:
+        return (Attribute("number_of_positions", raw, None if raw.endswith("P") else float(raw), ""), *more)
+
+    matcher = _matcher(
+        _part("S8", "IC-8P", sockets, "DIP-8", *_positions("8P", rows)),
+        _part("S16", "IC-16P", sockets, "DIP-16", *_positions("16P", rows)),
+        _part("S22", "IC-22P", sockets, "DIP-22", *_positions("22P", Attribute("row_spacing", "10.16mm", 10.16, "mm"))),
+        _part(
+            "SW4", "DS-04", switches, "插件,P=2.54mm", *_positions("4", Attribute("lead_pitch", "2.54mm", 2.54, "mm"))
+        ),
+        _part(
+            "SW4S", "DSHP04", switches, "SMD,P=2.54mm", *_positions("4", Attribute("lead_pitch", "2.54mm", 2.54, "mm"))
+        ),
+    )
+    for words in ("ZIF socket 16P IC座", "SOP8 IC socket 8P", "IC座 2x8P", "IC座 22P"):
+        assert matcher.match(line(designators=("U1",), description=words)).status != "parametric", words
+    for words in ("旋转拨码开关 4位 BCD", "拨码开关 4位 1.27mm 贴片"):
+        assert matcher.match(line(designators=("SW1",), description=words)).status != "parametric", words
+    from knowledge.search import stated_values
+
+    assert ("frequency_tolerance", 10.0, "ppm") in stated_values("12M 无源晶振 3225 20pF ±10ppm")
+    assert ("temperature_coefficient", 25.0, "ppm") in stated_values("20K ohm 0.1% 25 ppm")

@@ -336,7 +336,10 @@ def test_dnp_markers_in_value(flag: str) -> None:
     assert [i.designators for i in result.dnp] == [("R2",)]
 
 
-@pytest.mark.parametrize("value", ["NC7SZ08", "DNPH-2", "SPDT NO/NC", "10K"])
+@pytest.mark.parametrize(
+    "value",
+    ["NC7SZ08", "DNPH-2", "SPDT NO/NC", "10K", "KSD301 85℃ 常闭(NC)", "Reed switch (NC)", "预留5%损耗", "插件 不贴片"],
+)
 def test_parts_that_only_look_like_dnp_markers_stay_lines(value: str) -> None:
     result = read_bom_text(f"Designator,Qty,Value,Footprint\nR1,1,10k,0603\nR2,1,{value},0603\n")
     assert [i.designators for i in result.lines] == [("R1",), ("R2",)] and not result.dnp
