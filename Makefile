@@ -120,7 +120,7 @@ services-stop: ## stop what make services started
 analytics: ## the analytics consumer: Rasa's events from RabbitMQ into the console's tables (make services first; Ctrl-C stops)
 	$(PY) -m bot.analytics_consumer
 
-scaled: $(MODEL) index ## replicas on PostgreSQL + Redis; run-scaled under kill -9 and a PostgreSQL restart (~6 min; skipped without make services)
+scaled: $(MODEL) var/catalog.sqlite ## replicas on PostgreSQL + Redis; run-scaled under kill -9 and a PostgreSQL restart (~6 min; skipped without make services)
 	$(BIN)/pytest -q -m scaled tests/scaled
 
 eval: index ## quality figures: cross-references, hard-rule violations, drop-in recall, BOM reading and matching -> bench/results/eval.json

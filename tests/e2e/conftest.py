@@ -77,8 +77,6 @@ RECEIVER_PORT = free_port()  # the e2e webhook receiver (leads)
 
 @pytest.fixture(scope="session")
 def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    if not FULL_CATALOG.exists():
-        pytest.fail(f"{FULL_CATALOG} is missing: run `make ingest` (make e2e does)")
     var = tmp_path_factory.mktemp("var")
     # Leads go to the e2e receiver: the shipped demo routing with its webhook URLs on the receiver's port.
     routing = (ROOT / "config" / "routing.yml").read_text(encoding="utf-8")
@@ -95,6 +93,16 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         actions_port=free_port(),
         web_port=free_port(),
     )
+    build_subset(settings.catalog_db, settings.index_dir, settings.embedder)
+    return settings
+
+
+def build_subset(catalog_db: Path, index_dir: Path, embedder: str) -> None:
+    """A real catalog subset at `catalog_db` with its faiss + lexical indexes in `index_dir`: the parts the tests ask
+    about, the standard-part families asked without a length, and every 40th product of the shipped catalog (all
+    families in the mix). Indexing ~3,000 products takes seconds; the whole catalog takes minutes."""
+    if not FULL_CATALOG.exists():
+        pytest.fail(f"{FULL_CATALOG} is missing: run `make ingest`")
     full = CatalogStore(FULL_CATALOG)
     wanted: dict[str, None] = {}
     for code in PARTS_ASKED:
@@ -109,13 +117,12 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     for i, product in enumerate(full.iter_products()):
         if i % 40 == 0 and len(wanted) < SUBSET_SIZE:
             wanted[product.sku] = None
-    subset = CatalogStore(settings.catalog_db)
+    subset = CatalogStore(catalog_db)
     subset.create()
     subset.add(full.products(list(wanted)))
-    ensure_indexes(subset, load_embedder(settings.embedder), settings.index_dir, progress=False)
+    ensure_indexes(subset, load_embedder(embedder), index_dir, progress=False)
     subset.close()
     full.close()
-    return settings
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
 """Scaled-setup fixtures: 2 Rasa replicas sharing PostgreSQL (tracker store) and Redis (lock store), 1 action server.
 
 Needs `make services` (ops/services.sh) running; every test here is skipped with the reason when PostgreSQL or
-Redis does not answer on its loopback port. The action server uses the real catalog and index (var/), a
-throw-away var dir and the shipped routing file (webhooks on the discard port).
+Redis does not answer on its loopback port. The action servers use the e2e suite's real catalog subset with its own
+indexes (built in seconds; the whole catalog's index takes minutes and tells these tests nothing more), a throw-away
+var dir and the shipped routing file (webhooks on the discard port).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.scaled import ScaledStack, Services
 from bot.scaled import free_port as quiet_port  # below the ephemeral range
 from bot.settings import ROOT, Settings
 from knowledge.db import Database
+from tests.e2e.conftest import build_subset
 from tests.e2e.receiver import Receiver
 from tests.scaled.services import PrivatePostgres, PrivateRedis, missing_binaries
 
@@ -70,8 +72,24 @@ class Scaled:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.log_dir.glob("*.log"))
 
 
+@dataclass
+class Catalog:
+    """A real catalog subset and its indexes, shared by every stack of the suite."""
+
+    db: Path
+    index_dir: Path
+
+
 @pytest.fixture(scope="session")
-def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    where = tmp_path_factory.mktemp("scaled-catalog")
+    built = Catalog(where / "catalog.sqlite", where / "index")
+    build_subset(built.db, built.index_dir, Settings().embedder)
+    return built
+
+
+@pytest.fixture(scope="session")
+def scaled(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[Scaled]:
     missing = [
         f"{name} on 127.0.0.1:{port}"
         for name, port in (("PostgreSQL", PG_PORT), ("Redis", REDIS_PORT))
@@ -93,8 +111,8 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "BRANDSTATION_VAR_DIR": str(var),
         "BRANDSTATION_DATABASE": str(var / "brandstation.sqlite"),
-        "BRANDSTATION_CATALOG_DB": str(ROOT / "var" / "catalog.sqlite"),
-        "BRANDSTATION_INDEX_DIR": str(ROOT / "var" / "index"),
+        "BRANDSTATION_CATALOG_DB": str(catalog.db),
+        "BRANDSTATION_INDEX_DIR": str(catalog.index_dir),
         "BRANDSTATION_ROUTING_FILE": str(ROOT / "config" / "routing.yml"),
         "BRANDSTATION_WARM_UP": "1",
         "BRANDSTATION_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
@@ -198,7 +216,7 @@ class Balanced:
 
 
 @pytest.fixture(scope="module")
-def balanced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balanced]:
+def balanced(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[Balanced]:
     missing = missing_binaries()
     if missing:
         pytest.skip(f"{', '.join(missing)} not installed: run `make services`")
@@ -217,6 +235,8 @@ def balanced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balanced]:
         var_dir=var,
         database=var / "brandstation.sqlite",
         routing_file=var / "routing.yml",
+        catalog_db=catalog.db,
+        index_dir=catalog.index_dir,
         rasa_port=quiet_port(),
         actions_port=quiet_port(),
         web_port=quiet_port(),
