@@ -3,7 +3,8 @@
 `python -m bench.nlu_eval` parses every message of bench/data/nlu_real_phrasings.yml (330 messages written by real
 people on public pages — GitHub issues, forums, Q&A sites — collected and labelled by a helper who did not read
 data/nlu, before any classifier run; worked on since) and of bench/data/nlu_real_phrasings_holdout.yml (325 more,
-session 11, from other pages, held out) with the trained model (models/brandstation.tar.gz), one message at a time with
+session 11, from other pages, held out) and bench/data/nlu_real_phrasings_holdout2.yml (320 more, session 12, threads
+no earlier set used, labelled before any run; held out) with the trained model (models/brandstation.tar.gz), one message at a time with
 no conversation before it, through the whole NLU pipeline (DIET, the fallback, the rule-based classifiers, the
 unknown-words gate). An out-of-scope message answered as not understood (nlu_fallback) counts as right: the bot says
 what it can do. `--cross-validation` also runs Rasa's 5-fold NLU cross-validation on data/nlu (minutes).
@@ -27,7 +28,9 @@ PHRASINGS = ROOT / "bench" / "data" / "nlu_real_phrasings.yml"
 # A second set (session 11, another helper, other pages, labelled before any classifier run): held out from the
 # training-data work that the first set went into.
 HOLDOUT_PHRASINGS = ROOT / "bench" / "data" / "nlu_real_phrasings_holdout.yml"
-SETS = {"first": PHRASINGS, "holdout": HOLDOUT_PHRASINGS}
+# A third (session 12, threads no earlier set used, labelled before any classifier run), held out as well.
+HOLDOUT2_PHRASINGS = ROOT / "bench" / "data" / "nlu_real_phrasings_holdout2.yml"
+SETS = {"first": PHRASINGS, "holdout": HOLDOUT_PHRASINGS, "holdout2": HOLDOUT2_PHRASINGS}
 MODEL = ROOT / "models" / "brandstation.tar.gz"
 RESULTS = ROOT / "bench" / "results"
 # Predictions that are right for an expected intent although named otherwise.
