@@ -133,11 +133,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cross-validation", action="store_true", help="also run Rasa's 5-fold cross-validation")
     parser.add_argument("--set", choices=sorted(SETS), action="append", help="the phrasing sets to score (default all)")
+    parser.add_argument(
+        "--model", type=Path, default=MODEL, help=f"the trained model (default {MODEL.relative_to(ROOT)})"
+    )
     args = parser.parse_args()
     result: dict[str, Any] = {}
     for name in args.set or sorted(SETS):
         phrasings = load_phrasings(SETS[name])
-        result[name] = score(phrasings, predict([p["text"] for p in phrasings]))
+        result[name] = score(phrasings, predict([p["text"] for p in phrasings], args.model))
         print(f"[{name}] " + report(result[name]))
     if args.cross_validation:
         result["cross_validation_f1"] = cross_validation()

@@ -502,6 +502,9 @@ class BomMatcher:
             and specific(own.package)
             and same_package(own.package, wanted.package)
         ]
+        # a copy house's own tag on the number ('SN74LVC1G14DBVR-MS', 'ADUM1201ARZ-JSM') is its part, not the maker's
+        # one the BOM names: left out while the number itself is listed
+        fits = [p for p in fits if not _copy_tagged(p)] or fits
         if not _AUTOMOTIVE.search(_line_text(line)):  # 'ISO7741' is the ISO7741DWR, not its Q1 automotive grade
             fits = [p for p in fits if not _AUTOMOTIVE.search(p.mpn)] or fits
         forms = Counter(_strip_packaging(_CLONE_TAG.sub("", p.mpn)) for p in fits)
@@ -555,6 +558,10 @@ class BomMatcher:
             return header
         if (dip := _dip_match(self.engine, line)) is not None:
             return dip
+        if (block := _terminal_block_match(self.engine, line)) is not None:
+            return block
+        if (zener := _zener_match(self.engine, line)) is not None:
+            return zener
         if (leaded := _leaded_match(self.engine, line)) is not None:
             return leaded
         if (polarized := _polarized_match(self.engine, line)) is not None:
@@ -1168,7 +1175,7 @@ _NOT_PLAIN_HEADER = re.compile(
 )
 
 
-_KICAD_GENERIC_CONNECTOR = re.compile(r"\s*Generic connector, (?:single|double) row", re.I)
+_KICAD_GENERIC_CONNECTOR = re.compile(r"\s*Generic (?:connector|screw terminal), (?:single|double) row", re.I)
 # Header footprints of libraries that hold 0.1" (2.54 mm) headers only: Altium's Miscellaneous Connectors
 # ('HDR1X4', right angle 'HDR1X4H') and Eagle's pinhead library ('PINHD-1X2', right angle 'PINHD-1X2/90').
 _HUNDRED_MIL_LIBRARY = re.compile(r"\s*(?:M?HDR\d{1,2}X\d{1,3}H?|PINHD-\d{1,2}X\d{1,3}(?:/90)?)\s*", re.I)
@@ -1300,6 +1307,99 @@ def _dip_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     note = f"matched by parameters ({shape}, {pitch:g} mm)"
     unstated = "contact kind (round / square holes)" if socket else "actuator (slide / piano) and colour"
     return _best_listing(line, pool, note, unstated, "same kind, count and mounting")
+
+
+# KiCad TerminalBlock footprints of fixed PCB screw terminals (the generic 'bornier', Phoenix MKDS / MPT / PT,
+# 4Ucon, Altech AK, CUI TB); spring-clamp (Wago, Phoenix PTSM) and pluggable ones are other parts.
+_SCREW_TERMINAL_FOOTPRINT = re.compile(
+    r"TERMINALBLOCK[:_](?:TERMINALBLOCK_)?(?:BORNIER|PHOENIX_(?:MKDS|MPT|PT-)|4UCON|ALTECH_AK|CUI_TB)", re.I
+)
+
+
+def _terminal_block_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """A PCB screw terminal block by what its KiCad footprint states ('TerminalBlock_bornier-2_P5.08mm': 2 poles,
+    5.08 mm, through hole, wire entry from the side): the best-stocked screw terminal listing with those poles in
+    one row, that pitch (5.0 is not 5.08: the error adds up along the row), through hole and straight pins. None for a
+    vertical (top-entry) footprint, spring-clamp or pluggable families, or a line naming a maker's number the catalog
+    lacks."""
+    fp = parse_footprint(line.package)
+    if fp is None or not _SCREW_TERMINAL_FOOTPRINT.match(fp.text) or not (fp.pins and fp.pitch_mm):
+        return None
+    if fp.orientation == "vertical" or _unread_code(line.mpn):
+        return None
+    if not _KICAD_GENERIC_CONNECTOR.match(line.description) and _unread_code(line.value):
+        return None  # 'DG301-5.0-02P' in the value: that part, not any one
+    pool = []
+    for product in engine.store.products(engine.store.with_attribute("number_of_pins_per_row", fp.pins, limit=20_000)):
+        if not re.search(r"screw terminal", product.category, re.I) or "capacitor" in product.category.lower():
+            continue
+        pitch, rows = _number(product, "pitch"), _number(product, "number_of_rows")
+        mounting = product.attribute("mounting_type")
+        style = product.attribute("mounting_style")
+        if pitch is None or abs(pitch - fp.pitch_mm) > 0.02 or rows not in (None, 1):
+            continue
+        if mounting is None or "through" not in mounting.raw.lower():
+            continue
+        if style is not None and re.search(r"right|bend|弯|90", style.raw, re.I):
+            continue
+        pool.append(product)
+    if not pool:
+        return None
+    note = f"matched by parameters (PCB screw terminal block, {fp.pins} poles, {fp.pitch_mm:g} mm, through hole)"
+    return _best_listing(line, pool, note, "current and voltage rating, wire size and colour", "same poles and pitch")
+
+
+_ZENER_SAID = re.compile(r"zener|齐纳|稳压(?:二极)?管|稳压二极", re.I)
+_REGULATOR_SAID = re.compile(r"regulator|LDO|稳压(?:芯片|IC|器)|三端", re.I)
+# a zener voltage in RKM form ('5V1', '3V3', 'Z5V6', '12V'), the whole value cell
+_ZENER_RKM = re.compile(r"\s*Z?(\d{1,3})V(\d{1,2})?\s*", re.I)
+
+
+def _zener_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
+    """A zener diode by its one voltage and the package its footprint names ('12V' under 'Zener diode' on
+    D_SOD-323, '稳压管 5V1' on SOD-123, designator ZD1 '3V3' on SOT-23): listings of zeners stating that nominal
+    voltage, one diode per package, in that package; a stated power is a minimum, a stated tolerance a maximum (a
+    listing stating neither is kept: the note says they were not compared).
+    A maker's number the catalog lacks ('MM3Z3V9' '3.9V 5%') is a commodity zener: the note says so. None for
+    another kind (a regulator), no or two voltages, or no package."""
+    words = f"{line.value} {line.description}"
+    said = bool(_ZENER_SAID.search(words)) or _designator_prefix(line) in ("Z", "ZD", "DZ")
+    said = said or re.fullmatch(r"\s*Z\d{1,3}V\d{0,2}\s*", line.value, re.I) is not None  # D3 'Z3V3'
+    if not said or _REGULATOR_SAID.search(words):
+        return None
+    values = stated_values(words)
+    volts = {v for k, v, _ in values if k == "voltage_rating"}
+    if not volts and (rkm := _ZENER_RKM.fullmatch(line.value)) is not None:
+        volts = {float(f"{rkm.group(1)}.{rkm.group(2) or 0}")}
+    if len(volts) != 1 or (_unread_code(line.value) and not _ZENER_RKM.fullmatch(line.value)):
+        return None
+    (volt,) = volts
+    wanted = parse_footprint(line.package) or parse_footprint(_said_package(line))
+    if wanted is None or not specific(wanted.package):
+        return None
+    power = max((v for k, v, _ in values if k == "power"), default=None)
+    tolerance = min((v for k, v, _ in values if k == "tolerance"), default=None)
+    pool = []
+    for product in engine.store.products(engine.store.with_attribute("zener_voltage_nom", volt, 1e-3, _POOL_LIMIT)):
+        if "zener" not in product.category.lower():
+            continue
+        config = product.attribute("diode_configuration")
+        if config is not None and not re.match(r"\s*(?:1\b|single)", config.raw, re.I):
+            continue  # a dual zener (AZ23C) in a SOT-23 is no single one
+        own = listing_form(product)
+        if own is None or not own.package or contradiction(wanted, own):
+            continue
+        # a listing stating less power or a wider tolerance is left out; one not stating them is compared by the buyer
+        rated, spread = _number(product, "power"), _number(product, "tolerance")
+        if power is not None and rated is not None and rated < power - 1e-9:
+            continue
+        if tolerance is not None and spread is not None and spread > tolerance + 1e-9:
+            continue
+        pool.append(product)
+    if not pool:
+        return None
+    note = f"matched by parameters (zener diode {volt:g} V, {wanted.package})"
+    return _best_listing(line, pool, note, "power and tolerance", "same zener voltage and package")
 
 
 def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
@@ -1708,7 +1808,7 @@ def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
 
 # Packaging / ordering suffixes that do not change the part: reel, tape, lead-free marks, distributor codes.
 _PACKAGING_SUFFIX = re.compile(
-    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|\d{3})|-?(?:TR|T|R)$)$",
+    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|\d{3})|-?(?:TR|T|R)$)$",
     re.IGNORECASE,
 )
 
@@ -1727,6 +1827,11 @@ _AUTOMOTIVE = re.compile(r"Q1$|-Q10[01]|AEC-?Q|automotive|车规", re.IGNORECASE
 _RANGE_NOTE = re.compile(r"\s*\(RANGE:[^)]*\)$")
 # The maker tag a distributor appends to another maker's listing under the original number: '(LX)', '(XBLW)'.
 _CLONE_TAG = re.compile(r"\([A-Z]{2,12}\)$")  # letters only: '(B-TP)' is a CTR bin, '(040)' a variant
+
+
+def _copy_tagged(product: Product) -> bool:
+    """A copy house's listing under another maker's number with its own letters after a dash ('…DBVR-MS')."""
+    return bool(_COPY_HOUSES.search(product.manufacturer)) and re.search(r"-[A-Z]{1,4}$", product.mpn) is not None
 
 
 def _strip_packaging(code: str) -> str:

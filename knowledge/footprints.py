@@ -165,7 +165,11 @@ def canonical(package: str) -> str:
     name = re.sub(r"^(SOT-\d+-\d+|TO-\d+-\d+|SOP-\d+|SOIC-\d+|SOT-\d+)L$", r"\1", name)  # JLC's '-3L' = 3 leads
     name = re.sub(r"^TSOT-23", "SOT-23", name)  # thin SOT-23: the same land pattern
     name = re.sub(r"^(?:SOP|SO)-(\d+)$", r"SOIC-\1", name)  # narrow body, any pin count
-    name = {"SOD-123F": "SOD-123FL"}.get(name, name)
+    # SOD-323F / FL (flat leads) and -W (wettable flanks) sit on SOD-323 pads (Nexperia: footprint compatible);
+    # SOD-123F is the SOD-123FL family, a wider pad than SOD-123's
+    name = {"SOD-123F": "SOD-123FL", "SOD-323F": "SOD-323", "SOD-323FL": "SOD-323", "SOD-323W": "SOD-323"}.get(
+        name, name
+    )
     return _ALIASES.get(name, _CASE.get(name, name if name != package.strip().upper() else package.strip()))
 
 
@@ -790,7 +794,11 @@ def _named(norm: str) -> Footprint | None:
     if re.search(r"USB[_\- ]?(TYPE[_\- ]?)?C|TYPE-C", norm):
         return Footprint(norm, "USB-C", "SMD" if _SMD_WORDS.search(norm) else "", "connector", _pins(norm))
     if norm.startswith("TERMINALBLOCK"):
-        return Footprint(norm, "", "THT", "connector", _pins(norm), 1, _pitch(norm))
+        # KiCad's TerminalBlock library: the poles as 'bornier-2', '1x02' or '_2P' ('TerminalBlock_bornier-2_P5.08mm',
+        # 'TerminalBlock_Phoenix_MKDS-1,5-2_1x02_P5.00mm_Horizontal')
+        poles = re.search(r"BORNIER-(\d{1,2})(?!\d)|_1X(\d{1,2})(?!\d)", norm)
+        count = int(next(g for g in poles.groups() if g)) if poles else _pins(norm)
+        return Footprint(norm, "", "THT", "connector", count, 1, _pitch(norm))
     return None
 
 

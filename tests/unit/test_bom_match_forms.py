@@ -469,3 +469,93 @@ def test_a_strangers_review_of_the_session_12_rules() -> None:
 
     assert ("frequency_tolerance", 10.0, "ppm") in stated_values("12M 无源晶振 3225 20pF ±10ppm")
     assert ("temperature_coefficient", 25.0, "ppm") in stated_values("20K ohm 0.1% 25 ppm")
+
+
+def test_a_kicad_screw_terminal_footprint_is_a_screw_terminal_of_its_poles_and_pitch() -> None:
+    """KiCad 5's 'TerminalBlock_bornier-2_P5.08mm' under 'Generic screw terminal, single row, 01x02' with a net name
+    as value ('24V INPUT'): a 2-pole 5.08 mm through-hole PCB screw terminal with straight pins; never a 5.0 mm one,
+    a 3-pole one, a right-angle or pluggable one; a top-entry (Vertical) footprint or a maker's number the catalog
+    lacks is left open."""
+    screw, pluggable = "Connectors / Screw Terminal", "Connectors / Pluggable System Terminal Block"
+
+    def block(sku: str, category: str, poles: int, pitch: float, style: str = "Straight pin") -> Product:
+        return _part(sku, f"TB-{sku}", category, f"插件,P={pitch:g}mm",
+                     Attribute("number_of_pins_per_row", str(poles), poles, ""),
+                     Attribute("number_of_rows", "1", 1, ""), Attribute("pitch", f"{pitch:g}mm", pitch, "mm"),
+                     Attribute("mounting_type", "Through Hole"), Attribute("mounting_style", style))  # fmt: skip
+
+    matcher = _matcher(
+        block("P5", screw, 2, 5.0),
+        block("P3", screw, 3, 5.08),
+        block("RA", screw, 2, 5.08, "Right-Angle"),
+        block("PL", pluggable, 2, 5.08),
+        block("OK", screw, 2, 5.08),
+    )
+    generic = (
+        "Generic screw terminal, single row, 01x02, script generated (kicad-library-utils/schlib/autogen/connector/)"
+    )
+    m = matcher.match(line(designators=("J101",), value="24V INPUT", description=generic,
+                           package="TerminalBlock:TerminalBlock_bornier-2_P5.08mm"))  # fmt: skip
+    assert m.status == "parametric" and m.product is not None and m.product.sku == "OK", m.note
+    assert {h.product.sku for h in m.candidates} <= {"OK"}, m.candidates
+    vertical = matcher.match(line(designators=("J1",), value="PWR", description=generic,
+                                  package="TerminalBlock_4Ucon_1x02_P5.08mm_Vertical"))  # fmt: skip
+    assert vertical.status not in ("exact", "parametric"), vertical.note
+    named = matcher.match(line(designators=("J1",), mpn="DG301-5.0-02P-12", manufacturer="DEGSON",
+                               package="TerminalBlock_Phoenix_MKDS-1,5-2_1x02_P5.08mm_Horizontal"))  # fmt: skip
+    assert named.status not in ("exact", "parametric"), named.note
+
+
+def test_a_bare_number_on_its_footprint_is_the_makers_reel_listing_not_a_copy_houses_tagged_one() -> None:
+    """'SN74LVC1G14DBV' on a SOT23-5 footprint is TI's SN74LVC1G14DBVR (R: the reel), not MSKSEMI's '…DBVR-MS';
+    'ADUM1201ARZ' on SOIC-8 is ADI's ADUM1201ARZ-RL7 (a 7-inch reel), not JSMSEMI's 'ADUM1201ARZ-JSM'."""
+    logic, iso = "Logic / Inverters", "Isolators / Digital Isolators"
+    matcher = _matcher(
+        _part("TI", "SN74LVC1G14DBVR", logic, "SOT-23-5", maker="Texas Instruments"),
+        _part("MS", "SN74LVC1G14DBVR-MS", logic, "SOT-23-5", maker="MSKSEMI"),
+        _part("ADI", "ADUM1201ARZ-RL7", iso, "SOIC-8", maker="Analog Devices"),
+        _part("JSM", "ADUM1201ARZ-JSM", iso, "SOP-8", maker="JSMSEMI"),
+    )
+    ti = matcher.match(line(designators=("U6",), value="SN74LVC1G14DBV", package="SOT23-5"))
+    assert ti.status == "exact" and ti.product is not None and ti.product.sku == "TI", ti.note
+    adi = matcher.match(line(designators=("U7",), value="ADUM1201ARZ", package="SOIC8_L"))
+    assert adi.status == "exact" and adi.product is not None and adi.product.sku == "ADI", adi.note
+
+
+def test_a_zener_by_its_voltage_and_package() -> None:
+    """KiCad's D_Zener '12V' on D_SOD-323, LCEDA's 'Z3V3', '3.9V 5%' under a maker's number the catalog lacks: a
+    single zener of that nominal voltage in that package; never one in SOD-123, a dual in SOT-23, a TVS, nor a
+    '三端稳压' regulator; a stated power is a minimum."""
+    zener, tvs = "Diodes / Zener Diodes", "Circuit Protection / TVS"
+
+    def z(sku: str, volts: float, package: str, *extra: Attribute, config: str = "1 Independent") -> Product:
+        return _part(sku, f"Z-{sku}", zener if sku != "TVS" else tvs, package,
+                     Attribute("zener_voltage_nom", f"{volts:g}V", volts, "V"),
+                     Attribute("diode_configuration", config), *extra)  # fmt: skip
+
+    matcher = _matcher(
+        z("S123", 12, "SOD-123"),
+        z("DUAL", 12, "SOT-23", config="2 Common Anode"),
+        z("TVS", 12, "SOD-323"),
+        z("WEAK", 12, "SOD-323", _watt(0.15)),
+        z("OK", 12, "SOD-323", _watt(0.2)),
+        z("V33", 3.3, "SOD-323"),
+        z("V39", 3.9, "SOD-323"),
+    )
+    kicad = matcher.match(line(designators=("Z101",), value="12V", description="Zener diode",
+                               package="Diode_SMD:D_SOD-323_HandSoldering"))  # fmt: skip
+    assert kicad.status == "parametric" and kicad.product is not None and kicad.product.sku in ("OK", "WEAK"), kicad
+    powered = matcher.match(line(designators=("D2",), value="12V 200mW", description="Zener diode",
+                                 package="D_SOD-323"))  # fmt: skip
+    assert powered.product is not None and powered.product.sku == "OK", powered.note
+    assert {h.product.sku for h in powered.candidates} <= {"OK"}
+    rkm = matcher.match(line(designators=("D3",), value="Z3V3", package="D_SOD-323"))
+    assert rkm.status == "parametric" and rkm.product is not None and rkm.product.sku == "V33", rkm.note
+    named = matcher.match(line(designators=("D1",), mpn="MM3Z3V9", value="3.9V 5%", description="Zener diode",
+                               package="Diode_SMD:D_SOD-323"))  # fmt: skip
+    assert named.status == "parametric" and named.product is not None and named.product.sku == "V39"
+    assert "MM3Z3V9 is not in the catalog" in named.note
+    dual = matcher.match(line(designators=("D4",), value="12V", description="Zener diode", package="SOT-23"))
+    assert dual.status not in ("exact", "parametric"), dual.note
+    regulator = matcher.match(line(designators=("U1",), value="12V", description="三端稳压", package="SOD-323"))
+    assert regulator.product is None or regulator.product.sku not in ("OK", "WEAK"), regulator.note

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.footprints import angled, canonical, contradiction, find_package, kind_of_text, parse_footprint
+from knowledge.footprints import (
+    angled,
+    canonical,
+    contradiction,
+    find_package,
+    kind_of_text,
+    parse_footprint,
+    same_package,
+)
 
 # name → (package, mounting, kind, pins, pitch); None = not checked. Sources: KiCad 7 footprint library
 # (Resistor_SMD, Capacitor_THT, LED_THT, Connector_PinHeader_2.54mm, Package_SO, Package_TO_SOT_THT,
@@ -212,3 +220,18 @@ def test_trimmers_and_potentiometers_are_their_own_kind() -> None:
     assert kind_of_text("10K 电位器") == "potentiometer"
     assert kind_of_text("trimmer capacitor 10pF") != "potentiometer"
     assert kind_of_text("10k resistor") == "resistor"
+
+
+def test_kicad_terminal_blocks_state_their_poles_and_flat_lead_sod323_sits_on_sod323_pads() -> None:
+    bornier = parse_footprint("TerminalBlock:TerminalBlock_bornier-3_P5.08mm")
+    assert bornier is not None and (bornier.pins, bornier.rows, bornier.pitch_mm, bornier.mounting) == (
+        3,
+        1,
+        5.08,
+        "THT",
+    )
+    mkds = parse_footprint("TerminalBlock_Phoenix_MKDS-1,5-2_1x02_P5.00mm_Horizontal")
+    assert mkds is not None and (mkds.pins, mkds.pitch_mm, mkds.orientation) == (2, 5.0, "horizontal")
+    flat = parse_footprint("SOD323F")
+    assert same_package("SOD-323F", "SOD-323") and flat is not None and flat.package == "SOD-323"
+    assert not same_package("SOD-323HE", "SOD-323") and not same_package("SOD-123F", "SOD-123")
