@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from knowledge.attributes import display_name
 from knowledge.bom import FILE_TYPES_TEXT, column_letter, field_label
-from knowledge.messages import data_text
+from knowledge.language import foreign_runs
+from knowledge.messages import data_text, match_note_text
 from knowledge.models import Hit, Product
 from knowledge.quote import decision_lines
 from knowledge.search import RELAXED
@@ -639,10 +640,13 @@ def _decision_line(line: dict[str, Any], language: str, sheets: bool = False) ->
     if line["status"] == "ambiguous" and candidates:
         return f"{head} → {candidates}"
     if line["status"] in ("exact", "parametric", "chosen"):  # a part, but no price
-        return f"{head} {line['mpn']}:" + ("未报价," if zh else " not priced: ") + str(line.get("note", ""))[:80]
-    if zh:  # the matcher's notes are English; the chat says the same in Chinese
-        why = "目录中没有此料,已记录需求" if line["status"] == "not_found" else "需要确认"
-        return f"{head}:{why}" + (f"(近似:{candidates})" if candidates else "")
+        note = match_note_text(str(line.get("note", "")), language)
+        return f"{head} {line['mpn']}:" + ("未报价," if zh else " not priced: ") + note[:80]
+    if zh:  # the matcher's note in Chinese where the message catalog reads all of it, else what it comes to
+        said = match_note_text(str(line.get("match_note", "")), "zh")
+        if not said or foreign_runs(said, "zh", [str(line.get("manufacturer") or "")]):
+            said = "目录中没有此料,已记录需求" if line["status"] == "not_found" else "需要确认"
+        return f"{head}:{said[:80]}" + (f"(近似:{candidates})" if candidates else "")
     return f"{head}: {line.get('match_note', '')[:80]}" + (f" (closest: {candidates})" if candidates else "")
 
 

@@ -39,6 +39,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from knowledge.messages import match_note_text
 from knowledge.quote import needs_decision
 
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-GB2312.ttf"  # built by bot/fonts/build_font.py
@@ -283,6 +284,8 @@ class _Column:
             return _input_text(line.get("input"))
         if self.key == "status":
             return _status(line.get("status"), zh)
+        if self.key == "note":  # the matcher's and pricing's clauses, in the file's language
+            return match_note_text(_text(line.get("note")), "zh" if zh else "en")
         raw = line.get(self.key)
         if self.kind in ("money", "price"):
             return _decimal(raw)
@@ -786,7 +789,7 @@ def _pdf_decisions(
     rows, row_styles = [], []
     for line in lines:
         candidates = [c for c in line.get("candidates") or () if isinstance(c, Mapping)]
-        note = _pdf_note(line, sources)
+        note = _pdf_note(line, sources, zh)
         if len(candidates) > PDF_CANDIDATES:
             note = "; ".join(
                 t for t in (_t("more_candidates", zh).format(n=len(candidates) - PDF_CANDIDATES), note) if t
@@ -1154,12 +1157,13 @@ def _price_source_notes(quote: Mapping[str, Any]) -> set[str]:
     return {f"price: {s}" for s in (_text(line.get("price_source")) for line in _lines(quote)) if s}
 
 
-def _pdf_note(line: Mapping[str, Any], sources: set[str]) -> str:
+def _pdf_note(line: Mapping[str, Any], sources: set[str], zh: bool) -> str:
     """The line's note for a cell of two lines: what stops or changes the order first (not priced, short of
     stock, end of life, an in-stock substitute), then the rest in its order; no clause that only names the price
     source (listed once, under the totals)."""
     clauses = [part for part in _text(line.get("note")).split("; ") if part and part not in sources]
-    return "; ".join(sorted(clauses, key=lambda part: not part.startswith(_URGENT_NOTES)))  # stable: order kept
+    ordered = "; ".join(sorted(clauses, key=lambda part: not part.startswith(_URGENT_NOTES)))  # stable: order kept
+    return match_note_text(ordered, "zh" if zh else "en")
 
 
 # note clauses (knowledge/quote.py, knowledge/pricing.py) the buyer must see even when the note is cut
@@ -1181,7 +1185,7 @@ def _pdf_line_cells(line: Mapping[str, Any], zh: bool, cells: _CellMaker, source
     qpb = _count(line.get("qty_per_board"))
     price_break = _count(line.get("price_break"))
     lead = _count(line.get("lead_time_days"))
-    note = _pdf_note(line, sources)
+    note = _pdf_note(line, sources, zh)
     return [
         cells.text(0, _text(line.get("line")), _text(line.get("sheet"))),
         cells.text(1, _designator_text(_texts(line.get("designators")))),

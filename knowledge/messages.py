@@ -69,13 +69,148 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "only {stock} in stock: {short} more (lead time: ask sales)",
         "zh": "现货仅 {stock} 个:其余 {short} 个(交期请咨询销售)",
     },
+    # BOM matching notes (knowledge/bom_match.py writes them in English, one clause each between '; '): a Chinese
+    # chat and a Chinese XLSX / PDF / CSV show them in Chinese (match_note_text)
+    "match.closest": {"en": "closest items listed", "zh": "已列出最接近的料"},
+    "match.not_listed": {"en": "not in the catalog", "zh": "目录中没有此料"},
+    "match.code_not_listed": {"en": "{code} is not in the catalog", "zh": "目录中没有 {code}"},
+    "match.code_not_compared": {
+        "en": "{code} is not in the catalog: {what} not compared",
+        "zh": "目录中没有 {code}:{what}未比较",
+    },
+    "match.code_highest_rated": {
+        "en": "{code} is not in the catalog: the highest-rated part with these values",
+        "zh": "目录中没有 {code}:按这些参数中额定值最高的料报价",
+    },
+    "match.not_stated_quoted": {"en": "not stated in the BOM, quoted as: {what}", "zh": "BOM 未写明,按此报价:{what}"},
+    "match.pick": {
+        "en": "no exact part number or full parameters: pick the right one",
+        "zh": "没有确切型号或完整参数:请选择正确的料",
+    },
+    "match.similar": {"en": "similar part numbers: check which one is meant", "zh": "有相近的型号:请确认是哪一个"},
+    "match.by_parameters": {"en": "matched by parameters ({what})", "zh": "按参数匹配({what})"},
+    "match.by_code": {"en": "matched by what it encodes ({what})", "zh": "按型号编码匹配({what})"},
+    "match.board_feature": {
+        "en": "a board feature (hole / test point / fiducial): nothing to buy",
+        "zh": "板上结构(孔 / 测试点 / 基准点):无需采购",
+    },
+    "match.which_package": {
+        "en": "{value} with no package or footprint: which package ({options})?",
+        "zh": "{value} 未注明封装:请问是哪种封装({options})?",
+    },
+    "match.listed_in": {
+        "en": "{code} is listed in {options}: which package?",
+        "zh": "{code} 有多种封装({options}):请问是哪种?",
+    },
+    "match.empty_line": {
+        "en": "the line states no part number, value or description",
+        "zh": "该行没有型号、值或描述",
+    },
+    "match.current_not_stated": {
+        "en": "current not stated: quoted at the highest of this value and size, {what}",
+        "zh": "未写明电流:按此值和尺寸中电流最大的报价,{what}",
+    },
+    "match.voltage_not_stated": {
+        "en": "voltage not stated: quoted at the highest in this form, {what}: check",
+        "zh": "未写明电压:按此规格中最高的 {what} 报价,请确认",
+    },
+    "match.material_not_stated": {"en": "material not stated, quoted as {what}", "zh": "未写明材料,按{what}报价"},
+    "match.angle": {"en": "straight or right angle? The footprint does not say", "zh": "直针还是弯针?封装名没有写明"},
+    "match.same_value_package": {"en": "same value and package: check", "zh": "值和封装相同:请确认"},
+    "match.from_value_column": {
+        "en": "part number {code} read from the value column",
+        "zh": "型号 {code} 取自值(Value)列",
+    },
+    "match.footprint_conflict": {
+        "en": "{code} does not fit the footprint {footprint} ({what}): which one?",
+        "zh": "{code} 与封装 {footprint} 不符({what}):请确认用哪一个",
+    },
+    "match.says_otherwise": {
+        "en": "{code} is not what the line says ({what}): which one?",
+        "zh": "{code} 与该行所写不符({what}):请确认用哪一个",
+    },
+    "match.completed_by_footprint": {
+        "en": "{code} on footprint {footprint} matched as {mpn}: check the variant",
+        "zh": "{code} 按封装 {footprint} 匹配为 {mpn}:请确认型号后缀",
+    },
+    "match.bom_names_maker": {"en": "the BOM names {maker}", "zh": "BOM 写的厂家是 {maker}"},
+    "match.catalog_lists_from": {
+        "en": "the catalog lists {code} from {maker}: which one?",
+        "zh": "目录中的 {code} 来自 {maker}:请确认用哪一个",
+    },
 }
 # Stored values made from a pattern: the entry, and the regex that reads its fields back.
 _PATTERNS = ((re.compile(r"generated from the (?P<scheme>.+) part-number scheme"), "source.generated"),)
-_NOTES = tuple(
-    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(MESSAGES[key]["en"]))), key)
-    for key in sorted((k for k in MESSAGES if k.startswith("note.")), key=lambda k: -len(MESSAGES[k]["en"]))
-)
+
+
+def _templates(prefix: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The entries under `prefix` as regexes that read their fields back, the longest English first."""
+    return tuple(
+        (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(MESSAGES[key]["en"]))), key)
+        for key in sorted((k for k in MESSAGES if k.startswith(prefix)), key=lambda k: -len(MESSAGES[k]["en"]))
+    )
+
+
+_NOTES = _templates("note.")
+_MATCH_NOTES = _templates("match.")
+# The words inside a matching note's parentheses and lists ('4.7 kΩ, package 0603', 'pin header 1x6, 2.54 mm,
+# straight', 'tolerance ±5%, power 100mW'): part numbers, values and units stay as they are.
+_MATCH_TERMS = tuple(
+    (re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", re.I), zh)
+    for en, zh in sorted(
+        {
+            "PCB screw terminal block": "PCB 螺钉式接线端子", "pin header": "排针", "female header": "排母",
+            "right angle": "弯针", "straight": "直针", "through hole": "插件", "leaded": "直插", "SMD": "贴片",
+            "package": "封装", "footprint": "封装名", "pitch": "间距", "body": "本体", "poles": "位", "pins": "针",
+            "rows": "排", "zener diode": "稳压二极管", "inductor": "电感", "voltage rating": "耐压",
+            "temperature coefficient": "温度系数", "tolerance": "精度", "power": "功率", "dielectric": "介质",
+            "type": "类型", "current": "电流", "voltage": "电压", "Thick Film Resistor": "厚膜电阻",
+            "Thin Film Resistor": "薄膜电阻", "Current Sense Resistor": "采样电阻", "LED": "LED", "red": "红色",
+            "green": "绿色", "blue": "蓝色", "yellow": "黄色", "white": "白色", "orange": "橙色", "amber": "琥珀色",
+            "hex nuts": "六角螺母", "button head screws": "圆头内六角螺钉", "socket head cap screws": "内六角圆柱头螺钉",
+            "countersunk screws": "沉头螺钉", "set screws": "紧定螺钉", "washers": "垫圈", "steel": "钢",
+            "stainless steel": "不锈钢", "zinc plated": "镀锌", "black oxide": "发黑", "plain": "本色",
+            "the line says": "该行写的是", "the part is": "该料为", "the part": "该料", "male": "公", "female": "母",
+            "part": "料", "IC socket": "IC 座", "DIP switch": "拨码开关", "position": "位", "and": "和",
+            "wire size": "线径", "colour": "颜色", "color": "颜色", "rating": "额定值", "pin length": "针长",
+            "plating": "镀层", "contact kind": "触点类型", "round / square holes": "圆孔 / 方孔", "actuator": "拨杆",
+            "slide / piano": "平拨 / 琴键",
+        }.items(),
+        key=lambda item: -len(item[0]),
+    )
+)  # fmt: skip
+
+
+def match_note_text(note: str, language: str) -> str:
+    """A matching note ('matched by parameters (4.7 kΩ, package 0603); 811-100 is not in the catalog') in the
+    reply's language, clause by clause; a clause no entry reads stays as written (knowledge/language.py
+    `foreign_runs` tells a caller whether English is left)."""
+    if language != "zh":
+        return note
+    return "; ".join(_match_clause(clause) for clause in note.split("; ")) if note else note
+
+
+def _match_clause(clause: str) -> str:
+    for pattern, key in _MATCH_NOTES:
+        if (m := pattern.fullmatch(clause)) is not None:
+            fields = {k: (_match_terms(v) if k in ("what", "options") else v) for k, v in m.groupdict().items()}
+            return message(key, "zh", **fields)
+    translated = note_text(clause, "zh")  # a price, stock or lead-time clause (knowledge/pricing.py)
+    return translated if translated != clause else _match_terms(clause) if _only_terms(clause) else clause
+
+
+def _match_terms(text: str) -> str:
+    for pattern, zh in _MATCH_TERMS:
+        text = pattern.sub(zh, text)
+    return text.replace(", ", "、")
+
+
+def _only_terms(clause: str) -> bool:
+    """Whether every English word of `clause` is a term _MATCH_TERMS holds (then it reads in Chinese)."""
+    rest = clause
+    for pattern, _ in _MATCH_TERMS:
+        rest = pattern.sub(" ", rest)
+    return re.search(r"[A-Za-z]{3,}", re.sub(r"\b[A-Z0-9][\w\-/.,]*\d[\w\-/.,]*", " ", rest)) is None
 
 
 def note_text(note: str, language: str) -> str:

@@ -45,3 +45,24 @@ def test_price_notes_and_substitute_values_in_chinese() -> None:
     assert note_text(converted, "zh") == "价格来源:嘉立创标价,2026-05-21 快照,按 7.2 CNY/USD 换算"
     assert note_text("a note nobody wrote an entry for", "zh") == "a note nobody wrote an entry for"
     assert data_text("contact seals both sides", "zh") == "两面接触式密封"
+
+
+def test_matching_notes_read_in_chinese_clause_by_clause() -> None:
+    """The matcher's notes most often seen on the labelled BOMs, in a Chinese chat or file: values, units, part
+    numbers and footprints stay; a clause no entry reads stays as written (and is found as English)."""
+    from knowledge.messages import match_note_text
+
+    cases = {
+        "matched by parameters (4.7 kΩ, package 0603)": "按参数匹配(4.7 kΩ、封装 0603)",
+        "20100701 is not in the catalog; closest items listed": "目录中没有 20100701; 已列出最接近的料",
+        "not stated in the BOM, quoted as: tolerance ±5%, power 100mW": "BOM 未写明,按此报价:精度 ±5%、功率 100mW",
+        "3.3 kΩ with no package or footprint: which package (0603, 0402)?": "3.3 kΩ 未注明封装:请问是哪种封装(0603、0402)?",
+        "straight or right angle? The footprint does not say": "直针还是弯针?封装名没有写明",
+        "only 2 in stock: 8 more in ~14 days": "现货仅 2 个:其余 8 个约 14 天到货",
+    }
+    for english, chinese in cases.items():
+        assert match_note_text(english, "zh") == chinese
+        assert not foreign_runs(chinese, "zh")
+        assert match_note_text(english, "en") == english
+    unread = "the reel label says something else entirely"
+    assert match_note_text(unread, "zh") == unread and foreign_runs(unread, "zh")

@@ -15,6 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from bot.quote_export import EXPORT_FORMATS, STATUS_COLOURS, to_csv, to_pdf, to_xlsx
+from knowledge.messages import match_note_text
 
 HYPERLINK = '=HYPERLINK("http://x")'
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -604,10 +605,15 @@ def test_pdf_of_a_realistic_100_line_quote_fits_in_six_pages() -> None:
             amount = f"{Decimal(line['ext_price']):,.2f}"
             assert re.search(rf"(?<![\d,.]){re.escape(amount)}(?![\d,])", text), f"{amount} missing or broken"
     assert "0.001950" in text and "5,000" in text  # unit price and order quantity never wrapped
-    assert "only 4,000 in stock" in text, "a cut note shows what stops the order first"
-    sheet = _book(REALISTIC).worksheets[0]  # the XLSX keeps every note whole
+    # a cut note shows what stops the order first, in the file's language (knowledge/messages.py)
+    assert "现货仅 4,000 个" in text and "only 4,000 in stock" not in text
+    sheet = _book(REALISTIC).worksheets[0]  # the XLSX keeps every note whole, in the file's language
     header_row, labels = _table(sheet, "行号")
-    assert sheet.cell(header_row + 1, labels.index("备注") + 1).value == PRICED_NOTE
+    note = sheet.cell(header_row + 1, labels.index("备注") + 1).value
+    assert note == match_note_text(PRICED_NOTE, "zh") and note.startswith("按参数匹配(10kΩ ±1% 100mW、封装 0603)")
+    english = _book(REALISTIC, "en").worksheets[0]
+    header_row, labels = _table(english, "Line")
+    assert english.cell(header_row + 1, labels.index("Note") + 1).value == PRICED_NOTE
 
 
 @pytest.mark.parametrize(
