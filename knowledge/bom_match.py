@@ -397,7 +397,9 @@ class BomMatcher:
             completed = None
             if longer and code == line.mpn:  # the MPN column only: a value cell's 'PMEG2010' names a family
                 completed = _one_part_completed(store.products(longer), code, line.manufacturer)
-            fitted = self._completed_by_footprint(code, line)
+            # a KiCad symbol's trailing 'x' is a wildcard ('STM32H563RGTx': the temperature grade): the listings of
+            # the number without it, when the footprint leaves one part
+            fitted = self._completed_by_footprint(_WILDCARD_TAIL.sub("", code), line)
             if fitted:  # 'SN74HC595' on a TSSOP-16 footprint is SN74HC595PW(R): the footprint says which listing
                 note = f"{code} on footprint {line.package.strip()} matched as {fitted[0].mpn}: check the variant"
                 return self._exact(line, fitted[0], 0.9, "code + footprint", note, footprint, extra=fitted[1:])
@@ -502,9 +504,17 @@ class BomMatcher:
             and specific(own.package)
             and same_package(own.package, wanted.package)
         ]
-        # a copy house's own tag on the number ('SN74LVC1G14DBVR-MS', 'ADUM1201ARZ-JSM') is its part, not the maker's
-        # one the BOM names: left out while the number itself is listed
-        fits = [p for p in fits if not _copy_tagged(p)] or fits
+        # a copy house's own tag on a listed number ('SN74LVC1G14DBVR-MS' beside SN74LVC1G14DBVR) is its part, not the
+        # maker's one the BOM names: left out, unless the line names that house; a tag on a number not listed
+        # untagged ('2SC2712-Y': a gain grade, 'AMS1117-ADJ') stays
+        untagged = {_strip_packaging(p.mpn) for p in fits if not _copy_tagged(p)}
+        fits = [
+            p
+            for p in fits
+            if not _copy_tagged(p)
+            or _strip_packaging(p.mpn.rsplit("-", 1)[0]) not in untagged
+            or (_names_maker(line.manufacturer) and _maker_fits(line.manufacturer, p.manufacturer))
+        ]
         if not _AUTOMOTIVE.search(_line_text(line)):  # 'ISO7741' is the ISO7741DWR, not its Q1 automotive grade
             fits = [p for p in fits if not _AUTOMOTIVE.search(p.mpn)] or fits
         forms = Counter(_strip_packaging(_CLONE_TAG.sub("", p.mpn)) for p in fits)
@@ -1312,23 +1322,44 @@ def _dip_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
 # KiCad TerminalBlock footprints of fixed PCB screw terminals (the generic 'bornier', Phoenix MKDS / MPT / PT,
 # 4Ucon, Altech AK, CUI TB); spring-clamp (Wago, Phoenix PTSM) and pluggable ones are other parts.
 _SCREW_TERMINAL_FOOTPRINT = re.compile(
-    r"TERMINALBLOCK[:_](?:TERMINALBLOCK_)?(?:BORNIER|PHOENIX_(?:MKDS|MPT|PT-)|4UCON|ALTECH_AK|CUI_TB)", re.I
+    r"TERMINALBLOCK(?:_[A-Z0-9]+)?[:_](?:TERMINALBLOCK_)?(?:BORNIER|PHOENIX_(?:MKDS|MPT|PT-)|4UCON|ALTECH_AK|CUI_TB)",
+    re.I,
 )
+# words that name another kind of block or part than a fixed straight PCB screw terminal
+_NOT_SCREW_TERMINAL = re.compile(
+    r"plug|插拔|spring|弹簧|push|wago|barrier|栅栏|right[ -]?angle|90\s*°|弯|SMD|贴片|header|排针|排母|fuse|保险|"
+    r"euro|PTSM|wire[ -]to[ -]board|rail|导轨",
+    re.I,
+)
+_POLES_SAID = re.compile(r"(\d{1,2})\s*(?:P|pin|pins|pole|poles|way|位|脚|针)(?![A-Za-z0-9])|1x0?(\d{1,2})(?!\d)", re.I)
+_PITCH_SAID = re.compile(r"(?<![\d.])(\d(?:\.\d{1,2})?)\s*mm", re.I)
+# a terminal block's own number in a value cell ('KF2EDGK-5.08-2P', 'DG301-5.0-02P', '1935161'), not a net name
+# ('OUTPUT 1', 'LED3_IN', '24V INPUT')
+_BLOCK_NUMBER = re.compile(r"[A-Za-z]*\d[\w.]*-[\w.\-]*\d|\d{6,}")
 
 
 def _terminal_block_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """A PCB screw terminal block by what its KiCad footprint states ('TerminalBlock_bornier-2_P5.08mm': 2 poles,
     5.08 mm, through hole, wire entry from the side): the best-stocked screw terminal listing with those poles in
     one row, that pitch (5.0 is not 5.08: the error adds up along the row), through hole and straight pins. None for a
-    vertical (top-entry) footprint, spring-clamp or pluggable families, or a line naming a maker's number the catalog
-    lacks."""
+    vertical (top-entry) footprint, words naming another kind (pluggable, spring, barrier, right angle, SMD, a header
+    or fuse holder), a pole count or pitch in the words that the footprint does not have, or a part number of the
+    line's own (digits only too: Phoenix '1935161')."""
     fp = parse_footprint(line.package)
     if fp is None or not _SCREW_TERMINAL_FOOTPRINT.match(fp.text) or not (fp.pins and fp.pitch_mm):
         return None
-    if fp.orientation == "vertical" or _unread_code(line.mpn):
+    if fp.orientation == "vertical" or _is_code(line.mpn) or _BLOCK_NUMBER.search(line.value):
+        return None
+    # KiCad's generic symbol names the block by its grid ('01x02') and carries a net name as the value
+    words = f"{line.value} {line.description}"
+    if _NOT_SCREW_TERMINAL.search(words) or _NOT_SCREW_TERMINAL.search(line.mpn):
         return None
     if not _KICAD_GENERIC_CONNECTOR.match(line.description) and _unread_code(line.value):
-        return None  # 'DG301-5.0-02P' in the value: that part, not any one
+        return None  # a maker's number in the value: that part, not any one
+    poles = {int(next(g for g in m.groups() if g)) for m in _POLES_SAID.finditer(words)}
+    pitches = {float(m.group(1)) for m in _PITCH_SAID.finditer(words)}
+    if poles - {fp.pins} or any(abs(p - fp.pitch_mm) > 0.02 for p in pitches):
+        return None  # 'Screw terminal 3 pole' or '5.0mm pitch' on a 2-pole 5.08 mm footprint: which one?
     pool = []
     for product in engine.store.products(engine.store.with_attribute("number_of_pins_per_row", fp.pins, limit=20_000)):
         if not re.search(r"screw terminal", product.category, re.I) or "capacitor" in product.category.lower():
@@ -1350,22 +1381,33 @@ def _terminal_block_match(engine: SearchEngine, line: BomLine) -> LineMatch | No
 
 
 _ZENER_SAID = re.compile(r"zener|齐纳|稳压(?:二极)?管|稳压二极", re.I)
-_REGULATOR_SAID = re.compile(r"regulator|LDO|稳压(?:芯片|IC|器)|三端", re.I)
+# words of another kind of part a zener rule must not answer: regulators and shunt references (a TL431 / AZ431 is
+# '稳压管' in many Chinese BOMs), TVS / ESD parts, varistors, Schottky and rectifier diodes, LEDs, dual zeners
+_NOT_A_ZENER = re.compile(
+    r"regulator|LDO|稳压(?:芯片|IC|器)|三端|reference|基准|shunt|TL431|431|TVS|transient|瞬态|ESD|静电|varistor|"
+    r"\bMOV\b|压敏|schottky|肖特基|rectifier|整流|\bLED\b|发光|bidirectional|双向|dual|双|pair|common|共阳|共阴",
+    re.I,
+)
 # a zener voltage in RKM form ('5V1', '3V3', 'Z5V6', '12V'), the whole value cell
 _ZENER_RKM = re.compile(r"\s*Z?(\d{1,3})V(\d{1,2})?\s*", re.I)
+# zener series whose number carries the voltage ('MM3Z3V9', 'BZT52C5V1', 'BZX84-C12', 'MMSZ5231B', '1N4733A')
+_ZENER_SERIES = re.compile(
+    r"(?:SZ)?(?:MM3Z|MMSZ|BZT52|BZX\d{2}|BZV\d{2}|ZMM|ZMY|PDZ|UDZ|TDZ|RLZ|EDZ|1N47\d\d|1N52\d\d)", re.I
+)
 
 
 def _zener_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     """A zener diode by its one voltage and the package its footprint names ('12V' under 'Zener diode' on
-    D_SOD-323, '稳压管 5V1' on SOD-123, designator ZD1 '3V3' on SOT-23): listings of zeners stating that nominal
-    voltage, one diode per package, in that package; a stated power is a minimum, a stated tolerance a maximum (a
-    listing stating neither is kept: the note says they were not compared).
-    A maker's number the catalog lacks ('MM3Z3V9' '3.9V 5%') is a commodity zener: the note says so. None for
-    another kind (a regulator), no or two voltages, or no package."""
+    D_SOD-323, '稳压管 5V1' on SOD-123, designator ZD1 '3V3' on SOT-23): listings of single zeners stating that
+    nominal voltage, in that package; a stated power is a minimum and a stated tolerance a maximum (listings that
+    state one meeting it first; when the pick does not state it, the note says so). A maker's number the catalog
+    lacks is taken only from a zener series whose number carries that voltage ('MM3Z3V9' '3.9V 5%'); None for words
+    of another kind (a regulator or shunt reference, TVS, ESD, varistor, Schottky, LED, a dual zener), no or two
+    voltages, or no package."""
     words = f"{line.value} {line.description}"
     said = bool(_ZENER_SAID.search(words)) or _designator_prefix(line) in ("Z", "ZD", "DZ")
     said = said or re.fullmatch(r"\s*Z\d{1,3}V\d{0,2}\s*", line.value, re.I) is not None  # D3 'Z3V3'
-    if not said or _REGULATOR_SAID.search(words):
+    if not said or _NOT_A_ZENER.search(f"{words} {line.mpn}"):
         return None
     values = stated_values(words)
     volts = {v for k, v, _ in values if k == "voltage_rating"}
@@ -1374,6 +1416,8 @@ def _zener_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     if len(volts) != 1 or (_unread_code(line.value) and not _ZENER_RKM.fullmatch(line.value)):
         return None
     (volt,) = volts
+    if _is_code(line.mpn) and not _zener_number_says(line.mpn, volt):
+        return None  # 'AZ431AN-ATRE1' '2.5V' 稳压管 is a shunt regulator, not a 2.5 V zener
     wanted = parse_footprint(line.package) or parse_footprint(_said_package(line))
     if wanted is None or not specific(wanted.package):
         return None
@@ -1384,12 +1428,12 @@ def _zener_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         if "zener" not in product.category.lower():
             continue
         config = product.attribute("diode_configuration")
-        if config is not None and not re.match(r"\s*(?:1\b|single)", config.raw, re.I):
-            continue  # a dual zener (AZ23C) in a SOT-23 is no single one
+        if config is not None and not re.fullmatch(r"\s*(?:1\s+independent|single|standalone)\s*", config.raw, re.I):
+            continue  # '1 Pair Common Anode' (AZ23C, BZB784) is two zeners with another pinout
         own = listing_form(product)
         if own is None or not own.package or contradiction(wanted, own):
             continue
-        # a listing stating less power or a wider tolerance is left out; one not stating them is compared by the buyer
+        # a listing stating less power or a wider tolerance is left out; one not stating them is kept, noted
         rated, spread = _number(product, "power"), _number(product, "tolerance")
         if power is not None and rated is not None and rated < power - 1e-9:
             continue
@@ -1398,8 +1442,28 @@ def _zener_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         pool.append(product)
     if not pool:
         return None
+    if tolerance is not None:  # those that state a tolerance meeting it first
+        pool.sort(key=lambda p: _number(p, "tolerance") is None)
     note = f"matched by parameters (zener diode {volt:g} V, {wanted.package})"
-    return _best_listing(line, pool, note, "power and tolerance", "same zener voltage and package")
+    match = _best_listing(line, pool, note, "power and tolerance", "same zener voltage and package")
+    unstated = [f"tolerance {tolerance:g}%"] if tolerance is not None and match.product is not None and (
+        _number(match.product, "tolerance") is None) else []  # fmt: skip
+    unstated += (
+        ["power"] if power is not None and match.product is not None and _number(match.product, "power") is None else []
+    )
+    if unstated:
+        match = replace(match, note=f"{match.note}; {' and '.join(unstated)} not stated by the part: check")
+    return match
+
+
+def _zener_number_says(mpn: str, volt: float) -> bool:
+    """Whether a zener series number carries `volt` ('MM3Z3V9' 3.9 V, 'BZX84-C12' 12 V, 'BZT52C5V1S' 5.1 V); the
+    JEDEC 1N47xx / 1N52xx and MMSZ52xx numbers say no voltage in their digits, so they are not read as saying it."""
+    code = normalize_code(mpn)
+    if not _ZENER_SERIES.match(code):
+        return False
+    found = re.search(r"(\d{1,3})V(\d{0,2})", code) or re.search(r"[BC](\d{1,3})()(?![\dV])", code[4:])
+    return found is not None and abs(float(f"{found.group(1)}.{found.group(2) or 0}") - volt) < 1e-6
 
 
 def _leaded_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
@@ -1808,7 +1872,7 @@ def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
 
 # Packaging / ordering suffixes that do not change the part: reel, tape, lead-free marks, distributor codes.
 _PACKAGING_SUFFIX = re.compile(
-    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|\d{3})|-?(?:TR|T|R)$)$",
+    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|7-F|13-F|\d{3})|-?(?:TR|T|R)$)$",
     re.IGNORECASE,
 )
 
@@ -1827,6 +1891,9 @@ _AUTOMOTIVE = re.compile(r"Q1$|-Q10[01]|AEC-?Q|automotive|车规", re.IGNORECASE
 _RANGE_NOTE = re.compile(r"\s*\(RANGE:[^)]*\)$")
 # The maker tag a distributor appends to another maker's listing under the original number: '(LX)', '(XBLW)'.
 _CLONE_TAG = re.compile(r"\([A-Z]{2,12}\)$")  # letters only: '(B-TP)' is a CTR bin, '(040)' a variant
+
+
+_WILDCARD_TAIL = re.compile(r"(?<=[A-Z0-9])x{1,2}$")  # 'STM32G474CETx', 'STM32F030F4Px', not 'MAX' nor '2x'
 
 
 def _copy_tagged(product: Product) -> bool:

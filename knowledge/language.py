@@ -16,7 +16,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 # A plain word: lower case letters (a capitalised first letter allowed), no digits; codes, acronyms and units are
 # left out by this shape ('6205-2RS', 'SKF', 'MLCC', 'mm', 'MHz' are not plain words of two or more lower letters).
 _WORD = re.compile(r"[A-Za-z][a-z]+(?:'[a-z]+)?|a|I")
-_TOKEN = re.compile(r"\S+")
+# words: runs between spaces and Chinese punctuation ('10 µF、Aluminum Electrolytic Capacitors' holds three)
+_TOKEN = re.compile(r"[^\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+")
 _UNITS = frozenset(
     {"mm", "cm", "kg", "pcs", "pc", "ppm", "mhz", "khz", "ghz", "hz", "ohm", "ohms", "mah", "mw", "kw", "rpm", "min",
      "max", "typ", "usd", "cny", "rmb", "eur"}

@@ -156,12 +156,13 @@ _MATCH_NOTES = _templates("match.")
 # The words inside a matching note's parentheses and lists ('4.7 kΩ, package 0603', 'pin header 1x6, 2.54 mm,
 # straight', 'tolerance ±5%, power 100mW'): part numbers, values and units stay as they are.
 _MATCH_TERMS = tuple(
-    (re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", re.I), zh)
+    # whole words only, never inside a package or footprint name ('Power-DI-5', 'SMD3225-4P', 'USB-C_Female')
+    (re.compile(rf"(?<![\w\-]){re.escape(en)}(?![\w\-])", re.I), zh)
     for en, zh in sorted(
         {
             "PCB screw terminal block": "PCB 螺钉式接线端子", "pin header": "排针", "female header": "排母",
             "right angle": "弯针", "straight": "直针", "through hole": "插件", "leaded": "直插", "SMD": "贴片",
-            "package": "封装", "footprint": "封装名", "pitch": "间距", "body": "本体", "poles": "位", "pins": "针",
+            "package": "封装", "footprint": "PCB 封装", "pitch": "间距", "body": "本体", "poles": "位", "pins": "针",
             "rows": "排", "zener diode": "稳压二极管", "inductor": "电感", "voltage rating": "耐压",
             "temperature coefficient": "温度系数", "tolerance": "精度", "power": "功率", "dielectric": "介质",
             "type": "类型", "current": "电流", "voltage": "电压", "Thick Film Resistor": "厚膜电阻",
@@ -210,7 +211,8 @@ def _only_terms(clause: str) -> bool:
     rest = clause
     for pattern, _ in _MATCH_TERMS:
         rest = pattern.sub(" ", rest)
-    return re.search(r"[A-Za-z]{3,}", re.sub(r"\b[A-Z0-9][\w\-/.,]*\d[\w\-/.,]*", " ", rest)) is None
+    rest = re.sub(r"\b[A-Z0-9][\w\-/.,]*\d[\w\-/.,]*", " ", rest)
+    return re.search(r"[A-Za-z]{3,}|\b(?:no|of|or|in|is|to|at|by|on|as|an|it)\b", rest, re.I) is None
 
 
 def note_text(note: str, language: str) -> str:

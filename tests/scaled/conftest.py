@@ -89,7 +89,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def scaled(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[Scaled]:
+def scaled(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Scaled]:
     missing = [
         f"{name} on 127.0.0.1:{port}"
         for name, port in (("PostgreSQL", PG_PORT), ("Redis", REDIS_PORT))
@@ -99,6 +99,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterat
         pytest.skip(f"{' and '.join(missing)} not answering: run `make services`")
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train`")
+    catalog: Catalog = request.getfixturevalue("catalog")  # built only once the services answer
     var = tmp_path_factory.mktemp("scaled-var")
     log_dir = var / "run"
     log_dir.mkdir()
@@ -216,12 +217,13 @@ class Balanced:
 
 
 @pytest.fixture(scope="module")
-def balanced(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[Balanced]:
+def balanced(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Balanced]:
     missing = missing_binaries()
     if missing:
         pytest.skip(f"{', '.join(missing)} not installed: run `make services`")
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train`")
+    catalog: Catalog = request.getfixturevalue("catalog")  # built only once the binaries are there
     var = tmp_path_factory.mktemp("balanced-var")
     receiver_port = quiet_port()
     routing = (ROOT / "config" / "routing.yml").read_text(encoding="utf-8")

@@ -559,3 +559,68 @@ def test_a_zener_by_its_voltage_and_package() -> None:
     assert dual.status not in ("exact", "parametric"), dual.note
     regulator = matcher.match(line(designators=("U1",), value="12V", description="三端稳压", package="SOD-323"))
     assert regulator.product is None or regulator.product.sku not in ("OK", "WEAK"), regulator.note
+
+
+def test_what_a_strangers_review_of_the_zener_and_terminal_rules_found() -> None:
+    """Session 13 review: '1 Pair Common Anode' duals, a Z/ZD designator on a TVS / varistor / Schottky line, a
+    shunt reference called 稳压管 under its own number, an unstated tolerance said nowhere; terminal-block words of
+    another kind (pluggable, spring, right angle, fuse holder), a pole count or pitch the footprint does not have,
+    a block's own number in the value or a digits-only MPN, library-prefixed Phoenix footprints."""
+    zener, screw = "Diodes / Zener Diodes", "Connectors / Screw Terminal"
+    z = lambda sku, volts, package, config="1 Independent": _part(  # noqa: E731
+        sku, f"Z-{sku}", zener, package, Attribute("zener_voltage_nom", f"{volts:g}V", volts, "V"),
+        Attribute("diode_configuration", config))  # fmt: skip
+    block = _part("KF", "KF128-5.08-2P", screw, "插件,P=5.08mm", Attribute("number_of_pins_per_row", "2", 2, ""),
+                  Attribute("pitch", "5.08mm", 5.08, "mm"), Attribute("mounting_type", "Through Hole"),
+                  Attribute("mounting_style", "Straight pin"))  # fmt: skip
+    matcher = _matcher(z("AZ23", 5.6, "SOT-23", "1 Pair Common Anode"), z("SMA5", 5.0, "SMA"), z("V25", 2.5, "SOT-23"),
+                       z("V51", 5.1, "SOD-123"), z("V12", 12, "0603"), block)  # fmt: skip
+    never = [
+        line(designators=("D1",), value="5V6", description="Zener diode", package="SOT-23"),  # only a dual listed
+        line(designators=("ZD1",), value="5V", description="TVS diode", package="D_SMA"),
+        line(designators=("Z1",), value="12V", description="Varistor", package="0603"),
+        line(designators=("ZD2",), value="12V", description="Schottky diode", package="0603"),
+        line(designators=("U3",), mpn="AZ431AN-ATRE1", value="2.5V", description="稳压管", package="SOT-23"),
+        line(designators=("D9",), value="5.6V", description="Dual zener diode, common anode", package="SOT-23"),
+    ]
+    for asked in never:
+        got = matcher.match(asked)
+        assert got.status not in ("exact", "parametric") or "zener" not in (got.product.category.lower()), (
+            asked,
+            got.note,
+        )
+    tol = matcher.match(line(designators=("D2",), value="5.1V ±2%", description="Zener", package="D_SOD-123"))
+    assert tol.status == "parametric" and "tolerance 2% not stated by the part: check" in tol.note, tol.note
+    generic = (
+        "Generic screw terminal, single row, 01x02, script generated (kicad-library-utils/schlib/autogen/connector/)"
+    )
+    bornier = "TerminalBlock:TerminalBlock_bornier-2_P5.08mm"
+    for value, description, mpn in [
+        ("PWR", "Pluggable terminal block", ""), ("PWR", "Spring terminal 弹簧式接线端子", ""),
+        ("PWR", "right angle 90°", ""), ("F1", "Fuse holder 5x20", ""), ("PWR", "Screw terminal 3 pole", ""),
+        ("PWR", "Screw terminal 5.0mm pitch", ""), ("KF2EDGK-5.08-2P", generic, ""), ("PWR", generic, "1935161"),
+    ]:  # fmt: skip
+        got = matcher.match(line(designators=("J1",), value=value, description=description, mpn=mpn, package=bornier))
+        assert got.status not in ("exact", "parametric"), (value, description, mpn, got.note)
+    prefixed = matcher.match(line(designators=("J2",), value="IN", description=generic,
+                                  package="TerminalBlock_Phoenix:TerminalBlock_Phoenix_MKDS-1,5-2_1x02_P5.08mm_Horizontal"))  # fmt: skip
+    assert prefixed.status == "parametric" and prefixed.product is not None and prefixed.product.sku == "KF", (
+        prefixed.note
+    )
+
+
+def test_a_kicad_symbols_trailing_x_is_a_wildcard_the_footprint_fills() -> None:
+    """KiCad's 'STM32H563RGTx' (x: the temperature grade) on LQFP-64 is the one STM32H563RGT6 listed in LQFP-64;
+    with two grades listed (T6 / T7) it stays a question, and the UFQFPN listing is never taken for the LQFP pad."""
+    mcu = "Embedded Processors & Controllers / Microcontrollers (MCU/MPU/SOC)"
+    matcher = _matcher(
+        _part("H5", "STM32H563RGT6", mcu, "LQFP-64(10x10)", maker="STMicroelectronics"),
+        _part("G4-6", "STM32G474CET6", mcu, "LQFP-48(7x7)", maker="STMicroelectronics"),
+        _part("G4-7", "STM32G474CET7", mcu, "LQFP-48(7x7)", maker="STMicroelectronics"),
+        _part("G4-U", "STM32G474CEU6", mcu, "UFQFPN-48(7x7)", maker="STMicroelectronics"),
+    )
+    one = matcher.match(line(designators=("U1",), value="STM32H563RGTx", package="LQFP-64_10x10mm_P0.5mm"))
+    assert one.status == "exact" and one.product is not None and one.product.sku == "H5", one.note
+    two = matcher.match(line(designators=("U2",), value="STM32G474CETx", package="LQFP-48_7x7mm_P0.5mm"))
+    assert two.status not in ("exact", "parametric"), two.note
+    assert all(h.product.sku != "G4-U" for h in two.candidates), two.candidates

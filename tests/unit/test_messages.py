@@ -66,3 +66,18 @@ def test_matching_notes_read_in_chinese_clause_by_clause() -> None:
         assert match_note_text(english, "en") == english
     unread = "the reel label says something else entirely"
     assert match_note_text(unread, "zh") == unread and foreign_runs(unread, "zh")
+
+
+def test_matching_notes_never_translate_inside_names_and_say_which_package_is_which() -> None:
+    from knowledge.messages import match_note_text
+
+    options = match_note_text(
+        "10 µF with no package or footprint: which package (Power-DI-5, SMD3225-4P, Type-C)?", "zh"
+    )
+    assert "Power-DI-5" in options and "SMD3225-4P" in options and "Type-C" in options, options
+    clash = match_note_text("X1 does not fit the footprint F1 (package SOIC-8, footprint SSOP-8): which one?", "zh")
+    assert "封装 SOIC-8、PCB 封装 SSOP-8" in clash, clash
+    # Chinese punctuation separates words: English left between 、 is found
+    assert foreign_runs("按参数匹配(10 µF、Aluminum Electrolytic Capacitors - 直插)", "zh") == [
+        "Aluminum Electrolytic Capacitors"
+    ]
