@@ -387,6 +387,11 @@ class BomMatcher:
             named = list(dict.fromkeys(k for p in found if specific(k := footprint_package(p.package) or "")))
             if found and unplaced and len(named) > 1:  # 'SS56', 'S8050 三极管' with no package: which one?
                 return _which_package(line, code, found, named)
+            if found and _other_number(line.mpn, code):
+                # the MPN column names a part the catalog lacks, the value column another number ('SN74AHCT125RGYR'
+                # / 'SN74AHCT125N': a QFN and a DIP; 'ASXHSXH22K254' / 'JUMPER SXH-001T-P0.6'): which one is meant?
+                note = f"the MPN column says {line.mpn} (not in the catalog), the value column {code}: which one?"
+                return _ambiguous(line, found, note, via="MPN vs value column")
             if found:
                 note = f"part number {code} read from the value column"
                 return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
@@ -405,9 +410,17 @@ class BomMatcher:
                 return self._exact(line, fitted[0], 0.9, "code + footprint", note, footprint, extra=fitted[1:])
             shorter = _one_part(self._shorter_listing(code)) if code == line.mpn else []
             # 'IRF3205S' is no TO-220 IRF3205; 'CRCW06034K70FKEAHP' (333 mW) no 100 mW CRCW06034K70FKEA
-            shorter = [p for p in shorter if _footprint_confirms(line, p) and not _rating_conflict(line, p)]
-            if shorter and (
-                not _names_maker(line.manufacturer) or _maker_fits(line.manufacturer, shorter[0].manufacturer)
+            # or a code one letter longer that says the same in the maker's numbering ('CRCW0402330RFKEDC' is the
+            # listed CRCW0402330RFKED: 330 Ω 1 % 0402 both; never two letters: '…FKEAHP' is a 333 mW part)
+            shorter = [
+                p
+                for p in shorter
+                if (_footprint_confirms(line, p) or _same_decoded(code, p.mpn)) and not _rating_conflict(line, p)
+            ]
+            if shorter and (  # a listing that names no maker ('Global Sourcing Parts') does not contradict one
+                not _names_maker(line.manufacturer)
+                or not shorter[0].manufacturer.strip()
+                or _maker_fits(line.manufacturer, shorter[0].manufacturer)
             ):
                 note = f"{code} matched as {shorter[0].mpn} (the BOM's code has extra ordering letters: check)"
                 return self._exact(line, shorter[0], 0.9, "MPN without extra letters", note, footprint, shorter[1:])
@@ -1795,6 +1808,23 @@ def _same_dielectric(said: Attribute | None, product: Product) -> bool:
 _DIELECTRIC_RANKS = {"C0G": 1, "X8R": 2, "X7R": 3, "X7S": 4, "X7T": 4, "X6S": 5, "X5R": 6, "Y5V": 8, "Z5U": 8}
 
 
+def _other_number(mpn: str, code: str) -> bool:
+    """Whether the MPN cell holds a maker's number that is not `code` nor `code` with an ordering suffix."""
+    if not _is_code(mpn) or mpn.strip().upper().endswith("-ND"):
+        return False
+    a, b = _strip_packaging(mpn), _strip_packaging(code)
+    return not (a.startswith(b) and len(a) - len(b) <= 5) and not b.startswith(a)  # Infineon ATMA1: packing
+
+
+def _same_decoded(code: str, listed: str) -> bool:
+    """Whether `code` is `listed` and one more letter, and the maker's numbering reads the same facts in both."""
+    longer, shorter = normalize_code(code), normalize_code(listed)
+    if len(longer) != len(shorter) + 1 or not longer.startswith(shorter) or not longer[-1].isalpha():
+        return False
+    said, own = decode_mpn(code), decode_mpn(listed)
+    return said is not None and said == own
+
+
 def _footprint_confirms(line: BomLine, product: Product) -> bool:
     """The line's footprint (or a package its words name) is the product's package."""
     wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
@@ -1930,7 +1960,11 @@ def _base_code_index(engine: SearchEngine) -> dict[str, tuple[str, ...]]:
         return _BASE_INDEXES[key]
 
 
-_MODULE_WORDS = re.compile(r"模块|模组|开发板|核心板|评估板|\bmodules?\b|breakout|dev(?:elopment)? board|\beval", re.I)
+_MODULE_WORDS = re.compile(
+    r"模块|模组|开发板|核心板|评估板|\bmodules?\b|breakout|dev(?:elopment)? (?:board|tools?|kit)|\bdev ?bd\b|\beval|"
+    r"driver board|controller board|stepper motor|\bmotor with\b",
+    re.I,
+)
 _BOARD_FEATURE = re.compile(r"mounting[ _-]?hole|test[ _-]?point|fiducial|testpad|安装孔|测试点|定位孔|mark点", re.I)
 
 
@@ -2220,14 +2254,19 @@ def _text_conflict(line: BomLine, product: Product) -> str:
     return ""
 
 
+_VALUE_OF = {"resistor": "resistance", "capacitor": "capacitance"}
+
+
 def _rating_conflict(line: BomLine, product: Product) -> str:
     """A rating the line states (power, voltage, current, tolerance) that the part does not serve ('' when none):
     the letters a BOM's code adds to a listed one may be what makes the rating ('...HP', high power)."""
+    # a listing filed under no kind ('Global Sourcing Parts') is a resistor or capacitor by what it states
+    kind = product.category + "".join(f" {k}" for k in ("resistor", "capacitor") if product.attribute(_VALUE_OF[k]))
     for key, value, unit in extract_quantities(f"{line.value} {line.description}"):
         attr = product.attribute(key)
         if key not in AT_LEAST_KEYS | AT_MOST_KEYS or attr is None or attr.value is None:
             continue
-        if abs(attr.value - value) > 1e-6 * abs(value) and not better_rated(key, attr.value, value, product.category):
+        if abs(attr.value - value) > 1e-6 * abs(value) and not better_rated(key, attr.value, value, kind):
             return f"the line says {format_quantity(value, unit)}, the part is {attr.raw}"
     return ""
 

@@ -34,8 +34,9 @@ HOLDOUT2_LABELS = sorted((FIXTURES / "labels_holdout2").glob("*.json"))
 HOLDOUT3_LABELS = sorted((FIXTURES / "labels_holdout3").glob("*.json"))
 HOLDOUT4_LABELS = sorted((FIXTURES / "labels_holdout4").glob("*.json"))
 HOLDOUT5_LABELS = sorted((FIXTURES / "labels_holdout5").glob("*.json"))
+HOLDOUT6_LABELS = sorted((FIXTURES / "labels_holdout6").glob("*.json"))
 LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS + HOLDOUT3_LABELS + HOLDOUT4_LABELS
-LABELS += HOLDOUT5_LABELS
+LABELS += HOLDOUT5_LABELS + HOLDOUT6_LABELS
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -57,7 +58,10 @@ def _bom_path(name: str) -> Path:
     for folder in (
         FIXTURES,
         DEV,
-        *(FIXTURES / name for name in ("outside", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")),
+        *(
+            FIXTURES / name
+            for name in ("outside", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+        ),
     ):
         if (folder / name).is_file():
             return folder / name
@@ -89,6 +93,8 @@ def test_there_is_a_label_file_per_dev_bom() -> None:
     assert {_spec(p)["file"] for p in HOLDOUT4_LABELS} == holdout4 and len(HOLDOUT4_LABELS) >= 14
     holdout5 = {p.name for p in (FIXTURES / "holdout5").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
     assert {_spec(p)["file"] for p in HOLDOUT5_LABELS} == holdout5 and len(HOLDOUT5_LABELS) >= 13
+    holdout6 = {p.name for p in (FIXTURES / "holdout6").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
+    assert {_spec(p)["file"] for p in HOLDOUT6_LABELS} == holdout6 and len(HOLDOUT6_LABELS) >= 11
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)

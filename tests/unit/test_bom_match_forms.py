@@ -624,3 +624,41 @@ def test_a_kicad_symbols_trailing_x_is_a_wildcard_the_footprint_fills() -> None:
     two = matcher.match(line(designators=("U2",), value="STM32G474CETx", package="LQFP-48_7x7mm_P0.5mm"))
     assert two.status not in ("exact", "parametric"), two.note
     assert all(h.product.sku != "G4-U" for h in two.candidates), two.candidates
+
+
+def test_what_the_seventh_fresh_set_got_wrong_at_its_first_run() -> None:
+    """Session 13, held out 6, first run (7 wrong): a value-column number another than the MPN column's ('SN74AHCT125N'
+    beside 'SN74AHCT125RGYR', 'JUMPER SXH-001T-P0.6' beside JST's 'ASXHSXH22K254') is a question, not that part;
+    a motor driver board or a dev board ('Dev Bd', 'Development Tools') is no bare chip; 'CRCW0402330RFKEDC' is the
+    listed CRCW0402330RFKED (one packaging letter, the same 330 Ω 1 % 0402 in Vishay's numbering), also when the
+    listing names no maker and no kind (a 63 mW part serves 1/16 W)."""
+    logic, mcu = "Logic / Buffers", "Embedded Processors & Controllers / Microcontrollers"
+    matcher = _matcher(
+        _part("DIP", "SN74AHCT125N", logic, "DIP-14", maker="Texas Instruments"),
+        _part("CRIMP", "SXH-001T-P0.6", "Connectors / Crimp Terminals", "-", maker="JST"),
+        _part("ULN", "ULN2003", "Power Management / Darlington Arrays", "SOP-16"),
+        _part("S3", "ESP32-S3", mcu, "QFN-56"),
+        _part(
+            "VIS",
+            "CRCW0402330RFKED",
+            "Global Sourcing Parts / Global Sourcing Parts",
+            "0402",
+            _ohm(330),
+            Attribute("power", "63mW", 0.063, "W"),
+            Attribute("tolerance", "±1%", 1, "%"),
+            maker="",
+        ),
+    )
+    qfn = matcher.match(line(designators=("U1",), mpn="SN74AHCT125RGYR", value="SN74AHCT125N",
+                             manufacturer="Texas Instruments", package="Package_DFN_QFN:Texas_S-PVQFN-N14"))  # fmt: skip
+    assert qfn.status == "ambiguous" and "the MPN column says SN74AHCT125RGYR" in qfn.note, qfn.note
+    jumper = matcher.match(line(designators=("J1",), mpn="ASXHSXH22K254", manufacturer="JST",
+                                value='JUMPER SXH-001T-P0.6 X2 10"'))  # fmt: skip
+    assert jumper.status not in ("exact", "parametric"), jumper.note
+    for board in ("5V Stepper Motor with ULN2003 Driver Motor Driver Controller Board",
+                  "WiFi Development Tools - 802.11 ESP32-S3 Gen-Purpose Dev Bd, ESP32-S3-WROOM-1"):  # fmt: skip
+        got = matcher.match(line(designators=("M1",), value=board))
+        assert got.status not in ("exact", "parametric"), (board, got.note)
+    vishay = matcher.match(line(designators=(), mpn="CRCW0402330RFKEDC", manufacturer="Vishay",
+                                description="Thick Film Resistors - SMD 1/16watt 330ohms 1% Commercial Use"))  # fmt: skip
+    assert vishay.status == "exact" and vishay.product is not None and vishay.product.sku == "VIS", vishay.note
