@@ -1455,15 +1455,15 @@ def _zener_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         pool.append(product)
     if not pool:
         return None
-    if tolerance is not None:  # those that state a tolerance meeting it first
-        pool.sort(key=lambda p: _number(p, "tolerance") is None)
+    if tolerance is not None:  # those that state a tolerance meeting it, when any does
+        pool = [p for p in pool if _number(p, "tolerance") is not None] or pool
     note = f"matched by parameters (zener diode {volt:g} V, {wanted.package})"
     match = _best_listing(line, pool, note, "power and tolerance", "same zener voltage and package")
-    unstated = [f"tolerance {tolerance:g}%"] if tolerance is not None and match.product is not None and (
-        _number(match.product, "tolerance") is None) else []  # fmt: skip
-    unstated += (
-        ["power"] if power is not None and match.product is not None and _number(match.product, "power") is None else []
-    )
+    chosen = match.product
+    if chosen is None:
+        return match
+    unstated = [f"tolerance {tolerance:g}%"] if tolerance is not None and _number(chosen, "tolerance") is None else []
+    unstated += ["power"] if power is not None and _number(chosen, "power") is None else []
     if unstated:
         match = replace(match, note=f"{match.note}; {' and '.join(unstated)} not stated by the part: check")
     return match

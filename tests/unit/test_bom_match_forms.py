@@ -591,6 +591,10 @@ def test_what_a_strangers_review_of_the_zener_and_terminal_rules_found() -> None
         )
     tol = matcher.match(line(designators=("D2",), value="5.1V ±2%", description="Zener", package="D_SOD-123"))
     assert tol.status == "parametric" and "tolerance 2% not stated by the part: check" in tol.note, tol.note
+    stated = _matcher(z("V51", 5.1, "SOD-123"), _part("V51B", "BZT52B5V1", zener, "SOD-123",
+                      Attribute("zener_voltage_nom", "5.1V", 5.1, "V"), Attribute("tolerance", "±2%", 2, "%")))  # fmt: skip
+    tol = stated.match(line(designators=("D2",), value="5.1V ±2%", description="Zener", package="D_SOD-123"))
+    assert tol.product is not None and tol.product.sku == "V51B" and "not stated" not in tol.note, tol.note
     generic = (
         "Generic screw terminal, single row, 01x02, script generated (kicad-library-utils/schlib/autogen/connector/)"
     )
