@@ -530,7 +530,8 @@ class BomMatcher:
         ]
         if not _AUTOMOTIVE.search(_line_text(line)):  # 'ISO7741' is the ISO7741DWR, not its Q1 automotive grade
             fits = [p for p in fits if not _AUTOMOTIVE.search(p.mpn)] or fits
-        forms = Counter(_strip_packaging(_CLONE_TAG.sub("", p.mpn)) for p in fits)
+        form = {p.sku: _strip_packaging(_CLONE_TAG.sub("", p.mpn)) for p in fits}  # each listing's number, once
+        forms = Counter(form[p.sku] for p in fits)
         (top, count), *_ = forms.most_common(1) or [("", 0)]
         package_letters = (
             re.fullmatch(r"[A-Z]{1,2}", top[len(normalize_code(code)) :])
@@ -540,7 +541,7 @@ class BomMatcher:
         if package_letters and count >= 5 and count >= 0.85 * len(fits):
             # many makers list the number in this package under one name ('1N4148' on SOD-323: nineteen
             # 1N4148WS listings beside a '1N4148SOD-323' and a '1N4148WS-6AF'): that name is the part
-            fits, forms = [p for p in fits if _strip_packaging(_CLONE_TAG.sub("", p.mpn)) == top], Counter({top: count})
+            fits, forms = [p for p in fits if form[p.sku] == top], Counter({top: count})
         if not fits or len(forms) != 1:
             return []  # one part, on reels or from another maker under its number ('SN74HC595PW(LX)'), or none
         if _names_maker(line.manufacturer) and not _maker_fits(line.manufacturer, fits[0].manufacturer):
@@ -1418,15 +1419,16 @@ def _zener_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     of another kind (a regulator or shunt reference, TVS, ESD, varistor, Schottky, LED, a dual zener), no or two
     voltages, or no package."""
     words = f"{line.value} {line.description}"
+    rkm = _ZENER_RKM.fullmatch(line.value)
     said = bool(_ZENER_SAID.search(words)) or _designator_prefix(line) in ("Z", "ZD", "DZ")
-    said = said or re.fullmatch(r"\s*Z\d{1,3}V\d{0,2}\s*", line.value, re.I) is not None  # D3 'Z3V3'
+    said = said or (rkm is not None and line.value.strip()[:1] in "Zz")  # D3 'Z3V3'
     if not said or _NOT_A_ZENER.search(f"{words} {line.mpn}"):
         return None
     values = stated_values(words)
     volts = {v for k, v, _ in values if k == "voltage_rating"}
-    if not volts and (rkm := _ZENER_RKM.fullmatch(line.value)) is not None:
+    if not volts and rkm is not None:
         volts = {float(f"{rkm.group(1)}.{rkm.group(2) or 0}")}
-    if len(volts) != 1 or (_unread_code(line.value) and not _ZENER_RKM.fullmatch(line.value)):
+    if len(volts) != 1 or (_unread_code(line.value) and rkm is None):
         return None
     (volt,) = volts
     if _is_code(line.mpn) and not _zener_number_says(line.mpn, volt):
