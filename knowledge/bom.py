@@ -2671,7 +2671,9 @@ _SHEET_BEFORE = re.compile(rf"(?:the\s+)?{_SHEET_WORD}\s+(?P<name>.+)", re.I)
 _SHEET_WORDS = ("worksheet", "sheet", "tab", "工作表", "表格", "表单", "页签", "表", "页")
 _ORDINAL_EN = re.compile(rf"(?:the\s+)?(?P<n>{'|'.join(_ORDINAL_WORDS)}|last|\d{{1,3}}(?:st|nd|rd|th))", re.I)
 _ORDINAL_ZH = re.compile(rf"(?:第\s*(?P<n>\d{{1,3}}|[{_ZH_DIGITS}]{{1,3}})|(?P<last>最后))\s*[个张]?", re.I)
-_CLAUSES = re.compile(r"[,;，；。！!？?\n、]|\s+and\s+|\s+then\s+|并且|而且|然后|另外|还有")
+# A connective's spaces are tried only from the start of a run of spaces ((?<!\s)), so a long run costs its length
+# once, not its length squared.
+_CLAUSES = re.compile(r"[,;，；。！!？?\n、]|(?<!\s)\s+(?:and|then)\s+|并且|而且|然后|另外|还有")
 _POLITE = re.compile(r"(?:please|pls|thanks|thank you|thx|吧|呀|啊|哦|哈|呢|了|谢谢|谢了|\.|…|~)$", re.I)
 _POLITE_START = re.compile(r"(?:please|pls|also|but|actually|no|请|其实|另外|但是|不过|注意)\s*", re.I)
 
