@@ -55,6 +55,11 @@ HOLDOUT5 = FIXTURES / "holdout5"
 # a mechanical list with screws and a bearing), measured once before any change made for it.
 HOLDOUT6_LABELS_DIR = FIXTURES / "labels_holdout6"
 HOLDOUT6 = FIXTURES / "holdout6"
+# An eighth, collected and labelled in session 14 (two helpers, repositories used by none of the others:
+# used_repos_before_holdout7.txt; Chinese markdown pages with Taobao links, KiCad pcbnew BOMs saved as .ods / .xls,
+# an Altium HTML report, a McMaster-Carr order, Olimex's one-cell csv, kicad-jlcpcb-tools, hand-made .xls / .ods).
+HOLDOUT7_LABELS_DIR = FIXTURES / "labels_holdout7"
+HOLDOUT7 = FIXTURES / "holdout7"
 DEV = ROOT.parent / "shared" / "boms" / "dev"
 # Confidence bands of the reliability table: a matcher that says 0.97 should be right about that often.
 BANDS = ((0.95, 1.01), (0.9, 0.95), (0.8, 0.9), (0.7, 0.8), (0.0, 0.7))
@@ -63,7 +68,7 @@ CONFIDENT = ("exact", "parametric")
 
 def bom_path(name: str) -> Path | None:
     """The fixture copy of a dev BOM (MIT ones), else ../shared (GPL ones), else an outside BOM, else None."""
-    for folder in (FIXTURES, DEV, OUTSIDE, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6):
+    for folder in (FIXTURES, DEV, OUTSIDE, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6, HOLDOUT7):
         if (folder / name).is_file():
             return folder / name
     return None
@@ -169,8 +174,8 @@ def _band(confidence: float) -> str:
 
 
 def evaluate_all(engine: SearchEngine) -> dict[str, Any]:
-    """The eight label sets: the dev BOMs the matcher was shaped on, the outside BOMs (worked on since session 7),
-    the held-out ones of sessions 8 to 13 (each worked on from the session after its first measurement)."""
+    """The nine label sets: the dev BOMs the matcher was shaped on, the outside BOMs (worked on since session 7),
+    the held-out ones of sessions 8 to 14 (each worked on from its first measurement on)."""
     return {
         "dev": evaluate(engine, LABELS_DIR),
         "outside": evaluate(engine, OUTSIDE_LABELS_DIR),
@@ -180,6 +185,7 @@ def evaluate_all(engine: SearchEngine) -> dict[str, Any]:
         "holdout4": evaluate(engine, HOLDOUT4_LABELS_DIR),
         "holdout5": evaluate(engine, HOLDOUT5_LABELS_DIR),
         "holdout6": evaluate(engine, HOLDOUT6_LABELS_DIR),
+        "holdout7": evaluate(engine, HOLDOUT7_LABELS_DIR),
     }
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.errors import BomFormatError, BomLimitError
+from knowledge.footprints import parse_footprint
 from knowledge.models import BomLine, BomProblem
 from knowledge.units import extract_quantities
 
@@ -386,9 +387,12 @@ class _Tally:
         for col, fld in sorted(self.mapping.items()):
             if fld == "other":
                 continue
-            if fld == "part_or_designators":  # what _classify_item reads its cells as, on most rows
+            if fld in _TOLD_BY_CELL:  # what _classify_item reads its cells as, on most rows
                 has_designators = "designators" in self.mapping.values()
-                fld = "designators" if not has_designators and self.shaped[col] * 2 > self.filled[col] else "value"
+                shaped = not has_designators and self.shaped[col] * 2 > self.filled[col]
+                fld = "designators" if shaped else _TOLD_BY_CELL[fld]
+                if fld == "other":
+                    continue
             header = self.headers[col] if col < len(self.headers) else ""
             columns.append(ColumnUse(col, column_letter(col), header, fld))
         return SheetLayout(self.sheet, self.header_line, tuple(columns), self.lines, self.dnp)
@@ -1631,11 +1635,11 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "designators": (
         "位号", "位置号", "位号名称", "元件位号", "标号", "designator", "designators", "reference", "references",
         "ref", "refdes", "refs", "reference designator", "topdesignator", "bottomdesignator", "part reference",
-        "part references", "parts",
+        "part references", "parts", "ref desc", "refdes", "ref des", "reference designators", "schematic reference",
     ),
     "quantity": (
         "数量", "用量", "物料数量", "单机用量", "单板用量", "单套用量", "qty", "quantity", "qnty", "qty per board",
-        "quantity per pcb", "count", "menge", "anzahl", "pcs",
+        "quantity per pcb", "count", "menge", "anzahl", "stückzahl", "pcs", "quantité",
     ),
     # Eagle's "Part" lists designators (R204), OrCAD's and hand-made lists' name the part: told by the cell
     "part_or_designators": ("part",),
@@ -1644,27 +1648,40 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "manufacturer part", "manufacturerpartnumber", "manufacturer part number", "manufacturer's part number",
         "mfr part", "mfrpart#",
         "mfrpartnumber", "manufacturepartnumber", "mfr#", "mfrno", "mfr no", "mfgpart", "mfgpartnumber", "manf#", "mpn", "mfn", "mfpn", "制造商料号",
+        "herstnr", "herstellernr", "herstellerteilenummer", "herstellerartikelnummer",  # German Mouser / Digi-Key carts
+        "référence fabricant", "réf fabricant",  # French
         "厂家型号", "原厂型号", "型号", "零件号", "料号", "part#", "partnumber", "part number", "pn", "p/n",
     ),
     "value": (
         "value", "comment", "规格", "规格型号", "型号规格", "商品名称", "name", "partname", "参数", "值", "标称值", "wert",
-        "数值", "阻值", "容值", "参数值", "元件名", "器件名", "designation",  # KiCad pcbnew's BOM: the value
+        "数值", "阻值", "容值", "参数值", "元件名", "器件名", "designation", "valeur",  # KiCad pcbnew's BOM: the value
     ),
-    "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "case", "pattern"),
+    # Eagle's "Device" is the library device, which names the land pattern ('CAP_CERAMIC_0805MP'): read as the
+    # package only where no column names one
+    "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "boîtier", "empreinte", "case",
+                "pattern", "device"),
     "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manf", "mf", "manufacturer name",
-                     "hersteller", "brand", "vendor"),
+                     "hersteller", "fabricant", "brand", "vendor"),
     "supplier_code": (
         "lcsc", "lcscpart", "lcscpart#", "lcscpartnumber", "lcsc#", "供应商编号", "供应商料号", "立创编号", "商品编号",
         "配单c编号", "c编号", "supplierpart", "supplierpartnumber", "supplier part", "supplier part number",
         "jlcpcbpart#", "jlcpcbpart#optional", "jlcpcbpart", "jlcpart", "jlcpcb", "jlc", "elecrowpn", "elecrowpart",
         "digikeypart", "digikeypart#", "digikeypartnumber", "digikey",
-        "digikey#", "mouserpartnumber", "mouserpart#", "mouserno", "mouser#", "mouser", "farnellpartnumber", "farnell",
+        "digikey#", "mouserpartnumber", "mouserpart#", "mouserno", "mousernr", "mouser#", "mouser", "farnellpartnumber", "farnell",
+        "spn", "supplierpn",  # KiCad field plugins: SPR names the supplier, SPN its number
+        "sku",  # Octopart's BOM tool: one SKU column per distributor, the first filled is read
+        "fournisseur et réf", "réf fournisseur", "référence fournisseur", "code fournisseur",  # French KiCad lists
         "element14", "newark", "rspartnumber", "ocdigikey", "ocmouser", "ocnewark", "ocfarnell", "oclcsc",
     ),
     "description": (
         "物料名称", "材料名称", "配件名称", "元件名称", "器件名称", "零件名称", "部件名称", "产品名称", "物品名称", "品名",
         "说明", "描述", "物料描述", "名称", "description", "desc", "beschreibung", "item description", "part description",
     ),
+    # A distributor cart's column for the buyer's own reference: designators there ('C15, C20, C23'), else a note
+    # kept with the row (not the part's identity: a Digi-Key cart's "Part Number" is); told by the cell, like
+    # Eagle's "Part"
+    "customer_ref": ("customer part #", "customerpart", "customerpartnumber", "customerno", "customerreference",
+                     "customer#", "kundenteilenr", "kundenteilenummer"),
     "item_code": ("物料编码", "子项物料代码", "子项物料编码", "物料代码", "物料号", "internal part number", "ipn"),
     "alternates": ("替代料", "替代料1", "替代料2", "替代料3", "替代物料", "alternate", "alternate1", "alternate2",
                    "alternate3", "alternative", "substitute"),
@@ -1676,16 +1693,19 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "other": (
         "id", "#", "no", "item", "序号", "项目号", "项次", "价格", "单价", "price", "unitprice", "totalprice", "总价", "金额",
         "备注", "note", "notes", "remark", "remarks", "comments", "链接", "淘宝链接", "购买链接", "link", "url", "supplier",
-        "供应商", "image", "device", "datasheet", "category", "分类", "类别", "类目", "libtype", "source", "matches",
-        "warning", "producttink", "productlink", "parttype", "optional", "rohs", "lifecycle", "customerno",
-        "customerreference", "customer#", "unitofmeasure", "uom", "单位", "location", "渠道来源", "匹配结果",
+        "供应商", "spr", "spurl", "image", "datasheet", "category", "分类", "类别", "类目", "libtype", "source", "matches",
+        "warning", "producttink", "productlink", "parttype", "optional", "rohs", "lifecycle", "lebenszyklus",
+        "unitofmeasure", "uom", "单位", "location", "渠道来源", "匹配结果",
         "availablequantity", "backorderquantity", "backorder", "extendedprice", "ext", "libref", "component", "index",
         "assemblyinfo", "config",
     ),
 }  # fmt: skip
 _IDENTITY = {"mpn", "value", "description", "supplier_code", "item_code"}
+# Columns read as designators where their cells are designator lists, else as this field.
+_TOLD_BY_CELL = {"part_or_designators": "value", "customer_ref": "other", "ref_or_mpn": "mpn"}
 # Names that mean a field only when nothing more specific names it (else: what they become).
-_GENERIC = {"parts": "other", "partnumber": "item_code", "pn": "item_code", "p/n": "item_code",
+# A "Reference" column beside a "Designator" one holds the maker's reference (its part number) in hand-made lists.
+_GENERIC = {"parts": "other", "device": "other", "reference": "ref_or_mpn", "references": "ref_or_mpn", "partnumber": "item_code", "pn": "item_code", "p/n": "item_code",
             "part#": "item_code", "料号": "item_code", "零件号": "item_code"}  # fmt: skip
 # Column names that hold an item's name in hand-made lists when no other column identifies the part.
 _NAME_HEADERS = {"item", "component", "article", "项目", "物品", "配件", "材料", "名称"}
@@ -1693,7 +1713,9 @@ _HEADER_INDEX: dict[str, tuple[str, int]] = {}
 
 
 def _header_key(text: str) -> str:
-    return _HEADER_PUNCT.sub("", text.lower())
+    """A header's words without case, punctuation or accents ('Quantité' = 'quantite', 'Stückzahl' = 'stuckzahl')."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return _HEADER_PUNCT.sub("", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 _HEADER_PUNCT = re.compile(r"[\s_\-:：.()（）*?？'’]+")
@@ -1702,6 +1724,10 @@ _HEADER_PUNCT = re.compile(r"[\s_\-:：.()（）*?？'’]+")
 for _field_name, _names in _SYNONYMS.items():
     for _rank, _n in enumerate(_names):
         _HEADER_INDEX.setdefault(_header_key(_n), (_field_name, _rank + 100 * (_field_name == "part_or_designators")))
+
+
+def _is_device_column(headers: tuple[str, ...] | list[str], col: int) -> bool:
+    return col < len(headers) and _header_key(headers[col]) == "device"
 
 
 _NAMES_PACKAGE = re.compile(r"封装|package|footprint")  # LCSC's '厂家型号/封装' holds a package: read as one
@@ -1725,7 +1751,7 @@ def _header_field(cell: str) -> tuple[str, int] | None:
     if ("order" in key and "qty" in key) or "订购数量" in key:
         return "order_quantity", 100
     if (
-        re.search(r"manufacturer|mfr|mfg|厂", key)
+        re.search(r"manufactur|mfr|mfg|厂", key)
         and re.search(r"part|型号|料号", key)
         and not _NAMES_PACKAGE.search(key)
     ):
@@ -1735,7 +1761,7 @@ def _header_field(cell: str) -> tuple[str, int] | None:
                         ("封装", "package"), ("footprint", "package"), ("manufacturerpart", "mpn"),
                         ("mfrpart", "mpn"), ("lcsc", "supplier_code"), ("规格", "value"), ("型号", "mpn"),
                         ("名称", "description"), ("price", "other"), ("价", "other"), ("cost", "other"),
-                        ("ext", "other")):  # fmt: skip
+                        ("ext", "other"), ("preis", "other")):  # fmt: skip
         if probe in key:
             return name, 100
     return None
@@ -1788,11 +1814,23 @@ _NOTE = re.compile(
     r"|^(制表|编制|审核|批准|核准|会签|日期|prepared by|checked by|approved|approved by|drawn by|date)\s*(人)?\s*[:：]?",
     re.I,
 )
+# A footnote under a table ('* Fuse holders 6 mm are used as …', '** …', '※ …'), or a sentence there: six words
+# or more ending in a full stop, no digit among them ('точнее они есть, но стоят не дешево.'); only alone in a
+# row with no quantity or designators.
+_FOOTNOTE = re.compile(r"[*※]+\s*\S|(?=\D*$)(?:[^\W\d_][\w'’-]*[\s,;:]+){5,}\S*[.。!！]$")
 _FOOTER = re.compile(
     r"^(制表|编制|审核|批准|核准|会签|prepared by|checked by|approved|drawn by)\s*(人|by)?\s*[:：]?\s*$", re.I
 )
 _RESULT_BAND = re.compile(r"推荐|匹配|替换|result|recommend|matched|suggest", re.I)
 _DIGIKEY = re.compile(r"[A-Z0-9][A-Z0-9./#-]{1,40}-ND")
+# A distributor's name ('mouser.com', 'Digi-Key', 淘宝): in a maker column it names where to buy, not who makes the
+# part; a row of them under a header names the distributor of each code column (Octopart's second header row).
+DISTRIBUTOR = re.compile(
+    r"^(?:www\.)?(?:mouser|digi-?key|lcsc|立创|jlcpcb|arrow|farnell|element14|newark|rs ?components|tme|"
+    r"aliexpress|taobao|淘宝|1688|amazon|ebay|adafruit|sparkfun|onlinecomponents|avnet|verical|"
+    r"future electronics)(?:\.[a-z.]+)?$",
+    re.I,
+)
 _DNP_TOKENS = {
     "dnp", "dni", "dnf", "np", "nc", "n.c.", "nf", "nm", "no pop", "nopop", "not populated", "do not populate",
     "do not place", "do not fit", "not fitted", "not mounted", "不贴", "不贴片", "不焊", "空贴", "未贴", "不安装", "不上件",
@@ -2017,7 +2055,7 @@ def _classify_table(
                 acc.tallies[key] = _Tally(row.sheet, row.line, mapping, cells)
             tally = acc.tallies[key]
             counts = (len(acc.lines), len(acc.dnp))
-            part_cols = tuple(c for c, f in mapping.items() if f == "part_or_designators")
+            part_cols = tuple(c for c, f in mapping.items() if f in _TOLD_BY_CELL)
             continue
         band = cells
         if mapping is None:
@@ -2202,9 +2240,13 @@ def _classify_item(
     values: dict[str, list[str]] = {}
     for col, fld in mapping.items():
         if col < len(cells) and cells[col]:
-            if fld == "part_or_designators":
+            if fld == "ref_or_mpn":  # designators again ('R1') add nothing; anything else is the part number
+                fld = "other" if _DESIGNATOR_LIST.fullmatch(cells[col]) else _TOLD_BY_CELL[fld]
+            elif fld in _TOLD_BY_CELL:
                 shaped = _DESIGNATOR_LIST.fullmatch(cells[col]) and "designators" not in values
-                fld = "designators" if shaped and "designators" not in mapping.values() else "value"
+                fld = "designators" if shaped and "designators" not in mapping.values() else _TOLD_BY_CELL[fld]
+            elif fld == "package" and _is_device_column(headers, col) and parse_footprint(cells[col]) is None:
+                fld = "description"  # a hand-made list's "Device": 'Screw M2.5 15mm DIN912', 'HEATSHRINK'
             values.setdefault(fld, []).append(cells[col])
     quantity_cells = values.get("quantity", [])
     if (
@@ -2220,7 +2262,9 @@ def _classify_item(
         and not (len(filled) == 1 and (quantity_cells or values.get("designators")))
     ):
         text = filled[0]
-        if _NOTE.search(_simplified(text)):
+        if _NOTE.search(_simplified(text)) or (
+            not quantity_cells and not values.get("designators") and _FOOTNOTE.match(text)
+        ):
             acc.skipped.append(BomProblem(row.line, row.sheet, f"note row {text[:40]!r}"))
             return
         nxt = next((r for r in following if any(c.strip() for c in r.cells)), None)
@@ -2246,6 +2290,9 @@ def _classify_item(
         ):
             acc.skipped.append(BomProblem(row.line, row.sheet, f"section title {text[:40]!r}"))
             return
+    if not quantity_cells and all(DISTRIBUTOR.match(c.strip()) for c in filled):
+        acc.skipped.append(BomProblem(row.line, row.sheet, f"distributor names under the header ({first_text[:30]!r})"))
+        return
     if len(filled) == 2 and filled[0].endswith((":", "：")) and not values.get("designators"):
         acc.skipped.append(BomProblem(row.line, row.sheet, f"summary row {filled[0][:40]!r}"))  # "Component Count:,90"
         return
@@ -2598,6 +2645,7 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "quantity": ("数量", "quantity"),
     "designators": ("位号", "designators"),
     "part_or_designators": ("位号或型号", "part or designators"),
+    "customer_ref": ("客户料号或位号", "customer reference"),
     "value": ("值", "value"),
     "package": ("封装", "package"),
     "description": ("描述", "description"),

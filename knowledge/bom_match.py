@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
+from knowledge.bom import DISTRIBUTOR
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.fasteners import (
     DEFAULT_FASTENER_STANDARD,
@@ -76,6 +77,7 @@ from knowledge.substitutes import Family, evaluate, load_rules, unit_price
 from knowledge.units import (
     AT_LEAST_KEYS,
     AT_MOST_KEYS,
+    DIELECTRIC_RE,
     canonical_dielectric,
     extract_colours,
     extract_package,
@@ -392,6 +394,11 @@ class BomMatcher:
                 # / 'SN74AHCT125N': a QFN and a DIP; 'ASXHSXH22K254' / 'JUMPER SXH-001T-P0.6'): which one is meant?
                 note = f"the MPN column says {line.mpn} (not in the catalog), the value column {code}: which one?"
                 return _ambiguous(line, found, note, via="MPN vs value column")
+            if found and code.strip().isdigit() and len(code.strip()) <= 6 and not _footprint_confirms(line, found[0]):
+                # '7805' names a family many makers list under longer numbers (L7805CV, LM7805CT); one maker's
+                # listing called plain '7805' (a TO-252) is the part only where the footprint says that package
+                note = f"{code} in the value column names a family; {found[0].mpn} is one maker's listing: which part?"
+                return _ambiguous(line, found, note, via="value column, digits only")
             if found:
                 note = f"part number {code} read from the value column"
                 return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
@@ -600,7 +607,9 @@ class BomMatcher:
         checked = _as_stated(family, wanted)
         needed = line.quantity or 1
         options = [replace(wanted, package=p) for p in _package_options(wanted.package)]
-        tried = [(option, *self._judged(option, checked, needed)) for option in options]
+        # the maker the line names, else the one its Digi-Key number's prefix names: preferred among equal parts
+        maker = line.manufacturer if _names_maker(line.manufacturer) else _digikey_maker(line.supplier_code)
+        tried = [(option, *self._judged(option, checked, needed, maker)) for option in options]
         fitting = [t for t in tried if any(sub.kind == "drop-in" for sub, _ in t[1])]
         if len(fitting) > 1:  # a crystal body without its pins: 2 and 4 pins are two land patterns
             products = [judged[0][1] for _, judged, _ in fitting]
@@ -654,13 +663,14 @@ class BomMatcher:
         return LineMatch(line, status, round(confidence, 2), best, tuple(others), "parameters", note)
 
     def _judged(
-        self, wanted: Product, family: Family, needed: float
+        self, wanted: Product, family: Family, needed: float, maker: str = ""
     ) -> tuple[list[tuple[Substitute, Product]], list[Product]]:
-        """The catalog parts with the wanted value and package, judged by the family's rules, best first (enough
-        stock, then price); judging stops once MAX_CANDIDATES drop-ins are found, since drop-ins outrank functional
-        ones and the pool is already in the order a buyer wants. Also the pool itself."""
+        """The catalog parts with the wanted value and package, judged by the family's rules, best first (the maker
+        the line names, enough stock, then price); judging stops once MAX_CANDIDATES drop-ins are found, since
+        drop-ins outrank functional ones and the pool is already in the order a buyer wants. Also the pool itself."""
         pool = _pool(self.engine, family, wanted)
-        pool.sort(key=lambda p: ((p.stock or 0) < needed, _price(p), p.sku))
+        pool.sort(key=lambda p: (bool(maker) and not _maker_fits(maker, p.manufacturer), (p.stock or 0) < needed,
+                                 _price(p), p.sku))  # fmt: skip
         judged: list[tuple[Substitute, Product]] = []
         for product in pool:
             sub = evaluate(wanted, product, family)
@@ -1551,6 +1561,22 @@ _NOT_ONE_INDUCTOR = re.compile(
     r"SMD-4P|4P(?![a-z0-9])",
     re.I,
 )
+# Digi-Key's numbers start with the maker's supplier prefix ('541-10.0KHCT-ND' is a Vishay Dale resistor): an opaque
+# number still names its maker, so a part chosen by value is that maker's where the catalog lists one (a preference
+# among parts that meet the line, never a stated maker that rules other listings out).
+_DIGIKEY_MAKERS: tuple[tuple[str, str], ...] = (
+    ("541-", "Vishay Dale"), ("311-", "Yageo"), ("1276-", "Samsung Electro-Mechanics"), ("399-", "KEMET"),
+    ("445-", "TDK"), ("490-", "Murata"), ("587-", "Taiyo Yuden"), ("478-", "AVX"), ("296-", "Texas Instruments"),
+    ("497-", "STMicroelectronics"), ("568-", "NXP"), ("1727-", "Nexperia"), ("160-", "Lite-On"),
+    ("754-", "Kingbright"), ("732-", "Wurth Elektronik"),
+)  # fmt: skip
+def _digikey_maker(code: str) -> str:
+    code = code.strip().upper()
+    if not code.endswith("-ND"):
+        return ""
+    return next((name for prefix, name in _DIGIKEY_MAKERS if code.startswith(prefix)), "")
+
+
 _MOUSER_NUMBER = re.compile(r"\d{2,3}-([A-Za-z][A-Za-z0-9\-./#,]{4,40})")
 _AXIAL_SAID = re.compile(r"\baxial\b|through[- ]hole|\bTHT?\b|直插|插件|卧式", re.I)
 
@@ -2010,7 +2036,7 @@ def _unread_code(cell: str) -> bool:
     not only values ('24MHz_8pF_2x1.6mm', '100nF,25V', '10K?')."""
     if not _is_code(cell) or _value_codes_only(cell):
         return False
-    rest = _VALUE_TOKEN.sub(" ", cell)
+    rest = DIELECTRIC_RE.sub(" ", _VALUE_TOKEN.sub(" ", cell))  # '10nF/50V/X7R' spells values only
     return re.search(r"[A-Za-z]+\d|\d+[A-Za-z]{2,}", rest) is not None
 
 
@@ -2150,12 +2176,6 @@ _MAKER_NOISE = frozenset({"semiconductor", "semiconductors", "semicon", "semi", 
                           "connectivity", "electric", "components", "devices", "systems", "microelectronics",
                           "optoelectronics", "power", "precision"})  # fmt: skip  # words many makers share
 _NO_MAKER = {"", "-", "any", "generic", "various", "n/a", "na", "不限", "任意", "通用", "国产"}
-# A distributor in the maker column ('mouser.com', 'Digi-Key', 淘宝) names where to buy, not who makes the part.
-_DISTRIBUTORS = re.compile(
-    r"^(?:www\.)?(?:mouser|digi-?key|lcsc|立创|jlcpcb|arrow|farnell|element14|newark|rs ?components|tme|"
-    r"aliexpress|taobao|淘宝|1688|amazon|ebay|adafruit|sparkfun)(?:\.[a-z.]+)?$",
-    re.I,
-)
 
 
 def _maker_key(name: str) -> str:
@@ -2201,7 +2221,7 @@ def _distinctive(code: str) -> bool:
 
 def _names_maker(maker: str) -> bool:
     name = maker.strip().lower()
-    return name not in _NO_MAKER and not _DISTRIBUTORS.match(name) and bool(re.search(r"[A-Za-z\u4e00-\u9fff]", name))
+    return name not in _NO_MAKER and not DISTRIBUTOR.match(name) and bool(re.search(r"[A-Za-z\u4e00-\u9fff]", name))
 
 
 def _maker_fits(stated: str, listed: str) -> bool:

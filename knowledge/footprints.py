@@ -73,11 +73,11 @@ _ALIASES: dict[str, str] = {
 
 # Families that are always surface-mount or always through-hole.
 _SMD_FAMILIES = frozenset({
-    "SOIC", "SOP", "SO", "TSSOP", "HTSSOP", "MSOP", "VSSOP", "SSOP", "ESOP", "TSOP", "QSOP", "SOT", "SOD", "SC",
+    "SOIC", "SOP", "SO", "TSSOP", "HTSSOP", "MSOP", "VSSOP", "SSOP", "HSOP", "ESOP", "TSOP", "QSOP", "SOT", "SOD", "SC",
     "QFN", "DFN", "VQFN", "WQFN", "UQFN", "UFQFPN", "TDFN", "WSON", "SON", "USON", "LQFP", "TQFP", "QFP", "BGA", "TSOT",
     "LGA", "WLCSP", "SMA", "SMB", "SMC", "SMAF", "MELF", "MiniMELF", "TO-252", "TO-263", "TO-277", "PLCC",
 })  # fmt: skip
-_THT_FAMILIES = frozenset({"DIP", "PDIP", "SIP", "TO-92", "TO-220", "TO-247", "TO-3P", "DO-35", "DO-41", "DO-15",
+_THT_FAMILIES = frozenset({"DIP", "PDIP", "SIP", "ZIP", "TO-92", "TO-220", "TO-247", "TO-3P", "DO-35", "DO-41", "DO-15",
                            "DO-201", "HC-49", "TO-126", "TO-18"})  # fmt: skip
 
 _SMD_WORDS = re.compile(r"贴片|卧贴|表贴|(?<![A-Z])(?:SMD|SMT|SURFACE[ _-]?MOUNT)(?![A-Z])")
@@ -92,9 +92,9 @@ _ANGLE_WORDS = (("right_angle", re.compile(r"弯插|弯针|RIGHT[ _-]?ANGLE|(?<!
 _KIND_PREFIXES: tuple[tuple[str, str], ...] = (
     ("CP", "polarized_capacitor"), ("CAPAE", "polarized_capacitor"), ("CAPPM", "polarized_capacitor"),
     ("CAPPR", "polarized_capacitor"), ("ELEC", "polarized_capacitor"),
-    ("RES", "resistor"), ("R", "resistor"), ("RN", "resistor"),
-    ("CAP", "capacitor"), ("C", "capacitor"),
-    ("IND", "inductor"), ("L", "inductor"), ("FB", "inductor"), ("FBEAD", "inductor"),
+    ("RES", "resistor"), ("R", "resistor"), ("RN", "resistor"), ("RESISTOR", "resistor"),
+    ("CAP", "capacitor"), ("C", "capacitor"), ("CAPACITOR", "capacitor"),
+    ("INDUCTOR", "inductor"), ("IND", "inductor"), ("L", "inductor"), ("FB", "inductor"), ("FBEAD", "inductor"),
     ("LED", "led"), ("CHIPLED", "led"), ("LEDC", "led"),
     ("DIO", "diode"), ("D", "diode"),
     ("F", "fuse"), ("FUSE", "fuse"),
@@ -141,6 +141,7 @@ def _parse(raw: str) -> Footprint | None:
         return None
     norm = unicodedata.normalize("NFKC", raw).upper().replace("×", "X")
     norm = re.sub(r"^[A-Z0-9_.\- ]{1,60}:(?=\S)", "", norm)  # KiCad "Resistor_SMD:R_0402_1005Metric"
+    norm = norm.lstrip("_")  # old KiCad module names: "_0603", "_LQFP48"
     if norm in ("402", "603", "805"):
         norm = "0" + norm  # a footprint cell that lost its leading zero (a spreadsheet read '0805' as a number)
     found = Footprint(raw)
@@ -165,6 +166,7 @@ def canonical(package: str) -> str:
     name = re.sub(r"^(SOT-\d+-\d+|TO-\d+-\d+|SOP-\d+|SOIC-\d+|SOT-\d+)L$", r"\1", name)  # JLC's '-3L' = 3 leads
     name = re.sub(r"^TSOT-23", "SOT-23", name)  # thin SOT-23: the same land pattern
     name = re.sub(r"^(?:SOP|SO)-(\d+)$", r"SOIC-\1", name)  # narrow body, any pin count
+    name = re.sub(r"^HSOP-8$", "SOIC-8", name)  # TI's HSOP-8 (DDA) is an SO-8 with a thermal pad; ST's HSOP-20 is no SO
     # SOD-323F / FL (flat leads) and -W (wettable flanks) sit on SOD-323 pads (Nexperia: footprint compatible);
     # SOD-123F is the SOD-123FL family, a wider pad than SOD-123's
     name = {"SOD-123F": "SOD-123FL", "SOD-323F": "SOD-323", "SOD-323FL": "SOD-323", "SOD-323W": "SOD-323"}.get(
@@ -552,9 +554,10 @@ def _ipc(norm: str) -> Footprint | None:
 
 
 def _chip(norm: str) -> Footprint | None:
-    """Chip parts named by size: 0603, R0603, C_0805_2012Metric, RES0402, LED0603-RD, 0603-RES, c0402, R 0805_L."""
+    """Chip parts named by size: 0603, R0603, C_0805_2012Metric, RES0402, LED0603-RD, 0603-RES, c0402, R 0805_L, and
+    Eagle (SparkFun) device names: CAP_CERAMIC_0805MP, RESISTOR_0805MP."""
     m = re.match(
-        r"(?:([A-Z]{1,7})[ _\-]?)?(?:SMD[ _\-])?(\d{4,5})(?:[ _\-]?(\d{4})METRIC)?(?![\d.])(?!X\d)(?:[ _\-@]*([A-Z]{0,4}))?",
+        r"(?:([A-Z]{1,9})(?:[ _\-](?:CERAMIC|MLCC))?[ _\-]?)?(?:SMD[ _\-])?(\d{4,5})(?:[ _\-]?(\d{4})METRIC)?(?![\d.])(?!X\d)(?:[ _\-@]*([A-Z]{0,4}))?",
         norm,
     )
     if m is None:
@@ -591,6 +594,8 @@ def _case(norm: str) -> Footprint | None:
         return Footprint(norm, f"CASE-{m.group(1)}", "SMD", "polarized_capacitor")  # Altium's 'CD A(3216)'
     if (m := re.match(r"(?:CAP|TAN|TANT|CP)[ _\-]*(?:SMD[ _\-]*)?(3216|3528|6032|7343)(?![\d.])", norm)) is not None:
         return Footprint(norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor")  # CAP-SMD_7343
+    if (m := re.search(r"TANTALUM[ _\-]*(?:\d{4}[ _\-]*)?\(?(3216|3528|6032|7343)[ _\-]?METRIC", norm)) is not None:
+        return Footprint(norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor")  # 'C-POL_TANTALUM-2412(6032-METRIC)'
     if (m := re.match(r"(\d{4})X(\d)(?![\d.])", norm)) is not None and m.group(1) in CHIP_CODES:
         return Footprint(norm, f"{m.group(1)}x{m.group(2)}", "SMD", "")
     return None
@@ -973,7 +978,7 @@ _IC_PACKAGE_RE = re.compile(
 )
 # A package name inside a footprint name: family, pin count / number, and a short variant (SOT-23-5, TO-92L).
 _IC_NAME_RE = re.compile(
-    r"(?<![A-Z0-9])(HTSSOP|TSSOP|VSSOP|MSOP|SSOP|ESOP|QSOP|TSOP|SOIC|SOP|SO|TSOT|SOT|SOD|SC|VQFN|WQFN|UQFN|UFQFPN"
-    r"|QFN|TDFN|DFN|WSON|USON|SON|LQFP|TQFP|QFP|WLCSP|BGA|LGA|PDIP|DIP|SIP|PLCC|TO|DO|LL|SMAF|SMA|SMB|SMC|MINIMELF"
+    r"(?<![A-Z0-9])(HTSSOP|TSSOP|VSSOP|MSOP|SSOP|HSOP|ESOP|QSOP|TSOP|SOIC|SOP|SO|TSOT|SOT|SOD|SC|VQFN|WQFN|UQFN|UFQFPN"
+    r"|QFN|TDFN|DFN|WSON|USON|SON|LQFP|TQFP|QFP|WLCSP|BGA|LGA|PDIP|DIP|SIP|ZIP|PLCC|TO|DO|LL|SMAF|SMA|SMB|SMC|MINIMELF"
     r"|MELF|DPAK|D2PAK)(?:-?(\d{1,4}(?:A[A-C]|[A-Z]{1,2})?)(?:-(\d{1,2}L?|[A-Z]{1,2}))?)?(?![A-Z0-9])"
 )

@@ -254,9 +254,10 @@ def _fojan(m: re.Match[str]) -> DecodedPart | None:
     return _res("FOJAN FRC", m[1], _ohms_digits(m[3]), m[2])
 
 
-_PANASONIC = re.compile(r"ERJ-?(1G|1R|2|3|6|8|14|12|1T)([A-Z0-9]{1,3}?)([BDFGJ])(\d{3,4}|\d+R\d+|R\d+)V")
+# The last letter is the packing: V paper tape, X punched (0402), U / Y embossed (1210 and up); ERJ-12Z is 2010.
+_PANASONIC = re.compile(r"ERJ-?(1G|1R|2|3|6|8|14|12Z|12|1T)([A-Z0-9]{1,3}?)([BDFGJ])(\d{3,4}|\d+R\d+|R\d+)[VXUY]")
 _PANASONIC_SIZE = {"1G": "0201", "1R": "0201", "2": "0402", "3": "0603", "6": "0805", "8": "1206", "14": "1210",
-                   "12": "1812", "1T": "2512"}  # fmt: skip
+                   "12": "1812", "12Z": "2010", "1T": "2512"}  # fmt: skip
 
 
 def _panasonic(m: re.Match[str]) -> DecodedPart | None:

@@ -207,6 +207,9 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
         spaced = _SPACED_UNIT_RE.match(norm, match.end())
         if spaced and _spaced_unit_ok(match.group("tail"), spaced.group(1)):
             candidates.insert(0, token + spaced.group(1))
+        slash = token.rfind("/")
+        if "/" in match.group("tail") and DIELECTRIC_RE.fullmatch(token[slash + 1 :]):
+            candidates.append(token[:slash])  # '10pF/50V/COG': the voltage, then the dielectric (no 'V/COG' unit)
         for candidate in candidates:
             item = _extract_one(candidate)
             if item is None:

@@ -666,3 +666,39 @@ def test_what_the_seventh_fresh_set_got_wrong_at_its_first_run() -> None:
     vishay = matcher.match(line(designators=(), mpn="CRCW0402330RFKEDC", manufacturer="Vishay",
                                 description="Thick Film Resistors - SMD 1/16watt 330ohms 1% Commercial Use"))  # fmt: skip
     assert vishay.status == "exact" and vishay.product is not None and vishay.product.sku == "VIS", vishay.note
+
+
+def test_what_the_eighth_fresh_set_got_wrong_at_its_first_run() -> None:
+    """Session 14, held out 7, first run (11 wrong): 'L298P' in the value column is no ZIP-15 L298P on an HSOP-20
+    footprint (ST's PowerSO-20); a bare '7805' is one maker's listing called '7805' only where the footprint says its
+    package (LM78XXV, a KiCad 4 name, says nothing the grammar reads); 'ERJ-12ZYJ221U' is a 2010 part, no answer on
+    an 1812 footprint; '10pF/50V/COG' asks for 50 V; a part chosen by value is the maker's the line names, or the one
+    its Digi-Key number's prefix names ('541-10.0KHCT-ND': Vishay Dale), where that maker lists one."""
+    driver, ldo = "Power Management / Motor Driver ICs", "Power Management / Linear Voltage Regulators (LDO)"
+    mlcc = "Capacitors / Multilayer Ceramic Capacitors MLCC - SMD/SMT"
+    pf10 = (Attribute("capacitance", "10pF", 1e-11, "F"), Attribute("dielectric", "C0G"))
+    matcher = _matcher(
+        _part("ZIP", "L298P", driver, "ZIP-15"),
+        _part("YFW", "7805", ldo, "TO-252", maker="YFW"),
+        _part("R1812", "FRC1812J221", CHIP, "1812", _ohm(220), Attribute("tolerance", "±5%", 5, "%")),
+        _part("C25", "CL10C100JA8NNNC", mlcc, "0603", *pf10, _volt(25)),
+        _part("C50", "GRM1885C1H100JA01D", mlcc, "0603", *pf10, _volt(50)),
+        _part("CHEAP", "FRC0603J103", CHIP, "0603", _ohm(10_000), maker="FOJAN"),
+        _part("VISHAY", "CRCW060310K0FKEA", CHIP, "0603", _ohm(10_000), maker="Vishay Dale"),
+    )
+    hsop = matcher.match(line(designators=("U1",), mpn="L298P013TR", value="L298P",
+                              package="HSOP-20-1EP_11.0x15.9mm_Pitch1.27mm_SlugUp"))  # fmt: skip
+    assert hsop.status not in ("exact", "parametric"), hsop.note
+    bare = matcher.match(line(designators=("U1",), value="7805", package="LM78XXV"))
+    assert bare.status not in ("exact", "parametric"), bare.note
+    on_pad = matcher.match(line(designators=("U1",), value="7805", package="TO-252-2"))
+    assert on_pad.status == "exact" and on_pad.product is not None and on_pad.product.sku == "YFW", on_pad.note
+    panasonic = matcher.match(line(designators=("R5",), mpn="ERJ-12ZYJ221U", value="220ohm", package="R_1812_HandSoldering"))
+    assert panasonic.status not in ("exact", "parametric"), panasonic.note
+    cog = matcher.match(line(designators=("C11",), value="10pF/50V/COG", package="_0603"))
+    assert cog.product is not None and cog.product.sku == "C50", cog.note
+    for said in ({"manufacturer": "Vishay"}, {"supplier_code": "541-10.0KHCT-ND"}):
+        chosen = matcher.match(line(designators=("R3",), value="10k", package="_0603", **said))
+        assert chosen.status == "parametric" and chosen.product is not None and chosen.product.sku == "VISHAY", said
+    plain = matcher.match(line(designators=("R3",), value="10k", package="_0603", supplier_code="1-ND"))
+    assert plain.product is not None and plain.product.sku == "CHEAP", plain.note  # no maker named: cheapest first

@@ -131,6 +131,86 @@ def test_latin1_german_export_with_fitted_flag() -> None:
     assert [(i.value, i.package, i.dnp) for i in result.dnp] == [("4k7", "0603", True)]
 
 
+def test_german_mouser_cart_xls() -> None:
+    """Mouser's German "Warenkorb" export (mistay/openevsetester, MIT): headers Mouser-Nr., Herst.- Nr., Hersteller,
+    Kunden-Teilenr, Beschreibung, Stückzahl, Preis (EUR) under a title; it was refused ("no BOM header row")."""
+    result = read_bom(FIXTURES / "xls_mouser_cart_de_openevsetester.xls")
+    fields = {c.header: c.field for c in result.layouts[0].columns}
+    assert fields == {
+        "Mouser-Nr.": "supplier_code",
+        "Herst.- Nr.": "mpn",
+        "Hersteller": "manufacturer",
+        # "Kunden-Teilenr" (empty here) is read as designators only where its cells are designator lists
+        "Beschreibung": "description",
+        "Stückzahl": "quantity",
+    }
+    line = _line(result, 12, "Cart")
+    assert (line.mpn, line.supplier_code, line.manufacturer, line.quantity) == (
+        "RC1210JR-07100RL", "603-RC1210JR-07100RL", "Yageo", 10.0
+    )
+    assert len(result.lines) == 18
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "field", "expected"),
+    [
+        # Mouser's cart csv: the buyer's reference column holds designators
+        ("Customer Part #,Mouser #,Mfr. #,Order Qty.", '"C15, C20, C23",581-04025A680J,04025A680JAT2A,3',
+         "designators", ("C15", "C20", "C23")),
+        ("Customer Part #,Mouser #,Mfr. #,Order Qty.", "MB-0042,581-04025A680J,04025A680JAT2A,3",
+         "other", "MB-0042"),
+        # KiCad field plugins: SPN is the supplier's number (SPR the supplier)
+        ("Refs,Value,Footprint,Quantity,MFR,MPN,SPR,SPN", "C1,0.1uF,C_0603,1,Samsung,CL10B104KO8WPNC,Digikey,1276-6582-1-ND",
+         "supplier_code", "1276-6582-1-ND"),
+        # Eagle: the library Device names the land pattern where no column names a package
+        ("Qty,Value,Device,Parts,MANUFACTURER_PART_NUMBER", "1,1.2nF,CAP_CERAMIC_0805MP,C12,C0805C122K5RACTU",
+         "package", "CAP_CERAMIC_0805MP"),
+        ("Qty,Value,Device,Package,Parts", "1,1.2nF,CAP_CERAMIC_0805MP,C0603,C12", "package", "C0603"),
+        # a hand-made list's Device that names no land pattern describes the part
+        ("Qty,Device,Parts,MANF#", "3,Screw M2.5 15mm DIN912 ISO4762,,29306", "description",
+         "Screw M2.5 15mm DIN912 ISO4762"),
+        ("Ref Desc,Quantity,Manufacturer Part Number", '"C2, C3",2,EMK325BJ476MM-T', "designators", ("C2", "C3")),
+        ("Part/Designator,Manufacture Part Number/Seeed SKU,Quantity", "U1,ATMEGA328P-AU,1", "mpn", "ATMEGA328P-AU"),
+        # a hand-made list's "Reference" beside its "Designator" holds the maker's reference (DRV8662 devkit)
+        ("Description,Designator,Quantity,Reference", "Resistor 0603 100K 1%,R1,1,ERJ3EKF1003V", "mpn", "ERJ3EKF1003V"),
+        ("Description,Designator,Quantity,Reference", "Resistor 0603 100K 1%,R1,1,ERJ3EKF1003V", "designators", ("R1",)),
+        ("Comment,Designator,Reference", "10k,R1,R1", "designators", ("R1",)),  # designators twice: read once
+        ("Query,Qty,MPN,Schematic Reference,SKU,SKU", "X,1,AT28C256-15JU,U3,AT28C256-15JU-ND,556-AT28C25615JU",
+         "supplier_code", "AT28C256-15JU-ND"),
+    ],
+)  # fmt: skip
+def test_distributor_and_eda_columns(header: str, row: str, field: str, expected: object) -> None:
+    result = read_bom("b.csv", f"{header}\n{row}\n".encode())
+    (line,) = result.lines
+    if field == "other":  # the buyer's own reference is kept with the row, never read as designators
+        assert (line.designators, line.mpn) == ((), "04025A680JAT2A")
+        assert expected in line.raw.values()
+    else:
+        assert getattr(line, field) == expected
+
+
+def test_octopart_distributor_row_under_the_header_is_no_item() -> None:
+    """Octopart's BOM tool names the distributor of each repeated SKU column in a second header row."""
+    text = "Qty,MPN,SKU,SKU\n,,Digi-Key,Mouser\n1,AT28C256-15JU,AT28C256-15JU-ND,556-AT28C25615JU\n"
+    result = read_bom("o.csv", text.encode())
+    assert [(line.line, line.supplier_code) for line in result.lines] == [(3, "AT28C256-15JU-ND")]
+    assert any(p.line == 2 and "distributor" in p.reason for p in result.skipped)
+
+
+def test_footnotes_under_a_table_are_notes() -> None:
+    """EasyEDA sheet with Russian footnotes under it (diyruz/geiger): a lone '* …' cell, or a sentence of six words
+    or more ending in a full stop, with no quantity or designators, is a note, not an item."""
+    text = (
+        "Name,Designator,Quantity\n10k,R1,1\n"
+        "* В качестве держателей используются держатели для предохранителей 6мм,,\n"
+        '"точнее они есть, но стоят не дешево.",,\n'
+        "Screws for the lid see drawing,,\n"
+    )
+    result = read_bom("f.csv", text.encode())
+    assert [line.value for line in result.lines] == ["10k", "Screws for the lid see drawing"]
+    assert {p.line for p in result.skipped} >= {3, 4}
+
+
 def test_semicolon_utf8_sig_with_preamble_and_dnp_column() -> None:
     text = "Project: demo\nExported 2024-01-01\n\nReference;Qty;Value;Footprint;DNP\nR1 R2;2;10k;R0603;\nR3;1;1k;R0603;DNP\n"
     result = read_bom("s.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))

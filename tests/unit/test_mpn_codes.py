@@ -43,6 +43,9 @@ EXAMPLES = {
     "FRC0805F10R0TS": ("0805", {"resistance": 10.0, "tolerance": 1}, ""),
     "ERJ-3EKF1002V": ("0603", {"resistance": 10e3, "tolerance": 1}, ""),
     "ERJ-3GEYJ103V": ("0603", {"resistance": 10e3, "tolerance": 5}, ""),
+    "ERJ-12ZYJ221U": ("2010", {"resistance": 220, "tolerance": 5}, ""),  # 12Z is 2010; U: embossed tape
+    "ERJ-12SF1000U": ("1812", {"resistance": 100, "tolerance": 1}, ""),
+    "ERJ-2RKF1001X": ("0402", {"resistance": 1e3, "tolerance": 1}, ""),  # X: punched tape
     "CRCW060310K0FKEA": ("0603", {"resistance": 10e3, "tolerance": 1}, ""),
     "WSL2512R0010FEA": ("2512", {"resistance": 0.001, "tolerance": 1}, ""),
     "RS-05K6802FT": ("0805", {"resistance": 68e3, "tolerance": 1}, ""),

@@ -299,6 +299,9 @@ def test_not_a_bearing(text: str) -> None:
         ("8MHz crystal", [("frequency", 8e6, "Hz")]),
         ("10K,0603,1%", [("resistance", 10000.0, "Ω"), ("tolerance", 1.0, "%")]),
         ("0.1uF/50V", [("capacitance", 1e-7, "F"), ("voltage_rating", 50.0, "V")]),
+        # a KiCad value of three fields: the voltage before a letters-only dielectric is no 'V/COG' unit
+        ("10pF/50V/COG", [("capacitance", 1e-11, "F"), ("voltage_rating", 50.0, "V")]),
+        ("0.5V/us slew", []),  # a rate, no voltage
         ("4k7 1/4W 5%", [("resistance", 4700.0, "Ω"), ("power", 0.25, "W"), ("tolerance", 5.0, "%")]),
         ("100 nF 50 V", [("capacitance", 1e-7, "F"), ("voltage_rating", 50.0, "V")]),
         ("10k resistor", [("resistance", 10000.0, "Ω")]),
