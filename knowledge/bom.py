@@ -1635,11 +1635,11 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "designators": (
         "位号", "位置号", "位号名称", "元件位号", "标号", "designator", "designators", "reference", "references",
         "ref", "refdes", "refs", "reference designator", "topdesignator", "bottomdesignator", "part reference",
-        "part references", "parts", "ref desc", "refdes", "ref des", "reference designators", "schematic reference",
+        "part references", "parts", "ref desc", "refdes", "ref des", "reference designators", "schematic reference", "repère",
     ),
     "quantity": (
         "数量", "用量", "物料数量", "单机用量", "单板用量", "单套用量", "qty", "quantity", "qnty", "qty per board",
-        "quantity per pcb", "count", "menge", "anzahl", "stückzahl", "pcs", "quantité",
+        "quantity per pcb", "count", "menge", "anzahl", "stückzahl", "pcs", "quantité", "qté",
     ),
     # Eagle's "Part" lists designators (R204), OrCAD's and hand-made lists' name the part: told by the cell
     "part_or_designators": ("part",),
@@ -1669,7 +1669,6 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "digikeypart", "digikeypart#", "digikeypartnumber", "digikey",
         "digikey#", "mouserpartnumber", "mouserpart#", "mouserno", "mousernr", "mouser#", "mouser", "farnellpartnumber", "farnell",
         "spn", "supplierpn",  # KiCad field plugins: SPR names the supplier, SPN its number
-        "sku",  # Octopart's BOM tool: one SKU column per distributor, the first filled is read
         "fournisseur et réf", "réf fournisseur", "référence fournisseur", "code fournisseur",  # French KiCad lists
         "element14", "newark", "rspartnumber", "ocdigikey", "ocmouser", "ocnewark", "ocfarnell", "oclcsc",
     ),
@@ -1677,11 +1676,6 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "物料名称", "材料名称", "配件名称", "元件名称", "器件名称", "零件名称", "部件名称", "产品名称", "物品名称", "品名",
         "说明", "描述", "物料描述", "名称", "description", "desc", "beschreibung", "item description", "part description",
     ),
-    # A distributor cart's column for the buyer's own reference: designators there ('C15, C20, C23'), else a note
-    # kept with the row (not the part's identity: a Digi-Key cart's "Part Number" is); told by the cell, like
-    # Eagle's "Part"
-    "customer_ref": ("customer part #", "customerpart", "customerpartnumber", "customerno", "customerreference",
-                     "customer#", "kundenteilenr", "kundenteilenummer"),
     "item_code": ("物料编码", "子项物料代码", "子项物料编码", "物料代码", "物料号", "internal part number", "ipn"),
     "alternates": ("替代料", "替代料1", "替代料2", "替代料3", "替代物料", "alternate", "alternate1", "alternate2",
                    "alternate3", "alternative", "substitute"),
@@ -1695,16 +1689,19 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "备注", "note", "notes", "remark", "remarks", "comments", "链接", "淘宝链接", "购买链接", "link", "url", "supplier",
         "供应商", "spr", "spurl", "image", "datasheet", "category", "分类", "类别", "类目", "libtype", "source", "matches",
         "warning", "producttink", "productlink", "parttype", "optional", "rohs", "lifecycle", "lebenszyklus",
-        "unitofmeasure", "uom", "单位", "location", "渠道来源", "匹配结果",
+        # a cart's column for the buyer's own reference: designators for some buyers ('C15, C20, C23'), a project
+        # code for others, beside an order quantity that is the order's, not one board's: not read
+        "customerpart", "customerpartnumber", "customerno", "customerreference", "customer#", "kundenteilenr",
+        "kundenteilenummer", "unitofmeasure", "uom", "单位", "location", "渠道来源", "匹配结果",
         "availablequantity", "backorderquantity", "backorder", "extendedprice", "ext", "libref", "component", "index",
         "assemblyinfo", "config",
     ),
 }  # fmt: skip
 _IDENTITY = {"mpn", "value", "description", "supplier_code", "item_code"}
 # Columns read as designators where their cells are designator lists, else as this field.
-_TOLD_BY_CELL = {"part_or_designators": "value", "customer_ref": "other", "ref_or_mpn": "mpn"}
+_TOLD_BY_CELL = {"part_or_designators": "value", "ref_or_mpn": "mpn"}
 # Names that mean a field only when nothing more specific names it (else: what they become).
-# A "Reference" column beside a "Designator" one holds the maker's reference (its part number) in hand-made lists.
+# A "Reference" column beside a "Designator" (or French "Repère") one holds the maker's reference: its part number.
 _GENERIC = {"parts": "other", "device": "other", "reference": "ref_or_mpn", "references": "ref_or_mpn", "partnumber": "item_code", "pn": "item_code", "p/n": "item_code",
             "part#": "item_code", "料号": "item_code", "零件号": "item_code"}  # fmt: skip
 # Column names that hold an item's name in hand-made lists when no other column identifies the part.
@@ -1728,6 +1725,13 @@ for _field_name, _names in _SYNONYMS.items():
 
 def _is_device_column(headers: tuple[str, ...] | list[str], col: int) -> bool:
     return col < len(headers) and _header_key(headers[col]) == "device"
+
+
+def _land_pattern_name(cell: str) -> bool:
+    """An Eagle library device named after its land pattern ('CAP_CERAMIC_0805MP', 'PINHD-1X2'): one token the
+    footprint grammar reads; 'Socket DIP-8' or 'NE555 DIP-8' are words about the part."""
+    text = cell.strip()
+    return bool(text) and " " not in text and parse_footprint(text) is not None
 
 
 _NAMES_PACKAGE = re.compile(r"封装|package|footprint")  # LCSC's '厂家型号/封装' holds a package: read as one
@@ -2240,13 +2244,15 @@ def _classify_item(
     values: dict[str, list[str]] = {}
     for col, fld in mapping.items():
         if col < len(cells) and cells[col]:
-            if fld == "ref_or_mpn":  # designators again ('R1') add nothing; anything else is the part number
-                fld = "other" if _DESIGNATOR_LIST.fullmatch(cells[col]) else _TOLD_BY_CELL[fld]
+            if fld == "ref_or_mpn":  # designators again ('R1') add nothing; a maker's number (letters and digits)
+                # is the part number; digits alone are a distributor's order code (Farnell '1935161', RS '123-4567')
+                named = re.search(r"[A-Za-z]", cells[col]) and re.search(r"\d", cells[col])
+                fld = _TOLD_BY_CELL[fld] if named and not _DESIGNATOR_LIST.fullmatch(cells[col]) else "other"
             elif fld in _TOLD_BY_CELL:
                 shaped = _DESIGNATOR_LIST.fullmatch(cells[col]) and "designators" not in values
                 fld = "designators" if shaped and "designators" not in mapping.values() else _TOLD_BY_CELL[fld]
-            elif fld == "package" and _is_device_column(headers, col) and parse_footprint(cells[col]) is None:
-                fld = "description"  # a hand-made list's "Device": 'Screw M2.5 15mm DIN912', 'HEATSHRINK'
+            elif fld == "package" and _is_device_column(headers, col) and not _land_pattern_name(cells[col]):
+                fld = "description"  # a hand-made list's "Device": 'Screw M2.5 15mm DIN912', 'Socket DIP-8'
             values.setdefault(fld, []).append(cells[col])
     quantity_cells = values.get("quantity", [])
     if (
@@ -2645,7 +2651,6 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "quantity": ("数量", "quantity"),
     "designators": ("位号", "designators"),
     "part_or_designators": ("位号或型号", "part or designators"),
-    "customer_ref": ("客户料号或位号", "customer reference"),
     "value": ("值", "value"),
     "package": ("封装", "package"),
     "description": ("描述", "description"),

@@ -145,6 +145,19 @@ class BomMatcher:
 
     def _match(self, line: BomLine) -> LineMatch:
         line = self._distributor_number(self._maker_and_number(line))
+        either = _either_numbers(line.mpn)
+        if either and not self.engine.store.by_code(line.mpn):
+            # 'STM32F030F6/STM32F042F6': the designer takes either; the first the catalog serves, said so
+            tried = [(number, self._match(replace(line, mpn=number))) for number in either]
+            chosen = next((t for t in tried if t[1].status in ("exact", "parametric")), None)
+            # else the one whose listings extend its number (STM32F042F6: P6 or P7?), not look-alikes of the other
+            extended = [t for t in tried if any(normalize_code(h.product.mpn).startswith(normalize_code(t[0]))
+                                                for h in t[1].candidates)]  # fmt: skip
+            chosen = chosen or next(iter(extended), None)
+            if chosen is not None:
+                number, got = chosen
+                said = f"the line names {' or '.join(either)}; " + ("matched" if got.product else "looked up")
+                return replace(got, line=line, note=f"{said} {number}" + (f"; {got.note}" if got.note else ""))
         if _board_feature(line):
             return LineMatch(
                 line, "not_found", 0.0, note="a board feature (hole / test point / fiducial): nothing to buy"
@@ -380,10 +393,13 @@ class BomMatcher:
             if found and (not maker_stated or _maker_fits(line.manufacturer, found[0].manufacturer)):
                 note = f"{line.mpn} matched as {found[0].mpn} (TI's large-reel code of the same part)"
                 return self._exact(line, found[0], 0.9, "MPN, large reel", note, footprint, found[1:])
+        named_by_footprint = _footprint_codes(line.package)
         for code in _value_codes(line):
             # '2.54-1*4P' in '2.54-1*4P反弯排针' is also the code of '2.54-1*4P母': a listing whose MPN carries
             # Chinese words the line does not (母, female) is another part
             found = [p for p in _by_code(store, code) if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)]
+            if not found and code in named_by_footprint:  # 'S2B-EH' is listed as JST's 'S2B-EH(LF)(SN)'
+                found = _one_part(self._by_base_code(_strip_packaging(code)))
             found = _prefer_maker(found, line.manufacturer)
             unplaced = not specific(footprint_package(line.package) or "") and not _said_package(line)
             named = list(dict.fromkeys(k for p in found if specific(k := footprint_package(p.package) or "")))
@@ -394,13 +410,17 @@ class BomMatcher:
                 # / 'SN74AHCT125N': a QFN and a DIP; 'ASXHSXH22K254' / 'JUMPER SXH-001T-P0.6'): which one is meant?
                 note = f"the MPN column says {line.mpn} (not in the catalog), the value column {code}: which one?"
                 return _ambiguous(line, found, note, via="MPN vs value column")
-            if found and code.strip().isdigit() and len(code.strip()) <= 6 and not _footprint_confirms(line, found[0]):
+            digits_only = bool(found) and code.strip().isdigit() and len(code.strip()) <= 6
+            if digits_only and not _footprint_confirms(line, found[0]) and not (
+                _names_maker(line.manufacturer) and _maker_fits(line.manufacturer, found[0].manufacturer)
+            ):  # Keystone's '2477' or Würth's '744223' under their maker's name are those parts
                 # '7805' names a family many makers list under longer numbers (L7805CV, LM7805CT); one maker's
                 # listing called plain '7805' (a TO-252) is the part only where the footprint says that package
                 note = f"{code} in the value column names a family; {found[0].mpn} is one maker's listing: which part?"
                 return _ambiguous(line, found, note, via="value column, digits only")
             if found:
-                note = f"part number {code} read from the value column"
+                where = "the footprint's name" if code in named_by_footprint else "the value column"
+                note = f"part number {code} read from {where}"
                 return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
         for code in [line.mpn] * _is_code(line.mpn) + _value_codes(line):
             if len(normalize_code(code)) < 5:
@@ -638,7 +658,12 @@ class BomMatcher:
             # in the dielectric the line states (an X7R line's code is an X7R part, not the C0G that outranks it)
             dielectric = wanted.attribute("dielectric")
             judged.sort(
-                key=lambda sp: (sp[0].kind != "drop-in", not _same_dielectric(dielectric, sp[1]), _rating_key(sp[1]))
+                key=lambda sp: (
+                    sp[0].kind != "drop-in",
+                    not _same_dielectric(dielectric, sp[1]),
+                    bool(maker) and not _maker_fits(maker, sp[1].manufacturer),  # the named maker's, still
+                    _rating_key(sp[1]),
+                )
             )
         best_sub, best = judged[0]
         stated = [a.name for a in wanted.attributes]
@@ -669,7 +694,11 @@ class BomMatcher:
         the line names, enough stock, then price); judging stops once MAX_CANDIDATES drop-ins are found, since
         drop-ins outrank functional ones and the pool is already in the order a buyer wants. Also the pool itself."""
         pool = _pool(self.engine, family, wanted)
-        pool.sort(key=lambda p: (bool(maker) and not _maker_fits(maker, p.manufacturer), (p.stock or 0) < needed,
+        dielectric = wanted.attribute("dielectric")
+        # the named maker's parts first, but in the stated dielectric before that maker's better one (an X7R line
+        # is not KEMET's C0G of the same value, though C0G outranks X7R)
+        pool.sort(key=lambda p: (bool(maker) and not _same_dielectric(dielectric, p),
+                                 bool(maker) and not _maker_fits(maker, p.manufacturer), (p.stock or 0) < needed,
                                  _price(p), p.sku))  # fmt: skip
         judged: list[tuple[Substitute, Product]] = []
         for product in pool:
@@ -950,7 +979,8 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     text = _line_text(line)
     if _unread_code(line.mpn) or _unread_code(line.value) or _POLYMER_SAID.search(text) or _NOT_WET.search(text):
         return None  # a ceramic, niobium or polymer line on the same pads is another part
-    said = stated_values(f"{line.value} {line.description}")
+    spelt = f" {line.mpn}" if line.mpn.strip() and _value_codes_only(line.mpn) else ""  # '47UF10V' as the MPN
+    said = stated_values(f"{line.value} {line.description}{spelt}")
     values = {v for k, v, _ in said if k == "capacitance"}
     if len(values) != 1:
         return None
@@ -1570,6 +1600,15 @@ _DIGIKEY_MAKERS: tuple[tuple[str, str], ...] = (
     ("497-", "STMicroelectronics"), ("568-", "NXP"), ("1727-", "Nexperia"), ("160-", "Lite-On"),
     ("754-", "Kingbright"), ("732-", "Wurth Elektronik"),
 )  # fmt: skip
+def _either_numbers(cell: str) -> tuple[str, ...]:
+    """Two part numbers of one family written as alternatives ('STM32F030F6/STM32F042F6'), else (): both sides
+    six characters or more and alike in their first four, so 'LM1117MPX-3.3/NOPB' or 'GP560/10-15' stay one number."""
+    parts = tuple(p.strip() for p in cell.split("/"))
+    if len(parts) != 2 or not all(len(normalize_code(p)) >= 6 and looks_like_part_number(p) for p in parts):
+        return ()
+    return parts if normalize_code(parts[0])[:4] == normalize_code(parts[1])[:4] else ()
+
+
 def _digikey_maker(code: str) -> str:
     code = code.strip().upper()
     if not code.endswith("-ND"):
@@ -1930,7 +1969,8 @@ def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
 
 # Packaging / ordering suffixes that do not change the part: reel, tape, lead-free marks, distributor codes.
 _PACKAGING_SUFFIX = re.compile(
-    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|7-F|13-F|\d{3})|-?(?:TR|T|R)$)$",
+    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|7-F|13-F|\d{3})|-?(?:TR|T|R)$"
+    r"|\(LF\)(?:\(SN\))?|(?<=[A-Z0-9])LFSN)$",  # JST's lead-free / tin-plated '(LF)(SN)', also as stored: 'LFSN'
     re.IGNORECASE,
 )
 
@@ -2072,12 +2112,21 @@ _FOOTPRINT_PART = re.compile(
     r"([A-Za-z0-9][A-Za-z0-9\-.()]{4,30})_(?:\d+x\d+|1MP|P\d)",
     re.IGNORECASE,
 )
+# ... and a jack's after its maker's number: 'BarrelJack_CUI_PJ-102AH_Horizontal', 'Barrel_Jack_CUI_PJ-102AH'.
+_FOOTPRINT_JACK = re.compile(
+    r"(?:^|:)(?:Barrel_?Jack|Jack_3\.5mm|USB_[A-Za-z0-9]+)_(?:CUI|Kycon|Switchcraft|Lumberg|Amphenol|Molex|Hirose)_"
+    r"([A-Za-z0-9][A-Za-z0-9\-.]{4,30})(?:_|$)",
+    re.IGNORECASE,
+)
 
 
 def _footprint_codes(package: str) -> list[str]:
-    """The part number a KiCad connector footprint is named after, when it reads as one."""
-    m = _FOOTPRINT_PART.search(package or "")
-    return [m.group(1)] if m is not None and looks_like_part_number(m.group(1)) and re.search(r"\d", m.group(1)) else []
+    """The part number a KiCad connector footprint is named after, when it reads as one (KiCad 4 / 5 pad JST's
+    circuit count: 'S02B-EH' is JST's S2B-EH)."""
+    m = _FOOTPRINT_PART.search(package or "") or _FOOTPRINT_JACK.search(package or "")
+    if m is None or not looks_like_part_number(m.group(1)) or not re.search(r"\d", m.group(1)):
+        return []
+    return [re.sub(r"^([BS])0(\d)B-", r"\1\2B-", m.group(1)) if m.re is _FOOTPRINT_PART else m.group(1)]
 
 
 def _by_code(store: CatalogStore, code: str) -> list[Product]:

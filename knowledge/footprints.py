@@ -166,7 +166,6 @@ def canonical(package: str) -> str:
     name = re.sub(r"^(SOT-\d+-\d+|TO-\d+-\d+|SOP-\d+|SOIC-\d+|SOT-\d+)L$", r"\1", name)  # JLC's '-3L' = 3 leads
     name = re.sub(r"^TSOT-23", "SOT-23", name)  # thin SOT-23: the same land pattern
     name = re.sub(r"^(?:SOP|SO)-(\d+)$", r"SOIC-\1", name)  # narrow body, any pin count
-    name = re.sub(r"^HSOP-8$", "SOIC-8", name)  # TI's HSOP-8 (DDA) is an SO-8 with a thermal pad; ST's HSOP-20 is no SO
     # SOD-323F / FL (flat leads) and -W (wettable flanks) sit on SOD-323 pads (Nexperia: footprint compatible);
     # SOD-123F is the SOD-123FL family, a wider pad than SOD-123's
     name = {"SOD-123F": "SOD-123FL", "SOD-323F": "SOD-323", "SOD-323FL": "SOD-323", "SOD-323W": "SOD-323"}.get(
@@ -753,6 +752,8 @@ def _ic(norm: str) -> Footprint | None:
     if m is None:
         return None
     family, pins, tail = m.group(1), m.group(2), m.group(3) or ""
+    if family == "HSOP" and (not pins or not pins.isdigit() or int(pins) <= 8):
+        return None  # an HSOP-8 is TI's SO PowerPAD, listed as SOIC-8, ESOP-8 or HSOP-8 alike: read only PowerSO-10+
     family = {"SOT": "SOT", "SO": "SO"}.get(family, family)
     if family == "TSOT" and pins == "23" and not tail:
         name = "TSOT"  # 'LTC4412_TSOT23': a ThinSOT whose pins the name does not say

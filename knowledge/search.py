@@ -66,7 +66,8 @@ _RRF_K = 60
 COVERAGE_WEIGHT = 0.2
 IN_STOCK_BONUS = 0.03  # among near-equal matches, a buyer wants the one they can order today
 _ASCII_RUN = re.compile(r"[A-Za-z0-9±][A-Za-z0-9\-/.#*×+_%]*")
-_VALUE_SHAPE = re.compile(r"[±+-]?\d+(?:[.,/]\d+)?[A-Za-zµμ%Ω℃°]{0,4}\d*")
+# '10k', '4k7', '100nF', '1/4W', and a capacitance glued to its voltage ('47UF10V', '100UF6.3V')
+_VALUE_SHAPE = re.compile(r"[±+-]?\d+(?:[.,/]\d+)?[A-Za-zµμ%Ω℃°]{0,4}(?:\d+(?:\.\d+)?V|\d*)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

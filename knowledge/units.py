@@ -238,7 +238,9 @@ def _e_series(number: float) -> bool:
     return any(abs(mantissa - e) < 1e-6 for e in (*E24, *E96, 10.0))
 
 
-_PIN_WORDS = re.compile(r"座|针|接插件|端子|排母|排针|连接器")  # not 插件 (through-hole): '插件瓷片电容 33P' is 33 pF
+# Words that make a 'P' after digits pins: a socket, a header, a cable ('SH1.0线材2P'); not 插件 (through-hole:
+# '插件瓷片电容 33P' is 33 pF), 线性 (linear) or 线圈 (a coil)
+_PIN_WORDS = re.compile(r"座|针|接插件|端子|排母|排针|连接器|杜邦|线(?!性|圈)")
 _GLUED_CODE = re.compile(r"([A-Za-z0-9.]+)[-_]\Z")  # the code a token is joined to by '-' / '_'
 _JST_BEFORE = re.compile(r"(?<![A-Za-z0-9])(?:XH|PH|GH|ZH|SH|VH|EH)[\d.]*-\Z", re.I)
 _B_CONSTANT = re.compile(r"(?<![A-Za-z])B(?:值|25/50|25/85)?\s*[=:：]?\s*\Z")
@@ -659,10 +661,14 @@ def _normalize(text: str) -> str:
         norm = _RKM_UNIT_INSIDE.sub(r"\1\2\4\3", norm)  # '2nH7' (a KiCad value) is 2n7H: 2.7 nH
     if _PREFIX_WORD_RE.search(norm):
         norm = _PREFIX_WORD_RE.sub(lambda m: _PREFIX_WORDS[m.group(1).lower()] + m.group(2), norm)
+    if _GLUED_RATING.search(norm):
+        norm = _GLUED_RATING.sub(r"\1 \2", norm)  # '100NF16V' (an LCEDA value cell): 100 nF, 16 V
     return norm.strip()
 
 
 _RKM_UNIT_INSIDE = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3})([pnuμ])([HF])(\d{1,3})(?![A-Za-z0-9])")
+# A capacitance written straight before its voltage, the whole cell nothing else: '100NF16V', '2.2NF50V', '100UF6.3V'.
+_GLUED_RATING = re.compile(r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?[pnuμ]F)(\d{1,4}(?:\.\d{1,2})?V)(?![A-Za-z0-9])", re.I)
 _PREFIX_WORDS = {"pico": "p", "nano": "n", "micro": "u", "milli": "m", "kilo": "k", "mega": "M"}
 _PREFIX_WORD_RE = re.compile(
     r"(?i)\b(pico|nano|micro|milli|kilo|mega)[\s-]?(farads?|henr(?:y|ies)|ohms?|volts?|amps?|amperes?|watts?|hertz)\b"

@@ -702,3 +702,54 @@ def test_what_the_eighth_fresh_set_got_wrong_at_its_first_run() -> None:
         assert chosen.status == "parametric" and chosen.product is not None and chosen.product.sku == "VISHAY", said
     plain = matcher.match(line(designators=("R3",), value="10k", package="_0603", supplier_code="1-ND"))
     assert plain.product is not None and plain.product.sku == "CHEAP", plain.note  # no maker named: cheapest first
+
+
+def test_what_the_eighth_fresh_set_missed() -> None:
+    """Held out 7's misses: LCEDA cells that glue a capacitance to its voltage ('47UF10V' on a tantalum's 3528 pad);
+    a KiCad connector footprint named after the part ('JST_EH_S02B-EH_02x2.50mm_Angled', KiCad 4's zero-padded
+    JST number, listed as 'S2B-EH(LF)(SN)'; 'Barrel_Jack_CUI_PJ-102AH') under a net label; two numbers written as
+    alternatives ('STM32F030F6/STM32F042F6'), of which the catalog serves one."""
+    conn = "Connectors / Wire To Board Connector"
+    matcher = _matcher(
+        _part("TANT", "TAJB476K010RNJ", TANTALUM, "CASE-B", _farad(47e-6), _volt(10)),
+        _part("JST2", "S2B-EH(LF)(SN)", conn, "Plugin,P=2.5mm", maker="JST"),
+        _part("JACK", "PJ-102AH", "Connectors / DC Power Connectors", "Plugin", maker="CUI"),
+        _part("MCU", "STM32F042F6P6", "Embedded Processors & Controllers / Microcontrollers", "TSSOP-20", maker="ST"),
+    )
+    tant = matcher.match(line(designators=("C9",), mpn="47UF10V", package="CAP_3528"))
+    assert tant.status == "parametric" and tant.product is not None and tant.product.sku == "TANT", tant.note
+    jst = matcher.match(line(designators=("P3",), value="Fan+-", package="JST_EH_S02B-EH_02x2.50mm_Angled"))
+    assert jst.status == "exact" and jst.product is not None and jst.product.sku == "JST2", jst.note
+    jack = matcher.match(line(designators=("J1",), value="BARREL_JACK", package="Barrel_Jack_CUI_PJ-102AH"))
+    assert jack.status == "exact" and jack.product is not None and jack.product.sku == "JACK", jack.note
+    other_pins = matcher.match(line(designators=("P4",), value="Therm", package="JST_EH_S03B-EH_03x2.50mm_Angled"))
+    assert other_pins.status not in ("exact", "parametric"), other_pins.note  # S3B-EH is not listed here
+    either = matcher.match(line(designators=("U13",), mpn="STM32F030F6P6/STM32F042F6P6", package="tssop-20"))
+    assert either.status == "exact" and either.product is not None and either.product.sku == "MCU", either.note
+    assert "STM32F030F6P6 or STM32F042F6P6" in either.note
+
+
+def test_what_a_strangers_review_of_the_eighth_sets_rules_found() -> None:
+    """Session 14's review: TI's DRV8870DDAR listed as HSOP-8 stays TI's on an ESOP-8 pad (an HSOP-8 is read as no
+    SO-8, so a clone listed 'ESOP-8' does not win); a maker whose numbers are digits ('2477' from Keystone) keeps
+    its exact match when the line names that maker."""
+    driver = "Power Management / Motor Driver ICs"
+    matcher = _matcher(
+        _part("TI", "DRV8870DDAR", driver, "HSOP-8", maker="Texas Instruments"),
+        _part("CLONE", "DRV8870DDAR-S", driver, "ESOP-8", maker="JSMSEMI"),
+        _part("KEY", "2477", "Hardware / Battery Holders", "-", maker="Keystone"),
+    )
+    ti = matcher.match(line(designators=("U1",), mpn="DRV8870DDAR", package="ESOP-8"))
+    assert ti.status == "exact" and ti.product is not None and ti.product.sku == "TI", ti.note
+    keystone = matcher.match(line(designators=("BT1",), value="2477", manufacturer="Keystone"))
+    assert keystone.status == "exact" and keystone.product is not None and keystone.product.sku == "KEY", keystone.note
+
+    # the named maker's part, but in the stated dielectric: KEMET's C0G is no answer to an X7R line
+    mlcc = "Capacitors / Multilayer Ceramic Capacitors MLCC - SMD/SMT"
+    nf100 = (Attribute("capacitance", "100nF", 1e-7, "F"), _volt(50))
+    kemet = _matcher(
+        _part("KC0G", "C1206C104J5GACTU", mlcc, "1206", *nf100, Attribute("dielectric", "C0G"), maker="KEMET"),
+        _part("X7R", "CL31B104KBCNNNC", mlcc, "1206", *nf100, Attribute("dielectric", "X7R"), maker="Samsung"),
+    )
+    x7r = kemet.match(line(designators=("C1",), value="100nF 50V X7R", package="1206", manufacturer="KEMET"))
+    assert x7r.product is not None and x7r.product.sku == "X7R", x7r.note

@@ -302,6 +302,11 @@ def test_not_a_bearing(text: str) -> None:
         # a KiCad value of three fields: the voltage before a letters-only dielectric is no 'V/COG' unit
         ("10pF/50V/COG", [("capacitance", 1e-11, "F"), ("voltage_rating", 50.0, "V")]),
         ("0.5V/us slew", []),  # a rate, no voltage
+        # LCEDA value cells: a capacitance glued to its voltage; a cable's pins are no picofarads
+        ("100NF16V", [("capacitance", 1e-7, "F"), ("voltage_rating", 16.0, "V")]),
+        ("100UF6.3V", [("capacitance", 1e-4, "F"), ("voltage_rating", 6.3, "V")]),
+        ("SH1.0线材2P", []),
+        ("22P 线性稳压", [("capacitance", 2.2e-11, "F")]),
         ("4k7 1/4W 5%", [("resistance", 4700.0, "Ω"), ("power", 0.25, "W"), ("tolerance", 5.0, "%")]),
         ("100 nF 50 V", [("capacitance", 1e-7, "F"), ("voltage_rating", 50.0, "V")]),
         ("10k resistor", [("resistance", 10000.0, "Ω")]),
