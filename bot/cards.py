@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from knowledge.attributes import display_name
 from knowledge.bom import FILE_TYPES_TEXT, column_letter, field_label
 from knowledge.language import foreign_runs
-from knowledge.messages import data_text, match_note_text
+from knowledge.messages import data_text, match_note_text, message
 from knowledge.models import Hit, Product
 from knowledge.quote import decision_lines
 from knowledge.search import RELAXED
@@ -100,14 +100,15 @@ def candidate_buttons(
 
 def next_step_buttons(product: Product, attribute: str | None, language: str) -> list[dict[str, str]]:
     """After a spec answer: substitutes, the price (or stock, after a price answer) and sales, for that product."""
-    zh = language == "zh"
     part = {"part_number": product.sku}
     commerce = "stock" if attribute == "price" else "price"
-    titles = {"price": "价格" if zh else "Price", "stock": "库存" if zh else "Stock"}
     return [
-        {"title": "替代料" if zh else "Substitutes", "payload": f"/ask_substitute{json.dumps(part)}"},
-        {"title": titles[commerce], "payload": f"/ask_spec{json.dumps({**part, 'attribute': commerce})}"},
-        {"title": "联系销售" if zh else "Talk to sales", "payload": "/request_sales"},
+        {"title": message("reply.button.substitutes", language), "payload": f"/ask_substitute{json.dumps(part)}"},
+        {
+            "title": message(f"reply.button.{commerce}", language),
+            "payload": f"/ask_spec{json.dumps({**part, 'attribute': commerce})}",
+        },
+        {"title": message("reply.button.sales", language), "payload": "/request_sales"},
     ]
 
 
@@ -165,20 +166,13 @@ SUBSTITUTES_SHOWN = 3
 
 def substitutes_message(result: SubstituteResult, language: str) -> dict[str, Any]:
     """utter_message kwargs for a substitute request: the top 3 with why and differences, buttons, a card."""
-    zh = language == "zh"
     if result.status == "ambiguous" and result.candidates:
-        text = (
-            "有几个型号都符合,您要替代的是哪一个?" if zh else "Several parts match; which one do you want to replace?"
-        )
+        text = message("reply.substitutes.which_part", language)
         return {"text": text, "buttons": _substitute_request_buttons(result.candidates, language)}
     if result.status != "found" or result.part is None or not result.substitutes:
         return _no_substitute_message(result, language)
     part = result.part
-    intro = (
-        f"{part.mpn} · {data_text(part.manufacturer, language)} 的替代料,按匹配度排序:"
-        if zh
-        else f"Substitutes for {part.mpn} · {data_text(part.manufacturer, language)}, best first:"
-    )
+    intro = message("reply.substitutes.intro", language, mpn=part.mpn, maker=data_text(part.manufacturer, language))
     shown = result.substitutes[:SUBSTITUTES_SHOWN]
     lines = [f"{i}. {substitute_line(s, language)}" for i, s in enumerate(shown, 1)]
     buttons = [
@@ -278,33 +272,25 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
     what is priced and what is not, the lines to decide with their numbered candidates (package, stock, price),
     buttons, and a `quote` payload the web chat draws (headline, pickers, table, downloads)."""
     zh = language == "zh"
-    head = (
-        f"{quote['quote_id']} r{quote['revision']} · {quote['file']} · {quote['boards']:,} {'套' if zh else 'board(s)'}"
-    )
+    boards = message("reply.quote.boards", language, boards=f"{quote['boards']:,}")
+    head = f"{quote['quote_id']} r{quote['revision']} · {quote['file']} · {boards}"
     decide = decision_lines(quote)
     sheets = _line_sheets(quote)
     lines = [_decision_line(line, language, sheets) for line in decide[:DECISIONS_SHOWN]]
     if len(decide) > DECISIONS_SHOWN:
         more = len(decide) - DECISIONS_SHOWN
-        lines.append(
-            f"…另有 {more} 行待处理,见报价卡片或下载的报价单" if zh else f"…{more} more in the card and the downloads"
-        )
+        lines.append(message("reply.quote.more_to_decide", language, more=more))
     if lines:
-        lines.insert(0, "待处理:" if zh else "To decide:")
+        lines.insert(0, message("reply.quote.to_decide", language))
     pickable = [line for line in decide if line["candidates"]]
     if pickable:
         example = _line_name(pickable[0], zh, sheets)
-        hint = (
-            f"回复“{example}用第二个”选择候选,或“报价 500 套”改数量。"
-            if zh
-            else f"Reply “{example[0].lower()}{example[1:]} use the second one” to pick a candidate, or “quote for 500 boards”."
-        )
+        example = example if zh else f"{example[0].lower()}{example[1:]}"
+        hint = message("reply.quote.hint_pick", language, example=example)
     else:
-        hint = "回复“报价 500 套”可按套数重新报价。" if zh else "Reply “quote for 500 boards” to change the quantity."
+        hint = message("reply.quote.hint_boards", language)
     change = quote_change(quote, language)
-    hint += (
-        " 列读错了?回复“数量在第5列”或“跳过第一个表”。" if zh else " Columns read wrong? Reply “quantity is column E”."
-    )
+    hint += message("reply.quote.hint_columns", language)
     text = "\n".join(
         [
             *([change] if change else []),
@@ -325,7 +311,7 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
         if line["status"] == "ambiguous"
     ][:PICK_BUTTONS]
     # The hand-off a buyer with a priced BOM most likely wants next (the lead form, 转人工).
-    buttons.append({"title": "联系销售下单" if zh else "Talk to sales", "payload": "/request_sales"})
+    buttons.append({"title": message("reply.button.sales_order", language), "payload": "/request_sales"})
     payload = {"data": {"quote": quote_card(quote, language)}}
     return {"text": text, "buttons": buttons, "json_message": payload}
 
@@ -375,7 +361,7 @@ def reading_preview(quote: Mapping[str, Any], language: str) -> list[str]:
             out.append(f"{where[0].upper()}{where[1:]}: {columns or 'read by content'} · {layout['lines']} lines")
     if len(layouts) > LAYOUTS_SHOWN:
         more = len(layouts) - LAYOUTS_SHOWN
-        out.append(f"…另有 {more} 个表头块" if zh else f"…{more} more header blocks")
+        out.append(message("reply.reading.more_blocks", language, more=more))
     skipped = reading.get("skipped") or []
     if skipped:
         total = sum(int(g["count"]) for g in skipped)
@@ -478,7 +464,7 @@ def quote_change(quote: Mapping[str, Any], language: str) -> str:
             package = f" {change['package']}" if change.get("package") else ""
             price = f" = {quote['currency']} {change['ext_price']}" if change.get("ext_price") else ""
             if not price:
-                price = "(未报价)" if zh else " (not priced)"
+                price = message("reply.quote.not_priced", language)
             parts.append(
                 f"第{change['line']}行 {was} → {change['after']}{package}{price}"
                 if zh
@@ -578,7 +564,7 @@ def _totals_label(quote: Mapping[str, Any], zh: bool) -> str:
     priced, lines = _priced_of(quote["summary"])
     if priced == lines:
         return ""
-    return f"仅含已报价的 {priced}/{lines} 行" if zh else f"priced lines only: {priced} of {lines}"
+    return message("reply.quote.priced_only", "zh" if zh else "en", priced=priced, lines=lines)
 
 
 def _priced_of(summary: Mapping[str, Any]) -> tuple[int, int]:
@@ -604,7 +590,9 @@ def _candidate_text(n: int, c: Mapping[str, Any], zh: bool) -> str:
     stock = c.get("stock")
     if stock is not None:
         bits.append(
-            (f"库存 {stock:,}" if zh else f"{stock:,} in stock") if stock > 0 else ("缺货" if zh else "no stock")
+            message("reply.stock.count", "zh" if zh else "en", stock=f"{stock:,}")
+            if stock > 0
+            else message("reply.stock.none", "zh" if zh else "en")
         )
     if c.get("unit_price"):
         bits.append(str(c["unit_price"]))

@@ -2246,8 +2246,8 @@ def _classify_item(
         if col < len(cells) and cells[col]:
             if fld == "ref_or_mpn":  # designators again ('R1') add nothing; a maker's number (letters and digits)
                 # is the part number; digits alone are a distributor's order code (Farnell '1935161', RS '123-4567')
-                named = re.search(r"[A-Za-z]", cells[col]) and re.search(r"\d", cells[col])
-                fld = _TOLD_BY_CELL[fld] if named and not _DESIGNATOR_LIST.fullmatch(cells[col]) else "other"
+                numbered = re.search(r"[A-Za-z]", cells[col]) and re.search(r"\d", cells[col])
+                fld = _TOLD_BY_CELL[fld] if numbered and not _DESIGNATOR_LIST.fullmatch(cells[col]) else "other"
             elif fld in _TOLD_BY_CELL:
                 shaped = _DESIGNATOR_LIST.fullmatch(cells[col]) and "designators" not in values
                 fld = "designators" if shaped and "designators" not in mapping.values() else _TOLD_BY_CELL[fld]

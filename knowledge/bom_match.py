@@ -411,8 +411,10 @@ class BomMatcher:
                 note = f"the MPN column says {line.mpn} (not in the catalog), the value column {code}: which one?"
                 return _ambiguous(line, found, note, via="MPN vs value column")
             digits_only = bool(found) and code.strip().isdigit() and len(code.strip()) <= 6
-            if digits_only and not _footprint_confirms(line, found[0]) and not (
-                _names_maker(line.manufacturer) and _maker_fits(line.manufacturer, found[0].manufacturer)
+            if (
+                digits_only
+                and not _footprint_confirms(line, found[0])
+                and not (_names_maker(line.manufacturer) and _maker_fits(line.manufacturer, found[0].manufacturer))
             ):  # Keystone's '2477' or Würth's '744223' under their maker's name are those parts
                 # '7805' names a family many makers list under longer numbers (L7805CV, LM7805CT); one maker's
                 # listing called plain '7805' (a TO-252) is the part only where the footprint says that package
@@ -1600,6 +1602,8 @@ _DIGIKEY_MAKERS: tuple[tuple[str, str], ...] = (
     ("497-", "STMicroelectronics"), ("568-", "NXP"), ("1727-", "Nexperia"), ("160-", "Lite-On"),
     ("754-", "Kingbright"), ("732-", "Wurth Elektronik"),
 )  # fmt: skip
+
+
 def _either_numbers(cell: str) -> tuple[str, ...]:
     """Two part numbers of one family written as alternatives ('STM32F030F6/STM32F042F6'), else (): both sides
     six characters or more and alike in their first four, so 'LM1117MPX-3.3/NOPB' or 'GP560/10-15' stay one number."""

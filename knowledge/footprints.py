@@ -594,7 +594,9 @@ def _case(norm: str) -> Footprint | None:
     if (m := re.match(r"(?:CAP|TAN|TANT|CP)[ _\-]*(?:SMD[ _\-]*)?(3216|3528|6032|7343)(?![\d.])", norm)) is not None:
         return Footprint(norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor")  # CAP-SMD_7343
     if (m := re.search(r"TANTALUM[ _\-]*(?:\d{4}[ _\-]*)?\(?(3216|3528|6032|7343)[ _\-]?METRIC", norm)) is not None:
-        return Footprint(norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor")  # 'C-POL_TANTALUM-2412(6032-METRIC)'
+        return Footprint(
+            norm, _tantalum_case(m.group(1)), "SMD", "polarized_capacitor"
+        )  # 'C-POL_TANTALUM-2412(6032-METRIC)'
     if (m := re.match(r"(\d{4})X(\d)(?![\d.])", norm)) is not None and m.group(1) in CHIP_CODES:
         return Footprint(norm, f"{m.group(1)}x{m.group(2)}", "SMD", "")
     return None

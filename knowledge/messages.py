@@ -138,6 +138,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the catalog lists {code} from {maker}: which one?",
         "zh": "目录中的 {code} 来自 {maker}:请确认用哪一个",
     },
+    # reply sentences, buttons and card labels (bot/cards.py); never read as stored data (data_text)
+    "reply.button.price": {"en": "Price", "zh": "价格"},
+    "reply.button.stock": {"en": "Stock", "zh": "库存"},
+    "reply.button.substitutes": {"en": "Substitutes", "zh": "替代料"},
+    "reply.button.sales": {"en": "Talk to sales", "zh": "联系销售"},
+    "reply.button.sales_order": {"en": "Talk to sales", "zh": "联系销售下单"},
+    "reply.substitutes.which_part": {
+        "en": "Several parts match; which one do you want to replace?",
+        "zh": "有几个型号都符合,您要替代的是哪一个?",
+    },
+    "reply.substitutes.intro": {
+        "en": "Substitutes for {mpn} · {maker}, best first:",
+        "zh": "{mpn} · {maker} 的替代料,按匹配度排序:",
+    },
+    "reply.quote.boards": {"en": "{boards} board(s)", "zh": "{boards} 套"},
+    "reply.quote.more_to_decide": {
+        "en": "…{more} more in the card and the downloads",
+        "zh": "…另有 {more} 行待处理,见报价卡片或下载的报价单",
+    },
+    "reply.quote.to_decide": {"en": "To decide:", "zh": "待处理:"},
+    "reply.quote.hint_pick": {
+        "en": "Reply “{example} use the second one” to pick a candidate, or “quote for 500 boards”.",
+        "zh": "回复“{example}用第二个”选择候选,或“报价 500 套”改数量。",
+    },
+    "reply.quote.hint_boards": {
+        "en": "Reply “quote for 500 boards” to change the quantity.",
+        "zh": "回复“报价 500 套”可按套数重新报价。",
+    },
+    "reply.quote.hint_columns": {
+        "en": " Columns read wrong? Reply “quantity is column E”.",
+        "zh": " 列读错了?回复“数量在第5列”或“跳过第一个表”。",
+    },
+    "reply.reading.more_blocks": {"en": "…{more} more header blocks", "zh": "…另有 {more} 个表头块"},
+    "reply.quote.not_priced": {"en": " (not priced)", "zh": "(未报价)"},
+    "reply.quote.priced_only": {
+        "en": "priced lines only: {priced} of {lines}",
+        "zh": "仅含已报价的 {priced}/{lines} 行",
+    },
+    "reply.stock.count": {"en": "{stock} in stock", "zh": "库存 {stock}"},
+    "reply.stock.none": {"en": "no stock", "zh": "缺货"},
 }
 # Stored values made from a pattern: the entry, and the regex that reads its fields back.
 _PATTERNS = ((re.compile(r"generated from the (?P<scheme>.+) part-number scheme"), "source.generated"),)
@@ -228,7 +268,7 @@ def note_text(note: str, language: str) -> str:
 
 
 LANGUAGES = ("zh", "en")
-_BY_ENGLISH = {entry["en"]: entry for entry in MESSAGES.values()}
+_BY_ENGLISH = {entry["en"]: entry for key, entry in MESSAGES.items() if not key.startswith("reply.")}
 
 
 def message(key: str, language: str, **values: object) -> str:

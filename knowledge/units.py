@@ -668,7 +668,9 @@ def _normalize(text: str) -> str:
 
 _RKM_UNIT_INSIDE = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3})([pnuμ])([HF])(\d{1,3})(?![A-Za-z0-9])")
 # A capacitance written straight before its voltage, the whole cell nothing else: '100NF16V', '2.2NF50V', '100UF6.3V'.
-_GLUED_RATING = re.compile(r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?[pnuμ]F)(\d{1,4}(?:\.\d{1,2})?V)(?![A-Za-z0-9])", re.I)
+_GLUED_RATING = re.compile(
+    r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?[pnuμ]F)(\d{1,4}(?:\.\d{1,2})?V)(?![A-Za-z0-9])", re.I
+)
 _PREFIX_WORDS = {"pico": "p", "nano": "n", "micro": "u", "milli": "m", "kilo": "k", "mega": "M"}
 _PREFIX_WORD_RE = re.compile(
     r"(?i)\b(pico|nano|micro|milli|kilo|mega)[\s-]?(farads?|henr(?:y|ies)|ohms?|volts?|amps?|amperes?|watts?|hertz)\b"

@@ -693,7 +693,9 @@ def test_what_the_eighth_fresh_set_got_wrong_at_its_first_run() -> None:
     assert bare.status not in ("exact", "parametric"), bare.note
     on_pad = matcher.match(line(designators=("U1",), value="7805", package="TO-252-2"))
     assert on_pad.status == "exact" and on_pad.product is not None and on_pad.product.sku == "YFW", on_pad.note
-    panasonic = matcher.match(line(designators=("R5",), mpn="ERJ-12ZYJ221U", value="220ohm", package="R_1812_HandSoldering"))
+    panasonic = matcher.match(
+        line(designators=("R5",), mpn="ERJ-12ZYJ221U", value="220ohm", package="R_1812_HandSoldering")
+    )
     assert panasonic.status not in ("exact", "parametric"), panasonic.note
     cog = matcher.match(line(designators=("C11",), value="10pF/50V/COG", package="_0603"))
     assert cog.product is not None and cog.product.sku == "C50", cog.note

@@ -146,7 +146,10 @@ def test_german_mouser_cart_xls() -> None:
     }
     line = _line(result, 12, "Cart")
     assert (line.mpn, line.supplier_code, line.manufacturer, line.quantity) == (
-        "RC1210JR-07100RL", "603-RC1210JR-07100RL", "Yageo", 10.0
+        "RC1210JR-07100RL",
+        "603-RC1210JR-07100RL",
+        "Yageo",
+        10.0,
     )
     assert len(result.lines) == 18
 

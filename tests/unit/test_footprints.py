@@ -67,7 +67,7 @@ NAMES = {
     "_0603": ("0603", "SMD", None, None, None),
     "HSOP-20-1EP_11.0x15.9mm_Pitch1.27mm_SlugUp": ("HSOP-20", "SMD", None, None, None),  # ST PowerSO-20 (L298P)
     "ZIP-15": ("ZIP-15", "THT", None, None, None),  # Multiwatt-15 (L298N)
-  # an old KiCad module name (cvra/motor-control-board)
+    # an old KiCad module name (cvra/motor-control-board)
     "CAP_CERAMIC_0805MP": ("0805", "SMD", "capacitor", None, None),
     "RESISTOR_0805MP": ("0805", "SMD", "resistor", None, None),
     "C-POL_TANTALUM-2412(6032-METRIC)": ("CASE-C", "SMD", "polarized_capacitor", None, None),
