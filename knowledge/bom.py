@@ -391,8 +391,6 @@ class _Tally:
                 has_designators = "designators" in self.mapping.values()
                 shaped = not has_designators and self.shaped[col] * 2 > self.filled[col]
                 fld = "designators" if shaped else _TOLD_BY_CELL[fld]
-                if fld == "other":
-                    continue
             header = self.headers[col] if col < len(self.headers) else ""
             columns.append(ColumnUse(col, column_letter(col), header, fld))
         return SheetLayout(self.sheet, self.header_line, tuple(columns), self.lines, self.dnp)
@@ -1635,7 +1633,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "designators": (
         "位号", "位置号", "位号名称", "元件位号", "标号", "designator", "designators", "reference", "references",
         "ref", "refdes", "refs", "reference designator", "topdesignator", "bottomdesignator", "part reference",
-        "part references", "parts", "ref desc", "refdes", "ref des", "reference designators", "schematic reference", "repère",
+        "part references", "parts", "ref desc", "ref des", "reference designators", "schematic reference", "repère",
     ),
     "quantity": (
         "数量", "用量", "物料数量", "单机用量", "单板用量", "单套用量", "qty", "quantity", "qnty", "qty per board",
@@ -1698,7 +1696,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _IDENTITY = {"mpn", "value", "description", "supplier_code", "item_code"}
-# Columns read as designators where their cells are designator lists, else as this field.
+# Columns told by their cells: Eagle's "Part" is designators where its cells are designator lists, else the value;
+# a "Reference" beside a designator column is the MPN where its cells hold a maker's number (see _classify_item).
 _TOLD_BY_CELL = {"part_or_designators": "value", "ref_or_mpn": "mpn"}
 # Names that mean a field only when nothing more specific names it (else: what they become).
 # A "Reference" column beside a "Designator" (or French "Repère") one holds the maker's reference: its part number.
@@ -2296,7 +2295,7 @@ def _classify_item(
         ):
             acc.skipped.append(BomProblem(row.line, row.sheet, f"section title {text[:40]!r}"))
             return
-    if not quantity_cells and all(DISTRIBUTOR.match(c.strip()) for c in filled):
+    if filled and not quantity_cells and all(DISTRIBUTOR.match(c.strip()) for c in filled):
         acc.skipped.append(BomProblem(row.line, row.sheet, f"distributor names under the header ({first_text[:30]!r})"))
         return
     if len(filled) == 2 and filled[0].endswith((":", "：")) and not values.get("designators"):
