@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from knowledge.attributes import display_name
 from knowledge.bom import FILE_TYPES_TEXT, column_letter, field_label
 from knowledge.language import foreign_runs
-from knowledge.messages import data_text, match_note_text, message
+from knowledge.messages import MESSAGES, data_text, match_note_text, message
 from knowledge.models import Hit, Product
 from knowledge.quote import decision_lines
 from knowledge.search import RELAXED
@@ -61,18 +61,12 @@ def spec_payload(answer: SpecAnswer) -> dict[str, Any] | None:
 def search_message(hits: list[Hit], language: str) -> dict[str, Any]:
     """The reply to a product search: ranked lines with reasons, a button per product, a card for the best."""
     if not hits:
-        if language == "zh":
-            return {"text": "没有找到符合的产品。我已记录这个需求,可以换个说法,或回复“转人工”让销售帮您找。"}
-        return {"text": "No product matches that. I have noted the request; try other words, or reply “talk to sales”."}
-    intro = "为您找到这些产品:" if language == "zh" else "Here is what matches best:"
+        return {"text": message("reply.search.none", language)}
+    intro = message("reply.search.intro", language)
     relaxed = hits[0].why[0] if hits[0].why and hits[0].why[0].startswith(RELAXED) else ""
     if relaxed:  # nothing met every stated parameter: say which one the closest parts do not meet
         dropped = relaxed.removeprefix(RELAXED).strip()
-        intro = (
-            f"没有完全符合的产品;不限“{dropped}”时最接近的是:"
-            if language == "zh"
-            else f"Nothing meets every value you gave; the closest without {dropped}:"
-        )
+        intro = message("reply.search.relaxed", language, dropped=dropped)
     lines = [
         f"{i}. {h.product.mpn} · {data_text(h.product.manufacturer, language)} — {h.product.name} ({'; '.join(h.why)})"
         for i, h in enumerate(hits, 1)
@@ -135,32 +129,22 @@ def _price(product: Product, language: str) -> str:
     if not product.price_breaks:
         return ""
     first = product.price_breaks[0]
-    label = "起" if language == "zh" else "from"
+    label = message("reply.price.from", language)
     return f"{product.currency} {first.unit_price:g} @ {first.min_qty}+ ({label}; {data_text(product.price_source, language)})"
 
 
 def _stock(product: Product, language: str) -> str:
     if product.stock is None:
         return ""
-    if language == "zh":
-        return f"库存 {product.stock:,}" if product.stock > 0 else f"缺货,交期约 {product.lead_time_days or '?'} 天"
     if product.stock > 0:
-        return f"{product.stock:,} in stock"
-    return f"out of stock, lead time ~{product.lead_time_days or '?'} days"
+        return message("reply.stock.count", language, stock=f"{product.stock:,}")
+    return message("reply.stock.out", language, days=product.lead_time_days or "?")
 
 
 # --- substitutes ---------------------------------------------------------------------------------------
 
-_KIND_LABELS = {
-    "cross-reference": {"zh": "交叉参考", "en": "cross-reference"},
-    "drop-in": {"zh": "直接替换", "en": "drop-in"},
-    "functional": {"zh": "功能替代", "en": "functional"},
-}
-_VERDICT_LABELS = {
-    "better": {"zh": "更好", "en": "better"},
-    "worse": {"zh": "更差", "en": "worse"},
-    "unknown": {"zh": "未知", "en": "unknown"},
-}
+_KIND_LABELS = {k: MESSAGES[f"reply.substitute.{k}"] for k in ("cross-reference", "drop-in", "functional")}
+_VERDICT_LABELS = {k: MESSAGES[f"reply.verdict.{k}"] for k in ("better", "worse", "unknown")}
 SUBSTITUTES_SHOWN = 3
 
 
@@ -258,13 +242,8 @@ def _substitute_request_buttons(hits: tuple[Hit, ...], language: str, limit: int
 DECISIONS_SHOWN = 8
 PICK_BUTTONS = 4  # quick replies; the web card has a picker on every line to decide
 TABLE_OPEN_LINES = 30  # the web card opens the full table only for short BOMs, and never on a revision
-_STATUS_LABELS = {
-    "exact": {"zh": "型号匹配", "en": "exact"},
-    "parametric": {"zh": "参数匹配", "en": "by parameters"},
-    "chosen": {"zh": "已选定", "en": "your choice"},
-    "ambiguous": {"zh": "待确认", "en": "to decide"},
-    "not_found": {"zh": "未找到", "en": "not found"},
-}
+# each line's status as the quote shows it, in the order the counts are told
+_STATUS_LABELS = {k: MESSAGES[f"reply.status.{k}"] for k in ("exact", "parametric", "chosen", "ambiguous", "not_found")}
 
 
 def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
@@ -342,23 +321,20 @@ def reading_preview(quote: Mapping[str, Any], language: str) -> list[str]:
     out = []
     layouts = reading.get("layouts") or []
     for layout in layouts[:LAYOUTS_SHOWN]:
-        columns = ("、" if zh else ", ").join(
-            f"{c['letter']}「{c['header']}」→ {field_label(c['field'], zh)}"
-            if zh
-            else f"{c['letter']} “{c['header']}” → {field_label(c['field'], False)}"
+        columns = message("reply.sep.list", language).join(
+            message("reply.reading.column", language, letter=c["letter"], header=c["header"],
+                    field=field_label(c["field"], zh))
             for c in layout["columns"]
+        )  # fmt: skip
+        sheet, line = layout["sheet"], layout["header_line"]
+        where = (message("reply.reading.sheet", language, sheet=sheet) if sheet else "") + (
+            message("reply.reading.header_row", language, line=line)
+            if line
+            else message("reply.reading.no_header", language)
         )
-        sheet = layout["sheet"]
-        if zh:
-            where = (f"表 {sheet} " if sheet else "") + (
-                f"第 {layout['header_line']} 行表头" if layout["header_line"] else "无表头"
-            )
-            out.append(f"{where}:{columns or '按内容识别'} · {layout['lines']} 行")
-        else:
-            where = (f"sheet {sheet}, " if sheet else "") + (
-                f"header on row {layout['header_line']}" if layout["header_line"] else "no header"
-            )
-            out.append(f"{where[0].upper()}{where[1:]}: {columns or 'read by content'} · {layout['lines']} lines")
+        columns = columns or message("reply.reading.by_content", language)
+        where = where[0].upper() + where[1:]  # 'Sheet main, header on row 3'
+        out.append(message("reply.reading.layout", language, where=where, columns=columns, lines=layout["lines"]))
     if len(layouts) > LAYOUTS_SHOWN:
         more = len(layouts) - LAYOUTS_SHOWN
         out.append(message("reply.reading.more_blocks", language, more=more))
@@ -368,12 +344,10 @@ def reading_preview(quote: Mapping[str, Any], language: str) -> list[str]:
         parts = []
         for group in skipped:
             rows = _rows_text(group["rows"], group["count"], zh)
-            if zh:
-                what = _SKIP_KINDS_ZH.get(group["kind"], group["reason"])
-                parts.append(f"{what} {group['count']}({rows})")
-            else:
-                parts.append(f"{group['kind']} ×{group['count']} ({rows})")
-        out.append((f"跳过 {total} 行:" + "、".join(parts)) if zh else (f"{total} rows skipped: " + "; ".join(parts)))
+            kind = _SKIP_KINDS_ZH.get(group["kind"], group["reason"]) if zh else group["kind"]
+            parts.append(message("reply.reading.skipped_group", language, kind=kind, count=group["count"], rows=rows))
+        groups = message("reply.sep.groups", language).join(parts)
+        out.append(message("reply.reading.skipped", language, total=total, groups=groups))
     return out
 
 
@@ -383,10 +357,10 @@ def _rows_text(rows: list[Mapping[str, Any]], count: int, zh: bool) -> str:
     for row in rows:
         by_sheet.setdefault(str(row.get("sheet") or ""), []).append(str(row["line"]))
     more = "…" if count > len(rows) else ""
-    if zh:
-        return ";".join(f"{'表 ' + s + ' ' if s else ''}第 {', '.join(n)}{more} 行" for s, n in by_sheet.items())
-    return "; ".join(
-        f"{'sheet ' + s + ' ' if s else ''}row{'s' if len(n) > 1 or more else ''} {', '.join(n)}{more}"
+    lang = "zh" if zh else "en"
+    return message("reply.sep.clause", lang).join(
+        (message("reply.rows.sheet", lang, sheet=s) if s else "")
+        + message("reply.rows.many" if len(n) > 1 or more else "reply.rows.one", lang, rows=", ".join(n) + more)
         for s, n in by_sheet.items()
     )
 
@@ -395,9 +369,11 @@ def _counts(quote: Mapping[str, Any], zh: bool) -> str:
     """How the lines read matched: "读取 103 行:型号匹配 40,参数匹配 9,待确认 20,未找到 34"."""
     s = quote["summary"]
     shown = [status for status in _STATUS_LABELS if s.get(status) or status != "chosen"]
-    if zh:
-        return f"读取 {s['lines']} 行:" + ",".join(f"{_STATUS_LABELS[k]['zh']} {s.get(k, 0)}" for k in shown)
-    return f"{s['lines']} lines read: " + ", ".join(f"{s.get(k, 0)} {_STATUS_LABELS[k]['en']}" for k in shown)
+    lang = "zh" if zh else "en"
+    counts = message("reply.sep.counts", lang).join(
+        message("reply.counts.item", lang, count=s.get(k, 0), status=message(f"reply.status.{k}", lang)) for k in shown
+    )
+    return message("reply.counts", lang, lines=s["lines"], counts=counts)
 
 
 def quote_headline(quote: Mapping[str, Any], language: str) -> list[str]:
@@ -409,40 +385,20 @@ def quote_headline(quote: Mapping[str, Any], language: str) -> list[str]:
     priced, lines = _priced_of(s)
     to_decide = s.get("to_decide", s["ambiguous"] + s["not_found"])
     whole = priced == lines
-    cur, lead = quote["currency"], s["longest_lead_time_days"]
-    if zh:
-        first = f"已报价 {priced}/{lines} 行 · 小计 {cur} {quote['subtotal']}" + ("" if whole else "(仅已报价行)")
-        if to_decide:
-            first += f" · {to_decide} 行待处理"
-        extra = [f";不贴 {s['dnp']} 行" if s["dnp"] else "", f";{s['problems']} 行无法识别" if s["problems"] else ""]
-        second = (
-            f"{'合计' if whole else '已报价部分合计'} {cur} {quote['total']}(含税 {_percent(quote['tax_rate'])}),"
-            f"有效期至 {quote['valid_until']}" + (f",最长交期 {lead} 天" if lead is not None else "") + "".join(extra)
-        )
-    else:
-        first = f"Priced {priced} of {lines} lines · subtotal {cur} {quote['subtotal']}" + (
-            "" if whole else " (priced lines only)"
-        )
-        if to_decide:
-            first += f" · {to_decide} to decide"
-        extra = [f"; {s['dnp']} DNP" if s["dnp"] else "", f"; {s['problems']} unreadable rows" if s["problems"] else ""]
-        second = (
-            f"{'Total' if whole else 'Total of the priced lines'} {cur} {quote['total']} incl. "
-            f"{_percent(quote['tax_rate'])} VAT, valid until {quote['valid_until']}"
-            + (f"; longest lead time {lead} days" if lead is not None else "")
-            + "".join(extra)
-        )
+    cur, lead, until = quote["currency"], s["longest_lead_time_days"], quote["valid_until"]
+    lang = "zh" if zh else "en"
+    decide = message("reply.headline.to_decide", lang, count=to_decide) if to_decide else ""
+    extra = (message("reply.headline.dnp", lang, count=s["dnp"]) if s["dnp"] else "") + (
+        message("reply.headline.unreadable", lang, count=s["problems"]) if s["problems"] else ""
+    )
     if priced == 0:  # nothing to total: say so rather than "total CNY 0.00"
-        first = (
-            f"已报价 0/{lines} 行:还没有能报价的行" + (f" · {to_decide} 行待处理" if to_decide else "")
-            if zh
-            else f"Priced 0 of {lines} lines: nothing priced yet" + (f" · {to_decide} to decide" if to_decide else "")
-        )
-        second = (
-            f"有效期至 {quote['valid_until']}" + "".join(extra)
-            if zh
-            else f"Valid until {quote['valid_until']}" + "".join(extra)
-        )
+        first = message("reply.headline.nothing_priced", lang, lines=lines) + decide
+        return [first, message("reply.headline.valid_until", lang, until=until) + extra]
+    first = message("reply.headline.priced", lang, priced=priced, lines=lines, currency=cur, subtotal=quote["subtotal"])
+    first += ("" if whole else message("reply.headline.priced_only", lang)) + decide
+    total = "reply.headline.total" if whole else "reply.headline.total_priced"
+    second = message(total, lang, currency=cur, total=quote["total"], tax=_percent(quote["tax_rate"]), until=until)
+    second += (message("reply.headline.lead_time", lang, days=lead) if lead is not None else "") + extra
     return [first, second]
 
 
@@ -452,11 +408,8 @@ def quote_change(quote: Mapping[str, Any], language: str) -> str:
     parts = []
     for change in quote.get("changes") or ():
         if change["kind"] == "boards":
-            parts.append(
-                f"套数 {change['before']:,} → {change['after']:,}"
-                if zh
-                else f"boards {change['before']:,} → {change['after']:,}"
-            )
+            boards = {"before": f"{change['before']:,}", "after": f"{change['after']:,}"}
+            parts.append(message("reply.change.boards", language, **boards))
         elif change["kind"] == "pick":
             was = change.get("before") or _STATUS_LABELS.get(change.get("before_status", ""), {}).get(
                 "zh" if zh else "en", "?"
@@ -465,41 +418,40 @@ def quote_change(quote: Mapping[str, Any], language: str) -> str:
             price = f" = {quote['currency']} {change['ext_price']}" if change.get("ext_price") else ""
             if not price:
                 price = message("reply.quote.not_priced", language)
-            parts.append(
-                f"第{change['line']}行 {was} → {change['after']}{package}{price}"
-                if zh
-                else f"line {change['line']}: {was} → {change['after']}{package}{price}"
-            )
+            after = f"{change['after']}{package}{price}"
+            parts.append(message("reply.change.pick", language, line=change["line"], was=was, after=after))
         elif change["kind"] == "reading":
             parts.append(_reading_change(change, zh))
             for lost in change.get("dropped_picks") or ():
                 where = f"{lost['sheet']} " if lost.get("sheet") else ""
                 parts.append(
-                    f"{where}第{lost['line']}行之前选的 {lost['mpn']} 已不在该行,请重新选择"
-                    if zh
-                    else f"your pick {lost['mpn']} for {where}line {lost['line']} no longer fits a line: choose again"
+                    message("reply.change.pick_lost", language, where=where, line=lost["line"], mpn=lost["mpn"])
                 )
     if not parts:
         return ""
     before = quote.get("before") or {}
     sub = ""
     if before.get("subtotal") is not None:
-        sub = (
-            f"小计 {quote['currency']} {before['subtotal']} → {quote['subtotal']}"
-            if zh
-            else (f"Subtotal {quote['currency']} {before['subtotal']} → {quote['subtotal']}")
+        sub = message(
+            "reply.change.subtotal",
+            language,
+            currency=quote["currency"],
+            before=before["subtotal"],
+            after=quote["subtotal"],
         )
-    return ("已修改:" if zh else "Changed: ") + (";" if zh else "; ").join(parts) + ("。" if zh else ". ") + sub
+    changes = message("reply.sep.clause", language).join(parts)
+    return message("reply.change.changed", language, changes=changes, subtotal=sub)
 
 
 def _reading_change(change: Mapping[str, Any], zh: bool) -> str:
     """ "数量 ← 第 E 列" / "quantity ← column E"; "跳过表 Sheet1" / "sheet Sheet1 skipped"."""
+    lang = "zh" if zh else "en"
     bits = [
-        f"{field_label(fld, zh)} ← {'第 ' + column_letter(col) + ' 列' if zh else 'column ' + column_letter(col)}"
+        message("reply.change.column", lang, field=field_label(fld, zh), letter=column_letter(col))
         for fld, col in change.get("columns") or ()
     ]
-    bits += [f"跳过表 {s}" if zh else f"sheet {s} skipped" for s in change.get("skip_sheets") or ()]
-    return ("重新读取:" if zh else "read again: ") + ("、" if zh else ", ").join(bits)
+    bits += [message("reply.change.sheet_skipped", lang, sheet=s) for s in change.get("skip_sheets") or ()]
+    return message("reply.change.read_again", lang, changes=message("reply.sep.list", lang).join(bits))
 
 
 def quote_card(quote: dict[str, Any], language: str) -> dict[str, Any]:
@@ -615,8 +567,10 @@ def pick_payload(quote: Mapping[str, Any], line: Mapping[str, Any], n: int, shee
 
 def _line_name(line: Mapping[str, Any], zh: bool, sheets: bool) -> str:
     """ "第3行" / "Line 3", with the sheet when the quote has several ("main_board 第3行")."""
-    sheet = f"{line.get('sheet')} " if sheets and line.get("sheet") else ""
-    return f"{sheet}第{line['line']}行" if zh else f"{sheet}{'line' if sheet else 'Line'} {line['line']}"
+    lang = "zh" if zh else "en"
+    if sheets and line.get("sheet"):
+        return message("reply.quote.sheet_line", lang, sheet=line["sheet"], line=line["line"])
+    return message("reply.quote.line", lang, line=line["line"])
 
 
 def _decision_line(line: dict[str, Any], language: str, sheets: bool = False) -> str:
@@ -629,7 +583,7 @@ def _decision_line(line: dict[str, Any], language: str, sheets: bool = False) ->
         return f"{head} → {candidates}"
     if line["status"] in ("exact", "parametric", "chosen"):  # a part, but no price
         note = match_note_text(str(line.get("note", "")), language)
-        return f"{head} {line['mpn']}:" + ("未报价," if zh else " not priced: ") + note[:80]
+        return f"{head} {line['mpn']}:" + message("reply.quote.line_not_priced", language) + note[:80]
     if zh:  # the matcher's note in Chinese where the message catalog reads all of it, else what it comes to
         said = match_note_text(str(line.get("match_note", "")), "zh")
         if not said or foreign_runs(said, "zh", [str(line.get("manufacturer") or "")]):
@@ -662,7 +616,7 @@ def selection_message(sel: Selection, language: str) -> dict[str, Any]:
         ]
         buttons.append(
             {
-                "title": "不限" if language == "zh" else "Any",
+                "title": message("reply.button.any", language),
                 "payload": f"/choose_option{json.dumps({'option_value': ANY}, ensure_ascii=False)}",
             }
         )
