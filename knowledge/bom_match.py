@@ -79,6 +79,7 @@ from knowledge.units import (
     AT_MOST_KEYS,
     DIELECTRIC_RE,
     canonical_dielectric,
+    eia_code,
     extract_colours,
     extract_package,
     extract_quantities,
@@ -830,6 +831,12 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     choice = next((n for n in named if n in by_value), None)
     if choice is None and len(by_value) == 1 and not named:
         choice = by_value[0]
+    code = eia_code(line.value) if choice is None and named and not line.mpn.strip() else None
+    if code is not None and named[0] in ("chip resistor", "MLCC capacitor"):
+        # a chip part's three-digit code: '103' on R5 is 10 kΩ, '104' on C3 is 100 nF (Chinese BOMs write them so)
+        key, value = ("resistance", code) if named[0] == "chip resistor" else ("capacitance", code * 1e-12)
+        quantities[key] = (value, "Ω" if key == "resistance" else "F")
+        choice = named[0]
     if choice is None and named and named[0] == "chip resistor" and _BARE_NUMBER.fullmatch(line.value.strip()):
         quantities["resistance"] = (float(line.value.strip()), "Ω")  # '470' on an R designator = 470 Ω
         choice = "chip resistor"
@@ -1139,6 +1146,9 @@ def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     # colour codes only in the value cell ('PNK'): LCEDA's 'LED0603-RD' pad is used for LEDs of any colour
     colours = extract_colours(f"{line.value} {line.description}") or extract_colours(line.value, codes=True)
     colours &= set(_LED_COLOURS)
+    own = extract_colours(line.value) & set(_LED_COLOURS)
+    if len(own) == 1 and len(extract_colours(line.description)) >= 3:
+        colours = own  # Altium's generic 'Typical RED, GREEN, YELLOW, AMBER GaAs LED' beside a value 'BLUE'
     wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
     if len(colours) != 1 or wanted is None or not (wanted.chip or wanted.package.startswith("LED-")):
         return None

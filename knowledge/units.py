@@ -230,6 +230,20 @@ def extract_quantities(text: str) -> list[tuple[str, float, str]]:
     return found
 
 
+def eia_code(text: str) -> float | None:
+    """The value a three-digit EIA code on a chip part spells ('104', '472', '221'): two significant digits of an
+    E24 value and a power of ten (1 to 6), so '104' is 10 × 10⁴; the caller knows the unit (ohms for a resistor,
+    picofarads for a capacitor). None for anything else: '470' and '100' are written values (their last digit is
+    0), '103.5' or '1040' are no codes."""
+    m = _EIA_CODE.fullmatch(text.strip())
+    if m is None or not any(abs(int(m.group(1)) / 10 - e) < 1e-9 for e in E24):
+        return None
+    return float(m.group(1)) * 10 ** int(m.group(2))
+
+
+_EIA_CODE = re.compile(r"([1-9]\d)([1-6])")
+
+
 def _e_series(number: float) -> bool:
     """Whether a number's mantissa is an E24 or E96 value (the values parts are made in: 4.7, 10, 9.09)."""
     if number <= 0:

@@ -755,3 +755,34 @@ def test_what_a_strangers_review_of_the_eighth_sets_rules_found() -> None:
     )
     x7r = kemet.match(line(designators=("C1",), value="100nF 50V X7R", package="1206", manufacturer="KEMET"))
     assert x7r.product is not None and x7r.product.sku == "X7R", x7r.note
+
+
+def test_a_chip_parts_three_digit_code_is_its_value() -> None:
+    """Chinese BOMs write chip values as EIA codes: '103' on R1 is 10 kΩ, '104' on C3 (or beside 'Capacitor') is
+    100 nF; '470' on a resistor stays 470 Ω; a code on a line with an MPN is not read (the MPN says what it is)."""
+    mlcc = "Capacitors / Multilayer Ceramic Capacitors MLCC - SMD/SMT"
+    matcher = _matcher(
+        _part("R10K", "RC0603FR-0710KL", CHIP, "0603", _ohm(10_000)),
+        _part("R470", "RC0603FR-07470RL", CHIP, "0603", _ohm(470)),
+        _part("C100N", "CL10B104KB8NNNC", mlcc, "0603", _farad(1e-7), Attribute("dielectric", "X7R")),
+    )
+    for given, sku in (({"designators": ("R1",), "value": "103"}, "R10K"), ({"designators": ("R2",), "value": "470"}, "R470"),
+                       ({"designators": ("C3",), "value": "104"}, "C100N"),
+                       ({"designators": (), "value": "104", "description": "Capacitor"}, "C100N")):  # fmt: skip
+        got = matcher.match(line(package="0603", **given))
+        assert got.status == "parametric" and got.product is not None and got.product.sku == sku, (given, got.note)
+
+
+def test_a_value_cells_colour_wins_over_a_librarys_list_of_colours() -> None:
+    """Altium's LED symbol describes every LED as 'Typical RED, GREEN, YELLOW, AMBER GaAs LED': the value 'BLUE' is
+    the colour; with no colour in the value, the list says nothing to choose by."""
+    led = "Optoelectronics / Light Emitting Diodes (LED)"
+    matcher = _matcher(
+        _part("BLUE", "LED0603-B", led, "0603", Attribute("illumination_color", "Blue")),
+        _part("RED", "LED0603-R", led, "0603", Attribute("illumination_color", "Red")),
+    )
+    generic = "Typical RED, GREEN, YELLOW, AMBER GaAs LED"
+    blue = matcher.match(line(designators=("D2",), value="BLUE", package="0603_LED", description=generic))
+    assert blue.status == "parametric" and blue.product is not None and blue.product.sku == "BLUE", blue.note
+    unsaid = matcher.match(line(designators=("D1",), value="LED", package="0603_LED", description=generic))
+    assert unsaid.status not in ("exact", "parametric"), unsaid.note

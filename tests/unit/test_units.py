@@ -14,6 +14,7 @@ from knowledge.units import (
     canonical_unit,
     coarse_pitch,
     e_series_values,
+    eia_code,
     extract_package,
     extract_quantities,
     format_quantity,
@@ -402,3 +403,14 @@ def test_a_kicad_rkm_value_with_its_unit_inside() -> None:
     assert extract_quantities("2nH7") == [("inductance", 2.7e-09, "H")]
     assert extract_quantities("4uH7 0805") == [("inductance", 4.7e-06, "H")]
     assert extract_quantities("2nF2") == [("capacitance", 2.2e-09, "F")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("104", 1e5), ("472", 4700.0), ("221", 220.0), ("106", 1e7), ("103", 1e4), ("470", None), ("100", None),
+     ("1040", None), ("10.4", None), ("194", None), ("107", None)],
+)  # fmt: skip
+def test_eia_three_digit_codes(text: str, value: float | None) -> None:
+    """'104' is 10 × 10⁴ (100 kΩ on a resistor, 100 nF in picofarads on a capacitor); a last digit 0 is a written
+    value ('470'), a first pair outside E24 ('19') or a power above 6 ('107') no code."""
+    assert eia_code(text) == value
