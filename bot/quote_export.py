@@ -39,7 +39,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from knowledge.messages import match_note_text
+from knowledge.messages import MESSAGES, match_note_text
 from knowledge.quote import needs_decision
 
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-GB2312.ttf"  # built by bot/fonts/build_font.py
@@ -160,99 +160,14 @@ EXPORT_FORMATS: dict[str, tuple[Callable[[Mapping[str, Any], str], bytes], str]]
 
 # ---------------------------------------------------------------------------------------------------- labels
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("报价单", "Quotation"),
-    "sheet_quote": ("报价单", "Quote"),
-    "sheet_candidates": ("候选型号", "Candidates"),
-    "quote_id": ("报价单号", "Quote"),
-    "revision": ("版本", "Revision"),
-    "created": ("报价日期", "Date"),
-    "valid_until": ("有效期至", "Valid until"),
-    "buyer": ("客户", "Buyer"),
-    "boards": ("板数", "Boards"),
-    "file": ("BOM 文件", "BOM file"),
-    "currency": ("币种", "Currency"),
-    "subtotal": ("小计", "Subtotal"),
-    "tax": ("税额", "Tax"),
-    "total": ("合计", "Total"),
-    # while some lines have no price, the money covers only the priced ones and every label says so
-    "subtotal_priced": ("小计(已报价部分)", "Subtotal of priced lines"),
-    "total_priced": ("已报价部分合计", "Total of the priced lines"),  # the words of the chat (bot/cards.py)
-    "priced_of": ("已报价 {priced}/{lines} 行", "Priced {priced} of {lines} lines"),
-    "to_decide_n": ("{n} 行待处理", "{n} lines to decide"),
-    "to_decide_1": ("{n} 行待处理", "{n} line to decide"),
-    "priced": ("已报价", "Priced"),
-    "to_decide": ("待处理", "To decide"),
-    "longest_lead": ("最长交期", "Longest lead time"),
-    "decisions": ("待处理的行", "Lines to decide"),
-    "decisions_hint": (
-        "在对话中回复「第 {line} 行用第 2 个」即可选定候选型号；未找到或未报价的行请补充型号、参数或数量。",
-        'To pick a candidate, reply in the chat "line {line}: use the 2nd one"; for lines not found or not '
-        "priced, send the part number, parameters or quantity.",
-    ),
-    "decisions_hint_plain": (
-        "未找到或未报价的行请在对话中补充型号、参数或数量。",
-        "For lines not found or not priced, send the part number, parameters or quantity in the chat.",
-    ),
-    "all_lines": ("报价明细 ({n} 行)", "All lines ({n})"),
-    "option": ("候选 {n}", "Option {n}"),
-    "no_price": ("无价格", "no price"),
-    "stock_n": ("库存 {n}", "stock {n}"),
-    "more_candidates": ("另有 {n} 个候选见 Excel", "{n} more candidates in the Excel file"),
-    "dnp": ("不贴件 (DNP)", "Do not populate (DNP)"),
-    "problems": ("未报价的行", "Lines not quoted"),
-    "warnings": ("提示", "Warnings"),
-    "reason": ("原因", "Reason"),
-    "value": ("值", "Value"),
-    "rank": ("序号", "#"),
-    "score": ("得分", "Score"),
-    "why": ("匹配依据", "Why"),
-    "page": ("第 {page} / {pages} 页", "Page {page} of {pages}"),
-    "rev_short": ("第 {rev} 版", "rev {rev}"),
-    "per_board": ("每板 {n}", "{n}/board"),
-    "days": ("{n} 天", "{n} days"),
-    "break_from": ("≥{n}", "≥{n}"),
-    "none": ("—", "—"),
-    "price_source": ("价格来源", "Price source"),
-    # line columns
-    "line": ("行号", "Line"),
-    "sheet": ("工作表", "Sheet"),
-    "designators": ("位号", "Designators"),
-    "qty_per_board": ("单板用量", "Qty/board"),
-    "qty": ("需求数量", "Qty"),
-    "input": ("客户输入", "Buyer input"),
-    "status": ("状态", "Status"),
-    "confidence": ("置信度", "Confidence"),
-    "sku": ("SKU", "SKU"),
-    "mpn": ("型号", "MPN"),
-    "manufacturer": ("制造商", "Manufacturer"),
-    "description": ("描述", "Description"),
-    "package": ("封装", "Package"),
-    "unit_price": ("单价", "Unit price"),
-    "price_break": ("价格阶梯", "Price break"),
-    "order_qty": ("订购数量", "Order qty"),
-    "ext_price": ("金额", "Ext. price"),
-    "stock": ("库存", "Stock"),
-    "lead_time_days": ("交期(天)", "Lead time (days)"),
-    "note": ("备注", "Note"),
-    "part": ("料号", "Part"),
-    "stock_lead": ("库存 / 交期", "Stock / lead"),
-    # statuses
-    "exact": ("精确匹配", "Exact"),
-    "chosen": ("已选定", "Chosen by you"),
-    "parametric": ("参数匹配", "Parametric"),
-    "ambiguous": ("待确认", "Ambiguous"),
-    "not_found": ("未找到", "Not found"),
-}
-
 
 def _is_zh(lang: str) -> bool:
     return lang.lower().replace("_", "-").split("-")[0] == "zh"
 
 
 def _t(key: str, zh: bool) -> str:
-    zh_text, en_text = _TEXT[key]
-    return zh_text if zh else en_text
+    """The export label `key` as written (its fields, if any, are filled by the caller)."""
+    return MESSAGES[f"export.{key}"]["zh" if zh else "en"]
 
 
 def _status(status: Any, zh: bool) -> str:

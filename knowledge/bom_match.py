@@ -1146,9 +1146,9 @@ def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     # colour codes only in the value cell ('PNK'): LCEDA's 'LED0603-RD' pad is used for LEDs of any colour
     colours = extract_colours(f"{line.value} {line.description}") or extract_colours(line.value, codes=True)
     colours &= set(_LED_COLOURS)
-    own = extract_colours(line.value) & set(_LED_COLOURS)
-    if len(own) == 1 and len(extract_colours(line.description)) >= 3:
-        colours = own  # Altium's generic 'Typical RED, GREEN, YELLOW, AMBER GaAs LED' beside a value 'BLUE'
+    valued = extract_colours(line.value) & set(_LED_COLOURS)
+    if len(valued) == 1 and len(extract_colours(line.description)) >= 3:
+        colours = valued  # Altium's generic 'Typical RED, GREEN, YELLOW, AMBER GaAs LED' beside a value 'BLUE'
     wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
     if len(colours) != 1 or wanted is None or not (wanted.chip or wanted.package.startswith("LED-")):
         return None
