@@ -15,6 +15,7 @@ from bot import providers
 from bot.cards import quote_error_message, quote_message
 from knowledge.bom import FILE_TYPES_TEXT, looks_like_pasted_bom
 from knowledge.errors import KnowledgeError
+from knowledge.messages import message
 from knowledge.quote import Revision, parse_revision
 
 
@@ -30,7 +31,7 @@ class ActionQuoteBom(Action):
         stated = parse_revision(text).boards if not text.startswith("/") else None
         boards = stated or _whole(tracker.get_slot("boards")) or 1
         if not upload_id and not looks_like_pasted_bom(text):
-            dispatcher.utter_message(text=_ask_for_file(language == "zh", stated))
+            dispatcher.utter_message(text=_ask_for_file(language, stated))
             return [SlotSet("boards", float(stated))] if stated else []
         service = await asyncio.to_thread(providers.get_quote_service)
         try:
@@ -56,12 +57,11 @@ class ActionReviseQuote(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text, language = question(tracker)
-        zh = language == "zh"
         quote_id = tracker.get_slot("quote_id")
         picked = _picked(tracker)
         if not quote_id:
             boards = parse_revision(text).boards
-            dispatcher.utter_message(text=_ask_for_file(zh, boards))
+            dispatcher.utter_message(text=_ask_for_file(language, boards))
             return [SlotSet("boards", float(boards))] if boards else []
         service = await asyncio.to_thread(providers.get_quote_service)
         try:
@@ -70,15 +70,10 @@ class ActionReviseQuote(Action):
             else:
                 quote = await asyncio.to_thread(service.revise_text, quote_id, text, sender_id=tracker.sender_id)
         except KnowledgeError as exc:
-            dispatcher.utter_message(text=f"无法修改报价:{exc}" if zh else f"I could not change the quote: {exc}")
+            dispatcher.utter_message(text=message("reply.bom.not_revised", language, error=exc))
             return []
         if quote is None:
-            dispatcher.utter_message(
-                text="要改什么?例如“报价 500 套”、“第7行用第二个”或“数量在第5列”。"
-                if zh
-                else "What should change? For example “quote for 500 boards”, “line 7 use the second one” or "
-                "“quantity is column E”."
-            )
+            dispatcher.utter_message(text=message("reply.bom.what_to_change", language))
             return []
         dispatcher.utter_message(**quote_message(quote, language))
         return [SlotSet("boards", float(quote["boards"]))]
@@ -98,12 +93,9 @@ def _picked(tracker: Tracker) -> Revision | None:
     )
 
 
-def _ask_for_file(zh: bool, boards: int | None) -> str:
-    if zh:
-        count = f"按 {boards:,} 套" if boards else ""
-        return f"请点 📎 上传 BOM 文件({FILE_TYPES_TEXT}),或直接粘贴带表头的 BOM 表格,我{count}给您报价。"
-    count = f" for {boards:,} boards" if boards else ""
-    return f"Attach your BOM file (📎: {FILE_TYPES_TEXT}) or paste the table with its header row, and I will quote it{count}."
+def _ask_for_file(language: str, boards: int | None) -> str:
+    count = message("reply.bom.for_boards", language, boards=f"{boards:,}") if boards else ""
+    return message("reply.bom.ask_for_file", language, types=FILE_TYPES_TEXT, count=count)
 
 
 def _whole(value: object) -> int | None:

@@ -261,6 +261,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reply.quote.line": {"en": "Line {line}", "zh": "第{line}行"},
     "reply.quote.sheet_line": {"en": "{sheet} line {line}", "zh": "{sheet} 第{line}行"},
     "reply.quote.line_not_priced": {"en": " not priced: ", "zh": "未报价,"},
+    # the BOM quote actions (actions/bom.py)
+    "reply.bom.not_revised": {"en": "I could not change the quote: {error}", "zh": "无法修改报价:{error}"},
+    "reply.bom.what_to_change": {
+        "en": "What should change? For example “quote for 500 boards”, “line 7 use the second one” or “quantity is"
+        " column E”.",
+        "zh": "要改什么?例如“报价 500 套”、“第7行用第二个”或“数量在第5列”。",
+    },
+    "reply.bom.ask_for_file": {
+        "en": "Attach your BOM file (📎: {types}) or paste the table with its header row, and I will quote it{count}.",
+        "zh": "请点 📎 上传 BOM 文件({types}),或直接粘贴带表头的 BOM 表格,我{count}给您报价。",
+    },
+    "reply.bom.for_boards": {"en": " for {boards} boards", "zh": "按 {boards} 套"},
     # the quote's exports (bot/quote_export.py: XLSX, CSV and PDF labels, headers and notes)
     "export.title": {"en": "Quotation", "zh": "报价单"},
     "export.sheet_quote": {"en": "Quote", "zh": "报价单"},
