@@ -17,6 +17,7 @@ from bot import providers
 from bot.leads import LeadFieldError, conversation_events, parse_contact, parse_region, parse_volume
 from bot.settings import get_settings
 from knowledge.errors import KnowledgeError
+from knowledge.messages import message
 
 log = logging.getLogger(__name__)
 LEAD_SLOTS = ("lead_company", "lead_name", "lead_contact", "lead_region", "lead_volume", "lead_timing", "lead_consent")
@@ -74,11 +75,7 @@ class ValidateLeadForm(FormValidationAction):
             return _reask(fix, "lead_consent", dispatcher, zh)
         answer = consent_answer(text)
         if answer is None:
-            dispatcher.utter_message(
-                text="请回复“同意”或“不同意”;要更正某项,可以说“改电话”等。"
-                if zh
-                else "Please answer yes or no; to correct an answer say e.g. “change phone”."
-            )
+            dispatcher.utter_message(text=message("reply.lead.consent_again", "zh" if zh else "en"))
         return {"lead_consent": answer}
 
     def validate_lead_company(
@@ -125,20 +122,8 @@ class ActionSubmitLead(Action):
         clear = [SlotSet(slot, None) for slot in LEAD_SLOTS]
         cancelled = tracker.latest_message.get("intent", {}).get("name") == "stop"
         if cancelled or tracker.get_slot("lead_consent") is not True:
-            if cancelled:
-                text = "好的,已取消。" if zh else "Cancelled."
-            else:
-                text = (
-                    "好的,不转给销售,我们不会用这些信息联系您。"
-                    if zh
-                    else "Understood: nothing goes to sales and nobody will contact you."
-                )
-            keep = (
-                "表单里填写的信息已清除,不会交给任何人;聊天记录照常保存。需要时回复“转人工”。"
-                if zh
-                else "What you typed in the form is cleared and not passed on; the chat itself is kept as usual. Say “talk to sales” any time."
-            )
-            dispatcher.utter_message(text=f"{text}{keep if zh else ' ' + keep}")
+            said = message("reply.lead.cancelled" if cancelled else "reply.lead.declined", language)
+            dispatcher.utter_message(text=said + message("reply.lead.cleared", language))
             return clear
         answers = {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
         service = await asyncio.to_thread(providers.get_lead_service)
@@ -160,21 +145,13 @@ class ActionSubmitLead(Action):
             )
         except KnowledgeError:  # e.g. a broken routing file: nothing was stored; the answers stay for a retry
             log.exception("lead hand-off failed for %s", tracker.sender_id)
-            dispatcher.utter_message(
-                text="抱歉,暂时无法转给销售,您的信息没有保存。请稍后回复“转人工”再试。"
-                if zh
-                else "Sorry, I could not pass this to sales just now and nothing was stored. Say “talk to sales” again in a moment."
-            )
+            dispatcher.utter_message(text=message("reply.lead.not_passed", language))
             return []
         name = service.target_name(decision.target_id, "zh" if zh else "en")
-        if zh:
-            text = f"已转给 {name}(线索号 {lead['lead_id']}),对方会尽快联系您。"
-            if decision.queued_until is not None:
-                text += f"现在是非工作时间,会在 {decision.queued_until:%m-%d %H:%M} 后处理。"
-        else:
-            text = f"Passed to {name} (lead {lead['lead_id']}); they will contact you shortly."
-            if decision.queued_until is not None:
-                text += f" It is outside their working hours; they pick it up from {decision.queued_until:%b %d %H:%M}."
+        text = message("reply.lead.passed", language, name=name, lead=lead["lead_id"])
+        if decision.queued_until is not None:
+            when = f"{decision.queued_until:%m-%d %H:%M}" if zh else f"{decision.queued_until:%b %d %H:%M}"
+            text += message("reply.lead.queued", language, when=when)
         dispatcher.utter_message(text=text)
         return [*clear, SlotSet("lead_id", lead["lead_id"])]
 
@@ -189,9 +166,7 @@ def _text_field(
     if shortest <= len(text) <= longest:
         return {slot: text}
     zh = language_of(tracker, text) == "zh"
-    dispatcher.utter_message(
-        text="这个回答太短或太长了,请再说一次。" if zh else "That answer is too short or too long; please try again."
-    )
+    dispatcher.utter_message(text=message("reply.lead.length", "zh" if zh else "en"))
     return {slot: None}
 
 
@@ -238,7 +213,7 @@ def _summary(tracker: Tracker, zh: bool) -> str:
         for slot in LEAD_SLOTS[:-1]
         if tracker.get_slot(slot)
     ]
-    head = "请确认(要更正可说“改电话”等):" if zh else "Please check (to correct one, say e.g. “change phone”):"
+    head = message("reply.lead.check", "zh" if zh else "en")
     return "\n".join([head, *lines])
 
 
@@ -288,7 +263,7 @@ def _correction(text: str) -> str | None:
 
 def _reask(fix: str, current: str, dispatcher: CollectingDispatcher, zh: bool) -> dict[str, Any]:
     zh_name, en_name = _FIELD_NAMES[fix]
-    dispatcher.utter_message(text=f"好的,重新填写{zh_name}。" if zh else f"Sure, let's correct your {en_name}.")
+    dispatcher.utter_message(text=message("reply.lead.correct", "zh" if zh else "en", field=zh_name if zh else en_name))
     return {fix: None, current: None}
 
 

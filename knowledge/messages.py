@@ -273,6 +273,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请点 📎 上传 BOM 文件({types}),或直接粘贴带表头的 BOM 表格,我{count}给您报价。",
     },
     "reply.bom.for_boards": {"en": " for {boards} boards", "zh": "按 {boards} 套"},
+    # the lead form (actions/leads.py)
+    "reply.lead.consent_again": {
+        "en": "Please answer yes or no; to correct an answer say e.g. “change phone”.",
+        "zh": "请回复“同意”或“不同意”;要更正某项,可以说“改电话”等。",
+    },
+    "reply.lead.cancelled": {"en": "Cancelled. ", "zh": "好的,已取消。"},
+    "reply.lead.declined": {
+        "en": "Understood: nothing goes to sales and nobody will contact you. ",
+        "zh": "好的,不转给销售,我们不会用这些信息联系您。",
+    },
+    "reply.lead.cleared": {
+        "en": "What you typed in the form is cleared and not passed on; the chat itself is kept as usual. Say “talk to"
+        " sales” any time.",
+        "zh": "表单里填写的信息已清除,不会交给任何人;聊天记录照常保存。需要时回复“转人工”。",
+    },
+    "reply.lead.not_passed": {
+        "en": "Sorry, I could not pass this to sales just now and nothing was stored. Say “talk to sales” again in a"
+        " moment.",
+        "zh": "抱歉,暂时无法转给销售,您的信息没有保存。请稍后回复“转人工”再试。",
+    },
+    "reply.lead.passed": {
+        "en": "Passed to {name} (lead {lead}); they will contact you shortly.",
+        "zh": "已转给 {name}(线索号 {lead}),对方会尽快联系您。",
+    },
+    "reply.lead.queued": {
+        "en": " It is outside their working hours; they pick it up from {when}.",
+        "zh": "现在是非工作时间,会在 {when} 后处理。",
+    },
+    "reply.lead.length": {
+        "en": "That answer is too short or too long; please try again.",
+        "zh": "这个回答太短或太长了,请再说一次。",
+    },
+    "reply.lead.check": {
+        "en": "Please check (to correct one, say e.g. “change phone”):",
+        "zh": "请确认(要更正可说“改电话”等):",
+    },
+    "reply.lead.correct": {"en": "Sure, let's correct your {field}.", "zh": "好的,重新填写{field}。"},
     # the quote's exports (bot/quote_export.py: XLSX, CSV and PDF labels, headers and notes)
     "export.title": {"en": "Quotation", "zh": "报价单"},
     "export.sheet_quote": {"en": "Quote", "zh": "报价单"},
