@@ -149,16 +149,22 @@ class BomMatcher:
         either = _either_numbers(line.mpn)
         if either and not self.engine.store.by_code(line.mpn):
             # 'STM32F030F6/STM32F042F6': the designer takes either; the first the catalog serves, said so
-            tried = [(number, self._match(replace(line, mpn=number))) for number in either]
-            chosen = next((t for t in tried if t[1].status in ("exact", "parametric")), None)
-            # else the one whose listings extend its number (STM32F042F6: P6 or P7?), not look-alikes of the other
-            extended = [t for t in tried if any(normalize_code(h.product.mpn).startswith(normalize_code(t[0]))
-                                                for h in t[1].candidates)]  # fmt: skip
-            chosen = chosen or next(iter(extended), None)
-            if chosen is not None:
-                number, got = chosen
-                said = f"the line names {' or '.join(either)}; " + ("matched" if got.product else "looked up")
-                return replace(got, line=line, note=f"{said} {number}" + (f"; {got.note}" if got.note else ""))
+            # 'STM32F030F6/STM32F042F6', but also 'AO3400A/AO3401A' (N- and P-channel) or 'AMS1117-3.3/AMS1117-5.0'
+            # (a build variant): the buyer says which; the parts each number names are offered, never one chosen
+            offered: list[Product] = []
+            for number in either:
+                got = self._match(replace(line, mpn=number))
+                if got.status in ("exact", "parametric") and got.product is not None:
+                    offered.append(got.product)
+                elif got.status == "ambiguous":  # its listings, not look-alikes of its letters
+                    offered += [
+                        h.product
+                        for h in got.candidates
+                        if normalize_code(h.product.mpn).startswith(normalize_code(number))
+                    ]
+            if offered:
+                note = f"the line names {' or '.join(either)}: which one?"
+                return _ambiguous(line, list(dict.fromkeys(offered)), note, via="either number")
         if _board_feature(line):
             return LineMatch(
                 line, "not_found", 0.0, note="a board feature (hole / test point / fiducial): nothing to buy"
@@ -770,7 +776,13 @@ _FAMILIES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "crystal": ("Crystals / Crystals", "frequency", ("Y", "X", "XTAL"), ("crystal", "xtal")),
 }
-_NOT_MLCC = ("electrolytic", "tantalum", "电解", "钽", "film capacitor", "supercap", "polymer")
+_NOT_CHIP_RESISTOR = re.compile(
+    r"排阻|网络电阻|光敏|压敏|热敏|电位器|可调|微调|\bnetwork|\barray|varistor|thermistor|\bldr\b|photoresistor|potentiometer|"
+    r"trimmer|trimpot|\bntc\b|\bptc\b|\d+P\d+R\b",
+    re.I,
+)
+_NOT_MLCC = ("electrolytic", "tantalum", "电解", "钽", "film", "supercap", "polymer", "薄膜", "涤纶", "聚丙烯", "cbb",
+             "安规", "x1电容", "x2电容", "y1电容", "y2电容", "y电容", "超级电容", "金属化")  # fmt: skip
 _DIELECTRICS = re.compile(r"\b(C0G|NP0|COG|X5R|X7R|X7S|X7T|X6S|X8R|Y5V|Z5U)\b", re.IGNORECASE)
 _DESIGNATOR_PREFIX = re.compile(r"^([A-Za-z]+)\d")
 
@@ -831,8 +843,17 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     choice = next((n for n in named if n in by_value), None)
     if choice is None and len(by_value) == 1 and not named:
         choice = by_value[0]
-    code = eia_code(line.value) if choice is None and named and not line.mpn.strip() else None
-    if code is not None and named[0] in ("chip resistor", "MLCC capacitor"):
+    code = eia_code(line.value) if named and not line.mpn.strip() else None
+    if code is not None and choice in ("chip resistor", "MLCC capacitor"):
+        key, said = ("resistance", code) if choice == "chip resistor" else ("capacitance", code * 1e-12)
+        if abs(quantities[key][0] - said) > 1e-9 * said:
+            return None, None  # '103' beside '4.7K': the code and the written value disagree, the buyer says which
+    not_mlcc = any(w in english or w in text for w in _NOT_MLCC)  # '104' on an electrolytic or film line: no MLCC
+    if (
+        choice is None
+        and code is not None
+        and (named[0] == "chip resistor" or (named[0] == "MLCC capacitor" and not not_mlcc))
+    ):
         # a chip part's three-digit code: '103' on R5 is 10 kΩ, '104' on C3 is 100 nF (Chinese BOMs write them so)
         key, value = ("resistance", code) if named[0] == "chip resistor" else ("capacitance", code * 1e-12)
         quantities[key] = (value, "Ω" if key == "resistance" else "F")
@@ -850,6 +871,8 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
         or "voltage_rating" in quantities
     ):
         return None, None  # an oscillator (TCXO, 有源晶振, an Oscillator_SMD pad, a supply voltage) is no crystal
+    if choice == "chip resistor" and (prefix == "RN" or _NOT_CHIP_RESISTOR.search(f"{text} {english}")):
+        return None, None  # a network, an array, an LDR, a varistor, a thermistor or a trimmer is no chip resistor
     family = next((f for f in load_rules() if f.name == choice), None)
     if family is None or choice is None:
         return None, None
@@ -1147,7 +1170,8 @@ def _led_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     colours = extract_colours(f"{line.value} {line.description}") or extract_colours(line.value, codes=True)
     colours &= set(_LED_COLOURS)
     valued = extract_colours(line.value) & set(_LED_COLOURS)
-    if len(valued) == 1 and len(extract_colours(line.description)) >= 3:
+    many = re.search(r"双色|三色|全彩|七彩|bi-?colou?r|tri-?colou?r|\brgb|multi-?colou?r", _line_text(line), re.I)
+    if len(valued) == 1 and len(extract_colours(line.description)) >= 3 and not many:
         colours = valued  # Altium's generic 'Typical RED, GREEN, YELLOW, AMBER GaAs LED' beside a value 'BLUE'
     wanted = parse_footprint(line.package) or parse_footprint(extract_package(_line_text(line)) or "")
     if len(colours) != 1 or wanted is None or not (wanted.chip or wanted.package.startswith("LED-")):
@@ -2140,7 +2164,9 @@ def _footprint_codes(package: str) -> list[str]:
     m = _FOOTPRINT_PART.search(package or "") or _FOOTPRINT_JACK.search(package or "")
     if m is None or not looks_like_part_number(m.group(1)) or not re.search(r"\d", m.group(1)):
         return []
-    return [re.sub(r"^([BS])0(\d)B-", r"\1\2B-", m.group(1)) if m.re is _FOOTPRINT_PART else m.group(1)]
+    code = m.group(1)
+    unpadded = re.sub(r"^([BS])0(\d)B-(?=EH|XH|PH|ZR)", r"\1\2B-", code) if m.re is _FOOTPRINT_PART else code
+    return list(dict.fromkeys((code, unpadded)))  # as written first: JST's PA / XA numbers are padded ('B02B-PASK')
 
 
 def _by_code(store: CatalogStore, code: str) -> list[Product]:

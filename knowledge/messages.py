@@ -479,7 +479,7 @@ def note_text(note: str, language: str) -> str:
 
 
 LANGUAGES = ("zh", "en")
-_BY_ENGLISH = {entry["en"]: entry for key, entry in MESSAGES.items() if not key.startswith("reply.")}
+_BY_ENGLISH = {entry["en"]: entry for key, entry in MESSAGES.items() if not key.startswith(("reply.", "export."))}
 
 
 def message(key: str, language: str, **values: object) -> str:

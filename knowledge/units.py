@@ -252,9 +252,9 @@ def _e_series(number: float) -> bool:
     return any(abs(mantissa - e) < 1e-6 for e in (*E24, *E96, 10.0))
 
 
-# Words that make a 'P' after digits pins: a socket, a header, a cable ('SH1.0线材2P'); not 插件 (through-hole:
-# '插件瓷片电容 33P' is 33 pF), 线性 (linear) or 线圈 (a coil)
-_PIN_WORDS = re.compile(r"座|针|接插件|端子|排母|排针|连接器|杜邦|线(?!性|圈)")
+# Words that make a 'P' after digits pins: a socket, a header, a cable ('SH1.0线材2P', '…4P线'); not 插件
+# (through-hole: '插件瓷片电容 33P' is 33 pF), nor 线 in 天线 / 总线 / 线性 / 线圈 (antenna, bus, linear, coil)
+_PIN_WORDS = re.compile(r"座|针|接插件|端子|排母|排针|连接器|杜邦|线材|排线|连接线|线束|\dP线")
 _GLUED_CODE = re.compile(r"([A-Za-z0-9.]+)[-_]\Z")  # the code a token is joined to by '-' / '_'
 _JST_BEFORE = re.compile(r"(?<![A-Za-z0-9])(?:XH|PH|GH|ZH|SH|VH|EH)[\d.]*-\Z", re.I)
 _B_CONSTANT = re.compile(r"(?<![A-Za-z])B(?:值|25/50|25/85)?\s*[=:：]?\s*\Z")

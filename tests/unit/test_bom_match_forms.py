@@ -727,8 +727,8 @@ def test_what_the_eighth_fresh_set_missed() -> None:
     other_pins = matcher.match(line(designators=("P4",), value="Therm", package="JST_EH_S03B-EH_03x2.50mm_Angled"))
     assert other_pins.status not in ("exact", "parametric"), other_pins.note  # S3B-EH is not listed here
     either = matcher.match(line(designators=("U13",), mpn="STM32F030F6P6/STM32F042F6P6", package="tssop-20"))
-    assert either.status == "exact" and either.product is not None and either.product.sku == "MCU", either.note
-    assert "STM32F030F6P6 or STM32F042F6P6" in either.note
+    assert either.status == "ambiguous" and [h.product.sku for h in either.candidates] == ["MCU"], either.note
+    assert "STM32F030F6P6 or STM32F042F6P6" in either.note  # the buyer says which (review: 'AO3400A/AO3401A')
 
 
 def test_what_a_strangers_review_of_the_eighth_sets_rules_found() -> None:
@@ -786,3 +786,30 @@ def test_a_value_cells_colour_wins_over_a_librarys_list_of_colours() -> None:
     assert blue.status == "parametric" and blue.product is not None and blue.product.sku == "BLUE", blue.note
     unsaid = matcher.match(line(designators=("D1",), value="LED", package="0603_LED", description=generic))
     assert unsaid.status not in ("exact", "parametric"), unsaid.note
+
+
+def test_what_a_strangers_review_of_the_eighth_sets_misses_found() -> None:
+    """Session 14's second review: 'A/B' names two parts (N- and P-channel), never one chosen; a code on a resistor
+    network, a safety (X2) or film capacitor is no chip part; a code and a written value that disagree are a
+    question; JST's PA numbers are zero-padded as written ('B02B-PASK'); a bi-colour LED is no single colour."""
+    fet = "Transistors / MOSFETs"
+    mlcc = "Capacitors / Multilayer Ceramic Capacitors MLCC - SMD/SMT"
+    matcher = _matcher(
+        _part("N", "AO3400A", fet, "SOT-23"),
+        _part("P", "AO3401A", fet, "SOT-23"),
+        _part("R10K", "RC0603FR-0710KL", CHIP, "0603", _ohm(10_000)),
+        _part("R4K7", "RC0603FR-074K7L", CHIP, "0603", _ohm(4_700)),
+        _part("C1812", "1812B104K631NT", mlcc, "1812", _farad(1e-7)),
+        _part("PA", "B02B-PASK(LF)(SN)", "Connectors / Wire To Board Connector", "Plugin", maker="JST"),
+    )
+    both = matcher.match(line(designators=("Q1",), mpn="AO3400A/AO3401A", package="SOT-23"))
+    assert both.status == "ambiguous" and {h.product.sku for h in both.candidates} == {"N", "P"}, both.note
+    for given in ({"designators": ("RN1",), "value": "103"}, {"designators": ("R1",), "value": "103", "description": "排阻 8P4R"},
+                  {"designators": ("C1",), "value": "104", "package": "1812", "description": "安规电容X2"},
+                  {"designators": ("R1",), "value": "103", "description": "4.7K"}):  # fmt: skip
+        got = matcher.match(line(**{"package": "0603", **given}))
+        assert got.status not in ("exact", "parametric"), (given, got.note)
+    pa = matcher.match(
+        line(designators=("J1",), value="Fan", package="Connector_JST:JST_PA_B02B-PASK_1x02_P2.00mm_Vertical")
+    )
+    assert pa.status == "exact" and pa.product is not None and pa.product.sku == "PA", pa.note

@@ -307,6 +307,8 @@ def test_not_a_bearing(text: str) -> None:
         ("100NF16V", [("capacitance", 1e-7, "F"), ("voltage_rating", 16.0, "V")]),
         ("100UF6.3V", [("capacitance", 1e-4, "F"), ("voltage_rating", 6.3, "V")]),
         ("SH1.0线材2P", []),
+        ("SH1.0双头反向4P线", []),
+        ("CAN总线滤波电容 47P", [("capacitance", 4.7e-11, "F")]),  # 总线 is a bus, no cable
         ("22P 线性稳压", [("capacitance", 2.2e-11, "F")]),
         ("4k7 1/4W 5%", [("resistance", 4700.0, "Ω"), ("power", 0.25, "W"), ("tolerance", 5.0, "%")]),
         ("100 nF 50 V", [("capacitance", 1e-7, "F"), ("voltage_rating", 50.0, "V")]),
