@@ -14,6 +14,7 @@ from knowledge.models import Hit, Product
 from knowledge.quote import decision_lines
 from knowledge.search import RELAXED
 from knowledge.specs import Option, SpecAnswer, key_facts, source_of
+from knowledge.titles import product_title
 from knowledge.units import format_quantity
 
 if TYPE_CHECKING:  # annotations only: cards render what knowledge/substitutes.py returns
@@ -28,7 +29,7 @@ def product_card(product: Product, language: str, *, answer: str = "", source: s
     if product.package:
         facts.insert(0, [display_name("package", language), product.package])
     return {
-        "title": product.name,
+        "title": product_title(product, language),
         "mpn": product.mpn,
         "manufacturer": data_text(product.manufacturer, language),
         "sku": product.sku,
@@ -68,7 +69,7 @@ def search_message(hits: list[Hit], language: str) -> dict[str, Any]:
         dropped = relaxed.removeprefix(RELAXED).strip()
         intro = message("reply.search.relaxed", language, dropped=dropped)
     lines = [
-        f"{i}. {h.product.mpn} · {data_text(h.product.manufacturer, language)} — {h.product.name} ({'; '.join(h.why)})"
+        f"{i}. {h.product.mpn} · {data_text(h.product.manufacturer, language)} — {product_title(h.product, language)} ({'; '.join(h.why)})"
         for i, h in enumerate(hits, 1)
     ]
     return {

@@ -72,7 +72,7 @@ def to_xlsx(quote: Mapping[str, Any], lang: str = "zh") -> bytes:
     row = _xlsx_totals(sheet, quote, columns, last_row + 2, zh)
     row = _xlsx_section(sheet, row, _t("dnp", zh), _dnp_rows(quote, zh), [1, 2, 3])
     row = _xlsx_section(sheet, row, _t("problems", zh), _problem_rows(quote, zh), [1, 2, 3])
-    _xlsx_section(sheet, row, _t("warnings", zh), [[w] for w in _texts(quote.get("warnings"))], [1], header=False)
+    _xlsx_section(sheet, row, _t("warnings", zh), [[w] for w in _warnings(quote, zh)], [1], header=False)
     for index, column in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
@@ -144,7 +144,7 @@ def to_pdf(quote: Mapping[str, Any], lang: str = "zh") -> bytes:
         if len(rows) > 1:
             story.append(Paragraph(_p(title), styles["heading"]))
             story.append(_pdf_simple_table(rows, widths, styles))
-    warnings = _texts(quote.get("warnings"))
+    warnings = _warnings(quote, zh)
     if warnings:
         story.append(Paragraph(_p(_t("warnings", zh)), styles["heading"]))
         story.extend(Paragraph(_p(f"• {w}"), styles["warning"]) for w in warnings)
@@ -201,6 +201,8 @@ class _Column:
             return _status(line.get("status"), zh)
         if self.key == "note":  # the matcher's and pricing's clauses, in the file's language
             return match_note_text(_text(line.get("note")), "zh" if zh else "en")
+        if self.key == "description":
+            return _description(line, zh)
         raw = line.get(self.key)
         if self.kind in ("money", "price"):
             return _decimal(raw)
@@ -249,6 +251,16 @@ def _in_currency(label: str, quote: Mapping[str, Any]) -> str:
 
 def _lines(quote: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [line for line in quote.get("lines") or () if isinstance(line, Mapping)]
+
+
+def _warnings(quote: Mapping[str, Any], zh: bool) -> list[str]:
+    """The quote's warnings in the file's language (a quote saved before they were kept in both: its own)."""
+    return _texts(quote.get("warnings_zh") if zh and quote.get("warnings_zh") else quote.get("warnings"))
+
+
+def _description(item: Mapping[str, Any], zh: bool) -> str:
+    """The product's title in the file's language (knowledge/titles.py; a quote saved before it had one English)."""
+    return _text(item.get("description_zh") if zh and item.get("description_zh") else item.get("description"))
 
 
 def _input_text(value: Any) -> str:
@@ -358,7 +370,8 @@ def _candidate_rows(quote: Mapping[str, Any], zh: bool) -> list[list[Value]]:
         for rank, cand in enumerate(line.get("candidates") or (), 1):
             score = cand.get("score")
             row: list[Value] = [_count(line.get("line")), _input_text(line.get("input"))]
-            row += [_status(line.get("status"), zh), rank, *(_text(cand.get(k)) for k in keys)]
+            row += [_status(line.get("status"), zh), rank]
+            row += [_description(cand, zh) if k == "description" else _text(cand.get(k)) for k in keys]
             row += [
                 float(score) if isinstance(score, int | float) and not isinstance(score, bool) else _text(score),
                 "; ".join(_texts(cand.get("why"))),
@@ -1112,7 +1125,7 @@ def _pdf_line_cells(line: Mapping[str, Any], zh: bool, cells: _CellMaker, source
         cells.text(
             5, _text(line.get("mpn")) or _t("none", zh), " · ".join(_texts([line.get("manufacturer"), line.get("sku")]))
         ),
-        cells.text(6, _text(line.get("description"))),
+        cells.text(6, _description(line, zh)),
         cells.text(7, _text(line.get("package"))),
         cells.number(8, _fmt_money(_decimal(line.get("unit_price")), unit=True)),
         cells.number(

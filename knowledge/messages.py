@@ -152,6 +152,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Substitutes for {mpn} · {maker}, best first:",
         "zh": "{mpn} · {maker} 的替代料,按匹配度排序:",
     },
+    # a quote's warnings (knowledge/quote.py), stored in both languages for the chat and the exports
+    "quote.warning.decide": {
+        "en": "{count} line(s) need a decision: {lines}",
+        "zh": "{count} 行需要确认:第 {lines} 行",
+    },
+    "quote.warning.and_more": {"en": "{lines} and {more} more", "zh": "{lines} 等(另有 {more} 行)"},
+    "quote.warning.note": {"en": "line {lines}: {note}", "zh": "第 {lines} 行:{note}"},
+    "quote.warning.notes": {"en": "lines {lines}: {note}", "zh": "第 {lines} 行:{note}"},
+    "quote.warning.not_priced": {"en": "line {line}: not priced ({note})", "zh": "第 {line} 行:未报价({note})"},
+    "quote.warning.short": {"en": "line {line}: {short} short of stock", "zh": "第 {line} 行:库存缺 {short}"},
+    "quote.warning.lifecycle": {
+        "en": "line {line}: {mpn} is {lifecycle}: consider the substitute in its note",
+        "zh": "第 {line} 行:{mpn} 的状态为 {lifecycle},请考虑备注中的替代料",
+    },
+    "quote.warning.problems": {
+        "en": "{count} row(s) could not be read as items (see problems)",
+        "zh": "{count} 行无法读成物料行(见未报价的行)",
+    },
+    "quote.warning.dnp": {"en": "{count} DNP line(s) not quoted", "zh": "{count} 行不贴件(DNP),未报价"},
     "reply.quote.boards": {"en": "{boards} board(s)", "zh": "{boards} 套"},
     "reply.quote.more_to_decide": {
         "en": "…{more} more in the card and the downloads",
@@ -479,7 +498,9 @@ def note_text(note: str, language: str) -> str:
 
 
 LANGUAGES = ("zh", "en")
-_BY_ENGLISH = {entry["en"]: entry for key, entry in MESSAGES.items() if not key.startswith(("reply.", "export."))}
+_BY_ENGLISH = {
+    entry["en"]: entry for key, entry in MESSAGES.items() if not key.startswith(("reply.", "export.", "quote."))
+}
 
 
 def message(key: str, language: str, **values: object) -> str:

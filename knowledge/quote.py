@@ -23,6 +23,7 @@ from knowledge.bom import BomReadResult, ReadOverrides
 from knowledge.bom_match import LineMatch
 from knowledge.catalog import CatalogStore
 from knowledge.errors import KnowledgeError, ProductNotFound
+from knowledge.messages import data_text, match_note_text, message
 from knowledge.models import BomLine, Hit, Product
 from knowledge.pricing import (
     LinePrice,
@@ -34,6 +35,7 @@ from knowledge.pricing import (
     terms_for,
 )
 from knowledge.substitutes import substitutes_for
+from knowledge.titles import product_title
 
 NEEDS_DECISION = ("ambiguous", "not_found")
 STATUSES = ("exact", "parametric", "chosen", "ambiguous", "not_found")
@@ -373,7 +375,8 @@ def _candidate(hit: Hit) -> dict[str, Any]:
         "mpn": p.mpn,
         "manufacturer": p.manufacturer,
         "package": p.package,
-        "description": p.name,
+        "description": product_title(p, "en"),
+        "description_zh": product_title(p, "zh"),
         "score": round(hit.score, 3),
         "why": "; ".join(hit.why),
         "unit_price": None if price is None else f"{price} {p.currency}",
@@ -390,6 +393,7 @@ def _candidate_of(line: Mapping[str, Any]) -> dict[str, Any] | None:
         "manufacturer": line.get("manufacturer"),
         "package": line.get("package"),
         "description": line.get("description"),
+        "description_zh": line.get("description_zh"),
         "score": line.get("confidence"),
         "why": "the earlier match",
         "unit_price": line.get("unit_price"),
@@ -419,7 +423,8 @@ def _priced(quote: dict[str, Any], store: CatalogStore, settings: PricingSetting
         valid_until=totals.valid_until.isoformat(),
     )
     quote["summary"] = summary(quote)
-    quote["warnings"] = _warnings(quote)
+    quote["warnings"] = _warnings(quote, "en")
+    quote["warnings_zh"] = _warnings(quote, "zh")
     return quote
 
 
@@ -493,7 +498,8 @@ def _product_fields(line: dict[str, Any], product: Product | None) -> None:
     line.update(
         mpn=product.mpn if product else None,
         manufacturer=product.manufacturer if product else None,
-        description=product.name if product else None,
+        description=product_title(product, "en") if product else None,
+        description_zh=product_title(product, "zh") if product else None,
         package=product.package if product else None,
         stock=product.stock if product else None,
         lead_time_days=product.lead_time_days if product else None,
@@ -531,31 +537,36 @@ def _products(store: CatalogStore, skus: Sequence[str]) -> dict[str, Product]:
         return found
 
 
-def _warnings(quote: Mapping[str, Any]) -> list[str]:
+def _warnings(quote: Mapping[str, Any], language: str) -> list[str]:
+    """What the buyer must look at before ordering, in `language` (the message catalog's quote.warning.*)."""
     out: list[str] = []
+
+    def say(key: str, **values: object) -> None:
+        out.append(message(f"quote.warning.{key}", language, **values))
+
     decide = decision_lines(quote)
     if decide:
-        out.append(f"{len(decide)} line(s) need a decision: " + ", ".join(str(line["line"]) for line in decide[:20]))
+        say("decide", count=len(decide), lines=", ".join(str(line["line"]) for line in decide[:20]))
     by_note: dict[str, list[str]] = {}
     for line in quote["lines"]:
         for note in line.get("bom_notes", ()):
             by_note.setdefault(note, []).append(str(line["line"]))
     for note, numbers in by_note.items():
-        shown = ", ".join(numbers[:8]) + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")
-        out.append(f"line{'s' if len(numbers) > 1 else ''} {shown}: {note}")
+        shown = ", ".join(numbers[:8])
+        if len(numbers) > 8:
+            shown = message("quote.warning.and_more", language, lines=shown, more=len(numbers) - 8)
+        say("notes" if len(numbers) > 1 else "note", lines=shown, note=match_note_text(note, language))
     for line in quote["lines"]:
         if line.get("sku") and line.get("ext_price") is None:
-            out.append(f"line {line['line']}: not priced ({line.get('note', '')[:80]})")
+            say("not_priced", line=line["line"], note=match_note_text(line.get("note", "")[:80], language))
         if line.get("short_qty"):
-            out.append(f"line {line['line']}: {line['short_qty']:,} short of stock")
+            say("short", line=line["line"], short=f"{line['short_qty']:,}")
         if line.get("lifecycle"):
-            out.append(
-                f"line {line['line']}: {line['mpn']} is {line['lifecycle']}: consider the substitute in its note"
-            )
+            say("lifecycle", line=line["line"], mpn=line["mpn"], lifecycle=data_text(line["lifecycle"], language))
     if quote["problems"]:
-        out.append(f"{len(quote['problems'])} row(s) could not be read as items (see problems)")
+        say("problems", count=len(quote["problems"]))
     if quote["dnp"]:
-        out.append(f"{len(quote['dnp'])} DNP line(s) not quoted")
+        say("dnp", count=len(quote["dnp"]))
     return out
 
 

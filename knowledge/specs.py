@@ -47,6 +47,7 @@ from knowledge.spec_terms import (
     normalize,
     without_quantity,
 )
+from knowledge.titles import product_title
 from knowledge.units import extract_package, format_quantity, parse_quantity, parse_thread
 
 STATUSES = ("answered", "not_stated", "which_attribute", "which_product", "not_found")
@@ -1118,8 +1119,8 @@ def _which_product_values_text(product: Product, name: str, groups: Sequence[Val
 def _which_attribute_text(product: Product, listings: Sequence[Product], options: Sequence[Option], lang: str) -> str:
     lines = "\n".join(f"• {o.name}: {o.value_text}" for o in options)
     if lang == "zh":
-        return f"{_title(product, lang)}:{product.name}\n{lines}\n您想了解哪个参数?例如“{product.mpn} 封装”。"
-    return f"{_title(product, lang)}: {product.name}\n{lines}\nWhich spec do you need? e.g. “package of {product.mpn}”."
+        return f"{_title(product, lang)}:{product_title(product, lang)}\n{lines}\n您想了解哪个参数?例如“{product.mpn} 封装”。"
+    return f"{_title(product, lang)}: {product_title(product, lang)}\n{lines}\nWhich spec do you need? e.g. “package of {product.mpn}”."
 
 
 def _not_stated_text(

@@ -11,6 +11,7 @@ import pytest
 
 from knowledge.bom import read_bom_text
 from knowledge.bom_match import BomMatcher
+from knowledge.language import foreign_runs
 from knowledge.models import Hit
 from knowledge.pricing import PricingSettings
 from knowledge.quote import CANDIDATES_SHOWN, QuoteError, Revision, build_quote, parse_revision, revise_quote
@@ -68,6 +69,10 @@ def test_unmatched_lines_are_listed_unpriced_and_counted(quote: dict[str, Any]) 
     assert summary["lines"] == 4 and summary["dnp"] == 1 and summary["not_found"] >= 1
     assert sum(summary[s] for s in ("exact", "parametric", "ambiguous", "not_found")) == 4
     assert any("need a decision" in w for w in quote["warnings"])
+    # the same warnings in Chinese for a Chinese buyer's chat and files (issue 18), one for one
+    assert len(quote["warnings_zh"]) == len(quote["warnings"])
+    assert any("需要确认" in w for w in quote["warnings_zh"]) and any("不贴件" in w for w in quote["warnings_zh"])
+    assert not [w for w in quote["warnings_zh"] if foreign_runs(w, "zh")]
     assert quote["dnp"][0]["designators"] == ["R9"]
 
 

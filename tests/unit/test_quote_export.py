@@ -722,3 +722,24 @@ def test_pdf_lists_the_lines_to_decide_with_numbered_candidates_before_the_table
     section = english[english.index("Lines to decide (50)") : english.index("All lines (100)")]
     assert '"line 3: use the 2nd one"' in section
     assert "1. RC0603FR-073KL" in section and "0805 · stock 56,000 · no price" in section
+
+
+def test_descriptions_are_in_the_files_language_and_old_quotes_keep_theirs() -> None:
+    """Issue 18: a line's product title in the file's language (knowledge/titles.py); a quote saved before lines
+    had a Chinese title shows the one it has."""
+    titled = _line(
+        1,
+        "exact",
+        sku="C23126",
+        mpn="0603WAF9311T5E",
+        description="0603WAF9311T5E — 9.31kΩ ±1% 100mW 0603 chip resistor",
+        description_zh="0603WAF9311T5E 贴片电阻 9.31kΩ ±1% 100mW 0603",
+    )
+    old = _line(2, "exact", sku="C1", mpn="X1", description="X1 — 5V SOT-23 Zener Diodes")
+    quote = _quote([titled, old])
+    for lang, want in (("zh", "贴片电阻 9.31kΩ"), ("en", "0603 chip resistor")):
+        rows = _csv_rows(quote, lang)
+        column = rows[0].index("描述" if lang == "zh" else "Description")
+        assert want in rows[1][column]
+        assert rows[2][column] == "X1 — 5V SOT-23 Zener Diodes"
+    assert "贴片电阻9.31kΩ" in re.sub(r"\s+", "", "".join(_pdf_text(to_pdf(quote, "zh"))))  # a cell wraps
