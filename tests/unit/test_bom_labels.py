@@ -36,8 +36,9 @@ HOLDOUT4_LABELS = sorted((FIXTURES / "labels_holdout4").glob("*.json"))
 HOLDOUT5_LABELS = sorted((FIXTURES / "labels_holdout5").glob("*.json"))
 HOLDOUT6_LABELS = sorted((FIXTURES / "labels_holdout6").glob("*.json"))
 HOLDOUT7_LABELS = sorted((FIXTURES / "labels_holdout7").glob("*.json"))
+HOLDOUT8_LABELS = sorted((FIXTURES / "labels_holdout8").glob("*.json"))
 LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS + HOLDOUT3_LABELS + HOLDOUT4_LABELS
-LABELS += HOLDOUT5_LABELS + HOLDOUT6_LABELS + HOLDOUT7_LABELS
+LABELS += HOLDOUT5_LABELS + HOLDOUT6_LABELS + HOLDOUT7_LABELS + HOLDOUT8_LABELS
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -61,7 +62,7 @@ def _bom_path(name: str) -> Path:
         DEV,
         *(
             FIXTURES / name
-            for name in ("outside", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
+            for name in ("outside", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8")
         ),
     ):
         if (folder / name).is_file():
@@ -98,6 +99,8 @@ def test_there_is_a_label_file_per_dev_bom() -> None:
     assert {_spec(p)["file"] for p in HOLDOUT6_LABELS} == holdout6 and len(HOLDOUT6_LABELS) >= 11
     holdout7 = {p.name for p in (FIXTURES / "holdout7").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
     assert {_spec(p)["file"] for p in HOLDOUT7_LABELS} == holdout7 and len(HOLDOUT7_LABELS) >= 11
+    holdout8 = {p.name for p in (FIXTURES / "holdout8").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
+    assert {_spec(p)["file"] for p in HOLDOUT8_LABELS} == holdout8 and len(HOLDOUT8_LABELS) >= 12
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)
