@@ -22,40 +22,12 @@ from knowledge.messages import message
 log = logging.getLogger(__name__)
 LEAD_SLOTS = ("lead_company", "lead_name", "lead_contact", "lead_region", "lead_volume", "lead_timing", "lead_consent")
 # The form's questions (Rasa calls action_ask_<slot>); Chinese when the buyer writes Chinese.
-QUESTIONS: dict[str, tuple[str, str]] = {
-    "lead_company": (
-        "好的,我来帮您转给销售。请问您的公司名称是?(随时回复“取消”可退出)",
-        "Sure, I will pass you to sales. What is your company's name? (Say “cancel” any time to stop.)",
-    ),
-    "lead_name": (
-        "请问怎么称呼您?",
-        "And your name?",
-    ),
-    "lead_contact": (
-        "请留一个联系方式:手机号(如 138 1234 5678)或邮箱。",
-        "How can sales reach you: a phone number (with country code if outside China) or an e-mail?",
-    ),
-    "lead_region": (
-        "您在哪个省市?(例如 广东深圳)我们会安排当地的经销商或品牌销售。",
-        "Where are you located (city / province, or country)? We route you to the local distributor or to the brand.",
-    ),
-    "lead_volume": (
-        "预计采购量或预算大概是多少?(例如 每月5000片,或 预算5万元;不确定也可以说“不确定”)",
-        "What volume or budget do you expect (e.g. 5,000 pcs a month, or USD 20,000)? “Not sure” is fine.",
-    ),
-    "lead_timing": (
-        "大概什么时候需要?(例如 下个月、样品阶段)",
-        "When do you need the parts (e.g. next month, samples first)?",
-    ),
-    "lead_consent": (
-        "最后确认:您是否同意品牌方及其授权经销商就本次询价与您联系?请回复“同意”或“不同意”。",
-        "Last step: do you agree that the brand and its authorised distributors contact you about this enquiry? Reply “yes” or “no”.",
-    ),
-}
-_REASONS_ZH = {
-    "phone number not recognised": "没认出手机号:请发 11 位手机号(如 138 1234 5678)、带区号的座机,或邮箱",
-    "no phone number or e-mail found": "没有找到手机号或邮箱,请再发一次",
-    "region not recognised": "没认出地区:请发省市(如 广东深圳、苏州)或国家",
+# The form's questions (Rasa calls action_ask_<slot>), in the buyer's language: reply.lead.ask.<slot>.
+# Why an answer was refused (LeadFieldError.reason starts with the English), said in the buyer's language.
+_REFUSED = {
+    "phone number not recognised": "reply.lead.refused.phone",
+    "no phone number or e-mail found": "reply.lead.refused.no_contact",
+    "region not recognised": "reply.lead.refused.region",
 }
 
 
@@ -181,7 +153,8 @@ def _parsed_field(
         parse(text)
     except LeadFieldError as exc:
         zh = language_of(tracker, text) == "zh"
-        reason = next((zh_text for key, zh_text in _REASONS_ZH.items() if exc.reason.startswith(key)), exc.reason)
+        key = next((key for prefix, key in _REFUSED.items() if exc.reason.startswith(prefix)), None)
+        reason = message(key, "zh") if zh and key else exc.reason
         dispatcher.utter_message(text=reason + "。" if zh else exc.reason[:1].upper() + exc.reason[1:] + ".")
         return {slot: None}
     return {slot: text}
@@ -196,9 +169,8 @@ def _ask_action(slot: str) -> type[Action]:
     async def run(
         self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        zh, en = QUESTIONS[slot]
         language = language_of(tracker, tracker.latest_message.get("text") or "")
-        question = zh if language == "zh" else en
+        question = message(f"reply.lead.ask.{slot}", language)
         if slot == "lead_consent":  # the buyer sees what would be passed on before agreeing
             question = _summary(tracker, language == "zh") + "\n" + question
         dispatcher.utter_message(text=question)
@@ -209,7 +181,7 @@ def _ask_action(slot: str) -> type[Action]:
 
 def _summary(tracker: Tracker, zh: bool) -> str:
     lines = [
-        f"{_FIELD_NAMES[slot][0 if zh else 1]}: {tracker.get_slot(slot)}"
+        f"{message(f'reply.lead.field.{slot}', 'zh' if zh else 'en')}: {tracker.get_slot(slot)}"
         for slot in LEAD_SLOTS[:-1]
         if tracker.get_slot(slot)
     ]
@@ -218,7 +190,7 @@ def _summary(tracker: Tracker, zh: bool) -> str:
 
 
 # One action class per question (Rasa calls action_ask_<slot>); rasa_sdk registers every Action subclass here.
-ASK_ACTIONS = [_ask_action(slot) for slot in QUESTIONS]
+ASK_ACTIONS = [_ask_action(slot) for slot in LEAD_SLOTS]
 
 
 # "改电话" / "change my phone": the answer to correct. The form asks the first empty answer next, so clearing it
@@ -231,14 +203,6 @@ _FIX_FIELD: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lead_volume", ("数量", "采购量", "用量", "预算", "volume", "quantity", "budget")),
     ("lead_timing", ("时间", "交期", "什么时候", "timing", "date", "when")),
 )
-_FIELD_NAMES = {
-    "lead_company": ("公司名称", "company name"),
-    "lead_name": ("称呼", "name"),
-    "lead_contact": ("联系方式", "phone or e-mail"),
-    "lead_region": ("所在地区", "location"),
-    "lead_volume": ("采购量或预算", "volume or budget"),
-    "lead_timing": ("需要时间", "timing"),
-}
 
 
 def _correction(text: str) -> str | None:
@@ -262,8 +226,9 @@ def _correction(text: str) -> str | None:
 
 
 def _reask(fix: str, current: str, dispatcher: CollectingDispatcher, zh: bool) -> dict[str, Any]:
-    zh_name, en_name = _FIELD_NAMES[fix]
-    dispatcher.utter_message(text=message("reply.lead.correct", "zh" if zh else "en", field=zh_name if zh else en_name))
+    language = "zh" if zh else "en"
+    field = message(f"reply.lead.field.{fix}", language)
+    dispatcher.utter_message(text=message("reply.lead.correct", language, field=field))
     return {fix: None, current: None}
 
 

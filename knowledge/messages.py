@@ -171,6 +171,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{count} 行无法读成物料行(见未报价的行)",
     },
     "quote.warning.dnp": {"en": "{count} DNP line(s) not quoted", "zh": "{count} 行不贴件(DNP),未报价"},
+    # the lead form (actions/leads.py): one question per answer, the field names, why an answer is refused
+    "reply.lead.ask.lead_company": {
+        "en": "Sure, I will pass you to sales. What is your company's name? (Say “cancel” any time to stop.)",
+        "zh": "好的,我来帮您转给销售。请问您的公司名称是?(随时回复“取消”可退出)",
+    },
+    "reply.lead.ask.lead_name": {
+        "en": "And your name?",
+        "zh": "请问怎么称呼您?",
+    },
+    "reply.lead.ask.lead_contact": {
+        "en": "How can sales reach you: a phone number (with country code if outside China) or an e-mail?",
+        "zh": "请留一个联系方式:手机号(如 138 1234 5678)或邮箱。",
+    },
+    "reply.lead.ask.lead_region": {
+        "en": "Where are you located (city / province, or country)? We route you to the local distributor or to the brand.",
+        "zh": "您在哪个省市?(例如 广东深圳)我们会安排当地的经销商或品牌销售。",
+    },
+    "reply.lead.ask.lead_volume": {
+        "en": "What volume or budget do you expect (e.g. 5,000 pcs a month, or USD 20,000)? “Not sure” is fine.",
+        "zh": "预计采购量或预算大概是多少?(例如 每月5000片,或 预算5万元;不确定也可以说“不确定”)",
+    },
+    "reply.lead.ask.lead_timing": {
+        "en": "When do you need the parts (e.g. next month, samples first)?",
+        "zh": "大概什么时候需要?(例如 下个月、样品阶段)",
+    },
+    "reply.lead.ask.lead_consent": {
+        "en": "Last step: do you agree that the brand and its authorised distributors contact you about this enquiry? Reply “yes” or “no”.",
+        "zh": "最后确认:您是否同意品牌方及其授权经销商就本次询价与您联系?请回复“同意”或“不同意”。",
+    },
+    "reply.lead.field.lead_company": {"en": "company name", "zh": "公司名称"},
+    "reply.lead.field.lead_name": {"en": "name", "zh": "称呼"},
+    "reply.lead.field.lead_contact": {"en": "phone or e-mail", "zh": "联系方式"},
+    "reply.lead.field.lead_region": {"en": "location", "zh": "所在地区"},
+    "reply.lead.field.lead_volume": {"en": "volume or budget", "zh": "采购量或预算"},
+    "reply.lead.field.lead_timing": {"en": "timing", "zh": "需要时间"},
+    "reply.lead.refused.phone": {
+        "en": "phone number not recognised",
+        "zh": "没认出手机号:请发 11 位手机号(如 138 1234 5678)、带区号的座机,或邮箱",
+    },
+    "reply.lead.refused.no_contact": {"en": "no phone number or e-mail found", "zh": "没有找到手机号或邮箱,请再发一次"},
+    "reply.lead.refused.region": {"en": "region not recognised", "zh": "没认出地区:请发省市(如 广东深圳、苏州)或国家"},
     "reply.quote.boards": {"en": "{boards} board(s)", "zh": "{boards} 套"},
     "reply.quote.more_to_decide": {
         "en": "…{more} more in the card and the downloads",
