@@ -74,7 +74,19 @@ CONFIDENT = ("exact", "parametric")
 
 def bom_path(name: str) -> Path | None:
     """The fixture copy of a dev BOM (MIT ones), else ../shared (GPL ones), else an outside BOM, else None."""
-    for folder in (FIXTURES, DEV, OUTSIDE, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6, HOLDOUT7, HOLDOUT8):
+    for folder in (
+        FIXTURES,
+        DEV,
+        OUTSIDE,
+        HOLDOUT,
+        HOLDOUT2,
+        HOLDOUT3,
+        HOLDOUT4,
+        HOLDOUT5,
+        HOLDOUT6,
+        HOLDOUT7,
+        HOLDOUT8,
+    ):
         if (folder / name).is_file():
             return folder / name
     return None

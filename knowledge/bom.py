@@ -1638,6 +1638,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "quantity": (
         "数量", "用量", "物料数量", "单机用量", "单板用量", "单套用量", "qty", "quantity", "qnty", "qty per board",
         "quantity per pcb", "count", "menge", "anzahl", "stückzahl", "pcs", "quantité", "qté",
+        "cantidad", "cant", "quantidade", "qtd", "quantità", "qtà", "ilość", "ilosc",  # Spanish, Portuguese, Italian, Polish
     ),
     # Eagle's "Part" lists designators (R204), OrCAD's and hand-made lists' name the part: told by the cell
     "part_or_designators": ("part",),
@@ -1648,6 +1649,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "mfrpartnumber", "manufacturepartnumber", "mfr#", "mfrno", "mfr no", "mfgpart", "mfgpartnumber", "manf#", "mpn", "mfn", "mfpn", "制造商料号",
         "herstnr", "herstellernr", "herstellerteilenummer", "herstellerartikelnummer",  # German Mouser / Digi-Key carts
         "référence fabricant", "réf fabricant",  # French
+        "código productor", "código fabricante", "código del fabricante", "número de parte", "referencia fabricante",
+        "código do fabricante", "codice produttore", "numero parte", "kod producenta",
         "厂家型号", "原厂型号", "型号", "零件号", "料号", "part#", "partnumber", "part number", "pn", "p/n",
     ),
     "value": (
@@ -1659,7 +1662,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "package": ("封装", "footprint", "package", "pcb footprint", "封装规格", "gehäuse", "boîtier", "empreinte", "case",
                 "pattern", "device"),
     "manufacturer": ("品牌", "厂商", "厂家", "制造商", "厂牌", "manufacturer", "mfr", "mfg", "manf", "mf", "manufacturer name",
-                     "hersteller", "fabricant", "brand", "vendor"),
+                     "hersteller", "fabricant", "brand", "vendor", "fabricante", "productor", "marca", "produttore",
+                     "producent"),
     "supplier_code": (
         "lcsc", "lcscpart", "lcscpart#", "lcscpartnumber", "lcsc#", "供应商编号", "供应商料号", "立创编号", "商品编号",
         "配单c编号", "c编号", "supplierpart", "supplierpartnumber", "supplier part", "supplier part number",
@@ -1673,6 +1677,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "description": (
         "物料名称", "材料名称", "配件名称", "元件名称", "器件名称", "零件名称", "部件名称", "产品名称", "物品名称", "品名",
         "说明", "描述", "物料描述", "名称", "description", "desc", "beschreibung", "item description", "part description",
+        "nombre", "descripción", "descrição", "descrizione", "nazwa", "opis",
     ),
     "item_code": ("物料编码", "子项物料代码", "子项物料编码", "物料代码", "物料号", "internal part number", "ipn"),
     "alternates": ("替代料", "替代料1", "替代料2", "替代料3", "替代物料", "alternate", "alternate1", "alternate2",
@@ -1693,6 +1698,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "kundenteilenummer", "unitofmeasure", "uom", "单位", "location", "渠道来源", "匹配结果",
         "availablequantity", "backorderquantity", "backorder", "extendedprice", "ext", "libref", "component", "index",
         "assemblyinfo", "config",
+        "número", "comentario", "comentarios", "precio", "peso", "enlace", "observaciones", "uwagi", "cena",
     ),
 }  # fmt: skip
 _IDENTITY = {"mpn", "value", "description", "supplier_code", "item_code"}

@@ -145,7 +145,7 @@ class BomMatcher:
     # -------------------------------------------------------------------------------------------------
 
     def _match(self, line: BomLine) -> LineMatch:
-        line = self._distributor_number(self._maker_and_number(line))
+        line = self._distributor_number(self._maker_and_number(_code_in_value(line)))
         either = _either_numbers(line.mpn)
         if either and not self.engine.store.by_code(line.mpn):
             # 'STM32F030F6/STM32F042F6': the designer takes either; the first the catalog serves, said so
@@ -1009,7 +1009,8 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     (its series: polymer or not, low ESR, is then unknown), states a polymer, ceramic or niobium part, or two
     values."""
     text = _line_text(line)
-    if _unread_code(line.mpn) or _unread_code(line.value) or _POLYMER_SAID.search(text) or _NOT_WET.search(text):
+    unread = (_unread_code(line.mpn) and decode_mpn(line.mpn) is None) or _unread_code(line.value)
+    if unread or _POLYMER_SAID.search(text) or _NOT_WET.search(text):
         return None  # a ceramic, niobium or polymer line on the same pads is another part
     spelt = f" {line.mpn}" if line.mpn.strip() and _value_codes_only(line.mpn) else ""  # '47UF10V' as the MPN
     said = stated_values(f"{line.value} {line.description}{spelt}")
@@ -2388,6 +2389,14 @@ def _kind_said(words: str) -> str:
     return said.kind if said is not None and said.kind in ("header", "socket") else ""
 
 
+def _code_in_value(line: BomLine) -> BomLine:
+    """A passive's ordering code written in the value column with no MPN (Altium's Comment 'CRCW120612K0FKEA'):
+    the MPN, when its maker's numbering reads it."""
+    if line.mpn.strip() or decode_mpn(line.value.strip()) is None:
+        return line
+    return replace(line, mpn=line.value.strip(), value="")
+
+
 def _unknown_code_read(line: BomLine) -> DecodedPart | None:
     """What the line's MPN encodes, when it is a passive's ordering code (knowledge/mpn_codes.py)."""
     return decode_mpn(line.mpn) if _is_code(line.mpn) else None
@@ -2408,7 +2417,7 @@ def _decoded_words(decoded: DecodedPart, *, shown: bool = False) -> str:
     for key, value, unit in decoded.values:
         word = f"±{value:g} %" if key == "tolerance" else format_quantity(value, unit)
         words.append(word if shown else word.replace(" ", ""))
-    return " ".join(w for w in (*words, decoded.dielectric, decoded.package) if w)
+    return " ".join(w for w in (*words, decoded.dielectric, decoded.kind_words, decoded.package) if w)
 
 
 def _decoded_clash(line: BomLine, decoded: DecodedPart) -> str:

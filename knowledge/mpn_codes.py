@@ -27,11 +27,13 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | Walsin WR (resistor) | WR06X1002FTL | 0603, 10 kΩ, ±1 % |
 | Fenghua RS (resistor) | RS-05K6802FT | 0805, 68 kΩ, ±1 % |
 | Viking AR (thin-film resistor) | AR03BTC1002 | 0603, ±0.1 %, 10 kΩ |
-| Bourns CR (resistor) | CR1206-JW-120ELF | 1206, ±5 %, 12 Ω |
+| Bourns CR (resistor) | CR1206-JW-120ELF, CR0402-FX-4703GLF | 1206, ±5 %, 12 Ω / 0402, ±1 %, 470 kΩ |
 | Stackpole RMCF / RNCP (resistor) | RNCP0603FTD1K00 | 0603, ±1 %, 1 kΩ |
 | KOA RK73 / RN73 (resistor) | RK73B2ATTD101J, RN73R2ATD1004D25 | 0805, 100 Ω, ±5 % / 0805, 1 MΩ, ±0.5 % |
 | Susumu RR (thin-film resistor) | RR1220P-302-D | 0805, 3 kΩ, ±0.5 % |
 | Panasonic ERA (thin-film resistor) | ERA-2VEB1003X | 0402, ±0.1 %, 100 kΩ |
+| KEMET T491 (tantalum, standard) | T491D227M010AT | case D, 220 µF, ±20 %, 10 V |
+| AVX TAJ (tantalum, standard) | TAJB106K016RNJ | case B, 10 µF, ±10 %, 16 V |
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class DecodedPart:
     package: str  # EIA inch size code: "0603"
     values: tuple[tuple[str, float, str], ...]
     dielectric: str = ""  # canonical: C0G, X5R, X7R ...
+    kind_words: str = ""  # what the code says the part is beyond its kind: 'tantalum'
 
     def value(self, key: str) -> float | None:
         return next((v for k, v, _ in self.values if k == key), None)
@@ -223,6 +226,31 @@ def _eia_style(m: re.Match[str]) -> DecodedPart | None:
     return _cap("EIA-style MLCC", m[1], _pf(m[3]), m[4], volts, dielectric)
 
 
+# Tantalum chips: the case letter is the maker's own (KEMET's E is 7360-38, AVX's E is 7343-43), so a code reads as
+# the case the catalog names by that letter ('CASE-D-7343-31(mm)' -> CASE-D) only where the letter means one size
+# for that maker and the catalog's listings of it; KEMET's E is left unread. Volts as three digits ('010' = 10 V, '006' = 6.3 V).
+# Only the standard series: a low-ESR one (KEMET T494 / T495, AVX TPS / TRJ) is no general part's equal.
+_KEMET_TANT = re.compile(r"T491([ABCDRSTUVWX])(\d{3})([KM])(\d{3})[A-Z]")
+_AVX_TANT = re.compile(r"TAJ([ABCDE])(\d{3})([KM])(\d{3})[A-Z]")
+
+
+def _tantalum(family: str, case: str, code: str, tolerance: str, volts: str) -> DecodedPart | None:
+    farads = _pf(code)
+    if farads is None or not 1e-7 <= farads <= 2e-3:
+        return None
+    rating = {"002": 2.5, "006": 6.3}.get(volts, int(volts))  # '006' is 6.3 V
+    values = (("capacitance", farads, "F"), ("tolerance", _TOLERANCE[tolerance], "%"), ("voltage_rating", rating, "V"))
+    return DecodedPart(family, "capacitor", f"CASE-{case}", values, kind_words="tantalum")
+
+
+def _kemet_tant(m: re.Match[str]) -> DecodedPart | None:
+    return _tantalum("KEMET T491", m[1], m[2], m[3], m[4])
+
+
+def _avx_tant(m: re.Match[str]) -> DecodedPart | None:
+    return _tantalum("AVX TAJ", m[1], m[2], m[3], m[4])
+
+
 # --- resistors --------------------------------------------------------------------------------------------
 
 _YAGEO_RC = re.compile(
@@ -302,7 +330,7 @@ def _viking(m: re.Match[str]) -> DecodedPart | None:
     return _res("Viking AR", _VIKING_SIZE[m[1]], _ohms_digits(m[3]), m[2])
 
 
-_BOURNS = re.compile(r"CR(0201|0402|0603|0805|1206|1210|2010|2512)-([FJ])[WX]-(\d{3,4}|\d+R\d+)E?LF")
+_BOURNS = re.compile(r"CR(0201|0402|0603|0805|1206|1210|2010|2512)-([FJ])[WX]-(\d{3,4}|\d+R\d+)[EG]?LF")
 
 
 def _bourns(m: re.Match[str]) -> DecodedPart | None:
@@ -351,7 +379,7 @@ _FAMILIES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DecodedPart | 
     (_YAGEO_RC, _yageo_rc), (_UNIROYAL, _uniroyal), (_FOJAN, _fojan), (_PANASONIC, _panasonic),
     (_VISHAY, _vishay), (_WSL, _wsl), (_WALSIN, _walsin), (_FENGHUA, _fenghua), (_VIKING, _viking), (_AVX, _avx),
     (_BOURNS, _bourns), (_STACKPOLE, _stackpole), (_KOA, _koa), (_SUSUMU, _susumu), (_PANASONIC_ERA, _panasonic_era),
-    (_EIA_STYLE, _eia_style),
+    (_EIA_STYLE, _eia_style), (_KEMET_TANT, _kemet_tant), (_AVX_TANT, _avx_tant),
 )  # fmt: skip
 
 

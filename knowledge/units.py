@@ -255,6 +255,11 @@ def _e_series(number: float) -> bool:
 # Words that make a 'P' after digits pins: a socket, a header, a cable ('SH1.0线材2P', '…4P线'); not 插件
 # (through-hole: '插件瓷片电容 33P' is 33 pF), nor 线 in 天线 / 总线 / 线性 / 线圈 (antenna, bus, linear, coil)
 _PIN_WORDS = re.compile(r"座|针|接插件|端子|排母|排针|连接器|杜邦|线材|排线|连接线|线束|\dP线")
+# Distributors' connector descriptions ('CONN RCPT FMALE MINI DIN 4P SLDR', 'CONN D-SUB HD RCPT 15P R/A'): the P is pins.
+_PIN_WORDS_EN = re.compile(
+    r"(?<![A-Za-z])(?:conn|connector|header|receptacle|rcpt|plug|socket|jack|terminal|housing|d-?sub|mini din)(?![A-Za-z])",
+    re.I,
+)
 _GLUED_CODE = re.compile(r"([A-Za-z0-9.]+)[-_]\Z")  # the code a token is joined to by '-' / '_'
 _JST_BEFORE = re.compile(r"(?<![A-Za-z0-9])(?:XH|PH|GH|ZH|SH|VH|EH)[\d.]*-\Z", re.I)
 _B_CONSTANT = re.compile(r"(?<![A-Za-z])B(?:值|25/50|25/85)?\s*[=:：]?\s*\Z")
@@ -300,6 +305,9 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
         return True
     if tail == "P" and _PIN_WORDS.search(norm, max(0, start - 8), match.end() + 8):
         return True  # '14P底座', 'KF2510直针2P': a socket's or a connector's pins ('22P电容' stays 22 pF)
+    window = norm[max(0, start - 24) : match.end() + 24]
+    if tail == "P" and _PIN_WORDS_EN.search(window) and not _CAPACITOR_WORDS.search(window):
+        return True
     if before[-1:] not in ("-", "_"):
         return False  # the rules below are about a token joined to the code before it
     if before[-2:-1].isalpha() and num.isdigit() and not _e_series(float(num)):
@@ -387,9 +395,13 @@ def parse_thread(text: str) -> ThreadSize | None:
 
     "M10x1.25" is read as a pitch when the number is an ISO 261 pitch of that diameter, else as a length.
     """
-    match = _THREAD_RE.search(_normalize(text).upper())
+    normalized = _normalize(text).upper()
+    match = _THREAD_RE.search(normalized)
     if match is None:
         return None
+    if not any(match.group(2, 3, 4)):  # 'M5-Screw, M5x8': the same thread stated again with its length
+        again = next((m for m in _THREAD_RE.finditer(normalized, match.end()) if m.group(1) == match.group(1)), None)
+        match = again if again is not None and any(again.group(2, 3, 4)) else match
     diameter = float(match.group(1))
     if not 0.3 <= diameter <= 300:
         return None

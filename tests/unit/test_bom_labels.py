@@ -62,7 +62,17 @@ def _bom_path(name: str) -> Path:
         DEV,
         *(
             FIXTURES / name
-            for name in ("outside", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8")
+            for name in (
+                "outside",
+                "holdout",
+                "holdout2",
+                "holdout3",
+                "holdout4",
+                "holdout5",
+                "holdout6",
+                "holdout7",
+                "holdout8",
+            )
         ),
     ):
         if (folder / name).is_file():

@@ -419,3 +419,45 @@ def test_what_a_stranger_s_review_found_in_session_9() -> None:
     assert r1.status == "parametric" and r1.product is not None, r1.note
     assert r1.product.attribute("resistance").value == pytest.approx(10_000)  # type: ignore[union-attr]
     assert led1.status not in ("exact", "parametric") or "green" in (led1.product.name + led1.note).lower()  # type: ignore[union-attr]
+
+
+HELD_OUT_8 = """Designator\tQty\tMPN\tComment\tFootprint\tDescription
+R1\t3\t\tCRCW120612K0FKEA\tRESC3216X60X45ML10T20\t
+R2\t1\tCR0402-FX-4703GLF\t470K\t\t
+C1\t1\tT491D227M010AT\t\t\tCAP TANT 220UF 20% 10V 2917
+J1\t1\tMD-40SM\t\t\tCONN RCPT FMALE MINI DIN 4P SLDR
+H1\t900\tM5_10mm_TeeNut\t\t\thttp://openbuildspartstore.com/tee-nuts-30-pack/
+H2\t416\tM5-Screw\t\t\tM5x8
+"""
+
+
+def test_what_the_ninth_outside_set_found() -> None:
+    """An Altium Comment holding Vishay's code with no MPN column; Bourns' 0402 packaging letter G; a KEMET T491
+    tantalum the catalog lists only at ±10 % (a tighter tolerance meets ±20 %); a distributor's 'MINI DIN 4P' is
+    four pins, no 4 pF; a tee nut is no hex nut; 'M5-Screw' with 'M5x8' beside it is 8 mm long."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        r1, r2, c1, j1, h1, h2 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(HELD_OUT_8).lines)
+    for res, ohms, package in ((r1, 12_000, "1206"), (r2, 470_000, "0402")):
+        assert res.status == "parametric" and res.product is not None, res.note
+        assert res.product.attribute("resistance").value == pytest.approx(ohms)  # type: ignore[union-attr]
+        assert res.product.attribute("tolerance").value <= 1 and package in res.product.package  # type: ignore[union-attr,operator]
+    assert c1.status == "parametric" and c1.product is not None, c1.note
+    assert "tantalum" in c1.product.category.lower() and c1.product.package.startswith("CASE-D")
+    assert c1.product.attribute("voltage_rating").value >= 10  # type: ignore[union-attr,operator]
+    assert "pF" not in j1.note and j1.status != "parametric", j1.note
+    assert h1.status not in ("exact", "parametric"), h1.note
+    assert "M5×8" in h2.note and "nut" not in h2.note, h2.note
+
+
+def test_fasteners_named_in_spanish_or_german() -> None:
+    """Hand-made lists name the head in their own language: Tornillo Allen Botón is a button head (ISO 7380), a
+    Tuerca a hex nut, a Zylinderkopfschraube a socket head cap screw."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    text = "Nombre\tCantidad\nTornillo Allen Boton M3x10\t21\nTuerca M3\t22\nZylinderkopfschraube M4x12\t4\n"
+    with CatalogStore.open_existing(CATALOG) as store:
+        button, nut, cap = BomMatcher(SearchEngine(store)).match_all(read_bom_text(text, "bom.tsv").lines)
+    for got, standard in ((button, "ISO 7380 M3×10"), (nut, "ISO 4032 M3"), (cap, "ISO 4762 M4×12")):
+        assert got.status == "parametric" and got.product is not None and got.product.mpn.startswith(standard), got.note

@@ -568,3 +568,18 @@ def test_a_symbol_name_beside_a_part_number_is_not_kept_as_the_description() -> 
         ("100", "RES_0805_L"),
         ("Jumper", "RES_0805_L"),
     ]
+
+
+def test_spanish_and_other_hand_made_headers_are_read() -> None:
+    """A hand-made Spanish list (Nombre, Productor, Código Productor, Cantidad) was refused; Polish and Portuguese
+    quantity / description words as well."""
+    spanish = read_bom_text(
+        "Número\tNombre\tProductor\tCódigo Productor\tComentario\tCantidad\n"
+        "1\tRodamiento\tSKF\tW 626-2Z\t-\t5\n2\tTornillo Allen Boton M3x10\tFercor\t-\t-\t21\n",
+        "bom.tsv",
+    )
+    first, second = spanish.lines
+    assert (first.mpn, first.manufacturer, first.description, first.quantity) == ("W 626-2Z", "SKF", "Rodamiento", 5)
+    assert second.description == "Tornillo Allen Boton M3x10" and second.quantity == 21
+    polish = read_bom_text("Nazwa\tIlość\tProducent\nRezystor 10k 0603\t4\tYageo\n", "bom.tsv")
+    assert polish.lines[0].quantity == 4 and polish.lines[0].manufacturer == "Yageo"

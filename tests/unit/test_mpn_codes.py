@@ -59,7 +59,15 @@ EXAMPLES = {
     "RN73R2ATD1004D25": ("0805", {"resistance": 1e6, "tolerance": 0.5}, ""),
     "RR1220P-302-D": ("0805", {"resistance": 3e3, "tolerance": 0.5}, ""),
     "ERA-3AEB103V": ("0603", {"resistance": 10e3, "tolerance": 0.1}, ""),
+    "CR0402-FX-4703GLF": ("0402", {"resistance": 470e3, "tolerance": 1}, ""),  # G: 0402 packaging
+    "T491D227M010AT": ("CASE-D", {"capacitance": 220e-6, "tolerance": 20, "voltage_rating": 10}, ""),
+    "T491X476K035AT": ("CASE-X", {"capacitance": 47e-6, "tolerance": 10, "voltage_rating": 35}, ""),
+    "TAJB106K016RNJ": ("CASE-B", {"capacitance": 10e-6, "tolerance": 10, "voltage_rating": 16}, ""),
 }
+
+
+# Some listings give a tantalum case by the chip size it shares (case A = 3216 metric = 1206).
+_CASE_SIZE = {"CASE-A": "1206", "CASE-B": "1210", "CASE-C": "2312", "CASE-D": "2917", "CASE-X": "2917"}
 
 
 @pytest.mark.parametrize("code", sorted(EXAMPLES))
@@ -84,6 +92,9 @@ def test_a_code_reads_as_its_maker_s_ordering_guide_says(code: str) -> None:
         "",
         "RN7302(V3)",
         "ERA-3SM+",
+        "T491E227M010AT",  # KEMET's E (7360-38) is not the catalog's CASE-E (AVX, 7343-43)
+        "T495D227M010ATE100",  # low ESR: no general tantalum's equal
+        "TPSD227M010R0100",
     ],
 )
 def test_codes_no_family_reads_are_not_guessed(code: str) -> None:
@@ -102,7 +113,9 @@ def test_every_decoded_listing_of_the_catalog_states_the_same() -> None:
             if decoded is None:
                 continue
             fp = parse_footprint(product.package)
-            if fp is not None and fp.chip:
+            if fp is not None and decoded.package.startswith("CASE-"):  # a tantalum chip's case letter
+                agree[decoded.family][fp.package in (decoded.package, _CASE_SIZE.get(decoded.package))] += 1
+            elif fp is not None and fp.chip:
                 agree[decoded.family][fp.chip == decoded.package] += 1
             for key, value, _unit in decoded.values:
                 attr = product.attribute(key)

@@ -416,3 +416,17 @@ def test_eia_three_digit_codes(text: str, value: float | None) -> None:
     """'104' is 10 × 10⁴ (100 kΩ on a resistor, 100 nF in picofarads on a capacitor); a last digit 0 is a written
     value ('470'), a first pair outside E24 ('19') or a power above 6 ('107') no code."""
     assert eia_code(text) == value
+
+
+def test_a_thread_stated_again_with_its_length_gives_the_length() -> None:
+    """'M5-Screw' in one cell, 'M5x8' in the next: M5, 8 mm; another diameter's length is never borrowed."""
+    thread = parse_thread("M5-Screw M5x8")
+    assert thread is not None and (thread.size, thread.length_mm) == ("M5", 8.0)
+    other = parse_thread("M3 nut for M4x10")
+    assert other is not None and (other.size, other.length_mm) == ("M3", None)
+
+
+def test_a_distributor_s_connector_description_counts_pins_not_picofarads() -> None:
+    assert extract_quantities("CONN RCPT FMALE MINI DIN 4P SLDR") == []
+    assert extract_quantities("CONN D-SUB HD RCPT 15P R/A SLDR") == []
+    assert extract_quantities("CAP CER 22P 50V")[0] == ("capacitance", pytest.approx(22e-12), "F")
