@@ -32,6 +32,7 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | KOA RK73 / RN73 (resistor) | RK73B2ATTD101J, RN73R2ATD1004D25 | 0805, 100 Ω, ±5 % / 0805, 1 MΩ, ±0.5 % |
 | Susumu RR (thin-film resistor) | RR1220P-302-D | 0805, 3 kΩ, ±0.5 % |
 | Panasonic ERA (thin-film resistor) | ERA-2VEB1003X | 0402, ±0.1 %, 100 kΩ |
+| TE CRG / TT Welwyn WCR (resistor) | CRG0805J470R, WCR0805-1K8FI | 0805, 470 Ω, ±5 % / 0805, 1.8 kΩ, ±1 % |
 | KEMET T491 (tantalum, standard) | T491D227M010AT | case D, 220 µF, ±20 %, 10 V |
 | AVX TAJ (tantalum, standard) | TAJB106K016RNJ | case B, 10 µF, ±10 %, 16 V |
 """
@@ -337,6 +338,20 @@ def _bourns(m: re.Match[str]) -> DecodedPart | None:
     return _res("Bourns CR", m[1], _ohms_digits(m[3]), m[2])
 
 
+# TE CRG: size, tolerance, RKM value ('CRG0805J470R' = 470 Ω ±5 %); TT Welwyn WCR: size, RKM value, tolerance
+# ('WCR0805-1K8FI' = 1.8 kΩ ±1 %).
+_TE_CRG = re.compile(r"CRG(0201|0402|0603|0805|1206|1210|2010|2512)([BDFGJ])(\d*[RKM]\d*)")
+_WELWYN = re.compile(r"WCR(0201|0402|0603|0805|1206|1210|2010|2512)-(\d*[RKM]\d*)([BDFGJ])")
+
+
+def _te_crg(m: re.Match[str]) -> DecodedPart | None:
+    return _res("TE CRG", m[1], _ohms_rkm(m[3]), m[2])
+
+
+def _welwyn(m: re.Match[str]) -> DecodedPart | None:
+    return _res("TT Welwyn WCR", m[1], _ohms_rkm(m[2]), m[3])
+
+
 _STACKPOLE = re.compile(
     r"(?:RMCF|RMCP|RNCP|RNCF|RNCS)(0201|0402|0603|0805|1206|1210|2010|2512)([BCDFGJZ])T[A-Z]?(\d+[RKM]\d*)"
 )
@@ -380,6 +395,7 @@ _FAMILIES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DecodedPart | 
     (_VISHAY, _vishay), (_WSL, _wsl), (_WALSIN, _walsin), (_FENGHUA, _fenghua), (_VIKING, _viking), (_AVX, _avx),
     (_BOURNS, _bourns), (_STACKPOLE, _stackpole), (_KOA, _koa), (_SUSUMU, _susumu), (_PANASONIC_ERA, _panasonic_era),
     (_EIA_STYLE, _eia_style), (_KEMET_TANT, _kemet_tant), (_AVX_TANT, _avx_tant),
+    (_TE_CRG, _te_crg), (_WELWYN, _welwyn),
 )  # fmt: skip
 
 

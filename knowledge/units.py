@@ -313,6 +313,8 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
     if before[-2:-1].isalpha() and num.isdigit() and not _e_series(float(num)):
         return True  # 'TRIMPOT-3386P': a series number after a word, no 3386 pF ('RES-10K', 'C1-100n' stay values)
     glued = _GLUED_CODE.search(before)
+    if tail == "P" and num in ("2", "3", "4", "6") and glued is not None and glued.group(1)[-4:] in _CRYSTAL_SIZES:
+        return True  # '2016_4P', 'SMD3225-4P': a crystal body's pads, no 4 pF
     # 'XH-2P', 'GH1.25-3P': pins after a connector's code; 'NP0-22P', '0603-22P', 'C0G-33P-50V' stay capacitances
     return (
         tail == "P"
@@ -325,6 +327,7 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
     )
 
 
+_CRYSTAL_SIZES = frozenset({"1612", "2016", "2520", "3225", "5032", "6035", "7050"})  # crystal bodies, metric
 _BARE_TAILS = frozenset({"", "r", "k", "m", "g", "p", "n", "u", "μ", "meg"})
 _LEADING_ZERO = re.compile(r"0\d{2,}")
 

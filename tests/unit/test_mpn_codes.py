@@ -59,6 +59,8 @@ EXAMPLES = {
     "RN73R2ATD1004D25": ("0805", {"resistance": 1e6, "tolerance": 0.5}, ""),
     "RR1220P-302-D": ("0805", {"resistance": 3e3, "tolerance": 0.5}, ""),
     "ERA-3AEB103V": ("0603", {"resistance": 10e3, "tolerance": 0.1}, ""),
+    "CRG0805J470R": ("0805", {"resistance": 470, "tolerance": 5}, ""),
+    "WCR0805-1K8FI": ("0805", {"resistance": 1.8e3, "tolerance": 1}, ""),
     "CR0402-FX-4703GLF": ("0402", {"resistance": 470e3, "tolerance": 1}, ""),  # G: 0402 packaging
     "T491D227M010AT": ("CASE-D", {"capacitance": 220e-6, "tolerance": 20, "voltage_rating": 10}, ""),
     "T491X476K035AT": ("CASE-X", {"capacitance": 47e-6, "tolerance": 10, "voltage_rating": 35}, ""),

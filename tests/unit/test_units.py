@@ -430,3 +430,5 @@ def test_a_distributor_s_connector_description_counts_pins_not_picofarads() -> N
     assert extract_quantities("CONN RCPT FMALE MINI DIN 4P SLDR") == []
     assert extract_quantities("CONN D-SUB HD RCPT 15P R/A SLDR") == []
     assert extract_quantities("CAP CER 22P 50V")[0] == ("capacitance", pytest.approx(22e-12), "F")
+    assert extract_quantities("2016_4P") == []  # a crystal body's four pads
+    assert extract_quantities("0603-22P")[0] == ("capacitance", pytest.approx(22e-12), "F")
