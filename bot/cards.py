@@ -181,7 +181,7 @@ def substitute_line(substitute: Substitute, language: str) -> str:
     why = substitute.why.split("; differs: ")[0]
     if language == "zh":  # the English summary, said in Chinese from the same comparison
         same = [display_name(d.attribute, language) for d in substitute.differences if d.verdict == "same"]
-        why = f"相同:{'、'.join(same)}" if same else ""
+        why = message("reply.substitute.same", language, what="、".join(same)) if same else ""
     notes = [why] if why and why != substitute.kind else []
     notes += [_difference(d, language) for d in substitute.differences if d.verdict != "same"]
     head = f"{_kind_label(substitute.kind, language)} · {product.mpn} · {data_text(product.manufacturer, language)}"
@@ -204,25 +204,8 @@ def _no_substitute_message(result: SubstituteResult, language: str) -> dict[str,
     """Nothing qualifies, or the part is unknown: say so, say it was noted, and offer sales."""
     part = result.part
     if part is None:
-        if language == "zh":
-            text = "没有找到您要替代的型号。请发完整型号,例如“6205-2RS 有替代吗?”。我已记录这个需求,也可以回复“转人工”让销售帮您找。"
-        else:
-            text = (
-                "I could not find the part you want to replace. Send its full part number, e.g. “alternatives to "
-                "6205-2RS”. I have noted the request; you can also reply “talk to sales”."
-            )
-        return {"text": text}
-    if language == "zh":
-        text = (
-            f"目录里没有能替代 {part.mpn} · {data_text(part.manufacturer, language)} 的型号:关键参数(尺寸、封装、阻值等)必须一致,"
-            "宁缺毋滥。我已记录这个需求,回复“转人工”让销售帮您找。"
-        )
-    else:
-        text = (
-            f"Nothing in the catalog qualifies as a substitute for {part.mpn} · {data_text(part.manufacturer, language)}: the key "
-            "parameters (dimensions, package, value ...) must match. I have noted the request; reply “talk to sales” "
-            "and a sales engineer will look for one."
-        )
+        return {"text": message("reply.substitutes.unknown_part", language)}
+    text = message("reply.substitutes.none", language, mpn=part.mpn, maker=data_text(part.manufacturer, language))
     return {"text": text, "json_message": {"data": {"card": product_card(part, language)}}}
 
 
@@ -528,11 +511,7 @@ def _priced_of(summary: Mapping[str, Any]) -> tuple[int, int]:
 
 def quote_error_message(reason: str, language: str) -> dict[str, Any]:
     """A BOM that cannot be read or a revision that cannot apply: the reason and what to do."""
-    if language == "zh":
-        return {"text": f"这份 BOM 无法报价:{reason}。请上传 {FILE_TYPES_TEXT} 文件,或直接粘贴带表头的表格。"}
-    return {
-        "text": f"I cannot quote that: {reason}. Upload an {FILE_TYPES_TEXT} file, or paste the table with its header row."
-    }
+    return {"text": message("reply.quote.cannot", language, reason=reason, types=FILE_TYPES_TEXT)}
 
 
 def _candidate_text(n: int, c: Mapping[str, Any], zh: bool) -> str:

@@ -212,6 +212,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "reply.lead.refused.no_contact": {"en": "no phone number or e-mail found", "zh": "没有找到手机号或邮箱,请再发一次"},
     "reply.lead.refused.region": {"en": "region not recognised", "zh": "没认出地区:请发省市(如 广东深圳、苏州)或国家"},
+    "reply.substitutes.unknown_part": {
+        "en": "I could not find the part you want to replace. Send its full part number, e.g. “alternatives to "
+        "6205-2RS”. I have noted the request; you can also reply “talk to sales”.",
+        "zh": "没有找到您要替代的型号。请发完整型号,例如“6205-2RS 有替代吗?”。我已记录这个需求,也可以回复“转人工”让销售帮您找。",
+    },
+    "reply.substitutes.none": {
+        "en": "Nothing in the catalog qualifies as a substitute for {mpn} · {maker}: the key parameters (dimensions, "
+        "package, value ...) must match. I have noted the request; reply “talk to sales” and a sales engineer will "
+        "look for one.",
+        "zh": "目录里没有能替代 {mpn} · {maker} 的型号:关键参数(尺寸、封装、阻值等)必须一致,宁缺毋滥。我已记录这个需求,"
+        "回复“转人工”让销售帮您找。",
+    },
+    "reply.substitute.same": {"en": "same: {what}", "zh": "相同:{what}"},
+    "reply.quote.cannot": {
+        "en": "I cannot quote that: {reason}. Upload an {types} file, or paste the table with its header row.",
+        "zh": "这份 BOM 无法报价:{reason}。请上传 {types} 文件,或直接粘贴带表头的表格。",
+    },
     "reply.quote.boards": {"en": "{boards} board(s)", "zh": "{boards} 套"},
     "reply.quote.more_to_decide": {
         "en": "…{more} more in the card and the downloads",
