@@ -711,7 +711,10 @@ class BomMatcher:
                                  _price(p), p.sku))  # fmt: skip
         judged: list[tuple[Substitute, Product]] = []
         for product in pool:
-            sub = evaluate(wanted, product, family)
+            # the grammar's one name for a land pattern the listings spell several ways ('HC-49' for an 'HC-49S' can):
+            # the listing's own name when it reads as the same land pattern, so the package rule compares like with like
+            probe = replace(wanted, package=product.package) if _same_land(wanted.package, product.package) else wanted
+            sub = evaluate(probe, product, family)
             if sub is not None:
                 judged.append((sub, product))
                 if sum(1 for j, _ in judged if j.kind == "drop-in") >= MAX_CANDIDATES:
@@ -941,6 +944,20 @@ def _as_stated(family: Family, wanted: Product) -> Family:
     return replace(family, rules=rules)
 
 
+def _same_land(wanted: str, listed: str) -> bool:
+    """Whether a listing's package name reads as the wanted land pattern: the same package, mounting and pins."""
+    if wanted == listed:
+        return False
+    a, b = parse_footprint(wanted), parse_footprint(listed)
+    return (
+        a is not None
+        and b is not None
+        and bool(a.package)
+        and (a.package, a.mounting, a.pins) == (b.package, b.mounting, b.pins)
+        and a.kind == b.kind
+    )
+
+
 def _package_options(package: str) -> list[str]:
     """The packages a wanted package can be: itself, or a crystal body without pins ('SMD3225') as its 4- and 2-pin
     land patterns."""
@@ -990,7 +1007,7 @@ _POLYMER_SAID = re.compile(r"polymer|固态|hybrid|POSCAP|OS-?CON", re.I)
 # polymer tantalums (AVX TCJ, KEMET T520 / T52x / T55, Panasonic POSCAP TPE) and polymer aluminium cans are other
 # parts: a plain line's ESR may be what keeps its regulator stable
 _POLYMER_PART = re.compile(
-    r"polymer|hybrid|(?<![A-Z0-9])(?:TCJ|T52\d|T53\d|T55\d|\d+TP[A-Z]|SPT\d|PCJ|PCV|PLV)",
+    r"polymer|hybrid|(?<![A-Z0-9])(?:TCJ|T52\d|T53\d|T5[5-9][A-Z0-9]|\d+TP[A-Z]|SPT\d|PCJ|PCV|PLV)",  # Vishay T55B…
     re.I,
 )
 _NOT_WET = re.compile(
@@ -1009,7 +1026,8 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     (its series: polymer or not, low ESR, is then unknown), states a polymer, ceramic or niobium part, or two
     values."""
     text = _line_text(line)
-    unread = (_unread_code(line.mpn) and decode_mpn(line.mpn) is None) or _unread_code(line.value)
+    coded = decode_mpn(line.mpn) if _unread_code(line.mpn) else None
+    unread = (_unread_code(line.mpn) and (coded is None or coded.kind_words != "tantalum")) or _unread_code(line.value)
     if unread or _POLYMER_SAID.search(text) or _NOT_WET.search(text):
         return None  # a ceramic, niobium or polymer line on the same pads is another part
     spelt = f" {line.mpn}" if line.mpn.strip() and _value_codes_only(line.mpn) else ""  # '47UF10V' as the MPN
@@ -2429,6 +2447,8 @@ def _decoded_clash(line: BomLine, decoded: DecodedPart) -> str:
     wanted = parse_footprint(line.package)
     if wanted is not None and wanted.chip and wanted.chip != decoded.package:
         return f"footprint {line.package.strip()}"
+    if wanted is not None and wanted.package.startswith("CASE-") and wanted.package != decoded.package:
+        return f"footprint {line.package.strip()}"  # a tantalum code's case letter against the pad's
     kind = line_kind(line)
     if kind and kind not in (decoded.kind, "polarized_capacitor" if decoded.kind == "capacitor" else decoded.kind):
         return kind

@@ -308,89 +308,26 @@ def _read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 # Fastener types (the catalog's category leaf) and the words buyers and BOMs use for them.
 _FASTENER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # Order matters: 圆头内六角 (button head socket) and 沉头内六角 (countersunk socket) name the head first, as do
-    # Spanish 'Tornillo Allen Botón' and German 'Linsenkopf'. Spanish and German words as hand-made lists write them.
-    (
-        "Button head screws",
-        (
-            "button head",
-            "iso 7380",
-            "bhcs",
-            "sbhcs",
-            "圆头",
-            "半圆头",
-            "allen boton",
-            "allen botón",
-            "cabeza de boton",
-            "cabeza botón",
-            "linsenkopf",
-            "flachkopf",
-        ),
-    ),
-    (
-        "Countersunk screws",
-        ("countersunk", "iso 10642", "din 7991", "flat head", "fhcs", "沉头", "avellanado", "cabeza plana", "senkkopf"),
-    ),
-    (
-        "Socket head cap screws",
-        (
-            "socket head",
-            "iso 4762",
-            "din 912",
-            "shcs",
-            "cap screw",
-            "内六角圆柱",
-            "杯头",
-            "tornillo allen",
-            "allen screw",
-            "allen bolt",
-            "zylinderkopf",
-        ),
-    ),
-    (
-        "Set screws",
-        (
-            "set screw",
-            "grub",
-            "iso 4026",
-            "iso 4027",
-            "iso 4028",
-            "iso 4029",
-            "din 913",
-            "din 916",
-            "紧定",
-            "机米",
-            "prisionero",
-            "opresor",
-            "gewindestift",
-            "madenschraube",
-        ),
-    ),
+    # Order matters: 圆头内六角 (button head socket) and 沉头内六角 (countersunk socket) name the head first, as does
+    # Spanish 'Tornillo Allen Botón'. Spanish and German words as hand-made lists write them; German head shapes
+    # alone (Zylinderkopf, Linsenkopf, Senkkopf) also name slotted and cross-recess screws, so only with their drive.
+    ("Button head screws", ("button head", "iso 7380", "bhcs", "sbhcs", "圆头", "半圆头", "allen boton", "allen botón",
+                            "cabeza de boton", "cabeza botón", "cabeza abombada", "allen cabeza redonda",
+                            "linsenkopfschraube innensechskant", "linsenkopf innensechskant")),
+    ("Countersunk screws", ("countersunk", "iso 10642", "din 7991", "flat head", "fhcs", "沉头", "allen avellanado",
+                            "allen cabeza plana", "senkkopfschraube innensechskant", "senkschraube innensechskant")),
+    ("Socket head cap screws", ("socket head", "iso 4762", "din 912", "shcs", "cap screw", "内六角圆柱", "杯头",
+                                "tornillo allen", "allen screw", "allen bolt", "zylinderkopfschraube innensechskant",
+                                "zylinderschraube innensechskant")),
+    ("Set screws", ("set screw", "grub", "iso 4026", "iso 4027", "iso 4028", "iso 4029", "din 913", "din 916", "紧定",
+                    "机米", "prisionero", "opresor", "gewindestift", "madenschraube")),
     ("Hex head bolts", ("hex head bolt", "iso 4014", "din 931")),
-    (
-        "Hex head screws",
-        ("hex head screw", "hex screw", "iso 4017", "din 933", "外六角", "cabeza hexagonal", "sechskantschraube"),
-    ),
-    (
-        "Hex nuts",
-        (
-            "hex nut",
-            "jam nut",
-            "thin nut",
-            "iso 4032",
-            "iso 4035",
-            "din 934",
-            "din 439",
-            "六角螺母",
-            "螺帽",
-            "螺母",
-            "tuerca",
-            "sechskantmutter",
-            "mutter",
-        ),
-    ),
-    ("Washers", ("washer", "iso 7089", "din 125", "垫片", "平垫", "垫圈", "arandela", "unterlegscheibe", "scheibe")),
-)
+    ("Hex head screws", ("hex head screw", "hex screw", "iso 4017", "din 933", "外六角", "cabeza hexagonal",
+                         "sechskantschraube")),
+    ("Hex nuts", ("hex nut", "jam nut", "thin nut", "iso 4032", "iso 4035", "din 934", "din 439", "六角螺母", "螺帽", "螺母",
+                  "tuerca", "sechskantmutter")),
+    ("Washers", ("washer", "iso 7089", "din 125", "垫片", "平垫", "垫圈", "arandela", "unterlegscheibe")),
+)  # fmt: skip
 # Words that name one standard within a type ("jam nut" is the thin ISO 4035 nut, not the regular ISO 4032).
 _STANDARD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ISO 4035", ("jam nut", "thin nut", "薄螺母", "iso 4035", "din 439")),
@@ -416,6 +353,13 @@ _NOT_STOCKED_FASTENER = (
     "insert", "standoff", "铜柱", "rivet", "dowel", "pin",
     "self tapping", "自攻", "thumb", "wing", "蝶形", "flange", "法兰", "lock nut", "nylon", "尼龙", "防松",
     "spring washer", "lock washer", "split washer", "弹簧垫", "弹垫",
+    "cap nut", "acorn", "square nut", "fender washer", "sealing washer", "copper", "phillips", "pozidriv", "slotted",
+    "cross recess", "十字", "一字",
+    # Spanish and German names of the same (a plain 'Tuerca' / 'Arandela' is the standard part)
+    "autoblocante", "ciega", "mariposa", "cuadrada", "remach", "tuerca en t", "grower", "presión", "presion", "ancha",
+    "dentada", "flügel", "flugel", "hutmutter", "rändelmutter", "randelmutter", "sicherungs", "selbstsichernd", "stopmutter",
+    "vierkant", "einschlag", "käfig", "kafig", "niet", "federscheibe", "zahnscheibe", "kotflügel", "dichtscheibe",
+    "kreuzschlitz", "schlitz",
 )  # fmt: skip
 NOT_STOCKED = "not stocked"  # the type search filters on when the words name one of them: nothing fits
 

@@ -687,7 +687,8 @@ def _crystal(norm: str) -> Footprint | None:
     """Crystal_SMD_3225-4Pin_3.2x2.5mm, XTAL-SMD_3225-4P, SMD3225-4P (JLC), HC-49US, Crystal_HC49-U_Vertical."""
     if (m := re.search(r"(?<![A-Z0-9])HC-?49(?:[/ _\-]?(U|US|S|SMD|U-S))?", norm)) is not None:
         smd = m.group(1) == "SMD" or bool(_SMD_WORDS.search(norm))
-        return Footprint(norm, "HC-49-SMD" if smd else "HC-49", "SMD" if smd else "THT", "crystal", 2)
+        pins = int(p.group(1)) if (p := re.search(r"[_\-](\d)P(?![A-Z0-9])", norm[m.end() :])) else 2  # 'HC-49U-3P'
+        return Footprint(norm, "HC-49-SMD" if smd else "HC-49", "SMD" if smd else "THT", "crystal", pins)
     if (m := re.search(r"(?:CRYSTAL|XTAL|OSC)?[_\-]?SMD[_\-]?(\d{4})[_\-](\d)P", norm)) is not None:
         crystal = m.group(1) in _CRYSTAL_SIZES or bool(re.search(r"CRYSTAL|XTAL|OSC", norm))  # SMD2835-2P: an LED
         body = crystal_body(m.group(1)) if crystal else ()

@@ -231,7 +231,7 @@ def _eia_style(m: re.Match[str]) -> DecodedPart | None:
 # the case the catalog names by that letter ('CASE-D-7343-31(mm)' -> CASE-D) only where the letter means one size
 # for that maker and the catalog's listings of it; KEMET's E is left unread. Volts as three digits ('010' = 10 V, '006' = 6.3 V).
 # Only the standard series: a low-ESR one (KEMET T494 / T495, AVX TPS / TRJ) is no general part's equal.
-_KEMET_TANT = re.compile(r"T491([ABCDRSTUVWX])(\d{3})([KM])(\d{3})[A-Z]")
+_KEMET_TANT = re.compile(r"T491([ABCDRSTUVX])(\d{3})([KM])(\d{3})[A-Z]")
 _AVX_TANT = re.compile(r"TAJ([ABCDE])(\d{3})([KM])(\d{3})[A-Z]")
 
 

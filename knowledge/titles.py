@@ -16,7 +16,8 @@ import re
 from knowledge.models import Product
 
 # The kind as the catalog's titles end with it (the source's category leaf, or the reader's short name for it) ->
-# its Chinese name, as LCSC / 立创商城 name the category.
+# its Chinese name, as LCSC / 立创商城 name the category. Sourcing statuses ('Global Sourcing Parts', 'Pre-ordered
+# Chips', 'New Arrivals', 'Others') are no kind: such a title says none in Chinese.
 KINDS_ZH: dict[str, str] = {
     "thick film chip resistor": "厚膜贴片电阻",
     "chip resistor": "贴片电阻",
@@ -58,7 +59,6 @@ KINDS_ZH: dict[str, str] = {
     "Female Headers": "排母",
     "Operational Amplifier": "运算放大器",
     "Light Emitting Diodes (LED)": "发光二极管(LED)",
-    "Global Sourcing Parts": "全球代购料",
     "Resettable Fuses": "自恢复保险丝",
     "FFC/FPC Connectors": "FFC/FPC连接器",
     "FFC, FPC (Flat Flexible) Connector Assemblies": "FFC/FPC连接器",
@@ -71,12 +71,6 @@ KINDS_ZH: dict[str, str] = {
     "Common Mode Filters": "共模滤波器",
     "Monitors & Reset Circuits": "监控与复位芯片",
     "Varistors": "压敏电阻",
-    "Pre-ordered Chips": "预订芯片",
-    "Pre-ordered MCUs": "预订单片机",
-    "Pre-ordered Connectors": "预订连接器",
-    "Pre-ordered Products": "预订物料",
-    "Pre-ordered RLCs": "预订阻容感",
-    "Pre-ordered transistors": "预订晶体管",
     "Polypropylene Film Capacitors (CBB)": "聚丙烯薄膜电容(CBB)",
     "Film Capacitors": "薄膜电容",
     "Oscillators": "有源晶振",
@@ -222,7 +216,6 @@ KINDS_ZH: dict[str, str] = {
     "Magnetic Sensors": "磁传感器",
     "Hall Sensor": "霍尔传感器",
     "LVDS ICs": "LVDS芯片",
-    "Others": "其他",
     "Video Interface ICs": "视频接口芯片",
     "Darlington Transistor Arrays": "达林顿晶体管阵列",
     "Darlington Transistors": "达林顿管",
@@ -234,7 +227,6 @@ KINDS_ZH: dict[str, str] = {
     "SIM Card Connectors": "SIM卡座",
     "LCD Drivers": "LCD驱动芯片",
     "Solid State Relays - MOS Output (PhotoMOS)": "固态继电器(MOS输出)",
-    "New Arrivals": "新品",
     "RJ45 Transformer": "网络变压器",
     "Led Segment Display": "LED数码管",
     "LED Segment Displays": "LED数码管",
@@ -289,8 +281,10 @@ def _halves(name: str) -> tuple[str, str]:
 
 def _kind_suffix(title: str, category: str) -> tuple[str, str]:
     """The title without the English kind it ends with, and the kind's Chinese name ("" when it has none)."""
-    leaf = category.rsplit(" / ", 1)[-1].strip()
-    candidates = [leaf, *sorted(KINDS_ZH, key=len, reverse=True)]
+    # the source's category as the title ends with it: its last segment, or its last two where the leaf itself holds
+    # ' / ' ('Fast Recovery / High Efficiency Diode'); a sourcing status ('Pre-ordered Chips', 'Others') is no kind
+    parts = [p.strip() for p in category.split(" / ")]
+    candidates = [" / ".join(parts[-2:]), parts[-1], *sorted(KINDS_ZH, key=len, reverse=True)]
     lowered = title.lower()
     for kind in candidates:
         if kind and lowered.endswith(kind.lower()) and (len(kind) == len(title) or not title[-len(kind) - 1].isalnum()):

@@ -306,14 +306,19 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
     if tail == "P" and _PIN_WORDS.search(norm, max(0, start - 8), match.end() + 8):
         return True  # '14P底座', 'KF2510直针2P': a socket's or a connector's pins ('22P电容' stays 22 pF)
     window = norm[max(0, start - 24) : match.end() + 24]
-    if tail == "P" and _PIN_WORDS_EN.search(window) and not _CAPACITOR_WORDS.search(window):
+    if (
+        tail == "P"
+        and _PIN_WORDS_EN.search(window)
+        and not _CAPACITOR_WORDS.search(window)
+        and not DIELECTRIC_RE.search(window)
+    ):
         return True
     if before[-1:] not in ("-", "_"):
         return False  # the rules below are about a token joined to the code before it
     if before[-2:-1].isalpha() and num.isdigit() and not _e_series(float(num)):
         return True  # 'TRIMPOT-3386P': a series number after a word, no 3386 pF ('RES-10K', 'C1-100n' stay values)
     glued = _GLUED_CODE.search(before)
-    if tail == "P" and num in ("2", "3", "4", "6") and glued is not None and glued.group(1)[-4:] in _CRYSTAL_SIZES:
+    if tail == "P" and glued is not None and num in _CRYSTAL_PADS.get(glued.group(1)[-4:], ()):
         return True  # '2016_4P', 'SMD3225-4P': a crystal body's pads, no 4 pF
     # 'XH-2P', 'GH1.25-3P': pins after a connector's code; 'NP0-22P', '0603-22P', 'C0G-33P-50V' stay capacitances
     return (
@@ -327,7 +332,10 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
     )
 
 
-_CRYSTAL_SIZES = frozenset({"1612", "2016", "2520", "3225", "5032", "6035", "7050"})  # crystal bodies, metric
+# Crystal bodies (metric) and the pad counts they come with: '2016_4P' is pads, '2016_6P' is 6 pF.
+_CRYSTAL_PADS = {"1612": ("4",), "2016": ("4",), "2520": ("4",), "3225": ("4",), "5032": ("2", "4"),
+                 "6035": ("2", "4"), "7050": ("4", "6")}  # fmt: skip
+_SCREW_NAME_ONLY = re.compile(r"[\s\-_,;:/()]*(?:SCREW|BOLT|SCHRAUBE|TORNILLO|螺丝|螺钉|螺栓)?[\s\-_,;:/()]*")
 _BARE_TAILS = frozenset({"", "r", "k", "m", "g", "p", "n", "u", "μ", "meg"})
 _LEADING_ZERO = re.compile(r"0\d{2,}")
 
@@ -404,7 +412,10 @@ def parse_thread(text: str) -> ThreadSize | None:
         return None
     if not any(match.group(2, 3, 4)):  # 'M5-Screw, M5x8': the same thread stated again with its length
         again = next((m for m in _THREAD_RE.finditer(normalized, match.end()) if m.group(1) == match.group(1)), None)
-        match = again if again is not None and any(again.group(2, 3, 4)) else match
+        between = normalized[match.end() : again.start()] if again is not None else ""
+        # only where nothing but a screw's own name stands between ('Hex nut M3 for M3x8 screw' is a nut)
+        if again is not None and any(again.group(2, 3, 4)) and _SCREW_NAME_ONLY.fullmatch(between):
+            match = again
     diameter = float(match.group(1))
     if not 0.3 <= diameter <= 300:
         return None

@@ -453,11 +453,41 @@ def test_what_the_ninth_outside_set_found() -> None:
 
 def test_fasteners_named_in_spanish_or_german() -> None:
     """Hand-made lists name the head in their own language: Tornillo Allen Botón is a button head (ISO 7380), a
-    Tuerca a hex nut, a Zylinderkopfschraube a socket head cap screw."""
+    Tuerca a hex nut, a Zylinderkopfschraube with a hex socket (Innensechskant) a socket head cap screw."""
     if not CATALOG.is_file():
         pytest.skip("var/catalog.sqlite is not built")
-    text = "Nombre\tCantidad\nTornillo Allen Boton M3x10\t21\nTuerca M3\t22\nZylinderkopfschraube M4x12\t4\n"
+    text = "Nombre\tCantidad\nTornillo Allen Boton M3x10\t21\nTuerca M3\t22\nZylinderkopfschraube Innensechskant M4x12\t4\n"
     with CatalogStore.open_existing(CATALOG) as store:
         button, nut, cap = BomMatcher(SearchEngine(store)).match_all(read_bom_text(text, "bom.tsv").lines)
     for got, standard in ((button, "ISO 7380 M3×10"), (nut, "ISO 4032 M3"), (cap, "ISO 4762 M4×12")):
         assert got.status == "parametric" and got.product is not None and got.product.mpn.startswith(standard), got.note
+
+
+REVIEWED_S15 = """Designator\tQty\tMPN\tValue\tFootprint\tDescription
+C1\t1\tGRM31CR61C106KA88Z\t10uF\tCASE-A-3216-18(mm)\t
+C2\t1\tT491D107M025AT\t\t\t
+C3\t1\tT491D107M010AT\t\tCASE-C\t
+H1\t4\t\t\t\tHex nut M3 (for M3x8 socket head screw)
+H2\t4\t\t\t\tZylinderkopfschraube Kreuzschlitz M3x10
+H3\t4\t\t\t\tTuerca autoblocante M3
+H4\t4\t\t\t\tArandela grower M4
+Y1\t1\t\t24MHz_2016_6P\tCrystal_SMD_2016-4Pin_2.0x1.6mm\t
+"""
+
+
+def test_what_a_stranger_s_review_found_in_session_15() -> None:
+    """An MLCC code on tantalum pads is no tantalum; a standard T491 is never a polymer part (Vishay T55B...); a
+    code's case letter against the pad's is a question; a nut that names its screw is a nut; a cross-recess screw,
+    a lock nut and a spring washer are not stocked standard parts; a 2016 crystal's '6P' is its 6 pF."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        c1, c2, c3, h1, h2, h3, h4, y1 = BomMatcher(SearchEngine(store)).match_all(read_bom_text(REVIEWED_S15).lines)
+    assert c1.product is None or "tantalum" not in c1.product.category.lower(), c1.note
+    assert c2.product is None or not c2.product.mpn.startswith(("T55", "T58", "T59")), c2.note
+    assert c3.status not in ("exact", "parametric"), c3.note
+    assert h1.product is None or "nut" in h1.product.category.lower(), h1.note
+    for line in (h2, h3, h4):
+        assert line.status not in ("exact", "parametric"), line.note
+    if y1.product is not None:
+        assert y1.product.attribute("load_capacitance").value == pytest.approx(6e-12)  # type: ignore[union-attr]
