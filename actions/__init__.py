@@ -1,8 +1,8 @@
 """Rasa custom actions: thin adapters that read slots, make one call into bot/ or knowledge/, and reply.
 
 With BRANDSTATION_WARM_UP=1 (set by `brandstation serve`), the action server, as it starts, loads the catalog,
-indexes, the BOM matcher's code tables and the selection columns in a background thread (so the first buyer
-does not wait), and runs the lead delivery worker (bot/outbox.py) in another: queued leads are sent, retried
+indexes, the BOM matcher's code tables, the selection columns and the embedder in a background thread (so the first
+buyer does not wait), and runs the lead delivery worker (bot/outbox.py) in another: queued leads are sent, retried
 and dead-lettered from inside this process; `brandstation outbox work` does the same on its own.
 """
 
@@ -18,9 +18,13 @@ def _warm_up() -> None:
     from bot import providers
     from knowledge.selection import prepare
 
-    service = providers.get_quote_service()
-    service.matcher.prepare()
-    prepare(service.engine.store)
+    try:
+        service = providers.get_quote_service()
+        service.matcher.prepare()
+        prepare(service.engine.store)
+        service.engine.search("10k 0603 resistor", k=1)  # the embedder and the index answer once
+    except Exception:  # the first request then loads what it needs itself
+        log.exception("warm-up failed")
 
 
 def _deliver_leads() -> None:

@@ -151,6 +151,7 @@
     var replyTimeoutMs = DEFAULT_REPLY_TIMEOUT_MS;
     var socket = null;
     var ready = false; // true between session_confirm and disconnect
+    var whenReady = []; // work that needs the conversation's id (a file attached before the socket confirmed it)
     var queue = []; // messages typed before the session is confirmed
     var pendingQuestion = params.get("q"); // deep link: ?q=... asks once on arrival
     var storedId = loadSessionId();
@@ -265,6 +266,7 @@
         }
         ready = true;
         queue.splice(0).forEach(emitUser);
+        whenReady.splice(0).forEach(function (run) { run(); });
         if (pendingQuestion) {
           var q = pendingQuestion.trim();
           pendingQuestion = null;
@@ -314,6 +316,12 @@
       var shown = "📎 " + file.name;
       addBubble("user", shown);
       showTyping(replyTimeoutMs * BOM_REPLY_FACTOR);
+      // The upload belongs to this conversation only: a file attached before the socket has its id waits for it.
+      if (ready && sessionId) post(file, shown);
+      else whenReady.push(function () { post(file, shown); });
+    }
+
+    function post(file, shown) {
       var form = new FormData();
       form.append("file", file, file.name);
       form.append("session", sessionId || ""); // the upload belongs to this conversation only
