@@ -413,8 +413,10 @@ def parse_thread(text: str) -> ThreadSize | None:
     if not any(match.group(2, 3, 4)):  # 'M5-Screw, M5x8': the same thread stated again with its length
         again = next((m for m in _THREAD_RE.finditer(normalized, match.end()) if m.group(1) == match.group(1)), None)
         between = normalized[match.end() : again.start()] if again is not None else ""
-        # only where nothing but a screw's own name stands between ('Hex nut M3 for M3x8 screw' is a nut)
-        if again is not None and any(again.group(2, 3, 4)) and _SCREW_NAME_ONLY.fullmatch(between):
+        # only where nothing but a screw's own name stands between ('Hex nut M3 for M3x8 screw' is a nut); a short
+        # stretch only, so the check stays linear whatever the message
+        near = len(between) <= 40
+        if again is not None and any(again.group(2, 3, 4)) and near and _SCREW_NAME_ONLY.fullmatch(between):
             match = again
     diameter = float(match.group(1))
     if not 0.3 <= diameter <= 300:
