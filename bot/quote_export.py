@@ -253,14 +253,18 @@ def _lines(quote: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [line for line in quote.get("lines") or () if isinstance(line, Mapping)]
 
 
+def _in_language(item: Mapping[str, Any], key: str, zh: bool) -> Any:
+    """A field kept in both languages (`key` and `key_zh`: a line's product title, the quote's warnings) in the
+    file's language; a quote saved before it kept both has only its English `key`."""
+    return item.get(f"{key}_zh") if zh and item.get(f"{key}_zh") else item.get(key)
+
+
 def _warnings(quote: Mapping[str, Any], zh: bool) -> list[str]:
-    """The quote's warnings in the file's language (a quote saved before they were kept in both: its own)."""
-    return _texts(quote.get("warnings_zh") if zh and quote.get("warnings_zh") else quote.get("warnings"))
+    return _texts(_in_language(quote, "warnings", zh))
 
 
 def _description(item: Mapping[str, Any], zh: bool) -> str:
-    """The product's title in the file's language (knowledge/titles.py; a quote saved before it had one English)."""
-    return _text(item.get("description_zh") if zh and item.get("description_zh") else item.get("description"))
+    return _text(_in_language(item, "description", zh))
 
 
 def _input_text(value: Any) -> str:

@@ -1026,8 +1026,11 @@ def _polarized_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     (its series: polymer or not, low ESR, is then unknown), states a polymer, ceramic or niobium part, or two
     values."""
     text = _line_text(line)
-    coded = decode_mpn(line.mpn) if _unread_code(line.mpn) else None
-    unread = (_unread_code(line.mpn) and (coded is None or coded.kind_words != "tantalum")) or _unread_code(line.value)
+    # a code the makers' numbering reads as a standard tantalum states its series; any other code may be polymer
+    unread_mpn = _unread_code(line.mpn)
+    coded = decode_mpn(line.mpn) if unread_mpn else None
+    tantalum_code = coded is not None and coded.kind_words == "tantalum"
+    unread = (unread_mpn and not tantalum_code) or _unread_code(line.value)
     if unread or _POLYMER_SAID.search(text) or _NOT_WET.search(text):
         return None  # a ceramic, niobium or polymer line on the same pads is another part
     spelt = f" {line.mpn}" if line.mpn.strip() and _value_codes_only(line.mpn) else ""  # '47UF10V' as the MPN

@@ -250,6 +250,9 @@ KINDS_ZH: dict[str, str] = {
 }
 
 _BY_LOWER = {k.lower(): v for k, v in KINDS_ZH.items()}
+_KINDS_LONGEST_FIRST = tuple(
+    sorted(KINDS_ZH, key=len, reverse=True)
+)  # 'thick film chip resistor' before 'chip resistor'
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # An English word in a title: letters only, two or more (codes, acronyms with digits, units stay: 'SMD', 'X7R', 'mm').
 # Words of capitals only ('SMD', 'LED', 'USB', 'MLCC') are the same in both languages.
@@ -284,7 +287,7 @@ def _kind_suffix(title: str, category: str) -> tuple[str, str]:
     # the source's category as the title ends with it: its last segment, or its last two where the leaf itself holds
     # ' / ' ('Fast Recovery / High Efficiency Diode'); a sourcing status ('Pre-ordered Chips', 'Others') is no kind
     parts = [p.strip() for p in category.split(" / ")]
-    candidates = [" / ".join(parts[-2:]), parts[-1], *sorted(KINDS_ZH, key=len, reverse=True)]
+    candidates = [" / ".join(parts[-2:]), parts[-1], *_KINDS_LONGEST_FIRST]
     lowered = title.lower()
     for kind in candidates:
         if kind and lowered.endswith(kind.lower()) and (len(kind) == len(title) or not title[-len(kind) - 1].isalnum()):
