@@ -66,6 +66,11 @@ HOLDOUT7 = FIXTURES / "holdout7"
 # mechanical lists in .ods and Markdown (DIN screws, bearings)), measured once before any change made for it.
 HOLDOUT8_LABELS_DIR = FIXTURES / "labels_holdout8"
 HOLDOUT8 = FIXTURES / "holdout8"
+# A tenth, collected and labelled in session 16 (three helpers, repositories used by none of the others:
+# used_repos_before_holdout9.txt; EasyEDA / EasyEDA Pro csv, a Chinese Altium .xls, KiBOM and KiCad csv (one German),
+# hand-made .ods / .xlsx (a Chinese fastener list, a Chinese kit), a Mouser-coded csv), measured once before any change.
+HOLDOUT9_LABELS_DIR = FIXTURES / "labels_holdout9"
+HOLDOUT9 = FIXTURES / "holdout9"
 DEV = ROOT.parent / "shared" / "boms" / "dev"
 # Confidence bands of the reliability table: a matcher that says 0.97 should be right about that often.
 BANDS = ((0.95, 1.01), (0.9, 0.95), (0.8, 0.9), (0.7, 0.8), (0.0, 0.7))
@@ -86,6 +91,7 @@ def bom_path(name: str) -> Path | None:
         HOLDOUT6,
         HOLDOUT7,
         HOLDOUT8,
+        HOLDOUT9,
     ):
         if (folder / name).is_file():
             return folder / name
@@ -192,8 +198,8 @@ def _band(confidence: float) -> str:
 
 
 def evaluate_all(engine: SearchEngine) -> dict[str, Any]:
-    """The ten label sets: the dev BOMs the matcher was shaped on, the outside BOMs (worked on since session 7),
-    the held-out ones of sessions 8 to 15 (each worked on from its first measurement on)."""
+    """The eleven label sets: the dev BOMs the matcher was shaped on, the outside BOMs (worked on since session 7),
+    the held-out ones of sessions 8 to 16 (each worked on from its first measurement on)."""
     return {
         "dev": evaluate(engine, LABELS_DIR),
         "outside": evaluate(engine, OUTSIDE_LABELS_DIR),
@@ -205,6 +211,7 @@ def evaluate_all(engine: SearchEngine) -> dict[str, Any]:
         "holdout6": evaluate(engine, HOLDOUT6_LABELS_DIR),
         "holdout7": evaluate(engine, HOLDOUT7_LABELS_DIR),
         "holdout8": evaluate(engine, HOLDOUT8_LABELS_DIR),
+        "holdout9": evaluate(engine, HOLDOUT9_LABELS_DIR),
     }
 
 

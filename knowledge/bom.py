@@ -1668,8 +1668,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "lcsc", "lcscpart", "lcscpart#", "lcscpartnumber", "lcsc#", "供应商编号", "供应商料号", "立创编号", "商品编号",
         "配单c编号", "c编号", "supplierpart", "supplierpartnumber", "supplier part", "supplier part number",
         "jlcpcbpart#", "jlcpcbpart#optional", "jlcpcbpart", "jlcpart", "jlcpcb", "jlc", "elecrowpn", "elecrowpart",
-        "digikeypart", "digikeypart#", "digikeypartnumber", "digikey",
-        "digikey#", "mouserpartnumber", "mouserpart#", "mouserno", "mousernr", "mouser#", "mouser", "farnellpartnumber", "farnell",
+        "digikeypart", "digikeypart#", "digikeypartnumber", "digikeypartnum", "digikeypn", "digikey",
+        "digikey#", "mouserpartnumber", "mouserpartnum", "mouserpart#", "mouserno", "mousernr", "mouser#", "mouser", "farnellpartnumber", "farnell",
         "spn", "supplierpn",  # KiCad field plugins: SPR names the supplier, SPN its number
         "fournisseur et réf", "réf fournisseur", "référence fournisseur", "code fournisseur",  # French KiCad lists
         "element14", "newark", "rspartnumber", "ocdigikey", "ocmouser", "ocnewark", "ocfarnell", "oclcsc",
@@ -1680,6 +1680,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "nombre", "descripción", "descrição", "descrizione", "nazwa", "opis",
     ),
     "item_code": ("物料编码", "子项物料代码", "子项物料编码", "物料代码", "物料号", "internal part number", "ipn"),
+    # the kind of part in a column of its own (类别 '弹簧垫圈' beside 型号 'M3', Category 'Resistors'): said before
+    # the line's description, so an 'M4' under 薄螺母 is a nut, never the M4 rectifier diode
+    "kind": ("类别", "分类", "类目", "种类", "category", "kind", "part type", "parttype"),
     "alternates": ("替代料", "替代料1", "替代料2", "替代料3", "替代物料", "alternate", "alternate1", "alternate2",
                    "alternate3", "alternative", "substitute"),
     "attrition": ("损耗率", "损耗", "attrition", "attritionrate", "scrap", "scraprate"),
@@ -1690,8 +1693,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "other": (
         "id", "#", "no", "item", "序号", "项目号", "项次", "价格", "单价", "price", "unitprice", "totalprice", "总价", "金额",
         "备注", "note", "notes", "remark", "remarks", "comments", "链接", "淘宝链接", "购买链接", "link", "url", "supplier",
-        "供应商", "spr", "spurl", "image", "datasheet", "category", "分类", "类别", "类目", "libtype", "source", "matches",
-        "warning", "producttink", "productlink", "parttype", "optional", "rohs", "lifecycle", "lebenszyklus",
+        "供应商", "spr", "spurl", "image", "datasheet", "libtype", "source", "matches",
+        "warning", "producttink", "productlink", "optional", "rohs", "lifecycle", "lebenszyklus",
         # a cart's column for the buyer's own reference: designators for some buyers ('C15, C20, C23'), a project
         # code for others, beside an order quantity that is the order's, not one board's: not read
         "customerpart", "customerpartnumber", "customerno", "customerreference", "customer#", "kundenteilenr",
@@ -1765,6 +1768,9 @@ def _header_field(cell: str) -> tuple[str, int] | None:
         and not _NAMES_PACKAGE.search(key)
     ):
         return "mpn", 100  # 'Manufacturer / Part #': the maker's part number
+    named = {hit[0] if (hit := _HEADER_INDEX.get(part)) else "" for part in key.split("/")} if "/" in key else set()
+    if len(named) > 1 and named <= {"value", "description"}:
+        return "value", 100  # 'value/description', '名称/规格': what the part is, read as its value
     for probe, name in (("数量", "quantity"), ("用量", "quantity"), ("位号", "designators"), ("qty", "quantity"),
                         ("designator", "designators"), ("替代", "alternates"), ("损耗", "attrition"),
                         ("封装", "package"), ("footprint", "package"), ("manufacturerpart", "mpn"),
@@ -1840,6 +1846,8 @@ DISTRIBUTOR = re.compile(
     r"future electronics)(?:\.[a-z.]+)?$",
     re.I,
 )
+# A part name with LCSC's code appended the way EasyEDA's library names its parts ('HR911105A_C12074')
+_LCSC_SUFFIX = re.compile(r"([A-Za-z0-9][^_\s]{2,60})_(C[1-9]\d{2,8})")
 _DNP_TOKENS = {
     "dnp", "dni", "dnf", "np", "nc", "n.c.", "nf", "nm", "no pop", "nopop", "not populated", "do not populate",
     "do not place", "do not fit", "not fitted", "not mounted", "不贴", "不贴片", "不焊", "空贴", "未贴", "不安装", "不上件",
@@ -2370,6 +2378,13 @@ def _build_line(
         elif _DIGIKEY.fullmatch(item_code):
             supplier_code = item_code
     value = first("value")
+    if not supplier_code:  # an EasyEDA library name with its LCSC code: 'HR911105A_C12074'
+        for cell in ("mpn", "value"):
+            text = mpn if cell == "mpn" else value
+            if (m := _LCSC_SUFFIX.fullmatch(text)) is not None:
+                supplier_code = m.group(2)
+                mpn, value = (m.group(1), value) if cell == "mpn" else (mpn, m.group(1))
+                break
     description = first("description")
     a_code = bool(re.search(r"[A-Za-z]", value) and re.search(r"\d", value)) and not extract_quantities(value)
     if not description and not a_code:
@@ -2377,6 +2392,9 @@ def _build_line(
         # what the part is: its description. Not beside a part number ('LM358' beside 'LM4562NA': a symbol name)
         more = [t for t in (_clean_text(v) for v in values.get("value", [])[1:]) if t and t.lower() != value.lower()]
         description = " ".join(dict.fromkeys(more))
+    kind = first("kind")
+    if kind and kind.lower() not in description.lower() and kind.lower() not in value.lower():
+        description = f"{kind} {description}".strip()
     if value.lower() in {"n/a", "na", "-"}:
         notes.append(f"value {value!r}: may mean not populated")
     raw = {headers[i] if i < len(headers) else f"column {i + 1}": c for i, c in enumerate(cells) if c}
@@ -2659,6 +2677,7 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "value": ("值", "value"),
     "package": ("封装", "package"),
     "description": ("描述", "description"),
+    "kind": ("类别", "kind"),
     "manufacturer": ("品牌", "manufacturer"),
     "supplier_code": ("供应商编号", "supplier code"),
     "item_code": ("物料编码", "item code"),

@@ -308,7 +308,9 @@ class BomMatcher:
         store = self.engine.store
         footprint = line.package or _said_package(line)  # a 备注 'SOD-123' chooses among listings as a footprint does
         by_supplier = _one_part(store.by_code(line.supplier_code)) if _is_code(line.supplier_code) else []
-        by_mpn = _prefer_maker(_by_code(store, line.mpn), line.manufacturer) if _is_code(line.mpn) else []
+        by_mpn = _prefer_maker(_by_code(store, line.mpn, line), line.manufacturer) if _is_code(line.mpn) else []
+        if _names_a_size(line):
+            by_mpn = []  # '型号 M3' under 弹簧垫圈: a thread size, not the 'M3' listing of a rectifier or a stud
         if by_supplier and by_mpn and not _same_mpn(by_supplier[0], by_mpn[0]):
             winner = _words_decide(line, by_mpn[0], by_supplier[0])
             if winner is not None:  # the line's value, package or colour is one part's and not the other's
@@ -607,7 +609,7 @@ class BomMatcher:
         if _UNDECIDED.search(line.value) or _TBD.search(line.description):
             return None  # 'color?', '10k TBD': the designer has not decided; the buyer picks from what search shows
         text = _line_text(line)
-        if parse_thread(text) is not None:
+        if parse_thread(text) is not None and not _placed_as_electronics(line):
             return _fastener_match(self.engine, line, text)
         said_led = kind_of_text(f"{line.value} {line.description}") == "led" and _designator_prefix(line) in ("D", "")
         if line_kind(line) == "led" or _designator_prefix(line) == "LED" or said_led:  # D4 'LED_Blue'
@@ -654,8 +656,11 @@ class BomMatcher:
             note = f"no part meets every stated value ({shown}, {wanted.package}); same value and package: check"
             return _ambiguous(line, nearest, note, via="parameters (ratings not met)")
         judged.sort(key=lambda sp: sp[0].kind != "drop-in")  # stable: keeps the stock / price order
-        # a part number we cannot read, in the MPN column or the value cell ('ABM8-25.000MHZ-B2-T' as a value)
-        unread = next((c for c in (line.mpn, line.value) if _unread_code(c)), "")
+        # a part number we cannot read, in the MPN column or the value cell ('ABM8-25.000MHZ-B2-T' as a value), or
+        # a Digi-Key number, which carries the maker's ('CRA2512-FZ-R100ELFCT-ND': a 1 % shunt)
+        # (not '541-10.0KHCT-ND': a maker prefix and the value, no series)
+        digikey = line.supplier_code if re.fullmatch(r"[A-Z][A-Z0-9./#-]*-ND", line.supplier_code.upper()) else ""
+        unread = next((c for c in (line.mpn, line.value, digikey) if _unread_code(c)), "")
         unknown_mpn = bool(unread)
         unchecked = [r.attribute for r in family.rules if r not in checked.rules]
         if unknown_mpn and unchecked:
@@ -864,6 +869,9 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if choice is None and named and named[0] == "chip resistor" and _BARE_NUMBER.fullmatch(line.value.strip()):
         quantities["resistance"] = (float(line.value.strip()), "Ω")  # '470' on an R designator = 470 Ω
         choice = "chip resistor"
+    if choice is None and named and named[0] == "chip resistor" and (milli := _MILLIOHMS.fullmatch(line.value)):
+        quantities["resistance"] = (float(milli.group(1)) / 1000, "Ω")  # '100m' on R105 (a shunt): 100 mΩ
+        choice = "chip resistor"
     if choice is None and named and named[0] == "chip resistor" and JUMPER_WORDS.search(text):
         quantities["resistance"] = (0.0, "Ω")  # 'Jumper' on a RES_0805 part, 跳线: a zero-ohm link
         choice = "chip resistor"
@@ -889,7 +897,7 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if choice == "MLCC capacitor" and (dielectric := _DIELECTRICS.search(text)) is not None:
         attrs.append(Attribute("dielectric", dielectric.group(1).upper().replace("COG", "C0G")))
     fp = parse_footprint(line.package) or parse_footprint(extract_package(text) or "")
-    if fp is not None and not _fits_family(choice, fp):
+    if fp is not None and not _fits_family(choice, fp, kind):
         return None, None  # an axial resistor or a radial capacitor is no chip part: search, with its mounting
     package = (fp.package if fp is not None else "") or ""
     if choice == "crystal" and not package:  # a size in the package or value cell: '3.2x2.5x0.8', '3225 12MHz'
@@ -900,6 +908,7 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
 
 
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_MILLIOHMS = re.compile(r"\s*(\d+(?:\.\d+)?)\s*m\s*")  # lower-case m only: '1M' is a megohm
 # KiCad's 'Oscillator_SMD_…' pad, 'active', 有源 (LCEDA's 'OSC-SMD_4P' pad carries passive crystals too)
 _OSCILLATOR_SAID = re.compile(r"(?<![A-Za-z])OSCILLATOR(?![a-z])|\bactive\b|有源", re.I)
 _CRYSTAL_VALUE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KM])\s*$", re.IGNORECASE)
@@ -911,10 +920,12 @@ _FAMILY_KINDS = {
 }
 
 
-def _fits_family(family: str, fp: Footprint) -> bool:
+def _fits_family(family: str, fp: Footprint, kind: str = "") -> bool:
     """Whether a footprint can carry a part of the family: a chip resistor needs an SMD chip footprint, not an
-    axial one (RES-TH_BD2.3-L6.5-P10.50) nor a pin header (HDR-M_2.54_1x4P)."""
-    if fp.kind not in _FAMILY_KINDS.get(family, ("",)):
+    axial one (RES-TH_BD2.3-L6.5-P10.50) nor a pin header (HDR-M_2.54_1x4P). A chip land named for another chip
+    kind ('C0402' under R1) carries the line's kind (`line_kind`): the pads are the same."""
+    allowed = _FAMILY_KINDS.get(family, ("",))
+    if fp.kind not in allowed and not (fp.chip and fp.kind in _CHIP_KINDS and kind in allowed):
         return False
     if family in ("chip resistor", "MLCC capacitor"):
         return fp.mounting != "THT" and (not fp.package or bool(fp.chip))
@@ -1308,8 +1319,9 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     right angle; KiCad's PinHeader_2x05_P2.54mm_Vertical, LCEDA's HDR-F-2.54_1x10): the best-stocked listing that
     states the same form; None when the footprint does not state it all or the line names another part."""
     fp = parse_footprint(line.package)
-    if fp is None or fp.kind not in ("header", "socket") or not (fp.rows and fp.pins and fp.pitch_mm):
+    if fp is None or fp.kind not in ("header", "socket", "connector") or not (fp.rows and fp.pins and fp.pitch_mm):
         return None
+    rows, pins, pitch = fp.rows, fp.pins, fp.pitch_mm
     # KiCad's generic connector symbols ('Generic connector, single row, 01x05') carry a net name as the value
     # ('LED3_IN', 'GND'): it names no part
     value = "" if _KICAD_GENERIC_CONNECTOR.match(line.description) else line.value
@@ -1317,6 +1329,8 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     if _NOT_PLAIN_HEADER.search(said) or kind_of_text(said) not in ("", "header", "socket", "connector"):
         return None  # an OLED module or a JST connector on a header footprint is not a header
     form = form_of_text(f"{line.package} {said}")
+    if fp.kind == "connector" and form is not None and form.kind in ("header", "socket"):
+        fp = replace(fp, kind=form.kind)  # KiCad's bare '1x03_P2.54mm_Vertical': 'PinHeader' / 'PinSocket' says which
     if form is None or form.kind != fp.kind:
         return None  # LCEDA's 'HDR-TH_8P-P2.54-V' says neither pins nor socket (its -M / -F twins do)
     if (
@@ -1327,8 +1341,8 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
         return None  # 'HDR-2x8': the pitch is a library's habit, not stated
     said_angle = angled(line.package)
     said_angle = angled(said) if said_angle is None else said_angle
-    per_row = fp.pins // fp.rows
-    words = f"{_KIND_SEARCH_WORDS[fp.kind]} {fp.rows}x{per_row:02d} pitch {fp.pitch_mm:g}mm"
+    per_row = pins // rows
+    words = f"{_KIND_SEARCH_WORDS[fp.kind]} {rows}x{per_row:02d} pitch {pitch:g}mm"
     words += " SMD" if fp.mounting == "SMD" else " through hole"
     if said_angle is None:
         # Eagle's 'PINHD-1X2', Altium's 'HDR1X3': straight or right angle is the library's habit, not said: a
@@ -2191,12 +2205,26 @@ def _footprint_codes(package: str) -> list[str]:
     return list(dict.fromkeys((code, unpadded)))  # as written first: JST's PA / XA numbers are padded ('B02B-PASK')
 
 
-def _by_code(store: CatalogStore, code: str) -> list[Product]:
-    """Listings of a code, also when the BOM writes a voltage the RKM way ('AMS1117-3V3' is AMS1117-3.3)."""
+def _by_code(store: CatalogStore, code: str, line: BomLine | None = None) -> list[Product]:
+    """Listings of a code, also when the BOM writes a voltage the RKM way ('AMS1117-3V3' is AMS1117-3.3). With the
+    line, a listing whose MPN holds Chinese words the line does not say gives way to one without (codes compare
+    without them: 'LM358' is not 'LM358国产')."""
     found = store.by_code(code)
     if not found and (decimal := _RKM_VOLTS.sub(r"\1.\2", code)) != code:
         found = store.by_code(decimal)
+    if line is not None:  # (when every listing carries words the line lacks, the line's other words decide)
+        return [p for p in found if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)] or found
     return found
+
+
+def _names_a_size(line: BomLine) -> bool:
+    """An MPN cell that is a metric thread and its sizes ('M3', 'M2.5', 'M3*10', 'M3*5*0.5') on a line with no
+    footprint: a fastener's size, which the fastener reading takes; the catalog's 'M4' rectifier (SMA) or Shuntian's
+    stud listed as 'M3*10' are other parts."""
+    return bool(_THREAD_SIZE.fullmatch(line.mpn.strip())) and not line.package.strip()
+
+
+_THREAD_SIZE = re.compile(r"M\d{1,2}(?:\.\d)?(?:\s*[xX*×]\s*\d+(?:\.\d+)?){0,3}")
 
 
 _RKM_VOLTS = re.compile(r"(?<=-)(\d)V(\d)(?![0-9])", re.I)
@@ -2521,7 +2549,12 @@ def _ambiguous(
     return LineMatch(line, "ambiguous", round(confidence, 2), None, candidates, via, note)
 
 
-_REMARK_HEADERS = re.compile(r"备注|说明|remark|note|comment|规格|spec", re.IGNORECASE)
+# Columns whose cells the line's words include: remarks, and a rating stated in a column of its own (EasyEDA's
+# 'Tolerance' ±1 %, a 'Voltage' or 耐压 50V, a 'Power' 1/4W, a 'Dielectric' X7R) — stated, so filtered on.
+_REMARK_HEADERS = re.compile(
+    r"备注|说明|remark|note|comment|规格|spec|toleran|精度|误差|公差|voltage|耐压|额定电压|power|功率|dielectric|介质|温度系数",
+    re.IGNORECASE,
+)
 
 
 def _line_text(line: BomLine) -> str:
@@ -2541,6 +2574,16 @@ _PREFIX_KINDS = {
 }  # fmt: skip
 
 
+_CHIP_KINDS = frozenset({"resistor", "capacitor", "inductor"})
+
+
+def _placed_as_electronics(line: BomLine) -> bool:
+    """A line an electronic footprint, its words or its designator place ('M7' 二极管 on SMA(DO-214AC)_S1): its
+    'M7' is a part number, never a thread."""
+    fp = parse_footprint(line.package)
+    return (fp is not None and bool(fp.package or fp.kind)) or bool(line_kind(line))
+
+
 def line_kind(line: BomLine) -> str:
     """What kind of part a line is, from its own words, its footprint or its designator prefix ('' when none
     says)."""
@@ -2548,9 +2591,10 @@ def line_kind(line: BomLine) -> str:
     if said:
         return said
     fp = parse_footprint(line.package)
-    if fp is not None and fp.kind:
+    prefix = _PREFIX_KINDS.get(_designator_prefix(line), "")
+    if fp is not None and fp.kind and not (fp.chip and prefix in _CHIP_KINDS and prefix != fp.kind):
         return fp.kind
-    return _PREFIX_KINDS.get(_designator_prefix(line), "")
+    return prefix  # a 'C0402' land under R1 ... R25 valued '2k2', '4M7': one pad for both, the part is a resistor
 
 
 def _fits_line(line: BomLine, product: Product) -> bool:

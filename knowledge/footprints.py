@@ -130,6 +130,9 @@ class Footprint:
         return bool(self.package or self.mounting or self.kind)
 
 
+_DECIMAL_COMMA_MM = re.compile(r"(?<=\d),(?=\d{1,2}MM)")
+
+
 def parse_footprint(text: str | None) -> Footprint | None:
     """Read a footprint or package cell (see the module docstring); None when it names nothing known."""
     return _parse((text or "").strip())
@@ -142,6 +145,7 @@ def _parse(raw: str) -> Footprint | None:
     norm = unicodedata.normalize("NFKC", raw).upper().replace("×", "X")
     norm = re.sub(r"^[A-Z0-9_.\- ]{1,60}:(?=\S)", "", norm)  # KiCad "Resistor_SMD:R_0402_1005Metric"
     norm = norm.lstrip("_")  # old KiCad module names: "_0603", "_LQFP48"
+    norm = _DECIMAL_COMMA_MM.sub(".", norm)  # a decimal comma: KiCad names saved in a German sheet ('P2,54mm')
     if norm in ("402", "603", "805"):
         norm = "0" + norm  # a footprint cell that lost its leading zero (a spreadsheet read '0805' as a number)
     found = Footprint(raw)
@@ -295,6 +299,8 @@ def kind_of_text(text: str, *, strong_only: bool = False) -> str:
     """The kind of part a text names ('10k 电阻' -> 'resistor', 'FERRITE BEAD 220 OHM' -> 'inductor'); '' when it
     names none or more than one."""
     found = {kind for kind, strong, words in _KIND_WORDS if (strong or not strong_only) and words.search(text)}
+    if found == {"led", "diode"}:
+        return "led"  # '贴片绿色LED' under a 种类 '二极管': an LED is a diode
     if len(found) > 1:  # '热敏电阻': a thermistor, though 电阻 says resistor (one strong kind over weak ones)
         found = {kind for kind, strong, _ in _KIND_WORDS if strong and kind in found}
     return next(iter(found)) if len(found) == 1 else ""
@@ -407,6 +413,7 @@ def form_of_text(text: str) -> Footprint | None:
     norm = unicodedata.normalize("NFKC", text or "").upper().replace("×", "X")
     if not norm.strip() or len(norm) > 2_000:
         return None
+    norm = _DECIMAL_COMMA_MM.sub(".", norm)  # 'P2,54mm'
     smd, tht = bool(_TEXT_SMD.search(norm)), bool(_TEXT_THT.search(norm))
     mounting = "SMD" if smd and not tht else ("THT" if tht and not smd else "")
     if _TEXT_HEADER.search(norm) or (
@@ -553,7 +560,7 @@ def _ipc(norm: str) -> Footprint | None:
 
 
 def _chip(norm: str) -> Footprint | None:
-    """Chip parts named by size: 0603, R0603, C_0805_2012Metric, RES0402, LED0603-RD, 0603-RES, c0402, R 0805_L, and
+    """Chip parts named by size: 0603, R0603, C_0805_2012Metric, RES0402, LED0603-RD, 0603-RES, c0402, R 0805_L, SM0603, and
     Eagle (SparkFun) device names: CAP_CERAMIC_0805MP, RESISTOR_0805MP."""
     m = re.match(
         r"(?:([A-Z]{1,9})(?:[ _\-](?:CERAMIC|MLCC))?[ _\-]?)?(?:SMD[ _\-])?(\d{4,5})(?:[ _\-]?(\d{4})METRIC)?(?![\d.])(?!X\d)(?:[ _\-@]*([A-Z]{0,4}))?",
@@ -568,8 +575,8 @@ def _chip(norm: str) -> Footprint | None:
         if code not in CHIP_CODES:
             return None
     kind = _kind(prefix) or _kind(tail)
-    if prefix and not kind and prefix not in ("SMD", "SIZE", "CASE", "CHIP"):
-        return None  # "SOT1206", "DFN1006": not a chip size
+    if prefix and not kind and prefix not in ("SMD", "SM", "SIZE", "CASE", "CHIP"):
+        return None  # "SOT1206", "DFN1006": not a chip size ('SM0603': KiCad 4's chip pad)
     return Footprint(norm, code, "SMD", kind)
 
 
@@ -604,16 +611,19 @@ def _case(norm: str) -> Footprint | None:
 
 def _header(norm: str) -> Footprint | None:
     """Pin headers and sockets: PinHeader_1x04_P2.54mm_Vertical, PinSocket_2x05, HDR-M_2.54_1x4P, HDR1X4,
-    MHDR2X5, Header 4, HDR-TH_3P-P2.54-V-M, 1X03 / 2X05 (Eagle)."""
+    MHDR2X5, Header 4, HDR-TH_3P-P2.54-V-M, 1X03 / 2X05 (Eagle), pin_array_13x2 (KiCad 4)."""
     m = re.match(
-        r"(PINHEADER|PINSOCKET|RHDR|M?HDR|PINHD|HEADER|PIN[ _]?HEADER|PINS(?=_\d)|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?",
+        r"(PINHEADER|PINSOCKET|RHDR|M?HDR|PINHD|HEADER|PIN[ _]?HEADER|PIN_ARRAY|PINS(?=_\d)|排针|排母)?[ _\-]*(?:[MF][ _\-]+)?",
         norm,
     )
     word = (m.group(1) or "") if m else ""
     rows_pins = re.search(r"(?<![\d.])(\d{1,2})X(\d{1,3})(?:P|PIN)?(?![\d.X])", norm)
     only_pins = re.search(r"(?:[_\-]|^HEADER ?)(\d{1,3})P(?:IN)?(?![A-Z0-9])|^HEADER[ _\-]?(\d{1,3})H?$", norm)
     eagle = bool(rows_pins and re.fullmatch(r"\d{1,2}X\d{1,3}", norm))  # Eagle's "1X03"
-    if not word and not eagle and not re.match(r"(排针|排母)", norm):
+    # KiCad's 'PinHeader_1x03_P2.54mm_Vertical' with its library word lost ('1x03_P2,54mm_Vertical'): a pin array
+    # of that pitch, male or female not said
+    bare = bool(re.fullmatch(r"\d{1,2}X\d{1,3}_P\d(?:\.\d{1,2})?MM(?:_(?:VERTICAL|HORIZONTAL)(?:_SMD)?)?", norm))
+    if not word and not eagle and not bare and not re.match(r"(排针|排母)", norm):
         return None
     # IPC-7351 names a receptacle 'RHDRV4W80P254_4X1_…' (a pin header 'HDRV4W64P254_1X4_…')
     kind = "socket" if word in ("PINSOCKET", "RHDR") or "排母" in norm or re.search(r"HDR-F|FEMALE", norm) else "header"
@@ -628,13 +638,18 @@ def _header(norm: str) -> Footprint | None:
     elif only_pins is not None:
         rows, pins = 1, int(only_pins.group(1) or only_pins.group(2))
     pitch = _pitch(norm) or (
-        2.54 if word in ("HDR", "MHDR", "RHDR", "PINHD", "HEADER") and not re.search(r"2\.0|2MM", norm) else None
+        2.54
+        if word in ("HDR", "MHDR", "RHDR", "PINHD", "HEADER", "PIN_ARRAY") and not re.search(r"2\.0|2MM", norm)
+        else None
     )
     name = f"Header-{rows}x{pins // rows:02d}" if rows and pins else "Header"
     if pitch:
         name += f"-P{_num(pitch)}"
     mounting = "SMD" if _SMD_WORDS.search(norm) else "THT"
-    return Footprint(norm, name, mounting, kind, pins, rows, pitch)
+    orientation = "vertical" if "VERTICAL" in norm else ("horizontal" if "HORIZONTAL" in norm else "")
+    return Footprint(
+        norm, name, mounting, "connector" if bare else kind, pins, rows, pitch, (), orientation if bare else ""
+    )
 
 
 def _lceda_th(norm: str) -> Footprint | None:
@@ -758,6 +773,8 @@ def _ic(norm: str) -> Footprint | None:
     if family == "HSOP" and (not pins or not pins.isdigit() or int(pins) <= 8):
         return None  # an HSOP-8 is TI's SO PowerPAD, listed as SOIC-8, ESOP-8 or HSOP-8 alike: read only PowerSO-10+
     family = {"SOT": "SOT", "SO": "SO"}.get(family, family)
+    if pins and re.fullmatch(r"\d+L", pins) and family not in ("TO", "DO", "SOD", "SOT", "TSOT", "SC", "LL"):
+        pins = pins[:-1]  # ST's 'LGA-14L', 'VFQFPN-48L': 14 leads
     if family == "TSOT" and pins == "23" and not tail:
         name = "TSOT"  # 'LTC4412_TSOT23': a ThinSOT whose pins the name does not say
     elif family in ("TO", "DO", "SC", "SOD", "SOT", "TSOT", "LL") and pins:

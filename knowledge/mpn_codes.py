@@ -10,7 +10,7 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | family | example | reads |
 |---|---|---|
 | Samsung CL (MLCC) | CL10A106KP8NNNC | 0603, X5R, 10 µF, ±10 %, 10 V |
-| Murata GRM / GCM / GCJ / GJM / GRT | GRM188R61A106KE69D | 0603, X5R, 10 V, 10 µF, ±10 % |
+| Murata GRM / GCM / GCJ / GJM / GRT / ZRB | GRM188R61A106KE69D | 0603, X5R, 10 V, 10 µF, ±10 % |
 | Yageo CC / AC (MLCC) | CC0603KRX7R9BB104 | 0603, ±10 %, X7R, 50 V, 100 nF |
 | Kemet C (MLCC) | C0805C225K4RACTU, C0805X104K5RAC (flexible termination) | 0805, 2.2 µF, ±10 %, 16 V, X7R |
 | TDK C (MLCC) | C1608X5R1A106K080AC | 0603, X5R, 10 V, 10 µF, ±10 % |
@@ -32,6 +32,7 @@ shipped catalog (tests/unit/test_mpn_codes.py: decoded facts agree with what eac
 | KOA RK73 / RN73 (resistor) | RK73B2ATTD101J, RN73R2ATD1004D25 | 0805, 100 Ω, ±5 % / 0805, 1 MΩ, ±0.5 % |
 | Susumu RR (thin-film resistor) | RR1220P-302-D | 0805, 3 kΩ, ±0.5 % |
 | Panasonic ERA (thin-film resistor) | ERA-2VEB1003X | 0402, ±0.1 %, 100 kΩ |
+| ROHM MCR / ESR / KTR / SFR (resistor) | ESR03EZPD1002, MCR01MZPJ103 | 0603, 10 kΩ, ±0.5 % / 0402, 10 kΩ, ±5 % |
 | TE CRG / TT Welwyn WCR (resistor) | CRG0805J470R, WCR0805-1K8FI | 0805, 470 Ω, ±5 % / 0805, 1.8 kΩ, ±1 % |
 | KEMET T491 (tantalum, standard) | T491D227M010AT | case D, 220 µF, ±20 %, 10 V |
 | AVX TAJ (tantalum, standard) | TAJB106K016RNJ | case B, 10 µF, ±10 %, 16 V |
@@ -131,7 +132,7 @@ def _samsung(m: re.Match[str]) -> DecodedPart | None:
 
 
 _MURATA = re.compile(
-    r"(GRM|GCM|GCJ|GJM|GRT|GCQ|GQM)(\d{2})[0-9A-Z]([0-9A-Z]{2})(\d[A-Z]|Y[A-Z])(\d{3}|\dR\d|R\d{2})([A-Z])"
+    r"(GRM|GCM|GCJ|GJM|GRT|GCQ|GQM|ZRB)(\d{2})[0-9A-Z]([0-9A-Z]{2})(\d[A-Z]|Y[A-Z])(\d{3}|\dR\d|R\d{2})([A-Z])"
 )
 _MURATA_SIZE = {"02": "01005", "03": "0201", "15": "0402", "18": "0603", "21": "0805", "31": "1206", "32": "1210",
                 "43": "1812", "55": "2220"}  # fmt: skip
@@ -388,6 +389,16 @@ def _panasonic_era(m: re.Match[str]) -> DecodedPart | None:
     return _res("Panasonic ERA", _ERA_SIZE[m[1]], _ohms_digits(m[3]), m[2])
 
 
+# ROHM general, anti-surge, high-voltage and anti-sulphur chip resistors: series, size, packaging (3 letters),
+# tolerance, value ('ESR03EZPD1002', 'MCR01MZPJ103', 'MCR03ERTJ164'); the low-ohm UCR / PMR codes are left unread.
+_ROHM = re.compile(r"(?:MCR|ESR|KTR|SFR)(01|03|10|18|25|50|100)[EMJH][A-Z]{2}([BDFGJ])(\d{3,4}|\d+R\d+)")
+_ROHM_SIZE = {"01": "0402", "03": "0603", "10": "0805", "18": "1206", "25": "1210", "50": "2010", "100": "2512"}
+
+
+def _rohm(m: re.Match[str]) -> DecodedPart | None:
+    return _res("ROHM MCR", _ROHM_SIZE[m[1]], _ohms_digits(m[3]), m[2])
+
+
 _FAMILIES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DecodedPart | None]], ...] = (
     (_SAMSUNG, _samsung), (_MURATA, _murata), (_YAGEO_CC, _yageo_cc), (_KEMET, _kemet), (_TDK, _tdk), (_TAIYO, _taiyo),
     (_TDK_CGA, _tdk_cga),
@@ -395,7 +406,7 @@ _FAMILIES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DecodedPart | 
     (_VISHAY, _vishay), (_WSL, _wsl), (_WALSIN, _walsin), (_FENGHUA, _fenghua), (_VIKING, _viking), (_AVX, _avx),
     (_BOURNS, _bourns), (_STACKPOLE, _stackpole), (_KOA, _koa), (_SUSUMU, _susumu), (_PANASONIC_ERA, _panasonic_era),
     (_EIA_STYLE, _eia_style), (_KEMET_TANT, _kemet_tant), (_AVX_TANT, _avx_tant),
-    (_TE_CRG, _te_crg), (_WELWYN, _welwyn),
+    (_TE_CRG, _te_crg), (_WELWYN, _welwyn), (_ROHM, _rohm),
 )  # fmt: skip
 
 

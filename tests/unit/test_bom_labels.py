@@ -37,8 +37,9 @@ HOLDOUT5_LABELS = sorted((FIXTURES / "labels_holdout5").glob("*.json"))
 HOLDOUT6_LABELS = sorted((FIXTURES / "labels_holdout6").glob("*.json"))
 HOLDOUT7_LABELS = sorted((FIXTURES / "labels_holdout7").glob("*.json"))
 HOLDOUT8_LABELS = sorted((FIXTURES / "labels_holdout8").glob("*.json"))
+HOLDOUT9_LABELS = sorted((FIXTURES / "labels_holdout9").glob("*.json"))
 LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS + HOLDOUT3_LABELS + HOLDOUT4_LABELS
-LABELS += HOLDOUT5_LABELS + HOLDOUT6_LABELS + HOLDOUT7_LABELS + HOLDOUT8_LABELS
+LABELS += HOLDOUT5_LABELS + HOLDOUT6_LABELS + HOLDOUT7_LABELS + HOLDOUT8_LABELS + HOLDOUT9_LABELS
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -72,6 +73,7 @@ def _bom_path(name: str) -> Path:
                 "holdout6",
                 "holdout7",
                 "holdout8",
+                "holdout9",
             )
         ),
     ):
@@ -111,6 +113,8 @@ def test_there_is_a_label_file_per_dev_bom() -> None:
     assert {_spec(p)["file"] for p in HOLDOUT7_LABELS} == holdout7 and len(HOLDOUT7_LABELS) >= 11
     holdout8 = {p.name for p in (FIXTURES / "holdout8").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
     assert {_spec(p)["file"] for p in HOLDOUT8_LABELS} == holdout8 and len(HOLDOUT8_LABELS) >= 12
+    holdout9 = {p.name for p in (FIXTURES / "holdout9").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
+    assert {_spec(p)["file"] for p in HOLDOUT9_LABELS} == holdout9 and len(HOLDOUT9_LABELS) >= 11
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)

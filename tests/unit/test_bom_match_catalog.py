@@ -491,3 +491,45 @@ def test_what_a_stranger_s_review_found_in_session_15() -> None:
         assert line.status not in ("exact", "parametric"), line.note
     if y1.product is not None:
         assert y1.product.attribute("load_capacitance").value == pytest.approx(6e-12)  # type: ignore[union-attr]
+
+
+HELD_OUT_9 = """类别\t型号\t用途\t数量
+弹簧垫圈\tM3\t底板\t4
+薄螺母\tM4\t电机\t4
+平头螺丝\tM3*10\t屏幕\t4
+防松螺母\tM2.5\t皮带扣\t4
+"""
+HELD_OUT_9_EDA = """Designator\tQuantity\tvalue/description\tFootprint\tPart Number\tTolerance\tDigikey Part Num
+R1\t11\t10k Ohms resistor\t0603\tESR03EZPD1002\t\t
+R2\t1\t220Ω\tR0805\t\t±1%\t
+R3\t1\t2k2\tC0402\t\t\t
+R4\t1\t100m\tSM2512\t\t\tCRA2512-FZ-R100ELFCT-ND
+J1\t1\tPinHeader 01x03\t1x03_P2,54mm_Vertical\t1-826629-2\t\t
+J2\t1\tHR911105A_C12074\tRJ45\t\t\t
+"""
+
+
+def test_what_the_tenth_outside_set_found() -> None:
+    """A Chinese fastener list names the kind in a 类别 column and only the size in 型号: 'M3' under 弹簧垫圈 is no
+    'M3螺母' listing (the catalog's codes compare without Chinese words), 'M4' under 薄螺母 no M4 rectifier, 'M3*10'
+    no stud listed under that name. An EDA list's 'value/description' column, a stated tolerance in a column of its
+    own, a ROHM code's ±0.5 %, a 'C0402' land under R3, a shunt's '100m' with a Digi-Key number the catalog lacks
+    (the best-rated part), KiCad's header name without its library word, EasyEDA's name with its LCSC code."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        matcher = BomMatcher(SearchEngine(store))
+        washer, nut, screw, lock = matcher.match_all(read_bom_text(HELD_OUT_9, "bom.tsv").lines)
+        r1, r2, r3, r4, j1, j2 = matcher.match_all(read_bom_text(HELD_OUT_9_EDA, "bom.tsv").lines)
+    assert washer.product is None or "washer" in washer.product.category.lower(), washer.note
+    assert nut.product is None or "nut" in nut.product.category.lower(), nut.note
+    assert screw.product is None or screw.product.mpn != "M3*10", screw.note
+    assert lock.status not in ("exact", "parametric"), lock.note
+    for got, ohms, package, worst in ((r1, 10_000, "0603", 0.5), (r2, 220, "0805", 1), (r3, 2_200, "0402", 5),
+                                      (r4, 0.1, "2512", 1)):  # fmt: skip
+        assert got.status == "parametric" and got.product is not None, got.note
+        assert got.product.attribute("resistance").value == pytest.approx(ohms)  # type: ignore[union-attr]
+        assert package in got.product.package and "resistor" in got.product.category.lower()
+        assert got.product.attribute("tolerance").value <= worst, got.note  # type: ignore[union-attr,operator]
+    assert j1.status == "parametric" and j1.product is not None and "pin header" in j1.product.category.lower()
+    assert j2.status == "exact" and j2.product is not None and j2.product.sku == "C12074", j2.note

@@ -583,3 +583,18 @@ def test_spanish_and_other_hand_made_headers_are_read() -> None:
     assert second.description == "Tornillo Allen Boton M3x10" and second.quantity == 21
     polish = read_bom_text("Nazwa\tIlość\tProducent\nRezystor 10k 0603\t4\tYageo\n", "bom.tsv")
     assert polish.lines[0].quantity == 4 and polish.lines[0].manufacturer == "Yageo"
+
+
+def test_a_kind_column_a_two_name_header_an_lcsc_suffix_and_a_digikey_column_are_read() -> None:
+    """Held out 9: 类别 (the kind) says what the 型号's size is of; 'value/description' holds the value; EasyEDA's
+    'HR911105A_C12074' is the part and its LCSC code; 'Digikey Part Num' is a supplier code."""
+    fasteners = read_bom_text("类别\t型号\t数量\n弹簧垫圈\tM3\t4\n", "bom.tsv").lines[0]
+    assert (fasteners.mpn, fasteners.description) == ("M3", "弹簧垫圈")
+    text = (
+        "Designator\tQty\tvalue/description\tFootprint\tDigikey Part Num\n"
+        "R1\t1\t10k Ohms resistor\t0603\t311-10.0KHRCT-ND\n"
+        "J2\t1\tHR911105A_C12074\tRJ45\t\n"
+    )
+    r1, j2 = read_bom_text(text, "bom.tsv").lines
+    assert (r1.value, r1.supplier_code) == ("10k Ohms resistor", "311-10.0KHRCT-ND")
+    assert (j2.value, j2.supplier_code) == ("HR911105A", "C12074")

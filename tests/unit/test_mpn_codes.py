@@ -64,6 +64,9 @@ EXAMPLES = {
     "CR0402-FX-4703GLF": ("0402", {"resistance": 470e3, "tolerance": 1}, ""),  # G: 0402 packaging
     "T491D227M010AT": ("CASE-D", {"capacitance": 220e-6, "tolerance": 20, "voltage_rating": 10}, ""),
     "T491X476K035AT": ("CASE-X", {"capacitance": 47e-6, "tolerance": 10, "voltage_rating": 35}, ""),
+    "ESR03EZPD1002": ("0603", {"resistance": 10e3, "tolerance": 0.5}, ""),  # ROHM anti-surge, D = ±0.5 %
+    "MCR01MZPJ103": ("0402", {"resistance": 10e3, "tolerance": 5}, ""),
+    "ZRB18AR61E106KE01L": ("0603", {"capacitance": 10e-6, "tolerance": 10, "voltage_rating": 25}, "X5R"),
     "TAJB106K016RNJ": ("CASE-B", {"capacitance": 10e-6, "tolerance": 10, "voltage_rating": 16}, ""),
 }
 
@@ -103,6 +106,14 @@ def test_codes_no_family_reads_are_not_guessed(code: str) -> None:
     assert decode_mpn(code) is None
 
 
+# Listings whose stated value contradicts their own ordering code (the source's typo, not the decoder's): checked by
+# hand against the maker's numbering guide.
+_SOURCE_TYPOS = {
+    "MCR01MRTJ683": "ROHM: J with three digits, 683 = 68 kΩ; the listing states 683 Ω",
+    "MCR01MZPF4531": "ROHM: F with four digits, 4531 = 4.53 kΩ; the listing states 4.63 kΩ",
+}
+
+
 def test_every_decoded_listing_of_the_catalog_states_the_same() -> None:
     """Over the shipped catalog (~52,000 listings of these families): the decoded size, value, tolerance, voltage
     and dielectric agree with what each listing states in ≥ 99.5 % of the facts compared, per family."""
@@ -112,7 +123,7 @@ def test_every_decoded_listing_of_the_catalog_states_the_same() -> None:
     with CatalogStore.open_existing(CATALOG) as store:
         for product in store.iter_products():
             decoded = decode_mpn(product.mpn)
-            if decoded is None:
+            if decoded is None or product.mpn in _SOURCE_TYPOS:
                 continue
             fp = parse_footprint(product.package)
             if fp is not None and decoded.package.startswith("CASE-"):  # a tantalum chip's case letter
