@@ -322,6 +322,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有找到符合的产品。我已记录这个需求,可以换个说法,或回复“转人工”让销售帮您找。",
     },
     "reply.search.intro": {"en": "Here is what matches best:", "zh": "为您找到这些产品:"},
+    # parametric selection (knowledge/selection.py)
+    "reply.select.unclear": {
+        "en": "Which kind of part do you need (resistor, capacitor, bearing, screw ...) and which values, e.g. '10k "
+        "resistor 0402 1%'?",
+        "zh": "请告诉我需要哪类零件(电阻、电容、轴承、螺丝……)和关键参数,例如“10k 0402 1% 电阻”。",
+    },
+    "reply.select.part": {"en": "part", "zh": "零件"},
+    "reply.select.kind_of_part": {"en": "kind of part", "zh": "零件类型"},
+    "reply.select.in_stock": {"en": "in stock", "zh": "有货"},
+    "reply.select.stock": {"en": "stock {stock}", "zh": "库存 {stock}"},
+    "reply.select.none": {
+        "en": "No {noun} matches {given}. Try dropping or changing one of these.",
+        "zh": "没有符合 {given} 的{noun}。可以放宽或修改其中一个条件再试。",
+    },
+    "reply.select.none_all": {
+        "en": "No {noun} matches all of {given}. {ways}.",
+        "zh": "没有同时符合 {given} 的{noun}。{ways}。",
+    },
+    "reply.select.without": {"en": "without {dropped}: {count}", "zh": "不限{dropped}有 {count} 个"},
+    "reply.select.closest": {"en": "Closest without {dropped}:", "zh": "不限{dropped}时最接近的:"},
+    "reply.select.remaining": {"en": "{count} {nouns} match {given}.", "zh": "符合 {given} 的{nouns}有 {count} 个。"},
+    "reply.select.remaining_all": {"en": "{count} {nouns}.", "zh": "{nouns}共有 {count} 个。"},
+    "reply.select.ask": {
+        "en": "{head} Which {what}: {options}? Or any.",
+        "zh": "{head}请选择{what}:{options},或告诉我其他值;不限也可以。",
+    },
+    "reply.select.or": {"en": " or ", "zh": "、"},
+    "reply.select.and": {"en": " and ", "zh": "和"},
+    "reply.select.matching": {"en": "{nouns} matching {given}:", "zh": "符合 {given} 的{nouns}:"},
     "reply.search.relaxed": {
         "en": "Nothing meets every value you gave; the closest without {dropped}:",
         "zh": "没有完全符合的产品;不限“{dropped}”时最接近的是:",

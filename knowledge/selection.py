@@ -35,6 +35,7 @@ from knowledge import bearing_grammar as bg
 from knowledge.attributes import BY_KEY, display_name
 from knowledge.catalog import CatalogStore, normalize_code
 from knowledge.errors import CatalogError, UnitError
+from knowledge.messages import message
 from knowledge.models import Attribute, Product
 from knowledge.search import REL_TOL, SearchEngine, parse_parameters
 from knowledge.substitutes import unit_price, wants_in_stock
@@ -194,52 +195,49 @@ def selection_json(sel: Selection) -> dict[str, Any]:
 
 
 def selection_reply(sel: Selection, language: str = "en") -> str:
-    """The buyer-facing message for one step: the question with its options, the parts, or why nothing fits."""
-    zh = language == "zh"
+    """The buyer-facing message for one step: the question with its options, the parts, or why nothing fits
+    (sentences from the message catalog, knowledge/messages.py)."""
+    lang = "zh" if language == "zh" else "en"
     spec = next((f for f in load_families() if f.name == sel.family), None)
-    noun = (spec.zh if zh else spec.name) if spec else ("零件" if zh else "part")
-    given = ("、" if zh else ", ").join(_filter_text(a, v, language) for a, v in sel.filters)
+    noun = (spec.zh if lang == "zh" else spec.name) if spec else message("reply.select.part", lang)
+    nouns = _plural(noun)
+    given = message("reply.sep.list", lang).join(_filter_text(a, v, lang) for a, v in sel.filters)
     if sel.status == "unclear":
-        if zh:
-            return "请告诉我需要哪类零件(电阻、电容、轴承、螺丝……)和关键参数,例如“10k 0402 1% 电阻”。"
-        return "Which kind of part do you need (resistor, capacitor, bearing, screw ...) and which values, e.g. '10k resistor 0402 1%'?"
+        return message("reply.select.unclear", lang)
     if sel.status == "none":
         if not sel.relaxed:
-            if zh:
-                return f"没有符合 {given} 的{noun}。可以放宽或修改其中一个条件再试。"
-            return f"No {noun} matches {given}. Try dropping or changing one of these."
+            return message("reply.select.none", lang, noun=noun, given=given)
 
         def dropped_text(dropped: tuple[tuple[str, str], ...]) -> str:
-            return ("和" if zh else " and ").join(_filter_text(a, v, language) for a, v in dropped)
+            return message("reply.select.and", lang).join(_filter_text(a, v, lang) for a, v in dropped)
 
-        ways = [
-            (f"不限{dropped_text(d)}有 {c:,} 个" if zh else f"without {dropped_text(d)}: {c:,}") for d, c in sel.relaxed
-        ]
-        first = dropped_text(sel.relaxed[0][0])
-        lines = [f"- {_product_line(p, language)}" for p in sel.products]
-        if zh:
-            head = f"没有同时符合 {given} 的{noun}。" + ";".join(ways) + "。"
-            return head + (f"\n不限{first}时最接近的:\n" + "\n".join(lines) if lines else "")
-        head = f"No {noun} matches all of {given}. " + "; ".join(ways) + "."
-        return head + (f"\nClosest without {first}:\n" + "\n".join(lines) if lines else "")
+        ways = message("reply.sep.clause", lang).join(
+            message("reply.select.without", lang, dropped=dropped_text(d), count=f"{c:,}") for d, c in sel.relaxed
+        )
+        lines = [f"- {_product_line(p, lang)}" for p in sel.products]
+        head = message("reply.select.none_all", lang, noun=noun, given=given, ways=ways)
+        if not lines:
+            return head
+        closest = message("reply.select.closest", lang, dropped=dropped_text(sel.relaxed[0][0]))
+        return f"{head}\n{closest}\n" + "\n".join(lines)
     if sel.status == "ask":
-        counts = [
-            f"{_option_name(sel.attribute or '', shown, language)} ({count:,})" for shown, _, count in sel.options
-        ]
+        counts = [f"{_option_name(sel.attribute or '', shown, lang)} ({count:,})" for shown, _, count in sel.options]
         if sel.attribute == "family":
-            what = "零件类型" if zh else "kind of part"
+            what = message("reply.select.kind_of_part", lang)
         else:
-            what = display_name(sel.attribute or "", language)
-        if zh:
-            head = f"符合 {given} 的{noun}有 {sel.remaining:,} 个。" if given else f"{noun}共有 {sel.remaining:,} 个。"
-            return f"{head}请选择{what}:" + "、".join(counts) + ",或告诉我其他值;不限也可以。"
-        head = f"{sel.remaining:,} {_plural(noun)} match {given}." if given else f"{sel.remaining:,} {_plural(noun)}."
-        listed = ", ".join(counts[:-1]) + f" or {counts[-1]}" if len(counts) > 1 else counts[0]
-        return f"{head} Which {what}: {listed}? Or any."
-    lines = [f"- {_product_line(p, language)}" for p in sel.products]
-    if zh:
-        return f"符合 {given} 的{noun}:\n" + "\n".join(lines)
-    return f"{_plural(noun).capitalize()} matching {given}:\n" + "\n".join(lines)
+            what = display_name(sel.attribute or "", lang)
+        if given:
+            head = message("reply.select.remaining", lang, count=f"{sel.remaining:,}", nouns=nouns, given=given)
+        else:
+            head = message("reply.select.remaining_all", lang, count=f"{sel.remaining:,}", nouns=nouns)
+        if lang == "zh" or len(counts) == 1:
+            options = message("reply.sep.list", lang).join(counts)
+        else:
+            options = ", ".join(counts[:-1]) + message("reply.select.or", lang) + counts[-1]
+        return message("reply.select.ask", lang, head=head, what=what, options=options)
+    lines = [f"- {_product_line(p, lang)}" for p in sel.products]
+    matching = message("reply.select.matching", lang, nouns=nouns[:1].upper() + nouns[1:], given=given)
+    return matching + "\n" + "\n".join(lines)
 
 
 def prepare(store: CatalogStore) -> dict[str, float]:
@@ -712,7 +710,7 @@ def _option_name(attribute: str, shown: str, language: str) -> str:
 
 def _filter_text(attribute: str, shown: str, language: str) -> str:
     if attribute == "stock":
-        return "有货" if language == "zh" else "in stock"
+        return message("reply.select.in_stock", language)
     if attribute in ("kind", "family"):
         return _option_name(attribute, shown, language)
     return f"{display_name(attribute, language)} {shown}"
@@ -724,7 +722,7 @@ def _product_line(product: Product, language: str) -> str:
     if product.package:
         parts.append(product.package)
     if product.stock is not None:
-        parts.append(f"库存 {product.stock:,}" if language == "zh" else f"stock {product.stock:,}")
+        parts.append(message("reply.select.stock", language, stock=f"{product.stock:,}"))
     price = unit_price(product)
     if price is not None:
         parts.append(f"{price:g} {product.currency}")
