@@ -91,10 +91,10 @@ def _misses(item: Any, check: dict[str, Any]) -> list[str]:
         value = getattr(item, key, None)
         if key == "value" and value != wanted and wanted == item.description:
             value = wanted  # the part's name or text: filed as value or description (see above)
-        if key in ("value", "description") and value != wanted and wanted:
-            # the kind column's cell said before it ('Fasteners M3x6x5 Heatset Insert', '弹簧垫圈 M3')
-            if any(item.description == f"{cell} {wanted}" for cell in item.raw.values()):
-                value = wanted
+        # the kind column's cell said before it ('Fasteners M3x6x5 Heatset Insert', '弹簧垫圈 M3')
+        kind_before = any(item.description == f"{cell} {wanted}" for cell in item.raw.values())
+        if key in ("value", "description") and value != wanted and wanted and kind_before:
+            value = wanted
         value = list(value) if isinstance(value, tuple) else value
         if value != wanted and not (isinstance(value, float) and value == wanted):
             out.append(f"{item.sheet}:{item.line} {key} {value!r} != {wanted!r}")

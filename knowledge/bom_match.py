@@ -501,6 +501,15 @@ class BomMatcher:
         listings = [product, *extra]
         # the footprint, else a package the line's words name ('TP4056 SOT-23-5' in the value column, a 备注 'SOD-123')
         wanted = parse_footprint(line.package) or parse_footprint(_said_package(line))
+        own = parse_footprint(product.package)
+        if (
+            wanted is not None
+            and not line.package.strip()
+            and own is not None
+            and re.fullmatch(r"SOIC-\d+", wanted.package)
+            and own.package == f"{wanted.package}-W"
+        ):
+            wanted = own  # words say 'soic8' (a family, not a land pattern): the body width is the part's
         # each listing as it states itself (package, category, attributes): a PinSocket pad picks the female one
         on_pad = [p for p in listings if wanted and not contradiction(wanted, listing_form(p))]
         # A listing whose package the grammar cannot read ('SMAG') does not confirm a pad that the readable

@@ -68,6 +68,7 @@ _ALIASES: dict[str, str] = {
     "LL-41": "MELF", "DO-213AB": "MELF",
     "DO-204AH": "DO-35", "SOD-27": "DO-35", "DO-204AL": "DO-41", "SOD-66": "DO-41",
     "PDIP-8": "DIP-8", "PDIP-14": "DIP-14", "PDIP-16": "DIP-16",
+    "VSSOP-10": "MSOP-10",  # TI's DGS: the MSOP-10 body (VSSOP-8 is not always MSOP-8: TI's DCU is 2 x 2.3 mm)
     "HC-49U": "HC-49", "HC-49S": "HC-49", "HC-49US": "HC-49", "HC49": "HC-49", "HC-49SMD": "HC-49-SMD",
 }  # fmt: skip
 

@@ -514,7 +514,8 @@ def test_what_the_tenth_outside_set_found() -> None:
     'M3螺母' listing (the catalog's codes compare without Chinese words), 'M4' under 薄螺母 no M4 rectifier, 'M3*10'
     no stud listed under that name. An EDA list's 'value/description' column, a stated tolerance in a column of its
     own, a ROHM code's ±0.5 %, a 'C0402' land under R3, a shunt's '100m' with a Digi-Key number the catalog lacks
-    (the best-rated part), KiCad's header name without its library word, EasyEDA's name with its LCSC code."""
+    (the best-rated part), KiCad's header name without its library word, EasyEDA's name with its LCSC code; 'soic8'
+    said in words fits a 208-mil SOIC-8 part, TI's VSSOP-10 sits on an MSOP-10 pad, a Type-C socket's '16p' is pins."""
     if not CATALOG.is_file():
         pytest.skip("var/catalog.sqlite is not built")
     with CatalogStore.open_existing(CATALOG) as store:
@@ -533,3 +534,11 @@ def test_what_the_tenth_outside_set_found() -> None:
         assert got.product.attribute("tolerance").value <= worst, got.note  # type: ignore[union-attr,operator]
     assert j1.status == "parametric" and j1.product is not None and "pin header" in j1.product.category.lower()
     assert j2.status == "exact" and j2.product is not None and j2.product.sku == "C12074", j2.note
+    kit = "元器件名\t数量\nattiny85-20su soic8\t1\nusb type-c 母座 16p 沉板1.6mm\t1\n"
+    with CatalogStore.open_existing(CATALOG) as store:
+        matcher = BomMatcher(SearchEngine(store))
+        tiny, usb = matcher.match_all(read_bom_text(kit, "bom.tsv").lines)
+        (adc,) = matcher.match_all(read_bom_text("Designator\tValue\tFootprint\nU1\tADS1115IDGSR\tMSOP-10\n").lines)
+    assert tiny.status == "exact" and tiny.product is not None and tiny.product.mpn == "ATTINY85-20SU", tiny.note
+    assert "pF" not in usb.note and all("capacitor" not in h.product.category.lower() for h in usb.candidates)
+    assert adc.status == "exact" and adc.product is not None and adc.product.mpn == "ADS1115IDGSR", adc.note

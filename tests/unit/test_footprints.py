@@ -243,3 +243,22 @@ def test_kicad_terminal_blocks_state_their_poles_and_flat_lead_sod323_sits_on_so
     flat = parse_footprint("SOD323F")
     assert same_package("SOD-323F", "SOD-323") and flat is not None and flat.package == "SOD-323"
     assert not same_package("SOD-323HE", "SOD-323") and not same_package("SOD-123F", "SOD-123")
+
+
+def test_names_seen_in_the_tenth_bom_set() -> None:
+    """KiCad 4's 'SM0603' chip pad and 'pin_array_13x2', a KiCad header name without its library word and with a
+    decimal comma, ST's 'LGA-14L' (14 leads), TI's VSSOP-10 (DGS) on an MSOP-10 pad."""
+    sm = parse_footprint("SM0603")
+    assert sm is not None and (sm.package, sm.mounting) == ("0603", "SMD")
+    array = parse_footprint("pin_array_13x2")
+    assert array is not None and (array.rows, array.pins, array.pitch_mm) == (2, 26, 2.54)
+    bare = parse_footprint("1x03_P2,54mm_Vertical")
+    assert bare is not None and (bare.kind, bare.pins, bare.pitch_mm, bare.orientation) == (
+        "connector",
+        3,
+        2.54,
+        "vertical",
+    )  # male or female is not said
+    lga = parse_footprint("LGA-14L")
+    assert lga is not None and lga.package == "LGA-14" and not contradiction(lga, parse_footprint("LGA-14"))
+    assert same_package("VSSOP-10", "MSOP-10") and not same_package("VSSOP-8", "SOIC-8")

@@ -432,3 +432,5 @@ def test_a_distributor_s_connector_description_counts_pins_not_picofarads() -> N
     assert extract_quantities("CAP CER 22P 50V")[0] == ("capacitance", pytest.approx(22e-12), "F")
     assert extract_quantities("2016_4P") == []  # a crystal body's four pads
     assert extract_quantities("0603-22P")[0] == ("capacitance", pytest.approx(22e-12), "F")
+    assert extract_quantities("usb type-c 母座 16p 沉板1.6mm") == []  # a lower-case p beside a connector's words
+    assert extract_quantities("22p电容")[0] == ("capacitance", pytest.approx(22e-12), "F")
