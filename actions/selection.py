@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._common import question
 from bot import providers
 from bot.cards import selection_message
+from knowledge.messages import message
 from knowledge.selection import Selection, select
 
 
@@ -27,11 +28,7 @@ class ActionChooseOption(Action):
         asked = tracker.get_slot("selection_asked")
         value = next(tracker.get_latest_entity_values("option_value"), None)
         if not request or not asked:
-            dispatcher.utter_message(
-                text="请重新告诉我需要的零件和参数,例如“10k 0402 1% 电阻”。"
-                if language == "zh"
-                else "Tell me again which part you need and its values, e.g. '10k resistor 0402 1%'."
-            )
+            dispatcher.utter_message(text=message("reply.select.again", language))
             return []
         answers = dict(tracker.get_slot("selection_answers") or {})
         answers[asked] = str(value if value is not None else text)

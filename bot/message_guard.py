@@ -26,6 +26,7 @@ from typing import Any
 
 from knowledge.bom import looks_like_pasted_bom
 from knowledge.errors import KnowledgeError
+from knowledge.messages import message
 from knowledge.specs import detect_language
 
 logger = logging.getLogger(__name__)
@@ -47,15 +48,8 @@ def valid_sender_id(sender_id: object) -> bool:
 
 def too_long_reply(length: int, language: str) -> str:
     """What the buyer is told when a message is over the limit."""
-    if language == "zh":
-        return (
-            f"这条消息太长了({length:,} 字,上限 {MAX_MESSAGE_CHARS:,} 字),我没有处理。请把问题缩短后再发;"
-            f"BOM 请点 📎 作为文件上传,或粘贴带表头的表格(不超过 {MAX_PASTE_CHARS:,} 字)。"
-        )
-    return (
-        f"That message is too long ({length:,} characters; the limit is {MAX_MESSAGE_CHARS:,}), so I did not read "
-        f"it. Please send a shorter question; attach a BOM as a file (📎) or paste it as a table with its header row "
-        f"(up to {MAX_PASTE_CHARS:,} characters)."
+    return message(
+        "reply.too_long", language, length=f"{length:,}", limit=f"{MAX_MESSAGE_CHARS:,}", paste=f"{MAX_PASTE_CHARS:,}"
     )
 
 

@@ -322,6 +322,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有找到符合的产品。我已记录这个需求,可以换个说法,或回复“转人工”让销售帮您找。",
     },
     "reply.search.intro": {"en": "Here is what matches best:", "zh": "为您找到这些产品:"},
+    # the chat's own notices (bot/message_guard.py, bot/channels/_im.py, actions/selection.py)
+    "reply.too_long": {
+        "en": "That message is too long ({length} characters; the limit is {limit}), so I did not read it. Please send "
+        "a shorter question; attach a BOM as a file (📎) or paste it as a table with its header row (up to {paste} "
+        "characters).",
+        "zh": "这条消息太长了({length} 字,上限 {limit} 字),我没有处理。请把问题缩短后再发;BOM 请点 📎 作为文件上传,"
+        "或粘贴带表头的表格(不超过 {paste} 字)。",
+    },
+    "reply.failure": {
+        "en": "Sorry, something went wrong and I could not answer. Please try again, rephrase, or reply “talk to sales”.",
+        "zh": "抱歉,刚才出了点问题,没能回答您。请稍后再试,或换个说法;也可以回复“转人工”。",
+    },
+    "reply.pick_number": {"en": "Reply with a number:", "zh": "回复数字选择:"},
+    "reply.attachment.refused": {
+        "en": "I cannot read the attachment {name}{why}. Send a BOM file ({types}, up to {mb} MB) or paste the table "
+        "with its header row.",
+        "zh": "无法读取附件 {name}{why}。请发送 BOM 文件({types},不超过 {mb} MB),或直接粘贴带表头的 BOM 表格。",
+    },
+    "reply.paren": {"en": " ({text})", "zh": "({text})"},
+    "reply.select.again": {
+        "en": "Tell me again which part you need and its values, e.g. '10k resistor 0402 1%'.",
+        "zh": "请重新告诉我需要的零件和参数,例如“10k 0402 1% 电阻”。",
+    },
     # parametric selection (knowledge/selection.py)
     "reply.select.unclear": {
         "en": "Which kind of part do you need (resistor, capacitor, bearing, screw ...) and which values, e.g. '10k "

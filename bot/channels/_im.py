@@ -24,6 +24,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.quotes import MAX_UPLOAD_BYTES, QuoteStore
 from bot.settings import get_settings
 from knowledge.bom import FILE_TYPES, FILE_TYPES_TEXT
+from knowledge.messages import message
 from knowledge.specs import detect_language
 
 logger = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ def as_markdown(reply: BotReply, *, with_links: bool = True) -> str:
 
 
 def numbered_options(reply: BotReply) -> str:
-    head = "回复数字选择:" if reply.language == "zh" else "Reply with a number:"
+    head = message("reply.pick_number", reply.language)
     return "\n".join([head, *(f"{i}. {b.title}" for i, b in enumerate(reply.buttons, 1))])
 
 
@@ -321,9 +322,7 @@ def _is_web_url(value: object) -> bool:
 
 
 def failure_notice(language: str) -> str:
-    if language == "zh":
-        return "抱歉,刚才出了点问题,没能回答您。请稍后再试,或换个说法;也可以回复“转人工”。"
-    return "Sorry, something went wrong and I could not answer. Please try again, rephrase, or reply “talk to sales”."
+    return message("reply.failure", language)
 
 
 class IMOutput(OutputChannel):
@@ -431,14 +430,9 @@ class RecentLanguages:
 
 def attachment_refusal(name: str, language: str, reason: str = "") -> str:
     """What to tell a buyer whose attachment cannot be quoted."""
-    if language == "zh":
-        why = f"({reason})" if reason else ""
-        return f"无法读取附件 {name}{why}。请发送 BOM 文件({FILE_TYPES_TEXT},不超过 {MAX_UPLOAD_BYTES // 2**20} MB),或直接粘贴带表头的 BOM 表格。"
-    why = f" ({reason})" if reason else ""
-    return (
-        f"I cannot read the attachment {name}{why}. Send a BOM file ({FILE_TYPES_TEXT}, up to "
-        f"{MAX_UPLOAD_BYTES // 2**20} MB) or paste the table with its header row."
-    )
+    why = message("reply.paren", language, text=reason) if reason else ""
+    mb = MAX_UPLOAD_BYTES // 2**20
+    return message("reply.attachment.refused", language, name=name, why=why, types=FILE_TYPES_TEXT, mb=mb)
 
 
 def is_bom_name(name: str) -> bool:
