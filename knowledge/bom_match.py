@@ -508,6 +508,7 @@ class BomMatcher:
             and own is not None
             and re.fullmatch(r"SOIC-\d+", wanted.package)
             and own.package == f"{wanted.package}-W"
+            and not _WIDTH_SAID.search(_line_text(line))
         ):
             wanted = own  # words say 'soic8' (a family, not a land pattern): the body width is the part's
         # each listing as it states itself (package, category, attributes): a PinSocket pad picks the female one
@@ -878,8 +879,15 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if choice is None and named and named[0] == "chip resistor" and _BARE_NUMBER.fullmatch(line.value.strip()):
         quantities["resistance"] = (float(line.value.strip()), "Ω")  # '470' on an R designator = 470 Ω
         choice = "chip resistor"
-    if choice is None and named and named[0] == "chip resistor" and (milli := _MILLIOHMS.fullmatch(line.value)):
-        quantities["resistance"] = (float(milli.group(1)) / 1000, "Ω")  # '100m' on R105 (a shunt): 100 mΩ
+    if (
+        choice is None
+        and named
+        and named[0] == "chip resistor"
+        and (milli := _MILLIOHMS.fullmatch(line.value))
+        and (_SHUNT_SAID.search(text) or footprint_package(line.package) in _SHUNT_SIZES)
+    ):
+        # '100m' on R105, a 2512 (a shunt): 100 mΩ; on an 0805 '1m' may be a writer's megohm: not read
+        quantities["resistance"] = (float(milli.group(1)) / 1000, "Ω")
         choice = "chip resistor"
     if choice is None and named and named[0] == "chip resistor" and JUMPER_WORDS.search(text):
         quantities["resistance"] = (0.0, "Ω")  # 'Jumper' on a RES_0805 part, 跳线: a zero-ohm link
@@ -918,6 +926,8 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
 
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _MILLIOHMS = re.compile(r"\s*(\d+(?:\.\d+)?)\s*m\s*")  # lower-case m only: '1M' is a megohm
+_SHUNT_SAID = re.compile(r"shunt|sens(?:e|ing)|current|采样|分流|检流|电流", re.IGNORECASE)
+_SHUNT_SIZES = frozenset({"2010", "2512", "2816", "3920"})
 # KiCad's 'Oscillator_SMD_…' pad, 'active', 有源 (LCEDA's 'OSC-SMD_4P' pad carries passive crystals too)
 _OSCILLATOR_SAID = re.compile(r"(?<![A-Za-z])OSCILLATOR(?![a-z])|\bactive\b|有源", re.I)
 _CRYSTAL_VALUE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KM])\s*$", re.IGNORECASE)
@@ -2053,7 +2063,9 @@ def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
 # Packaging / ordering suffixes that do not change the part: reel, tape, lead-free marks, distributor codes.
 _PACKAGING_SUFFIX = re.compile(
     r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|7-F|13-F|\d{3})|-?(?:TR|T|R)$"
-    r"|\(LF\)(?:\(SN\))?|(?<=[A-Z0-9])LFSN)$",  # JST's lead-free / tin-plated '(LF)(SN)', also as stored: 'LFSN'
+    r"|\(LF\)(?:\(SN\))?|(?<=[A-Z0-9])LFSN"  # JST's lead-free / tin-plated '(LF)(SN)', also as stored: 'LFSN'
+    # TI's finish after the package letters: 'SN74AVC4T774PWG4', 'LM358DRG4'
+    r"|(?:(?<=\d[A-Z])|(?<=\d[A-Z]{2})|(?<=\d[A-Z]{3}))[RT]?[GE]4)$",
     re.IGNORECASE,
 )
 
@@ -2227,10 +2239,11 @@ def _by_code(store: CatalogStore, code: str, line: BomLine | None = None) -> lis
 
 
 def _names_a_size(line: BomLine) -> bool:
-    """An MPN cell that is a metric thread and its sizes ('M3', 'M2.5', 'M3*10', 'M3*5*0.5') on a line with no
-    footprint: a fastener's size, which the fastener reading takes; the catalog's 'M4' rectifier (SMA) or Shuntian's
-    stud listed as 'M3*10' are other parts."""
-    return bool(_THREAD_SIZE.fullmatch(line.mpn.strip())) and not line.package.strip()
+    """An MPN cell that is a metric thread and its sizes ('M3', 'M2.5', 'M3*10', 'M3*5*0.5') on a line no electronic
+    footprint, words or designator place (a 封装 cell may hold '304', the steel): a fastener's size, which the
+    fastener reading takes; the catalog's 'M4' rectifier or Shuntian's stud listed as 'M3*10' are other parts
+    ('M7' under 二极管 or on D1 stays a part number)."""
+    return bool(_THREAD_SIZE.fullmatch(line.mpn.strip())) and not _placed_as_electronics(line)
 
 
 _THREAD_SIZE = re.compile(r"M\d{1,2}(?:\.\d)?(?:\s*[xX*×]\s*\d+(?:\.\d+)?){0,3}")
@@ -2584,13 +2597,19 @@ _PREFIX_KINDS = {
 
 
 _CHIP_KINDS = frozenset({"resistor", "capacitor", "inductor"})
+# words that state an SOIC body's width ('SOIC-8_3.9x4.9mm', '150mil', 'narrow', 窄体, 'SOIC-8-N', '7.5mm', wide)
+_WIDTH_SAID = re.compile(
+    r"\d\.\d\s*(?:mm|x)|\d{3}\s*mil|narrow|wide|窄|宽|soic-?\d+-?[nw](?![a-z])|\bso-?\d+l\b", re.IGNORECASE
+)
+_UNIT_KINDS = {"Ω": "resistor", "F": "capacitor", "H": "inductor"}
 
 
 def _placed_as_electronics(line: BomLine) -> bool:
     """A line an electronic footprint, its words or its designator place ('M7' 二极管 on SMA(DO-214AC)_S1): its
     'M7' is a part number, never a thread."""
     fp = parse_footprint(line.package)
-    return (fp is not None and bool(fp.package or fp.kind)) or bool(line_kind(line))
+    said = kind_of_text(f"{line.value} {line.description}")  # '二极管', 'Diode': weak words count here too
+    return (fp is not None and bool(fp.package or fp.kind)) or bool(line_kind(line) or said)
 
 
 def line_kind(line: BomLine) -> str:
@@ -2603,6 +2622,10 @@ def line_kind(line: BomLine) -> str:
     prefix = _PREFIX_KINDS.get(_designator_prefix(line), "")
     if fp is not None and fp.kind and not (fp.chip and prefix in _CHIP_KINDS and prefix != fp.kind):
         return fp.kind
+    if fp is not None and fp.kind:  # a chip land named for another chip kind than the designator's
+        units = {_UNIT_KINDS.get(u) for _, _, u in extract_quantities(line.value)}
+        if fp.kind in units:
+            return fp.kind  # 'L1 10R R0603': a 0 Ω / 10 Ω placeholder in an inductor's place, a resistor
     return prefix  # a 'C0402' land under R1 ... R25 valued '2k2', '4M7': one pad for both, the part is a resistor
 
 

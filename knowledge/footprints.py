@@ -296,12 +296,15 @@ _KIND_WORDS: tuple[tuple[str, bool, re.Pattern[str]], ...] = (
 )
 
 
+_SPECIFIC_DIODE = re.compile(r"zener|稳压|schottky|肖特基|\btvs\b|\besd\b|整流|rectifier|开关二极管|switching", re.I)
+
+
 def kind_of_text(text: str, *, strong_only: bool = False) -> str:
     """The kind of part a text names ('10k 电阻' -> 'resistor', 'FERRITE BEAD 220 OHM' -> 'inductor'); '' when it
     names none or more than one."""
     found = {kind for kind, strong, words in _KIND_WORDS if (strong or not strong_only) and words.search(text)}
-    if found == {"led", "diode"}:
-        return "led"  # '贴片绿色LED' under a 种类 '二极管': an LED is a diode
+    if found == {"led", "diode"} and not _SPECIFIC_DIODE.search(text):
+        return "led"  # '贴片绿色LED' under a 种类 '二极管': an LED is a diode ('稳压管 LED供电' is a zener)
     if len(found) > 1:  # '热敏电阻': a thermistor, though 电阻 says resistor (one strong kind over weak ones)
         found = {kind for kind, strong, _ in _KIND_WORDS if strong and kind in found}
     return next(iter(found)) if len(found) == 1 else ""

@@ -257,8 +257,7 @@ def _e_series(number: float) -> bool:
 _PIN_WORDS = re.compile(r"座|针|接插件|端子|排母|排针|连接器|杜邦|线材|排线|连接线|线束|\dP线")
 # Distributors' connector descriptions ('CONN RCPT FMALE MINI DIN 4P SLDR', 'CONN D-SUB HD RCPT 15P R/A'): the P is pins.
 _PIN_WORDS_EN = re.compile(
-    r"(?<![A-Za-z])(?:conn|connector|header|receptacle|rcpt|plug|socket|jack|terminal|housing|d-?sub|mini din|usb|type-?c)"
-    r"(?![A-Za-z])",
+    r"(?<![A-Za-z])(?:conn|connector|header|receptacle|rcpt|plug|socket|jack|terminal|housing|d-?sub|mini din)(?![A-Za-z])",
     re.I,
 )
 _GLUED_CODE = re.compile(r"([A-Za-z0-9.]+)[-_]\Z")  # the code a token is joined to by '-' / '_'
@@ -294,7 +293,7 @@ def _range_words(norm: str, start: int, end: int) -> bool:
 def _code_tail(norm: str, match: re.Match[str]) -> bool:
     """Whether a token that names no unit, only a prefix, is the tail of a code, not a value: a size code with its
     leading zero ('KT-0805R', '0603K'), or pins after a hyphen ('XH-2P', 'GH1.25-3P'; '100P' alone stays 100 pF), or
-    beside a connector's words ('usb type-c 母座 16p')."""
+    beside a Chinese connector word ('usb type-c 母座 16p'; '47p 0402 type-c CC filter' stays 47 pF)."""
     tail, num, start = match.group("tail"), match.group("num"), match.start()
     before = norm[max(0, start - 24) : start]  # a window: linear in the text, however long
     if tail == "A":
@@ -309,7 +308,7 @@ def _code_tail(norm: str, match: re.Match[str]) -> bool:
         return True  # '14P底座', 'KF2510直针2P': a socket's or a connector's pins ('22P电容' stays 22 pF)
     window = norm[max(0, start - 24) : match.end() + 24]
     if (
-        tail in ("P", "p")
+        tail == "P"
         and _PIN_WORDS_EN.search(window)
         and not _CAPACITOR_WORDS.search(window)
         and not DIELECTRIC_RE.search(window)

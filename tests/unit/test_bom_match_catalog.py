@@ -542,3 +542,36 @@ def test_what_the_tenth_outside_set_found() -> None:
     assert tiny.status == "exact" and tiny.product is not None and tiny.product.mpn == "ATTINY85-20SU", tiny.note
     assert "pF" not in usb.note and all("capacitor" not in h.product.category.lower() for h in usb.candidates)
     assert adc.status == "exact" and adc.product is not None and adc.product.mpn == "ADS1115IDGSR", adc.note
+
+
+REVIEWED_S16 = """类别\t名称\t型号\t封装\t数量
+紧固件\t弹簧垫圈\tM4\t304\t20
+电子元件\t二极管\tM7\t\t2
+"""
+REVIEWED_S16_EDA = """Designator\tQty\tValue\tFootprint\tDescription
+U9\t1\tW25Q128JVSIQ\t\tSOIC-8_3.9x4.9mm_P1.27mm
+R2\t1\t1m\t0805\tUSB shield to GND
+L1\t1\t10R\tR0603\t
+C2\t1\t47p\t0402\ttype-c CC filter
+D3\t1\t3.3V\tSOD-123\tLED/二极管 稳压二极管
+"""
+
+
+def test_what_a_stranger_s_review_found_in_session_16() -> None:
+    """A 208-mil part for a line whose words say a 3.9 mm body is a question; a size in 型号 under 弹簧垫圈 with the
+    steel in 封装 is no M4 rectifier, while 'M7' under 二极管 is that diode; a lower-case '1m' on an 0805 is no
+    milliohm shunt; '10R' on an R0603 land under L1 is a resistor; a capacitor beside 'type-c' keeps its pF; a zener
+    in a 'LED/二极管' kind is no LED."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        matcher = BomMatcher(SearchEngine(store))
+        washer, diode = matcher.match_all(read_bom_text(REVIEWED_S16, "bom.tsv").lines)
+        flash, bleeder, link, cap, zener = matcher.match_all(read_bom_text(REVIEWED_S16_EDA).lines)
+    assert washer.product is None or "diode" not in washer.product.category.lower(), washer.note
+    assert diode.status == "exact" and diode.product is not None and diode.product.mpn == "M7", diode.note
+    assert flash.status not in ("exact", "parametric"), flash.note
+    assert bleeder.product is None or bleeder.product.attribute("resistance").value != pytest.approx(1e-3)  # type: ignore[union-attr]
+    assert link.product is not None and link.product.attribute("resistance").value == pytest.approx(10), link.note  # type: ignore[union-attr]
+    assert cap.product is not None and cap.product.attribute("capacitance").value == pytest.approx(47e-12), cap.note  # type: ignore[union-attr]
+    assert zener.product is None or "led" not in zener.product.category.lower(), zener.note
