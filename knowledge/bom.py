@@ -1846,8 +1846,9 @@ DISTRIBUTOR = re.compile(
     r"future electronics)(?:\.[a-z.]+)?$",
     re.I,
 )
-# A part name with LCSC's code appended the way EasyEDA's library names its parts ('HR911105A_C12074')
-_LCSC_SUFFIX = re.compile(r"([A-Za-z0-9][^_\s]{2,60})_(C[1-9]\d{2,8})")
+# A part number with LCSC's code appended the way EasyEDA's library names its parts ('HR911105A_C12074'; not a
+# footprint word before a size: 'RES_C1206')
+_LCSC_SUFFIX = re.compile(r"((?=[^_\s]*\d)(?=[^_\s]*[A-Za-z])[A-Za-z0-9][^_\s]{2,60})_(C[1-9]\d{2,8})")
 _DNP_TOKENS = {
     "dnp", "dni", "dnf", "np", "nc", "n.c.", "nf", "nm", "no pop", "nopop", "not populated", "do not populate",
     "do not place", "do not fit", "not fitted", "not mounted", "不贴", "不贴片", "不焊", "空贴", "未贴", "不安装", "不上件",
