@@ -501,6 +501,9 @@ class BomMatcher:
         listings = [product, *extra]
         # the footprint, else a package the line's words name ('TP4056 SOT-23-5' in the value column, a 备注 'SOD-123')
         wanted = parse_footprint(line.package) or parse_footprint(_said_package(line))
+        worded = None  # a header's gender in the line's words ('Pin header 1x4 male'), when nothing else places it
+        if wanted is None and (form := form_of_text(f"{line.value} {line.description}")) is not None:
+            wanted = worded = form if form.kind in ("header", "socket") else None
         own = parse_footprint(product.package)
         if (
             wanted is not None
@@ -518,6 +521,13 @@ class BomMatcher:
         readable = [p for p in on_pad if parse_footprint(p.package) is not None]
         ruled_out = [p for p in listings if wanted and contradiction(wanted, parse_footprint(p.package))]
         on_pad = readable or ([] if ruled_out else on_pad)
+        if worded is not None and len(on_pad) < len(listings):
+            # the number names several listings ('2.54-1*4P母', '2.54-1*4P反弯排针') and the words rule some out:
+            # the rest may differ in what the words leave open (straight or right angle): the buyer says
+            kind = "female" if worded.kind == "socket" else "male"
+            note = f"{line.mpn or product.mpn} is listed as {len(listings)} parts; the line says {kind}: which one?"
+            rest = [p for p in listings if p not in on_pad]
+            return _ambiguous(line, [*on_pad, *rest], note, via=f"{via}, words choose")
         members = {footprint_package(p.package) or p.package for p in on_pad}
         if wanted is not None and family_of(wanted.package) and len(members) > 1:
             # a family footprint ('Diodes:DO214') fits SMA, SMB and SMC listings of one number: which one?
@@ -2582,7 +2592,11 @@ _REMARK_HEADERS = re.compile(
 def _line_text(line: BomLine) -> str:
     # The package as a plain code ('0805', not 'LEDC2012X110N') so search filters on it; remark columns
     # (备注 / Note / Comments) often carry the package or the size the other cells leave out.
-    remarks = [v for k, v in line.raw.items() if _REMARK_HEADERS.search(k) and v not in (line.value, line.description)]
+    remarks = [
+        _tolerance_letter(k, v)
+        for k, v in line.raw.items()
+        if _REMARK_HEADERS.search(k) and v not in (line.value, line.description)
+    ]
     parts = [line.mpn, line.value, _footprint_words(line.package), line.description, *remarks]
     return " ".join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
 
@@ -2597,6 +2611,18 @@ _PREFIX_KINDS = {
 
 
 _CHIP_KINDS = frozenset({"resistor", "capacitor", "inductor"})
+_TOLERANCE_HEADER = re.compile(r"toleran|精度|误差|公差", re.IGNORECASE)
+_TOLERANCE_LETTERS = {"B": 0.1, "C": 0.25, "D": 0.5, "F": 1, "G": 2, "J": 5, "K": 10, "M": 20}
+
+
+def _tolerance_letter(header: str, cell: str) -> str:
+    """A tolerance column's EIA letter as the figure it stands for ('精度 F' = ±1 %); any other cell as written."""
+    letter = cell.strip().upper()
+    if _TOLERANCE_HEADER.search(header) and letter in _TOLERANCE_LETTERS:
+        return f"±{_TOLERANCE_LETTERS[letter]:g}%"
+    return cell
+
+
 # words that state an SOIC body's width ('SOIC-8_3.9x4.9mm', '150mil', 'narrow', 窄体, 'SOIC-8-N', '7.5mm', wide)
 _WIDTH_SAID = re.compile(
     r"\d\.\d\s*(?:mm|x)|\d{3}\s*mil|narrow|wide|窄|宽|soic-?\d+-?[nw](?![a-z])|\bso-?\d+l\b", re.IGNORECASE

@@ -561,7 +561,8 @@ def test_what_a_stranger_s_review_found_in_session_16() -> None:
     """A 208-mil part for a line whose words say a 3.9 mm body is a question; a size in 型号 under 弹簧垫圈 with the
     steel in 封装 is no M4 rectifier, while 'M7' under 二极管 is that diode; a lower-case '1m' on an 0805 is no
     milliohm shunt; '10R' on an R0603 land under L1 is a resistor; a capacitor beside 'type-c' keeps its pF; a zener
-    in a 'LED/二极管' kind is no LED."""
+    in a 'LED/二极管' kind is no LED; a male header's words rule out the female listing of its number; a 精度 column's
+    'F' is ±1 %."""
     if not CATALOG.is_file():
         pytest.skip("var/catalog.sqlite is not built")
     with CatalogStore.open_existing(CATALOG) as store:
@@ -575,3 +576,8 @@ def test_what_a_stranger_s_review_found_in_session_16() -> None:
     assert link.product is not None and link.product.attribute("resistance").value == pytest.approx(10), link.note  # type: ignore[union-attr]
     assert cap.product is not None and cap.product.attribute("capacitance").value == pytest.approx(47e-12), cap.note  # type: ignore[union-attr]
     assert zener.product is None or "led" not in zener.product.category.lower(), zener.note
+    text = "Designator\tQty\tValue\tMPN\tFootprint\t精度\nJ1\t1\tPin header 1x4 male\t2.54-1*4P\t\t\nR1\t1\t10k\t\t0603\tF\n"
+    with CatalogStore.open_existing(CATALOG) as store:
+        male, tight = BomMatcher(SearchEngine(store)).match_all(read_bom_text(text).lines)
+    assert male.product is None or "female" not in male.product.category.lower(), male.note  # not '2.54-1*4P母'
+    assert tight.product is not None and tight.product.attribute("tolerance").value <= 1, tight.note  # type: ignore[union-attr,operator]
