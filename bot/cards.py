@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from knowledge.attributes import display_name
 from knowledge.bom import FILE_TYPES_TEXT, column_letter, field_label
 from knowledge.language import foreign_runs
-from knowledge.messages import MESSAGES, data_text, match_note_text, message
+from knowledge.messages import MESSAGES, data_text, match_note_text, message, why_text
 from knowledge.models import Hit, Product
 from knowledge.quote import decision_lines
 from knowledge.search import RELAXED
@@ -69,7 +69,7 @@ def search_message(hits: list[Hit], language: str) -> dict[str, Any]:
         dropped = relaxed.removeprefix(RELAXED).strip()
         intro = message("reply.search.relaxed", language, dropped=dropped)
     lines = [
-        f"{i}. {h.product.mpn} · {data_text(h.product.manufacturer, language)} — {product_title(h.product, language)} ({'; '.join(h.why)})"
+        f"{i}. {h.product.mpn} · {data_text(h.product.manufacturer, language)} — {product_title(h.product, language)} ({why_text('; '.join(h.why), language)})"
         for i, h in enumerate(hits, 1)
     ]
     return {

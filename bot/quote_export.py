@@ -39,7 +39,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from knowledge.messages import MESSAGES, match_note_text
+from knowledge.messages import MESSAGES, data_text, match_note_text, why_text
 from knowledge.quote import needs_decision
 
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-GB2312.ttf"  # built by bot/fonts/build_font.py
@@ -133,7 +133,8 @@ def to_pdf(quote: Mapping[str, Any], lang: str = "zh") -> bytes:
     story.append(Paragraph(_p(_t("all_lines", zh).format(n=len(_lines(quote)))), styles["heading"]))
     story.append(_pdf_lines_table(quote, zh, styles, doc.width))
     totals: list[Flowable] = [Spacer(0, 2 * mm), _pdf_totals(quote, zh, styles)]
-    sources = sorted({str(s) for s in (line.get("price_source") for line in _lines(quote)) if s})
+    lang = "zh" if zh else "en"
+    sources = sorted({data_text(str(s), lang) for s in (line.get("price_source") for line in _lines(quote)) if s})
     if sources:
         totals.append(Paragraph(_p(f"{_t('price_source', zh)}: " + "; ".join(sources)), styles["small"]))
     story.append(KeepTogether(totals))  # subtotal, tax and total on one page
@@ -203,6 +204,8 @@ class _Column:
             return match_note_text(_text(line.get("note")), "zh" if zh else "en")
         if self.key == "description":
             return _description(line, zh)
+        if self.key == "price_source":  # 'JLCPCB list price, snapshot …' in the file's language
+            return data_text(_text(line.get("price_source")), "zh" if zh else "en")
         raw = line.get(self.key)
         if self.kind in ("money", "price"):
             return _decimal(raw)
@@ -378,7 +381,7 @@ def _candidate_rows(quote: Mapping[str, Any], zh: bool) -> list[list[Value]]:
             row += [_description(cand, zh) if k == "description" else _text(cand.get(k)) for k in keys]
             row += [
                 float(score) if isinstance(score, int | float) and not isinstance(score, bool) else _text(score),
-                "; ".join(_texts(cand.get("why"))),
+                why_text("; ".join(_texts(cand.get("why"))), "zh" if zh else "en"),
                 _decimal(cand.get("unit_price")),
                 _count(cand.get("stock")),
             ]

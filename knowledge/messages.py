@@ -345,6 +345,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Tell me again which part you need and its values, e.g. '10k resistor 0402 1%'.",
         "zh": "请重新告诉我需要的零件和参数,例如“10k 0402 1% 电阻”。",
     },
+    # why a product was found (knowledge/search.py and knowledge/bom_match.py write them in English: why_text)
+    "why.parameters": {"en": "parameters match", "zh": "参数相符"},
+    "why.words": {"en": "words match", "zh": "描述相符"},
+    "why.semantic": {"en": "semantic match", "zh": "语义相近"},
+    "why.exact": {"en": "exact part number match: {code}", "zh": "型号完全一致:{code}"},
+    "why.similar": {"en": "part number similar to {code} ({pct} alike)", "zh": "型号与 {code} 相似({pct})"},
+    "why.alike": {"en": "part number {pct} alike", "zh": "型号相似度 {pct}"},
+    "why.other_listing": {"en": "same part number, other listing", "zh": "同一型号的其他条目"},
+    "why.same_part": {"en": "same part, other listing", "zh": "同一料的其他条目"},
+    "why.previous": {"en": "product from the previous question", "zh": "上一个问题中的产品"},
+    "why.closest": {"en": "closest without {what}", "zh": "不限{what}时最接近"},
+    "why.colour": {"en": "colour {what}", "zh": "颜色 {what}"},
+    "why.dielectric": {"en": "dielectric {what}", "zh": "介质 {what}"},
+    "why.thread": {"en": "thread {what}", "zh": "螺纹 {what}"},
+    "why.same": {"en": "same {what}", "zh": "{what}相同"},
     # parametric selection (knowledge/selection.py)
     "reply.select.unclear": {
         "en": "Which kind of part do you need (resistor, capacitor, bearing, screw ...) and which values, e.g. '10k "
@@ -593,6 +608,42 @@ def _only_terms(clause: str) -> bool:
         rest = pattern.sub(" ", rest)
     rest = re.sub(r"\b[A-Z0-9][\w\-/.,]*\d[\w\-/.,]*", " ", rest)
     return re.search(r"[A-Za-z]{3,}|\b(?:no|of|or|in|is|to|at|by|on|as|an|it)\b", rest, re.I) is None
+
+
+_WHY = _templates("why.")
+# the words of 'same value, mounting and power' (knowledge/bom_match.py), beyond the matching notes' terms
+_SAME_WORDS = {
+    "value": "值", "kind": "类型", "count": "数量", "mounting": "安装方式", "form": "形态", "size": "尺寸",
+    "impedance": "阻抗", "length": "长度", "zener voltage": "稳压值", "colour": "颜色", "part number": "型号",
+    "rows": "排数", "pins": "针数", "poles": "位数", "pitch": "间距", "thread": "螺纹", "type": "类型",
+}  # fmt: skip
+
+
+def why_text(why: str, language: str) -> str:
+    """Why a product was found ('parameters match; inductance 33 µH', 'same rows, pins and pitch') in the reply's
+    language, clause by clause; attribute names by the vocabulary's own Chinese names; a clause nothing reads stays."""
+    if language != "zh" or not why:
+        return why
+    return "; ".join(_why_clause(clause) for clause in why.split("; "))
+
+
+def _why_clause(clause: str) -> str:
+    for pattern, key in _WHY:
+        if (m := pattern.fullmatch(clause)) is not None:
+            what = m.groupdict().get("what")
+            if key == "why.same" and what is not None:
+                words = re.split(r", | and ", what)
+                said = [_SAME_WORDS.get(w, _match_terms(w)) for w in words]
+                return message(key, "zh", what="、".join(said))
+            fields = {k: (_match_terms(v) if k == "what" else v) for k, v in m.groupdict().items()}
+            return message(key, "zh", **fields)
+    from knowledge.attributes import VOCABULARY  # (no cycle: attributes imports nothing of ours)
+
+    for spec in sorted(VOCABULARY, key=lambda sp: -len(sp.key)):
+        name = spec.key.replace("_", " ")
+        if clause.startswith(name + " "):
+            return f"{spec.zh} {clause[len(name) + 1 :]}"
+    return _match_terms(clause) if _only_terms(clause) else clause
 
 
 def note_text(note: str, language: str) -> str:

@@ -320,7 +320,8 @@ def test_xlsx_candidates_sheet_lists_choices_for_undecided_lines() -> None:
     assert sheet.title == "候选型号"
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert [(r[0], r[3], r[5]) for r in rows] == [(5, 1, "STM32F103C8T6"), (5, 2, "STM32F103C8T7")]
-    assert rows[0][10] == rows[1][10] == "part number prefix; package"
+    # the reasons in the file's language, clause by clause (knowledge/messages.py why_text); one no entry reads stays
+    assert rows[0][10] == rows[1][10] == "part number prefix; 封装"
     assert rows[0][11] == pytest.approx(5.12) and rows[1][11] == "0.72 USD"  # a price with a currency stays text
 
 
