@@ -170,22 +170,31 @@ def substitutes_message(result: SubstituteResult, language: str) -> dict[str, An
         for s in shown
     ]
     best = shown[0]
-    card = product_card(best.product, language, answer=f"{_kind_label(best.kind, language)}: {best.why}")
+    answer = _kind_label(best.kind, language)
+    if why := _substitute_why(best, language):
+        answer += f": {why}"
+    card = product_card(best.product, language, answer=answer)
     return {"text": "\n".join([intro, *lines]), "buttons": buttons, "json_message": {"data": {"card": card}}}
 
 
 def substitute_line(substitute: Substitute, language: str) -> str:
     """One line: kind, MPN · manufacturer, why, and every difference that is not "same" (密封形式: 2RS → 2Z)."""
     product = substitute.product
-    # `why` ends with an English "; differs: ..." that the localized differences below spell out again.
-    why = substitute.why.split("; differs: ")[0]
-    if language == "zh":  # the English summary, said in Chinese from the same comparison
-        same = [display_name(d.attribute, language) for d in substitute.differences if d.verdict == "same"]
-        why = message("reply.substitute.same", language, what="、".join(same)) if same else ""
+    why = _substitute_why(substitute, language)
     notes = [why] if why and why != substitute.kind else []
     notes += [_difference(d, language) for d in substitute.differences if d.verdict != "same"]
     head = f"{_kind_label(substitute.kind, language)} · {product.mpn} · {data_text(product.manufacturer, language)}"
     return f"{head} — {'; '.join(notes)}" if notes else head
+
+
+def _substitute_why(substitute: Substitute, language: str) -> str:
+    """What the substitute shares with the part, in the reply's language (the card's answer and the list's line)."""
+    # `why` ends with an English "; differs: ..." that the localized differences spell out again.
+    why = substitute.why.split("; differs: ")[0]
+    if language == "zh":  # the English summary, said in Chinese from the same comparison
+        same = [display_name(d.attribute, language) for d in substitute.differences if d.verdict == "same"]
+        why = message("reply.substitute.same", language, what="、".join(same)) if same else ""
+    return why
 
 
 def _difference(difference: Difference, language: str) -> str:
