@@ -49,7 +49,9 @@ def spec_payload(answer: SpecAnswer) -> dict[str, Any] | None:
     first = answer.facts[0] if answer.facts and answer.status == "answered" else None
     line = ""
     if first is not None and answer.attribute:
-        line = f"{display_name(answer.attribute, answer.language)}: {answer.value_text}"
+        # the name the answer itself used (the catalog's own attributes too: 'drain to source voltage' = 漏源电压)
+        name = answer.attribute_name or display_name(answer.attribute, answer.language)
+        line = f"{name}: {answer.value_text}"
     card = product_card(
         answer.product,
         answer.language,

@@ -158,9 +158,9 @@ def logs(stack: Stack) -> str:
 
 @pytest.fixture(autouse=True)
 def replies_in_the_buyers_language(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Issue 18: after every e2e conversation, each bot message (text and button titles) is in the language the
-    conversation's `language` slot held when it was sent (knowledge/language.py `foreign_runs`; makers' own names
-    are the same in both). It fails the test; with LANGUAGE_REPORT=FILE it writes one row per such reply instead,
+    """Issue 18: after every e2e conversation, each bot message (text, button titles and a product card's answer, fact
+    names and source) is in the language the conversation's `language` slot held when it was sent
+    (knowledge/language.py `foreign_runs`; makers' own names are the same in both). It fails the test; with LANGUAGE_REPORT=FILE it writes one row per such reply instead,
     to measure."""
     yield
     if "stack" not in request.fixturenames or "sender" not in request.fixturenames:
@@ -198,6 +198,10 @@ def foreign_replies(settings: Settings, sender: str) -> list[str]:
             said = [event.get("text") or ""] + [
                 b.get("title", "") for b in payload.get("buttons") or [] if isinstance(b, dict)
             ]
+            card = ((payload.get("custom") or {}).get("data") or {}).get("card") or {}
+            if isinstance(card, dict):  # the product card's own sentences: its answer, fact names and source
+                facts = [f[0] for f in card.get("facts") or [] if isinstance(f, list | tuple) and f]
+                said += [str(card.get(k) or "") for k in ("answer", "source")] + [str(f) for f in facts]
             for text in said:
                 runs = foreign_runs(text, language, makers)
                 found += [f"{language}: {run!r} in {text[:140]!r}" for run in runs]
