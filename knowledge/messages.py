@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.attributes import VOCABULARY
+
 MESSAGES: dict[str, dict[str, str]] = {
     "maker.iso15_range": {
         "en": "Brandstation standard range (ISO 15 dimensions)",
@@ -611,6 +613,9 @@ def _only_terms(clause: str) -> bool:
 
 
 _WHY = _templates("why.")
+_ATTRIBUTE_NAMES = tuple(
+    sorted(((spec.key.replace("_", " "), spec.zh) for spec in VOCABULARY), key=lambda pair: -len(pair[0]))
+)
 # the words of 'same value, mounting and power' (knowledge/bom_match.py), beyond the matching notes' terms
 _SAME_WORDS = {
     "value": "值", "kind": "类型", "count": "数量", "mounting": "安装方式", "form": "形态", "size": "尺寸",
@@ -637,12 +642,9 @@ def _why_clause(clause: str) -> str:
                 return message(key, "zh", what="、".join(said))
             fields = {k: (_match_terms(v) if k == "what" else v) for k, v in m.groupdict().items()}
             return message(key, "zh", **fields)
-    from knowledge.attributes import VOCABULARY  # (no cycle: attributes imports nothing of ours)
-
-    for spec in sorted(VOCABULARY, key=lambda sp: -len(sp.key)):
-        name = spec.key.replace("_", " ")
+    for name, zh in _ATTRIBUTE_NAMES:  # 'inductance 33 µH' (knowledge/search.py names a value by its key)
         if clause.startswith(name + " "):
-            return f"{spec.zh} {clause[len(name) + 1 :]}"
+            return f"{zh} {clause[len(name) + 1 :]}"
     return _match_terms(clause) if _only_terms(clause) else clause
 
 
