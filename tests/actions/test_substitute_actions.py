@@ -90,7 +90,8 @@ def test_found_shows_top_three_with_kind_why_and_differences_in_chinese(stub):
         '/ask_spec{"part_number": "ISO15-6205"}',
     ]
     card = message["custom"]["data"]["card"]
-    assert card["mpn"] == "6205-2RSH" and card["answer"] == "直接替换: same d×D×B and seal"
+    # the card says what the list line says, in Chinese (it carried the English summary before)
+    assert card["mpn"] == "6205-2RSH" and card["answer"] == "直接替换: 相同:内径 d"
     assert events == [SlotSet("last_sku", "ISO15-6205-2RS")]
 
 
