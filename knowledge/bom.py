@@ -2380,12 +2380,10 @@ def _build_line(
             supplier_code = item_code
     value = first("value")
     if not supplier_code:  # an EasyEDA library name with its LCSC code: 'HR911105A_C12074'
-        for cell in ("mpn", "value"):
-            text = mpn if cell == "mpn" else value
-            if (m := _LCSC_SUFFIX.fullmatch(text)) is not None:
-                supplier_code = m.group(2)
-                mpn, value = (m.group(1), value) if cell == "mpn" else (mpn, m.group(1))
-                break
+        if (m := _LCSC_SUFFIX.fullmatch(mpn)) is not None:
+            mpn, supplier_code = m.groups()
+        elif (m := _LCSC_SUFFIX.fullmatch(value)) is not None:
+            value, supplier_code = m.groups()
     description = first("description")
     a_code = bool(re.search(r"[A-Za-z]", value) and re.search(r"\d", value)) and not extract_quantities(value)
     if not description and not a_code:

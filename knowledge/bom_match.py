@@ -56,7 +56,7 @@ from knowledge.footprints import (
 )
 from knowledge.glossary import expand_query
 from knowledge.models import Attribute, BomLine, Hit, Product, Substitute
-from knowledge.mpn_codes import DecodedPart, decode_mpn
+from knowledge.mpn_codes import TOLERANCE_LETTERS, DecodedPart, decode_mpn
 from knowledge.search import (
     IDENTITY_VALUES,
     JUMPER_WORDS,
@@ -2612,14 +2612,13 @@ _PREFIX_KINDS = {
 
 _CHIP_KINDS = frozenset({"resistor", "capacitor", "inductor"})
 _TOLERANCE_HEADER = re.compile(r"toleran|精度|误差|公差", re.IGNORECASE)
-_TOLERANCE_LETTERS = {"B": 0.1, "C": 0.25, "D": 0.5, "F": 1, "G": 2, "J": 5, "K": 10, "M": 20}
 
 
 def _tolerance_letter(header: str, cell: str) -> str:
     """A tolerance column's EIA letter as the figure it stands for ('精度 F' = ±1 %); any other cell as written."""
     letter = cell.strip().upper()
-    if _TOLERANCE_HEADER.search(header) and letter in _TOLERANCE_LETTERS:
-        return f"±{_TOLERANCE_LETTERS[letter]:g}%"
+    if _TOLERANCE_HEADER.search(header) and letter in TOLERANCE_LETTERS:
+        return f"±{TOLERANCE_LETTERS[letter]:g}%"
     return cell
 
 

@@ -650,10 +650,10 @@ def _header(norm: str) -> Footprint | None:
     if pitch:
         name += f"-P{_num(pitch)}"
     mounting = "SMD" if _SMD_WORDS.search(norm) else "THT"
+    if not bare:
+        return Footprint(norm, name, mounting, kind, pins, rows, pitch)
     orientation = "vertical" if "VERTICAL" in norm else ("horizontal" if "HORIZONTAL" in norm else "")
-    return Footprint(
-        norm, name, mounting, "connector" if bare else kind, pins, rows, pitch, (), orientation if bare else ""
-    )
+    return Footprint(norm, name, mounting, "connector", pins, rows, pitch, (), orientation)
 
 
 def _lceda_th(norm: str) -> Footprint | None:

@@ -60,7 +60,8 @@ class DecodedPart:
         return next((v for k, v, _ in self.values if k == key), None)
 
 
-_TOLERANCE = {"A": 0.05, "B": 0.1, "C": 0.25, "D": 0.5, "F": 1.0, "G": 2.0, "J": 5.0, "K": 10.0, "M": 20.0}
+# EIA tolerance letters: the ordering codes here, and a BOM's tolerance column (knowledge/bom_match.py)
+TOLERANCE_LETTERS = {"A": 0.05, "B": 0.1, "C": 0.25, "D": 0.5, "F": 1.0, "G": 2.0, "J": 5.0, "K": 10.0, "M": 20.0}
 _PF_TOLERANCE = {"B": 0.1, "C": 0.25, "D": 0.5}  # absolute pF tolerances of small capacitors: not a % figure
 _METRIC = {"0402": "01005", "0603": "0201", "1005": "0402", "1608": "0603", "2012": "0805", "3216": "1206",
            "3225": "1210", "4532": "1812", "5750": "2220"}  # fmt: skip
@@ -101,8 +102,8 @@ def _cap(
     if farads is None or not package:
         return None
     values: list[tuple[str, float, str]] = [("capacitance", farads, "F")]
-    if tolerance in _TOLERANCE and not (tolerance in _PF_TOLERANCE and farads < 10e-12):
-        values.append(("tolerance", _TOLERANCE[tolerance], "%"))
+    if tolerance in TOLERANCE_LETTERS and not (tolerance in _PF_TOLERANCE and farads < 10e-12):
+        values.append(("tolerance", TOLERANCE_LETTERS[tolerance], "%"))
     if volts is not None:
         values.append(("voltage_rating", volts, "V"))
     return DecodedPart(family, "capacitor", package, tuple(values), dielectric)
@@ -112,8 +113,8 @@ def _res(family: str, package: str, ohms: float | None, tolerance: str) -> Decod
     if ohms is None or not package:
         return None
     values: list[tuple[str, float, str]] = [("resistance", ohms, "Ω")]
-    if tolerance in _TOLERANCE and ohms > 0:
-        values.append(("tolerance", _TOLERANCE[tolerance], "%"))
+    if tolerance in TOLERANCE_LETTERS and ohms > 0:
+        values.append(("tolerance", TOLERANCE_LETTERS[tolerance], "%"))
     return DecodedPart(family, "resistor", package, tuple(values))
 
 
@@ -241,7 +242,11 @@ def _tantalum(family: str, case: str, code: str, tolerance: str, volts: str) -> 
     if farads is None or not 1e-7 <= farads <= 2e-3:
         return None
     rating = {"002": 2.5, "006": 6.3}.get(volts, int(volts))  # '006' is 6.3 V
-    values = (("capacitance", farads, "F"), ("tolerance", _TOLERANCE[tolerance], "%"), ("voltage_rating", rating, "V"))
+    values = (
+        ("capacitance", farads, "F"),
+        ("tolerance", TOLERANCE_LETTERS[tolerance], "%"),
+        ("voltage_rating", rating, "V"),
+    )
     return DecodedPart(family, "capacitor", f"CASE-{case}", values, kind_words="tantalum")
 
 
