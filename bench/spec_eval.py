@@ -89,6 +89,10 @@ def run(engine: SearchEngine, n: int) -> dict[str, Any]:
     external = read_external(DATA / "spec_questions_external.tsv")
     if external:
         out["external"] = score(engine, external, "external")
+    # A second set of real questions (session 17), collected and labelled by another helper before the bot ran on it
+    external_holdout = read_external(DATA / "spec_questions_external_holdout.tsv")
+    if external_holdout:
+        out["external_holdout"] = score(engine, external_holdout, "external, held out")
     return out
 
 
