@@ -24,75 +24,30 @@ from knowledge.units import canonical_dielectric, extract_package
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "boms"
-LABELS_DIR = FIXTURES / "labels"
-OUTSIDE_LABELS_DIR = FIXTURES / "labels_outside"  # real BOMs from public projects, labelled before any matcher run
-OUTSIDE = FIXTURES / "outside"
-# A second outside set, collected and labelled (by two other helpers) after the matcher had been worked on the
-# first one: held out from that work, measured once before any change made for it.
-HOLDOUT_LABELS_DIR = FIXTURES / "labels_holdout"
-HOLDOUT = FIXTURES / "holdout"
-# A third, collected and labelled in session 9 (two more helpers, repositories not used before) after the matcher
-# had been worked on the second: held out from all that work.
-HOLDOUT2_LABELS_DIR = FIXTURES / "labels_holdout2"
-HOLDOUT2 = FIXTURES / "holdout2"
-# A fourth, collected and labelled in session 10 (two helpers, repositories used by none of the others:
-# used_repos_before_holdout3.txt), measured once before any change made for it.
-HOLDOUT3_LABELS_DIR = FIXTURES / "labels_holdout3"
-HOLDOUT3 = FIXTURES / "holdout3"
-# A fifth, collected and labelled in session 11 (two helpers, repositories used by none of the others:
-# used_repos_before_holdout4.txt; EDA exports incl. KiCad XML and DipTrace, distributor carts, hand-made sheets),
-# measured once before any change made for it.
-HOLDOUT4_LABELS_DIR = FIXTURES / "labels_holdout4"
-HOLDOUT4 = FIXTURES / "holdout4"
-# A sixth, collected and labelled in session 12 (two helpers, repositories used by none of the others:
-# used_repos_before_holdout5.txt; KiCad 5 XML, KiBoM / KiBot / Fabrication Toolkit, JLC xlsx, EasyEDA UTF-16,
-# Altium .xls with Chinese, OrCAD .BOM, Eagle partlist, Kitspace tsv, an LCSC cart, a Chinese hand-made sheet).
-HOLDOUT5_LABELS_DIR = FIXTURES / "labels_holdout5"
-HOLDOUT5 = FIXTURES / "holdout5"
-# A seventh, collected and labelled in session 13 (two helpers, repositories used by none of the others:
-# used_repos_before_holdout6.txt; Mouser carts csv / xls, an EasyEDA xlsx with Russian notes, KiCad with Digi-Key
-# numbers, a JITX JLC csv, Eagle, Octopart, Digi-Key sheets of several tabs, hand-made csv in cp1252 and with ';',
-# a mechanical list with screws and a bearing), measured once before any change made for it.
-HOLDOUT6_LABELS_DIR = FIXTURES / "labels_holdout6"
-HOLDOUT6 = FIXTURES / "holdout6"
-# An eighth, collected and labelled in session 14 (two helpers, repositories used by none of the others:
-# used_repos_before_holdout7.txt; Chinese markdown pages with Taobao links, KiCad pcbnew BOMs saved as .ods / .xls,
-# an Altium HTML report, a McMaster-Carr order, Olimex's one-cell csv, kicad-jlcpcb-tools, hand-made .xls / .ods).
-HOLDOUT7_LABELS_DIR = FIXTURES / "labels_holdout7"
-HOLDOUT7 = FIXTURES / "holdout7"
-# A ninth, collected and labelled in session 15 (two helpers, repositories used by none of the others:
-# used_repos_before_holdout8.txt; a KiCad XML BOM, EasyEDA xlsx, Altium .xls reports (one Chinese), a Mouser order,
-# a Digi-Key cart, JLCPCB csv, hand-made .xls / .xlsx (element14 codes, a Chinese turret), an Eagle partlist .xls,
-# mechanical lists in .ods and Markdown (DIN screws, bearings)), measured once before any change made for it.
-HOLDOUT8_LABELS_DIR = FIXTURES / "labels_holdout8"
-HOLDOUT8 = FIXTURES / "holdout8"
-# A tenth, collected and labelled in session 16 (three helpers, repositories used by none of the others:
-# used_repos_before_holdout9.txt; EasyEDA / EasyEDA Pro csv, a Chinese Altium .xls, KiBOM and KiCad csv (one German),
-# hand-made .ods / .xlsx (a Chinese fastener list, a Chinese kit), a Mouser-coded csv), measured once before any change.
-HOLDOUT9_LABELS_DIR = FIXTURES / "labels_holdout9"
-HOLDOUT9 = FIXTURES / "holdout9"
 DEV = ROOT.parent / "shared" / "boms" / "dev"
+# The label sets, in the order they were made: the dev BOMs the matcher was shaped on, the outside BOMs (real BOMs
+# from public projects, labelled before any matcher run, worked on since session 7), then one held-out set per
+# session from session 8 on, each collected by helpers from repositories no earlier set used
+# (used_repos_before_holdoutN.txt) and labelled before any matcher ran on it, measured once blind before any
+# change made for it (history, sources and licences: each set's labels_*/README.md and SOURCES*.md).
+SETS = ("dev", "outside", "holdout", *(f"holdout{k}" for k in range(2, 11)))
+
+
+def labels_dir(name: str) -> Path:
+    """The label folder of a set ('dev' → labels/, 'holdout3' → labels_holdout3/)."""
+    return FIXTURES / ("labels" if name == "dev" else f"labels_{name}")
+
+
+LABELS_DIR = labels_dir("dev")
 # Confidence bands of the reliability table: a matcher that says 0.97 should be right about that often.
 BANDS = ((0.95, 1.01), (0.9, 0.95), (0.8, 0.9), (0.7, 0.8), (0.0, 0.7))
 CONFIDENT = ("exact", "parametric")
 
 
 def bom_path(name: str) -> Path | None:
-    """The fixture copy of a dev BOM (MIT ones), else ../shared (GPL ones), else an outside BOM, else None."""
-    for folder in (
-        FIXTURES,
-        DEV,
-        OUTSIDE,
-        HOLDOUT,
-        HOLDOUT2,
-        HOLDOUT3,
-        HOLDOUT4,
-        HOLDOUT5,
-        HOLDOUT6,
-        HOLDOUT7,
-        HOLDOUT8,
-        HOLDOUT9,
-    ):
+    """The fixture copy of a dev BOM (MIT ones), else ../shared (GPL ones), else an outside or held-out BOM, else
+    None."""
+    for folder in (FIXTURES, DEV, *(FIXTURES / name for name in SETS[1:])):
         if (folder / name).is_file():
             return folder / name
     return None
@@ -198,21 +153,8 @@ def _band(confidence: float) -> str:
 
 
 def evaluate_all(engine: SearchEngine) -> dict[str, Any]:
-    """The eleven label sets: the dev BOMs the matcher was shaped on, the outside BOMs (worked on since session 7),
-    the held-out ones of sessions 8 to 16 (each worked on from its first measurement on)."""
-    return {
-        "dev": evaluate(engine, LABELS_DIR),
-        "outside": evaluate(engine, OUTSIDE_LABELS_DIR),
-        "holdout": evaluate(engine, HOLDOUT_LABELS_DIR),
-        "holdout2": evaluate(engine, HOLDOUT2_LABELS_DIR),
-        "holdout3": evaluate(engine, HOLDOUT3_LABELS_DIR),
-        "holdout4": evaluate(engine, HOLDOUT4_LABELS_DIR),
-        "holdout5": evaluate(engine, HOLDOUT5_LABELS_DIR),
-        "holdout6": evaluate(engine, HOLDOUT6_LABELS_DIR),
-        "holdout7": evaluate(engine, HOLDOUT7_LABELS_DIR),
-        "holdout8": evaluate(engine, HOLDOUT8_LABELS_DIR),
-        "holdout9": evaluate(engine, HOLDOUT9_LABELS_DIR),
-    }
+    """Every label set (SETS), each worked on from its first measurement on."""
+    return {name: evaluate(engine, labels_dir(name)) for name in SETS}
 
 
 def meets(product: Product, constraints: Mapping[str, Any]) -> bool:

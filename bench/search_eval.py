@@ -26,16 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.bom_eval import (
-    HOLDOUT2_LABELS_DIR,
-    HOLDOUT3_LABELS_DIR,
-    HOLDOUT_LABELS_DIR,
-    LABELS_DIR,
-    OUTSIDE_LABELS_DIR,
-    bom_path,
-    load_labels,
-    meets,
-)
+from bench.bom_eval import bom_path, labels_dir, load_labels, meets
 from knowledge.bom import read_bom
 from knowledge.bom_match import _line_text
 from knowledge.footprints import contradiction, parse_footprint
@@ -87,7 +78,7 @@ def stated(key: str, params: QueryParameters, product: Product) -> bool:
     return any(k == key for k, _, _ in params.quantities) or (key == "thread" and bool(params.thread))
 
 
-SETS = (OUTSIDE_LABELS_DIR, LABELS_DIR, HOLDOUT_LABELS_DIR, HOLDOUT2_LABELS_DIR, HOLDOUT3_LABELS_DIR)
+SETS = tuple(labels_dir(name) for name in ("outside", "dev", "holdout", "holdout2", "holdout3"))
 
 
 def evaluate(engine: SearchEngine, folders: Sequence[Path] = SETS) -> dict[str, Any]:

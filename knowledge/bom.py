@@ -1617,8 +1617,8 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return f"{value:.10g}"
+    if isinstance(value, float):  # a whole number whole (a Würth number 885012208073), else without float noise
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.10g}"
     return str(value)
 
 
@@ -1637,7 +1637,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "quantity": (
         "数量", "用量", "物料数量", "单机用量", "单板用量", "单套用量", "qty", "quantity", "qnty", "qty per board",
-        "quantity per pcb", "count", "menge", "anzahl", "stückzahl", "pcs", "quantité", "qté",
+        "quantity per pcb", "count", "menge", "anzahl", "stückzahl", "pcs", "quantité", "qté", "part quantity",
+        "need", "need pcs",
         "cantidad", "cant", "quantidade", "qtd", "quantità", "qtà", "ilość", "ilosc",  # Spanish, Portuguese, Italian, Polish
     ),
     # Eagle's "Part" lists designators (R204), OrCAD's and hand-made lists' name the part: told by the cell
@@ -1669,7 +1670,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "配单c编号", "c编号", "supplierpart", "supplierpartnumber", "supplier part", "supplier part number",
         "jlcpcbpart#", "jlcpcbpart#optional", "jlcpcbpart", "jlcpart", "jlcpcb", "jlc", "elecrowpn", "elecrowpart",
         "digikeypart", "digikeypart#", "digikeypartnumber", "digikeypartnum", "digikeypn", "digikey",
-        "digikey#", "mouserpartnumber", "mouserpartnum", "mouserpart#", "mouserno", "mousernr", "mouser#", "mouser", "farnellpartnumber", "farnell",
+        "digikey#", "mouserpartnumber", "mouserpartnum", "mouserpart#", "mouserno", "mousernr", "mouser#", "mouser",
+        "part#mouser", "part#digikey", "farnellpartnumber", "farnell",
         "spn", "supplierpn",  # KiCad field plugins: SPR names the supplier, SPN its number
         "fournisseur et réf", "réf fournisseur", "référence fournisseur", "code fournisseur",  # French KiCad lists
         "element14", "newark", "rspartnumber", "ocdigikey", "ocmouser", "ocnewark", "ocfarnell", "oclcsc",
@@ -1733,6 +1735,23 @@ for _field_name, _names in _SYNONYMS.items():
 
 def _is_device_column(headers: tuple[str, ...] | list[str], col: int) -> bool:
     return col < len(headers) and _header_key(headers[col]) == "device"
+
+
+def _device_field(cell: str, cells: tuple[str, ...], headers: tuple[str, ...], mapping: dict[int, str]) -> str:
+    """What a "Device" cell holds. Beside a "Footprint" column with no part-number column (EasyEDA Pro's export)
+    it is the part the library device was made from ('CL10A106KP8NNNC', 'M7_C95872'); Eagle's device names the
+    land pattern ('CAP_CERAMIC_0805MP') beside its "Package"; a hand-made list's is words about the part ('Screw
+    M2.5 15mm DIN912', 'Socket DIP-8')."""
+    text = cell.strip()
+    beside_footprint = any(_header_key(headers[c]) == "footprint" for c, f in mapping.items() if f == "package")
+    if beside_footprint and "mpn" not in mapping.values():
+        # a code: not a value ('10uF'), a name in words ('m3_梅花螺丝孔') or the value cell again ('TYPE-C-12P')
+        said = {cells[c].strip().lower() for c, f in mapping.items() if f == "value" and c < len(cells)}
+        coded = re.fullmatch(r"[\x21-\x7e]+", text) and re.search(r"[A-Za-z]", text) and re.search(r"\d", text)
+        return "mpn" if coded and not extract_quantities(text) and text.lower() not in said else "other"
+    if any(f == "package" and not _is_device_column(headers, c) for c, f in mapping.items()):
+        return "other"  # Eagle's device beside its package column
+    return "package" if _land_pattern_name(text) else "description"
 
 
 def _land_pattern_name(cell: str) -> bool:
@@ -1848,7 +1867,7 @@ DISTRIBUTOR = re.compile(
 )
 # A part number with LCSC's code appended the way EasyEDA's library names its parts ('HR911105A_C12074'; not a
 # footprint word before a size: 'RES_C1206')
-_LCSC_SUFFIX = re.compile(r"((?=[^_\s]*\d)(?=[^_\s]*[A-Za-z])[A-Za-z0-9][^_\s]{2,60})_(C[1-9]\d{2,8})")
+_LCSC_SUFFIX = re.compile(r"((?=[^_\s]*\d)(?=[^_\s]*[A-Za-z])[A-Za-z0-9][^_\s]{1,60})_(C[1-9]\d{2,8})")
 _DNP_TOKENS = {
     "dnp", "dni", "dnf", "np", "nc", "n.c.", "nf", "nm", "no pop", "nopop", "not populated", "do not populate",
     "do not place", "do not fit", "not fitted", "not mounted", "不贴", "不贴片", "不焊", "空贴", "未贴", "不安装", "不上件",
@@ -1856,9 +1875,9 @@ _DNP_TOKENS = {
 }  # fmt: skip
 # A marker written beside the part in a part cell: "10K DNP", "DNF_0R", "100nF(NC)", "NC(10K)"; Chinese markers
 # need no separator ("10K不贴", "预留10uF"). Latin ones stand apart, so NC7SZ08 or DNPH are parts, and NC only in
-# brackets, so a relay's "NO/NC" contacts are not a marker.
+# brackets, so a relay's "NO/NC" contacts are not a marker; Olimex writes "NA(1nF/2000V/…)", "NA/R0603".
 _DNP_BESIDE = re.compile(
-    r".*[\s(（\[@_/-](dnp|dnf|dni)[)）\]]?|(dnp|dnf|dni)[\s(（/_].*|.*[(（\[]nc[)）\]]|nc[(（].*"
+    r".*[\s(（\[@_/-](dnp|dnf|dni)[)）\]]?|(dnp|dnf|dni)[\s(（/_].*|.*[(（\[]nc[)）\]]|nc[(（].*|na[(（/].*"
     r"|.*(不贴|不贴片|预留|空贴|不焊|不焊接|暂不贴|不上件)[)）]?|[(（]?(不贴|预留|空贴|不焊|不焊接|暂不贴)[)）]?.*"
 )
 # What makes such a text no marker: a normally-closed contact ('常闭(NC)', 'Reed switch (NC)'), spare stock
@@ -2265,8 +2284,8 @@ def _classify_item(
             elif fld in _TOLD_BY_CELL:
                 shaped = _DESIGNATOR_LIST.fullmatch(cells[col]) and "designators" not in values
                 fld = "designators" if shaped and "designators" not in mapping.values() else _TOLD_BY_CELL[fld]
-            elif fld == "package" and _is_device_column(headers, col) and not _land_pattern_name(cells[col]):
-                fld = "description"  # a hand-made list's "Device": 'Screw M2.5 15mm DIN912', 'Socket DIP-8'
+            elif fld in ("package", "other") and _is_device_column(headers, col):
+                fld = _device_field(cells[col], cells, headers, mapping)
             values.setdefault(fld, []).append(cells[col])
     quantity_cells = values.get("quantity", [])
     if (

@@ -146,8 +146,8 @@ class BomMatcher:
 
     def _match(self, line: BomLine) -> LineMatch:
         line = self._distributor_number(self._maker_and_number(_code_in_value(line)))
-        either = _either_numbers(line.mpn)
-        if either and not self.engine.store.by_code(line.mpn):
+        either = _either_numbers(line.mpn) or (() if line.mpn.strip() else _either_numbers(line.value))
+        if either and not self.engine.store.by_code(line.mpn or line.value):
             # 'STM32F030F6/STM32F042F6': the designer takes either; the first the catalog serves, said so
             # 'STM32F030F6/STM32F042F6', but also 'AO3400A/AO3401A' (N- and P-channel) or 'AMS1117-3.3/AMS1117-5.0'
             # (a build variant): the buyer says which; the parts each number names are offered, never one chosen
@@ -229,6 +229,9 @@ class BomMatcher:
             number = next((s for s in stems if self.engine.store.by_code(s)), None)
             number = number or next((s for s in stems if decode_mpn(s) is not None), None)
             return replace(line, mpn=number) if number else line
+        if not line.mpn.strip() and (m := _MOUSER_NUMBER.fullmatch(code)) and not self.engine.store.by_code(code):
+            # a Mouser number alone ('595-SN74LV1T34DBVR' under 'Part # Mouser'): the maker's number after the prefix
+            return replace(line, mpn=m.group(1)) if looks_like_part_number(m.group(1)) else line
         m = _MOUSER_NUMBER.fullmatch(line.mpn.strip())
         if m is None or self.engine.store.by_code(line.mpn) or not looks_like_part_number(m.group(1)):
             return line
@@ -390,7 +393,15 @@ class BomMatcher:
                 return self._exact(line, found[0], 0.95, f"alternate {number}", note, footprint, extra=found[1:])
         stripped = _strip_packaging(line.mpn) if _is_code(line.mpn) else ""
         if stripped and stripped != normalize_code(line.mpn):
-            found = _prefer_maker(self._by_base_code(stripped), line.manufacturer)
+            found = self._by_base_code(stripped)
+            once = _unpacked(line.mpn)  # the index reads stored codes, which lost their dashes: one suffix off each
+            found += [  # side, 'MMSZ5226B-F' is the listed 'MMSZ5226B-7-F' ('…-240R' is no '…-100R')
+                p
+                for p in store.products(self.engine.extended_codes(once, limit=20))
+                if _unpacked(p.mpn) == once and p not in found
+            ]
+            found = _prefer_maker(found, line.manufacturer)
+            found = [p for p in found if not _rating_conflict(line, p)]  # '80V 125MA' rules out a 75 V listing
             if found and maker_stated and not _maker_fits(line.manufacturer, found[0].manufacturer):
                 found = []  # another maker's part under a similar number (a TI LM1117 is no HGSEMI clone)
             if found:
@@ -403,10 +414,20 @@ class BomMatcher:
                 note = f"{line.mpn} matched as {found[0].mpn} (TI's large-reel code of the same part)"
                 return self._exact(line, found[0], 0.9, "MPN, large reel", note, footprint, found[1:])
         named_by_footprint = _footprint_codes(line.package)
-        for code in _value_codes(line):
+        # a listed number with a space in it: 'S8050 J3Y(RANGE:200-350)', not its 'S8050' (but 'AO3400 SOT-23' is
+        # AO3400 in SOT-23, not the copy house's 'AO3400-SOT23')
+        whole = line.value.strip()
+        tail = whole.split()[1:]
+        placed = any(extract_package(w) or _names_land(w) or _VALUE_TOKEN.fullmatch(w) for w in tail)
+        listed_whole = [whole] if tail and not placed and _is_code(whole) and store.by_code(whole) else []
+        for code in dict.fromkeys(listed_whole + _value_codes(line)):
             # '2.54-1*4P' in '2.54-1*4P反弯排针' is also the code of '2.54-1*4P母': a listing whose MPN carries
             # Chinese words the line does not (母, female) is another part
             found = [p for p in _by_code(store, code) if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)]
+            unpacked = _unpacked(code)
+            if not found and unpacked != normalize_code(code) and len(normalize_code(code)) >= 8:
+                # one packing suffix off: 'ICE40UP5K-SG48ITR' is the tray's '…-SG48I', '1N4148WT-7' the 1N4148WT
+                found = _one_part(store.by_code(unpacked))
             if not found and code in named_by_footprint:  # 'S2B-EH' is listed as JST's 'S2B-EH(LF)(SN)'
                 found = _one_part(self._by_base_code(_strip_packaging(code)))
             found = _prefer_maker(found, line.manufacturer)
@@ -432,6 +453,8 @@ class BomMatcher:
             if found:
                 where = "the footprint's name" if code in named_by_footprint else "the value column"
                 note = f"part number {code} read from {where}"
+                if normalize_code(found[0].mpn) != normalize_code(code):
+                    note += f"; listed as {found[0].mpn} (packaging suffix differs: check reel / tape)"
                 return self._exact(line, found[0], 0.9, "value column", note, footprint, extra=found[1:])
         for code in [line.mpn] * _is_code(line.mpn) + _value_codes(line):
             if len(normalize_code(code)) < 5:
@@ -500,7 +523,7 @@ class BomMatcher:
             return _ambiguous(line, [product, *extra], note, via=f"{via}, module vs part")
         listings = [product, *extra]
         # the footprint, else a package the line's words name ('TP4056 SOT-23-5' in the value column, a 备注 'SOD-123')
-        wanted = parse_footprint(line.package) or parse_footprint(_said_package(line))
+        wanted = _either_package(line.package, listings) or parse_footprint(_said_package(line))
         worded = None  # a header's gender in the line's words ('Pin header 1x4 male'), when nothing else places it
         if wanted is None and (form := form_of_text(f"{line.value} {line.description}")) is not None:
             wanted = worded = form if form.kind in ("header", "socket") else None
@@ -540,6 +563,10 @@ class BomMatcher:
         clash = contradiction(wanted, parse_footprint(product.package))
         if not clash and not on_pad and ruled_out:
             clash = contradiction(wanted, parse_footprint(ruled_out[0].package))
+        own_code = normalize_code(product.mpn)
+        if clash and len(own_code) >= 6 and own_code in normalize_code(line.package) and len(listings) == 1:
+            clash = ""  # the footprint drawn for the part, named after it ('USB-SMD_KH-TYPE-C-2P'): the listing's
+            # package text is what disagrees
         said = _text_conflict(line, product)
         if clash and not said and (fitted := self._completed_by_footprint(product.mpn, line)):
             # 'LM7805' is listed in TO-263; on a TO-220 footprint it is the LM7805CT the catalog also lists
@@ -567,10 +594,10 @@ class BomMatcher:
         wanted = parse_footprint(line.package)
         if wanted is None or not specific(wanted.package) or len(normalize_code(code)) < 5:
             return []
-        skus = self.engine.extended_codes(code, limit=60)
+        longer = self.engine.store.products(self.engine.extended_codes(code, limit=60))
         fits = [
             p
-            for p in self.engine.store.products(skus)
+            for p in longer
             if (own := parse_footprint(p.package)) is not None
             and specific(own.package)
             and same_package(own.package, wanted.package)
@@ -602,6 +629,9 @@ class BomMatcher:
             fits, forms = [p for p in fits if form[p.sku] == top], Counter({top: count})
         if not fits or len(forms) != 1:
             return []  # one part, on reels or from another maker under its number ('SN74HC595PW(LX)'), or none
+        if len(fits) == len(longer) and _option_tail(code, fits[0].mpn) and not _copy_tagged(fits[0]):
+            return []  # the footprint chose nothing: the suffix names an option ('MCP73833-AMI/UN': its voltage), not
+            # a copy house's tag ('RZ7899-MS')
         if _names_maker(line.manufacturer) and not _maker_fits(line.manufacturer, fits[0].manufacturer):
             return []
         if not all(_states_values(p, f"{line.value} {line.description}") for p in fits):
@@ -682,6 +712,10 @@ class BomMatcher:
         digikey = line.supplier_code if re.fullmatch(r"[A-Z][A-Z0-9./#-]*-ND", line.supplier_code.upper()) else ""
         unread = next((c for c in (line.mpn, line.value, digikey) if _unread_code(c)), "")
         unknown_mpn = bool(unread)
+        size = _chip_size_in(unread)
+        if size and not same_package(size, wanted.package):  # 'VJ1206Y105…' with 'SMD 1210' beside it
+            note = f"{unread} names the {size} size, the line says {wanted.package}: which one?"
+            return _ambiguous(line, [p for _, p in judged[:MAX_CANDIDATES]], note, via="parameters (sizes disagree)")
         unchecked = [r.attribute for r in family.rules if r not in checked.rules]
         if unknown_mpn and unchecked:
             # a value that has no safe direction (a crystal's load capacitance) is in a part number we cannot read
@@ -929,7 +963,9 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     package = (fp.package if fp is not None else "") or ""
     if choice == "crystal" and not package:  # a size in the package or value cell: '3.2x2.5x0.8', '3225 12MHz'
         form = crystal_form(f"{line.package} {text}")
-        package = crystal_package(form.body_mm, form.pins)  # 'SMD3225' when the pins are not said
+        # or LCEDA's 'CRYSTAL-SMD_L3.2-W1.5' footprint: its body
+        body = form.body_mm or (fp.body_mm if fp is not None and fp.mounting == "SMD" else ())
+        package = crystal_package(body, form.pins or (fp.pins if fp is not None else None))  # 'SMD3225': pins unsaid
     product = Product(sku="", mpn="", manufacturer="", category=category, name=text, package=package)
     return replace(product, attributes=tuple(attrs)), family
 
@@ -1373,27 +1409,24 @@ def _header_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
     per_row = pins // rows
     words = f"{_KIND_SEARCH_WORDS[fp.kind]} {rows}x{per_row:02d} pitch {pitch:g}mm"
     words += " SMD" if fp.mounting == "SMD" else " through hole"
-    if said_angle is None:
-        # Eagle's 'PINHD-1X2', Altium's 'HDR1X3': straight or right angle is the library's habit, not said: a
-        # question, with both kinds to choose from
+    if said_angle is None and _HUNDRED_MIL_LIBRARY.fullmatch(line.package):
+        # Eagle's 'PINHD-1X2', Altium's 'HDR1X3' stand for any 0.1" header (a Pmod's right-angle socket sits on
+        # HDR2X6): straight or right angle is not said: a question, with both kinds to choose from
         both = _header_pool(engine, fp, words, False)[:3] + _header_pool(engine, fp, words, True)[:2]
         if not both:
             return None
+        hits = tuple(Hit(p, 0.5, ("same rows, pins and pitch",)) for p in both)
         note = "straight or right angle? The footprint does not say"
-        return LineMatch(
-            line,
-            "ambiguous",
-            0.5,
-            None,
-            tuple(Hit(p, 0.5, ("same rows, pins and pitch",)) for p in both),
-            "parameters",
-            note,
-        )
-    wanted_angle = said_angle
+        return LineMatch(line, "ambiguous", 0.5, None, hits, "parameters", note)
+    # A footprint that names its pitch and form marks the right-angle twin when it is one (KiCad's '_Horizontal',
+    # LCEDA's '-H-', 弯针, 'R/A', '/90'): without the mark it is the straight one
+    wanted_angle = bool(said_angle)
     pool = _header_pool(engine, fp, words, wanted_angle)
     if not pool:
         return None
     shape = f"{fp.rows}x{per_row}, {fp.pitch_mm:g} mm, {'right angle' if wanted_angle else 'straight'}"
+    if said_angle is None:
+        shape += ", no right-angle mark"
     note = f"matched by parameters ({'female header' if fp.kind == 'socket' else 'pin header'} {shape})"
     return _best_listing(line, pool, note, "pin length and plating", "same rows, pins, pitch and mounting")
 
@@ -1704,8 +1737,14 @@ _DIGIKEY_MAKERS: tuple[tuple[str, str], ...] = (
 
 
 def _either_numbers(cell: str) -> tuple[str, ...]:
-    """Two part numbers of one family written as alternatives ('STM32F030F6/STM32F042F6'), else (): both sides
-    six characters or more and alike in their first four, so 'LM1117MPX-3.3/NOPB' or 'GP560/10-15' stay one number."""
+    """Two part numbers of one family written as alternatives ('STM32F030F6/STM32F042F6'), or part numbers listed
+    with commas ('ICL7660M/TR,LM393'), else (): both sides of a slash six characters or more and alike in their
+    first four, so 'LM1117MPX-3.3/NOPB' or 'GP560/10-15' stay one number."""
+    listed = tuple(p.strip() for p in cell.split(","))
+    if len(listed) > 1 and all(
+        len(normalize_code(p)) >= 4 and _is_code(p) and looks_like_part_number(p) for p in listed
+    ):
+        return listed  # 'ICL7660M/TR,LM393': two chips on one line (not NXP's 'PCA9306D,118' reel code)
     parts = tuple(p.strip() for p in cell.split("/"))
     if len(parts) != 2 or not all(len(normalize_code(p)) >= 6 and looks_like_part_number(p) for p in parts):
         return ()
@@ -2072,7 +2111,8 @@ def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
 
 # Packaging / ordering suffixes that do not change the part: reel, tape, lead-free marks, distributor codes.
 _PACKAGING_SUFFIX = re.compile(
-    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|7-F|13-F|\d{3})|-?(?:TR|T|R)$"
+    # Diodes Inc.'s '-7' / '-13' (7- and 13-inch reels) and '-F' (lead-free)
+    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|7-F|13-F|\d{3})|-(?:7|13|F)$|-?(?:TR|T|R)$"
     r"|\(LF\)(?:\(SN\))?|(?<=[A-Z0-9])LFSN"  # JST's lead-free / tin-plated '(LF)(SN)', also as stored: 'LFSN'
     # TI's finish after the package letters: 'SN74AVC4T774PWG4', 'LM358DRG4'
     r"|(?:(?<=\d[A-Z])|(?<=\d[A-Z]{2})|(?<=\d[A-Z]{3}))[RT]?[GE]4)$",
@@ -2102,6 +2142,29 @@ _WILDCARD_TAIL = re.compile(r"(?<=[A-Z0-9])x{1,2}$")  # 'STM32G474CETx', 'STM32F
 def _copy_tagged(product: Product) -> bool:
     """A copy house's listing under another maker's number with its own letters after a dash ('…DBVR-MS')."""
     return bool(_COPY_HOUSES.search(product.manufacturer)) and re.search(r"-[A-Z]{1,4}$", product.mpn) is not None
+
+
+def _option_tail(code: str, mpn: str) -> bool:
+    """Whether a listing completes `code` with an option after a dash ('MCP73833' as 'MCP73833-AMI/UN': the charge
+    voltage; 'AMS1117' as 'AMS1117-3.3'), not with a temperature letter ('-I/SN') or packing ('-TR')."""
+    if not mpn.upper().startswith(code.strip().upper()):
+        return False
+    m = re.match(r"-[A-Z0-9.]{2,}", mpn[len(code.strip()) :].upper())
+    return m is not None and _strip_packaging(code + m.group(0)) != normalize_code(code)
+
+
+def _chip_size_in(code: str) -> str:
+    """The imperial chip size a passive's part number spells after its series letters ('VJ1206Y105MXJTW1BC',
+    'CRCW0603…', 'RC0805…' -> '1206', '0603', '0805'), '' when it spells none. Never after a lone 'C': TDK's
+    C0603… is the metric 0603 (an 0201), KEMET's C0603… the imperial one."""
+    m = re.match(r"[A-Z]{2,4}-?(0201|0402|0603|0805|1206|1210|1812|2010|2512)(?=[A-Z])", code.strip().upper())
+    return m.group(1) if m else ""
+
+
+def _unpacked(code: str) -> str:
+    """The normalized MPN without its last packaging suffix ('1N4148WT-7' -> '1N4148WT', 'MMSZ5226B-7-F' ->
+    'MMSZ5226B'): one only, so a value before it stays ('CFR-25JB-52-240R' -> 'CFR25JB52240')."""
+    return normalize_code(_PACKAGING_SUFFIX.sub("", code.strip().upper(), count=1))
 
 
 def _strip_packaging(code: str) -> str:
@@ -2182,7 +2245,15 @@ def _unread_code(cell: str) -> bool:
     if not _is_code(cell) or _value_codes_only(cell):
         return False
     rest = DIELECTRIC_RE.sub(" ", _VALUE_TOKEN.sub(" ", cell))  # '10nF/50V/X7R' spells values only
+    # and packages: Olimex's '100nF/50V/20%/Y5V/C0603'
+    rest = " ".join(t for t in re.split(r"[/,;\s]+", rest) if not (extract_package(t) or _names_land(t)))
     return re.search(r"[A-Za-z]+\d|\d+[A-Za-z]{2,}", rest) is not None
+
+
+def _names_land(token: str) -> bool:
+    """Whether a token is a land pattern's name ('C0603', 'R0805'), not a part number."""
+    fp = parse_footprint(token)
+    return fp is not None and bool(fp.package)
 
 
 # NXP's type and packing code: 'PCA9306D,118', 'BAT54C,215' (,115 ,118 ,125 ,135 ,165 ,215 ,235 ,315 ,518 ...)
@@ -2328,11 +2399,22 @@ def _tail(mpn: str, code: str) -> str:
     return mpn[len(code) :] if mpn.startswith(code) and len(mpn) > len(code) else ""
 
 
+def _either_package(text: str, listings: Sequence[Product]) -> Footprint | None:
+    """The footprint a package cell states; of two the buyer takes either of ('SC-70-5 or SOT-23-5'), the one a
+    listing fits (else the first)."""
+    options = [fp for part in re.split(r"\s+or\s+|或", text) if (fp := parse_footprint(part.strip())) is not None]
+    fitting = (o for o in options if any(not contradiction(o, parse_footprint(p.package)) for p in listings))
+    return next(fitting, options[0] if options else None) if len(options) > 1 else parse_footprint(text)
+
+
 def _large_reel_code(code: str) -> str:
-    """TI (and National's) code for the same part on the large reel: an X after the package letters
-    ('LMK00105SQ/NOPB' -> 'LMK00105SQX/NOPB', 'LM1117MP-3.3/NOPB' -> 'LM1117MPX-3.3/NOPB'); '' when the code has
-    no package letters before a '-' or '/'."""
-    m = re.fullmatch(r"([A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*[A-Z])([-/].+)", code.strip().upper())
+    """TI (and National's) code for the same part on the other reel: an X after the package letters
+    ('LMK00105SQ/NOPB' -> 'LMK00105SQX/NOPB', 'LM1117MP-3.3/NOPB' -> 'LM1117MPX-3.3/NOPB'), or R for T before an
+    automotive Q1 ('LM74700QDBVTQ1' -> 'LM74700QDBVRQ1': 250 and 3,000 pieces); '' when the code has neither."""
+    code = code.strip().upper()
+    if m := re.fullmatch(r"([A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*[A-Z]{2,4})T(Q1)", code):
+        return f"{m.group(1)}R{m.group(2)}"
+    m = re.fullmatch(r"([A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*[A-Z])([-/].+)", code)
     return f"{m.group(1)}X{m.group(2)}" if m and not m.group(1).endswith("X") else ""
 
 

@@ -68,6 +68,7 @@ _ALIASES: dict[str, str] = {
     "LL-41": "MELF", "DO-213AB": "MELF",
     "DO-204AH": "DO-35", "SOD-27": "DO-35", "DO-204AL": "DO-41", "SOD-66": "DO-41",
     "PDIP-8": "DIP-8", "PDIP-14": "DIP-14", "PDIP-16": "DIP-16",
+    "SSOP-5": "SOT-23-5",  # ROHM's and Toshiba's SSOP5: the 2.9 x 2.8 mm SOT-25 body
     "VSSOP-10": "MSOP-10",  # TI's DGS: the MSOP-10 body (VSSOP-8 is not always MSOP-8: TI's DCU is 2 x 2.3 mm)
     "HC-49U": "HC-49", "HC-49S": "HC-49", "HC-49US": "HC-49", "HC49": "HC-49", "HC-49SMD": "HC-49-SMD",
 }  # fmt: skip
@@ -170,6 +171,7 @@ def canonical(package: str) -> str:
     name = re.sub(r"^(?:WSON|USON|VSON|SON|TDFN|UDFN|WDFN|X2SON)-", "DFN-", name)
     name = re.sub(r"^(SOT-\d+-\d+|TO-\d+-\d+|SOP-\d+|SOIC-\d+|SOT-\d+)L$", r"\1", name)  # JLC's '-3L' = 3 leads
     name = re.sub(r"^TSOT-23", "SOT-23", name)  # thin SOT-23: the same land pattern
+    name = re.sub(r"^((?:SOD|DO)-\d+[A-Z]*)-2$", r"\1", name)  # two terminals said ('SOD-123-2'): the same package
     name = re.sub(r"^(?:SOP|SO)-(\d+)$", r"SOIC-\1", name)  # narrow body, any pin count
     # SOD-323F / FL (flat leads) and -W (wettable flanks) sit on SOD-323 pads (Nexperia: footprint compatible);
     # SOD-123F is the SOD-123FL family, a wider pad than SOD-123's

@@ -123,6 +123,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "part number {code} read from the value column",
         "zh": "型号 {code} 取自值(Value)列",
     },
+    "match.listed_as_packaging": {
+        "en": "listed as {mpn} (packaging suffix differs: check reel / tape)",
+        "zh": "目录型号为 {mpn}(包装后缀不同:请确认卷盘 / 编带)",
+    },
+    "match.packaging": {
+        "en": "{code} matched as {mpn} (packaging suffix differs: check reel / tape)",
+        "zh": "{code} 匹配为 {mpn}(包装后缀不同:请确认卷盘 / 编带)",
+    },
+    "match.sizes_disagree": {
+        "en": "{code} names the {size} size, the line says {package}: which one?",
+        "zh": "{code} 的型号表示 {size} 尺寸,该行写的是 {package}:请确认用哪一个",
+    },
     "match.footprint_conflict": {
         "en": "{code} does not fit the footprint {footprint} ({what}): which one?",
         "zh": "{code} 与封装 {footprint} 不符({what}):请确认用哪一个",
@@ -558,7 +570,7 @@ _MATCH_TERMS = tuple(
     for en, zh in sorted(
         {
             "PCB screw terminal block": "PCB 螺钉式接线端子", "pin header": "排针", "female header": "排母",
-            "right angle": "弯针", "straight": "直针", "through hole": "插件", "leaded": "直插", "SMD": "贴片",
+            "right angle": "弯针", "straight": "直针", "no right-angle mark": "封装名无弯针标记", "through hole": "插件", "leaded": "直插", "SMD": "贴片",
             "package": "封装", "footprint": "PCB 封装", "pitch": "间距", "body": "本体", "poles": "位", "pins": "针",
             "rows": "排", "zener diode": "稳压二极管", "inductor": "电感", "voltage rating": "耐压",
             "temperature coefficient": "温度系数", "tolerance": "精度", "power": "功率", "dielectric": "介质",

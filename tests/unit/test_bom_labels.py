@@ -16,30 +16,18 @@ from typing import Any
 
 import pytest
 
-from bench.bom_eval import meets
+from bench.bom_eval import SETS, labels_dir, meets
 from knowledge.attributes import VOCABULARY
 from knowledge.bom import read_bom
 from knowledge.catalog import CatalogStore
 from knowledge.models import Product
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "boms"
-DEV_LABELS = sorted((FIXTURES / "labels").glob("*.json"))
-# Real BOMs from public projects (fixtures/boms/outside/), labelled by hand before any matcher ran on them.
-OUTSIDE_LABELS = sorted((FIXTURES / "labels_outside").glob("*.json"))
-# A second outside set, collected and labelled after the matcher had been worked on the first (held out).
-HOLDOUT_LABELS = sorted((FIXTURES / "labels_holdout").glob("*.json"))
-# A third, collected and labelled in session 9 after the matcher had been worked on the second.
-HOLDOUT2_LABELS = sorted((FIXTURES / "labels_holdout2").glob("*.json"))
-# A fourth, session 10, from repositories none of the others used.
-HOLDOUT3_LABELS = sorted((FIXTURES / "labels_holdout3").glob("*.json"))
-HOLDOUT4_LABELS = sorted((FIXTURES / "labels_holdout4").glob("*.json"))
-HOLDOUT5_LABELS = sorted((FIXTURES / "labels_holdout5").glob("*.json"))
-HOLDOUT6_LABELS = sorted((FIXTURES / "labels_holdout6").glob("*.json"))
-HOLDOUT7_LABELS = sorted((FIXTURES / "labels_holdout7").glob("*.json"))
-HOLDOUT8_LABELS = sorted((FIXTURES / "labels_holdout8").glob("*.json"))
-HOLDOUT9_LABELS = sorted((FIXTURES / "labels_holdout9").glob("*.json"))
-LABELS = DEV_LABELS + OUTSIDE_LABELS + HOLDOUT_LABELS + HOLDOUT2_LABELS + HOLDOUT3_LABELS + HOLDOUT4_LABELS
-LABELS += HOLDOUT5_LABELS + HOLDOUT6_LABELS + HOLDOUT7_LABELS + HOLDOUT8_LABELS + HOLDOUT9_LABELS
+# Each set's label files: the dev BOMs, the outside BOMs (real BOMs from public projects, labelled by hand before any
+# matcher ran on them) and one held-out set per session from session 8 on (bench/bom_eval.py SETS).
+SET_LABELS = {name: sorted(labels_dir(name).glob("*.json")) for name in SETS}
+DEV_LABELS = SET_LABELS["dev"]
+LABELS = [path for paths in SET_LABELS.values() for path in paths]
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "boms" / "dev"
 CATALOG = Path(__file__).resolve().parents[2] / "var" / "catalog.sqlite"
 
@@ -58,25 +46,7 @@ def _spec(path: Path) -> dict[str, Any]:
 
 def _bom_path(name: str) -> Path:
     """The BOM a label file describes: the fixture copy (MIT files), else ../shared (GPL files), else skip."""
-    for folder in (
-        FIXTURES,
-        DEV,
-        *(
-            FIXTURES / name
-            for name in (
-                "outside",
-                "holdout",
-                "holdout2",
-                "holdout3",
-                "holdout4",
-                "holdout5",
-                "holdout6",
-                "holdout7",
-                "holdout8",
-                "holdout9",
-            )
-        ),
-    ):
+    for folder in (FIXTURES, DEV, *(FIXTURES / name for name in SETS[1:])):
         if (folder / name).is_file():
             return folder / name
     pytest.skip(f"{name} is not in the fixtures and {DEV} is absent")
@@ -95,26 +65,11 @@ def test_there_is_a_label_file_per_dev_bom() -> None:
     dev_boms = {_spec(p)["file"] for p in (FIXTURES / "expected").glob("*.json")}
     assert {_spec(p)["file"] for p in DEV_LABELS} == dev_boms
     assert all(Path(_spec(p)["file"]).stem == p.stem for p in LABELS)
-    outside = {p.name for p in (FIXTURES / "outside").iterdir() if p.is_file() and p.suffix != ".md"}
-    assert {_spec(p)["file"] for p in OUTSIDE_LABELS} <= outside and len(OUTSIDE_LABELS) >= 20
-    holdout = {p.name for p in (FIXTURES / "holdout").iterdir() if p.is_file() and p.suffix != ".md"}
-    assert {_spec(p)["file"] for p in HOLDOUT_LABELS} == holdout and len(HOLDOUT_LABELS) >= 14
-    holdout2 = {p.name for p in (FIXTURES / "holdout2").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
-    assert {_spec(p)["file"] for p in HOLDOUT2_LABELS} == holdout2 and len(HOLDOUT2_LABELS) >= 13
-    holdout3 = {p.name for p in (FIXTURES / "holdout3").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
-    assert {_spec(p)["file"] for p in HOLDOUT3_LABELS} == holdout3 and len(HOLDOUT3_LABELS) >= 14
-    holdout4 = {p.name for p in (FIXTURES / "holdout4").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
-    assert {_spec(p)["file"] for p in HOLDOUT4_LABELS} == holdout4 and len(HOLDOUT4_LABELS) >= 14
-    holdout5 = {p.name for p in (FIXTURES / "holdout5").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
-    assert {_spec(p)["file"] for p in HOLDOUT5_LABELS} == holdout5 and len(HOLDOUT5_LABELS) >= 13
-    holdout6 = {p.name for p in (FIXTURES / "holdout6").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
-    assert {_spec(p)["file"] for p in HOLDOUT6_LABELS} == holdout6 and len(HOLDOUT6_LABELS) >= 11
-    holdout7 = {p.name for p in (FIXTURES / "holdout7").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
-    assert {_spec(p)["file"] for p in HOLDOUT7_LABELS} == holdout7 and len(HOLDOUT7_LABELS) >= 11
-    holdout8 = {p.name for p in (FIXTURES / "holdout8").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
-    assert {_spec(p)["file"] for p in HOLDOUT8_LABELS} == holdout8 and len(HOLDOUT8_LABELS) >= 12
-    holdout9 = {p.name for p in (FIXTURES / "holdout9").iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
-    assert {_spec(p)["file"] for p in HOLDOUT9_LABELS} == holdout9 and len(HOLDOUT9_LABELS) >= 11
+    for name in SETS[1:]:  # one label file per BOM of the set (outside: some GPL BOMs are read from ../shared)
+        files = {p.name for p in (FIXTURES / name).iterdir() if p.is_file() and not p.name.startswith("SOURCES")}
+        labelled = {_spec(p)["file"] for p in SET_LABELS[name]}
+        assert labelled <= files if name == "outside" else labelled == files, name
+        assert len(SET_LABELS[name]) >= 4, name
 
 
 @pytest.mark.parametrize("path", LABELS, ids=lambda p: p.stem)

@@ -598,3 +598,39 @@ def test_a_kind_column_a_two_name_header_an_lcsc_suffix_and_a_digikey_column_are
     r1, j2 = read_bom_text(text, "bom.tsv").lines
     assert (r1.value, r1.supplier_code) == ("10k Ohms resistor", "311-10.0KHRCT-ND")
     assert (j2.value, j2.supplier_code) == ("HR911105A", "C12074")
+
+
+def test_an_easyeda_pro_device_column_olimex_not_assembled_marks_and_shop_columns_are_read() -> None:
+    """Held out 10: EasyEDA Pro's "Device" beside its "Footprint" is the part number ('M7_C95872' with its LCSC
+    code), not a value ('10uF') or the value again; Eagle's "Device" beside "Package" stays out of the MPN;
+    Olimex's 'NA(...)' / 'NA/R0603' mean not assembled; 'Part # Mouser' is a supplier code and 'Need (pcs)' /
+    'Part Quantity' a quantity; a long whole number in a spreadsheet cell keeps every digit."""
+    pro = (
+        "No.\tQuantity\tDesignator\tFootprint\tValue\tName\tDevice\n"
+        "1\t6\tC1,C5,C6,C7,C19,C21\tC0603\t10uF\t10uF\tCL10A106KP8NNNC\n"
+        "2\t1\tD1\tSMA_L4.3-W2.6-LS5.2-RD\tM7\tM7\tM7_C95872\n"
+        "3\t1\tC2\tC0603\t1uF\t1uF\t1uF\n"
+    )
+    cap, diode, plain = read_bom_text(pro, "bom.tsv").lines
+    assert (cap.mpn, cap.value) == ("CL10A106KP8NNNC", "10uF")
+    assert (diode.mpn, diode.supplier_code) == ("M7", "C95872")
+    assert plain.mpn == ""
+    eagle = "Part\tValue\tDevice\tPackage\nR1\t10k\tR-EU_R0805\tR0805\n"
+    (resistor,) = read_bom_text(eagle, "partlist.tsv").lines
+    assert resistor.mpn == "" and resistor.package == "R0805"
+    olimex = '"Id";"Designator";"Package";"Quantity";"Designation"\n1;"C20";"C_1206";1;"NA(1nF/2000V/10%/X7R/C1206)"\n'
+    olimex += '2;"R17";"R_0603";1;"NA/R0603"\n3;"C1";"C_0603";1;"100nF/50V/20%/Y5V/C0603"\n'
+    read = read_bom_text(olimex, "bom.csv")
+    assert [x.value for x in read.dnp] == ["NA(1nF/2000V/10%/X7R/C1206)", "NA/R0603"] and len(read.lines) == 1
+    shop = "Category\tItem\tNeed (pcs)\tPart # Mouser\nIC\tShift Register\t2\t595-SN74HC165N\n"
+    (register,) = read_bom_text(shop, "bom.tsv").lines
+    assert (register.quantity, register.supplier_code) == (2, "595-SN74HC165N")
+    (counted,) = read_bom_text("Part Name\tPart Quantity\nM3x6mm\t8\n", "bom.tsv").lines
+    assert counted.quantity == 8
+
+    def build(book: openpyxl.Workbook) -> None:
+        book.active.append(["Description", "Part #", "Qty"])
+        book.active.append(["470 pF Capacitor", 885012208073, 10])
+
+    (wurth,) = read_bom("bom.xlsx", _xlsx(build)).lines
+    assert "885012208073" in (wurth.mpn, wurth.value, wurth.supplier_code), wurth

@@ -62,6 +62,9 @@ def test_matching_notes_read_in_chinese_clause_by_clause() -> None:
         "not stated in the BOM, quoted as: tolerance ±5%, power 100mW": "BOM 未写明,按此报价:精度 ±5%、功率 100mW",
         "3.3 kΩ with no package or footprint: which package (0603, 0402)?": "3.3 kΩ 未注明封装:请问是哪种封装(0603、0402)?",
         "straight or right angle? The footprint does not say": "直针还是弯针?封装名没有写明",
+        "matched by parameters (pin header 1x4, 2.54 mm, straight, no right-angle mark)": (
+            "按参数匹配(排针 1x4、2.54 mm、直针、封装名无弯针标记)"
+        ),
         "only 2 in stock: 8 more in ~14 days": "现货仅 2 个:其余 8 个约 14 天到货",
     }
     for english, chinese in cases.items():
