@@ -55,6 +55,8 @@ STOPWORDS: frozenset[str] = frozenset(
         "are",
         "was",
         "be",
+        "been",
+        "being",
         "it",
         "its",
         "it's",
@@ -477,7 +479,16 @@ class Lexicon:
                 found = [f for f in near if sorted(f[0]) == sorted(token)]
             if found:
                 # Among equally close words, the one with the same letters wins ('barnd' is 'brand', not 'band').
-                best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(token), abs(len(f[0]) - len(token))))
+                # then the one that keeps the last letter ('thred' is 'thread', not 'three')
+                best = min(
+                    found,
+                    key=lambda f: (
+                        f[1],
+                        sorted(f[0]) != sorted(token),
+                        f[0][-1] != token[-1],
+                        abs(len(f[0]) - len(token)),
+                    ),
+                )
                 return str(best[0])
         return token
 
@@ -542,7 +553,7 @@ class Lexicon:
 
 
 # Adjectives and verbs that name a dimension: "how tall is the head" asks the head *height*.
-_WORD_SYNONYMS = {"tall": "height", "heavy": "weight"}
+_WORD_SYNONYMS = {"tall": "height", "heavy": "weight"}  # not 'deep' -> 'depth': a deep groove ball bearing
 
 
 def normalize(text: str) -> str:

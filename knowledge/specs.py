@@ -415,6 +415,9 @@ class Resolution:
         return attribute_display(self.named_key or "", lang)
 
 
+_STANDARD_BODIES = frozenset({"iso", "din", "iec", "en", "gb", "jis", "ansi", "asme", "astm", "bs", "nf", "uni"})
+
+
 def resolve_attribute(
     asked: QuestionTerms,
     listings: Sequence[Product],
@@ -478,6 +481,16 @@ def resolve_attribute(
     leftover = set() if described else set(asked.leftover) - _product_words(listings)
     # Words of the answer itself ("which SNFA number", "the DIN standard"): the buyer names what to expect.
     leftover -= {w for k in concept_keys for w in re.findall(r"[a-z]+", stated[k][0].raw.lower())}
+    if "standard" in concept_keys:  # "which standard does it follow, ISO / DIN / IEC?": the bodies it may be of
+        leftover -= _STANDARD_BODIES
+    # a dimension's symbol after its name ("hex socket depth t", "六角孔深t"): the one letter the standard gives it
+    leftover -= {
+        name.rsplit(" ", 1)[-1]
+        for m in asked.matches
+        for cid in m.concepts
+        for name in (lexicon.concepts[cid].en, lexicon.concepts[cid].zh)
+        if re.search(r" [a-z]{1,2}$", name)
+    }
     if concept_keys and not leftover:
         return Resolution(tuple(concept_keys), label=_label(stated, concept_keys[0]))
     if label_hits:

@@ -312,3 +312,18 @@ def test_a_count_or_a_package_asked_is_not_taken_for_a_suffix_or_a_filter(engine
     assert answer.status == "answered" and answer.to_json()["price"]["quantity"] == 10
     answer = answer_question("AO3400A 封装是SOT-89吗", engine)  # the package asked: the answer says which it is
     assert answer.status == "answered" and answer.value_text == "SOT-23"
+
+
+def test_the_generated_set_s_phrasings_session_17(engine):
+    """'是哪个厂家的' asks the maker (not a narrower 厂家 attribute); 'been' and a standards body listed as choices
+    ('ISO/DIN/IEC') say nothing more; a typo keeps its last letter ('thred' is thread, not three); a material named
+    in a yes / no question asks the material."""
+    assert answer_question("AO3400A 是哪个厂家的", engine).to_json()["attribute"] == "manufacturer"
+    lifecycle = answer_question("has AO3400A been discontinued?", engine)
+    assert lifecycle.status in ("answered", "not_stated") and lifecycle.to_json()["status"] != "which_attribute"
+    standard = answer_question("which standard does ISO 4762 M8×16 A2 follow, ISO/DIN/IEC?", engine)
+    assert standard.status == "answered" and standard.value_text == "ISO 4762"
+    pitch = answer_question("thred pitch of ISO 4762 M8×16 A2", engine)
+    assert pitch.status == "answered" and pitch.to_json()["attribute"] == "pitch"
+    material = answer_question("ISO 4762 M8×16 A2是不锈钢的吗", engine)
+    assert material.status == "answered" and material.value_text == "A2"
