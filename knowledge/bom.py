@@ -1747,11 +1747,26 @@ def _device_field(cell: str, cells: tuple[str, ...], headers: tuple[str, ...], m
     if beside_footprint and "mpn" not in mapping.values():
         # a code: not a value ('10uF'), a name in words ('m3_梅花螺丝孔') or the value cell again ('TYPE-C-12P')
         said = {cells[c].strip().lower() for c, f in mapping.items() if f == "value" and c < len(cells)}
-        coded = re.fullmatch(r"[\x21-\x7e]+", text) and re.search(r"[A-Za-z]", text) and re.search(r"\d", text)
-        return "mpn" if coded and not extract_quantities(text) and text.lower() not in said else "other"
+        if text.lower() in said or any(_coded(t) and not _same_code(t, text) for t in said):
+            # the value again, or another part number the line names ('AO3401A' beside 'AO3400A': the line's own
+            # words say which is meant, not the library's)
+            return "other"
+        return "mpn" if _coded(text) else "other"
     if any(f == "package" and not _is_device_column(headers, c) for c, f in mapping.items()):
         return "other"  # Eagle's device beside its package column
     return "package" if _land_pattern_name(text) else "description"
+
+
+def _coded(text: str) -> bool:
+    """A part number's shape: printable ASCII without spaces, letters and digits, not a value ('10uF')."""
+    coded = re.fullmatch(r"[\x21-\x7e]+", text) and re.search(r"[A-Za-z]", text) and re.search(r"\d", text)
+    return bool(coded) and not extract_quantities(text)
+
+
+def _same_code(a: str, b: str) -> bool:
+    """Whether two cells name one part number (an EasyEDA library name's '_C12345' aside)."""
+    strip = lambda t: re.sub(r"[^0-9a-z]", "", re.sub(r"_c[1-9]\d{2,8}$", "", t.strip().lower()))  # noqa: E731
+    return strip(a) == strip(b)
 
 
 def _land_pattern_name(cell: str) -> bool:

@@ -393,8 +393,10 @@ class BomMatcher:
                 return self._exact(line, found[0], 0.95, f"alternate {number}", note, footprint, extra=found[1:])
         stripped = _strip_packaging(line.mpn) if _is_code(line.mpn) else ""
         if stripped and stripped != normalize_code(line.mpn):
-            found = self._by_base_code(stripped)
             once = _unpacked(line.mpn)  # the index reads stored codes, which lost their dashes: one suffix off each
+            # the full strip may also take a letter of the number ('BAT54T-7-F' is no BAT54): then one suffix only
+            dropped = once != normalize_code(line.mpn) and re.fullmatch(r"[TR]", once[len(stripped) :])
+            found = [] if dropped else self._by_base_code(stripped)  # ('TPS54202DDCT' is the listed …DDCR)
             found += [  # side, 'MMSZ5226B-F' is the listed 'MMSZ5226B-7-F' ('…-240R' is no '…-100R')
                 p
                 for p in store.products(self.engine.extended_codes(once, limit=20))
@@ -419,15 +421,18 @@ class BomMatcher:
         whole = line.value.strip()
         tail = whole.split()[1:]
         placed = any(extract_package(w) or _names_land(w) or _VALUE_TOKEN.fullmatch(w) for w in tail)
-        listed_whole = [whole] if tail and not placed and _is_code(whole) and store.by_code(whole) else []
+        spelt = [p for p in store.by_code(whole) if p.mpn.strip().upper() == whole.upper()] if tail else []
+        listed_whole = [whole] if spelt and not placed and _is_code(whole) else []  # not 'LM393 ST' as 'LM393ST'
+
         for code in dict.fromkeys(listed_whole + _value_codes(line)):
             # '2.54-1*4P' in '2.54-1*4P反弯排针' is also the code of '2.54-1*4P母': a listing whose MPN carries
             # Chinese words the line does not (母, female) is another part
             found = [p for p in _by_code(store, code) if _CJK_RUN.sub("", p.mpn) == p.mpn or _cjk_said(p.mpn, line)]
             unpacked = _unpacked(code)
-            if not found and unpacked != normalize_code(code) and len(normalize_code(code)) >= 8:
+            extends = not found and bool(self.engine.extended_codes(code, limit=1))  # 'BZT52C5V1-13': '…-13-F'
+            if not found and not extends and unpacked != normalize_code(code) and len(normalize_code(code)) >= 8:
                 # one packing suffix off: 'ICE40UP5K-SG48ITR' is the tray's '…-SG48I', '1N4148WT-7' the 1N4148WT
-                found = _one_part(store.by_code(unpacked))
+                found = _one_part([p for p in store.by_code(unpacked) if not _rating_conflict(line, p)])
             if not found and code in named_by_footprint:  # 'S2B-EH' is listed as JST's 'S2B-EH(LF)(SN)'
                 found = _one_part(self._by_base_code(_strip_packaging(code)))
             found = _prefer_maker(found, line.manufacturer)
@@ -564,9 +569,10 @@ class BomMatcher:
         if not clash and not on_pad and ruled_out:
             clash = contradiction(wanted, parse_footprint(ruled_out[0].package))
         own_code = normalize_code(product.mpn)
-        if clash and len(own_code) >= 6 and own_code in normalize_code(line.package) and len(listings) == 1:
-            clash = ""  # the footprint drawn for the part, named after it ('USB-SMD_KH-TYPE-C-2P'): the listing's
-            # package text is what disagrees
+        named_after = len(own_code) >= 6 and own_code in normalize_code(line.package) and len(listings) == 1
+        if clash and named_after and wanted is not None and wanted.kind in ("connector", "switch"):
+            clash = ""  # a connector's footprint drawn for the part, named after it ('USB-SMD_KH-TYPE-C-2P'): the
+            # listing's package text is what disagrees (not an IC's 'TO-92_HT7333': that package is the board's)
         said = _text_conflict(line, product)
         if clash and not said and (fitted := self._completed_by_footprint(product.mpn, line)):
             # 'LM7805' is listed in TO-263; on a TO-220 footprint it is the LM7805CT the catalog also lists
@@ -963,8 +969,9 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     package = (fp.package if fp is not None else "") or ""
     if choice == "crystal" and not package:  # a size in the package or value cell: '3.2x2.5x0.8', '3225 12MHz'
         form = crystal_form(f"{line.package} {text}")
-        # or LCEDA's 'CRYSTAL-SMD_L3.2-W1.5' footprint: its body
-        body = form.body_mm or (fp.body_mm if fp is not None and fp.mounting == "SMD" else ())
+        # or an LCEDA crystal land's body ('CRYSTAL-SMD_L3.2-W1.5')
+        land = fp is not None and fp.mounting == "SMD" and re.match(r"\s*(?:CRYSTAL|XTAL)", line.package, re.I)
+        body = form.body_mm or (fp.body_mm if land and fp is not None else ())  # not an 'OSC-SMD' oscillator land
         package = crystal_package(body, form.pins or (fp.pins if fp is not None else None))  # 'SMD3225': pins unsaid
     product = Product(sku="", mpn="", manufacturer="", category=category, name=text, package=package)
     return replace(product, attributes=tuple(attrs)), family
@@ -1368,6 +1375,7 @@ def _bead_match(engine: SearchEngine, line: BomLine) -> LineMatch | None:
 # display or board plugged into it.
 _NOT_PLAIN_HEADER = re.compile(
     r"\bidc\b|shroud|\bbox\b|牛角|简牛|\bjst\b|\bmolex\b|\bpicoblade\b|\busb\b|module|模块|\boled\b|\blcd\b|display"
+    r"|ic ?座|ic ?socket|圆孔|machined|round ?pin"
     r"|sensor|传感器|arduino|\besp\d|board|screen|屏|battery|电池|terminal|端子",
     re.I,
 )
@@ -2163,8 +2171,13 @@ def _chip_size_in(code: str) -> str:
 
 def _unpacked(code: str) -> str:
     """The normalized MPN without its last packaging suffix ('1N4148WT-7' -> '1N4148WT', 'MMSZ5226B-7-F' ->
-    'MMSZ5226B'): one only, so a value before it stays ('CFR-25JB-52-240R' -> 'CFR25JB52240')."""
-    return normalize_code(_PACKAGING_SUFFIX.sub("", code.strip().upper(), count=1))
+    'MMSZ5226B'): one only, so a value before it stays ('CFR-25JB-52-240R' -> 'CFR25JB52240'), and never a lone
+    T or R written onto the number ('BZT52C5V1T' is the SOD-523 part)."""
+    text = code.strip().upper()
+    m = _PACKAGING_SUFFIX.search(text)
+    if m is None or re.fullmatch(r"[TR]", m.group(0)):
+        return normalize_code(text)
+    return normalize_code(text[: m.start()])
 
 
 def _strip_packaging(code: str) -> str:

@@ -309,14 +309,12 @@ def _read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 # Fastener types (the catalog's category leaf) and the words buyers and BOMs use for them.
 _FASTENER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Order matters: 圆头内六角 (button head socket) and 沉头内六角 (countersunk socket) name the head first, as does
-    # 平圆头 (a button head, before 平头 = flat head = countersunk),
     # Spanish 'Tornillo Allen Botón'. Spanish and German words as hand-made lists write them; German head shapes
     # alone (Zylinderkopf, Linsenkopf, Senkkopf) also name slotted and cross-recess screws, so only with their drive.
-    ("Button head screws", ("button head", "iso 7380", "bhcs", "sbhcs", "round head hex", "round head socket",
-                            "round head allen", "圆头", "半圆头", "allen boton", "allen botón",
+    ("Button head screws", ("button head", "iso 7380", "bhcs", "sbhcs", "圆头", "半圆头", "allen boton", "allen botón",
                             "cabeza de boton", "cabeza botón", "cabeza abombada", "allen cabeza redonda",
                             "linsenkopfschraube innensechskant", "linsenkopf innensechskant")),
-    ("Countersunk screws", ("countersunk", "iso 10642", "din 7991", "flat head", "fhcs", "沉头", "平头", "allen avellanado",
+    ("Countersunk screws", ("countersunk", "iso 10642", "din 7991", "flat head", "fhcs", "沉头", "allen avellanado",
                             "allen cabeza plana", "senkkopfschraube innensechskant", "senkschraube innensechskant")),
     ("Socket head cap screws", ("socket head", "iso 4762", "din 912", "shcs", "cap screw", "内六角圆柱", "杯头",
                                 "tornillo allen", "allen screw", "allen bolt", "zylinderkopfschraube innensechskant",
@@ -329,6 +327,7 @@ _FASTENER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Hex nuts", ("hex nut", "jam nut", "thin nut", "iso 4032", "iso 4035", "din 934", "din 439", "六角螺母", "螺帽", "螺母",
                   "tuerca", "sechskantmutter")),
     ("Washers", ("washer", "iso 7089", "din 125", "垫片", "平垫", "垫圈", "arandela", "unterlegscheibe")),
+    ("Countersunk screws", ("平头",)),  # last: 平头机米 is a flat-point set screw, 平头螺丝 a countersunk one
 )  # fmt: skip
 # Words that name one standard within a type ("jam nut" is the thin ISO 4035 nut, not the regular ISO 4032).
 _STANDARD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -354,7 +353,7 @@ _NOT_STOCKED_FASTENER = (
     "knurl", "滚花", "t型", "t nut", "tnut", "tee nut", "teenut", "hammer nut", "drop in nut", "cage nut", "t slot",
     "insert", "standoff", "铜柱", "rivet", "dowel", "pin",
     "self tapping", "自攻", "自贡", "thumb", "wing", "蝶形", "flange", "法兰",  # 自贡: pinyin input's slip for 自攻
-    "lock nut", "locknut", "nyloc", "nylock", "nylon", "尼龙", "防松",
+    "lock nut", "locknut", "nyloc", "nylock", "nylon", "尼龙", "防松", "铆钉", "塞打", "膨胀", "expansion",
     "spring washer", "lock washer", "split washer", "弹簧垫", "弹垫",
     "cap nut", "acorn", "square nut", "fender washer", "sealing washer", "copper", "phillips", "pozidriv", "slotted",
     "cross recess", "十字", "一字",

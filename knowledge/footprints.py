@@ -68,7 +68,6 @@ _ALIASES: dict[str, str] = {
     "LL-41": "MELF", "DO-213AB": "MELF",
     "DO-204AH": "DO-35", "SOD-27": "DO-35", "DO-204AL": "DO-41", "SOD-66": "DO-41",
     "PDIP-8": "DIP-8", "PDIP-14": "DIP-14", "PDIP-16": "DIP-16",
-    "SSOP-5": "SOT-23-5",  # ROHM's and Toshiba's SSOP5: the 2.9 x 2.8 mm SOT-25 body
     "VSSOP-10": "MSOP-10",  # TI's DGS: the MSOP-10 body (VSSOP-8 is not always MSOP-8: TI's DCU is 2 x 2.3 mm)
     "HC-49U": "HC-49", "HC-49S": "HC-49", "HC-49US": "HC-49", "HC49": "HC-49", "HC-49SMD": "HC-49-SMD",
 }  # fmt: skip
@@ -86,7 +85,8 @@ _SMD_WORDS = re.compile(r"贴片|卧贴|表贴|(?<![A-Z])(?:SMD|SMT|SURFACE[ _-]
 _THT_WORDS = re.compile(
     r"直插|插件|插脚|弯插|穿孔|(?<![A-Z])(?:THT|PTH|TH|THROUGH[ _-]?HOLE|PLUGIN|PLUG-IN|DIP直插)(?![A-Z])"
 )
-_ANGLE_WORDS = (("right_angle", re.compile(r"弯插|弯针|RIGHT[ _-]?ANGLE|(?<![A-Z0-9])90D(?![A-Z0-9])|(?<![A-Z])R/?A(?![A-Z])")),
+_ANGLE_WORDS = (("right_angle", re.compile(r"弯插|弯针|弯脚|直角|侧插|90度|90°|RIGHT[ _-]?ANGLE|ANGLED|LYING|(?<![A-Z0-9])90D"
+                                           r"(?:EG)?(?![A-Z0-9])|(?<![A-Z])R/?A(?![A-Z])|(?<![A-Z])SIDE(?![A-Z])")),
                 ("horizontal", re.compile(r"卧式|卧贴|HORIZONTAL")),
                 ("vertical", re.compile(r"立式|立贴|VERTICAL")))  # fmt: skip
 
@@ -377,7 +377,8 @@ _TEXT_ORIENTATION = (
     (
         "right_angle",
         re.compile(
-            r"弯插|弯针|RIGHT[ _-]?ANGLE|HORIZONTAL|卧式|(?<![A-Z0-9])(?:90D|R/?A)(?![A-Z0-9])"
+            r"弯插|弯针|弯脚|直角|侧插|90度|90°|RIGHT[ _-]?ANGLE|HORIZONTAL|ANGLED|LYING|卧式|(?<![A-Z])SIDE(?![A-Z])"
+            r"|(?<![A-Z0-9])(?:90D(?:EG)?|R/?A)(?![A-Z0-9])"
             r"|-P\d\.\d+-H(?![A-Z0-9])|(?<![A-Z])R?HDRRA\d"
             # Altium's Miscellaneous Connectors name the right-angle twin 'HDR1X4H' / 'Header 4H', Eagle's pinhead
             # library 'PINHD-1X4/90' / '1X04/90' (their plain names are not read as straight: labellers disagree

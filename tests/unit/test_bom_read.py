@@ -602,7 +602,7 @@ def test_a_kind_column_a_two_name_header_an_lcsc_suffix_and_a_digikey_column_are
 
 def test_an_easyeda_pro_device_column_olimex_not_assembled_marks_and_shop_columns_are_read() -> None:
     """Held out 10: EasyEDA Pro's "Device" beside its "Footprint" is the part number ('M7_C95872' with its LCSC
-    code), not a value ('10uF') or the value again; Eagle's "Device" beside "Package" stays out of the MPN;
+    code), not a value ('10uF'), the value again or a part number other than the one the value names; Eagle's "Device" beside "Package" stays out of the MPN;
     Olimex's 'NA(...)' / 'NA/R0603' mean not assembled; 'Part # Mouser' is a supplier code and 'Need (pcs)' /
     'Part Quantity' a quantity; a long whole number in a spreadsheet cell keeps every digit."""
     pro = (
@@ -610,11 +610,13 @@ def test_an_easyeda_pro_device_column_olimex_not_assembled_marks_and_shop_column
         "1\t6\tC1,C5,C6,C7,C19,C21\tC0603\t10uF\t10uF\tCL10A106KP8NNNC\n"
         "2\t1\tD1\tSMA_L4.3-W2.6-LS5.2-RD\tM7\tM7\tM7_C95872\n"
         "3\t1\tC2\tC0603\t1uF\t1uF\t1uF\n"
+        "4\t1\tQ1\tSOT-23\tAO3401A\tAO3401A\tAO3400A\n"
     )
-    cap, diode, plain = read_bom_text(pro, "bom.tsv").lines
+    cap, diode, plain, other = read_bom_text(pro, "bom.tsv").lines
     assert (cap.mpn, cap.value) == ("CL10A106KP8NNNC", "10uF")
     assert (diode.mpn, diode.supplier_code) == ("M7", "C95872")
     assert plain.mpn == ""
+    assert (other.mpn, other.value) == ("", "AO3401A")  # the line's own part number, not the library's
     eagle = "Part\tValue\tDevice\tPackage\nR1\t10k\tR-EU_R0805\tR0805\n"
     (resistor,) = read_bom_text(eagle, "partlist.tsv").lines
     assert resistor.mpn == "" and resistor.package == "R0805"
