@@ -158,6 +158,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reply.button.substitutes": {"en": "Substitutes", "zh": "替代料"},
     "reply.button.sales": {"en": "Talk to sales", "zh": "联系销售"},
     "reply.button.sales_order": {"en": "Talk to sales", "zh": "联系销售下单"},
+    # IM cards (WeCom / DingTalk / Feishu): a quote's heading and a datasheet link (bot/channels/_im.py)
+    "im.quote_title": {"en": "Quote {quote_id} r{revision}", "zh": "报价 {quote_id} r{revision}"},
+    "im.datasheet": {"en": "Datasheet", "zh": "数据手册"},
     "reply.substitutes.which_part": {
         "en": "Several parts match; which one do you want to replace?",
         "zh": "有几个型号都符合,您要替代的是哪一个?",

@@ -210,8 +210,8 @@ class BotReply:
             head = " · ".join(str(x) for x in (self.card.get("mpn"), self.card.get("manufacturer")) if x)
             return head or str(self.card.get("title") or "")
         if self.quote is not None:
-            zh = self.language == "zh"
-            return f"{'报价' if zh else 'Quote'} {self.quote.get('quote_id', '')} r{self.quote.get('revision', '')}"
+            quote_id, revision = self.quote.get("quote_id", ""), self.quote.get("revision", "")
+            return message("im.quote_title", self.language, quote_id=quote_id, revision=revision)
         return self.text.split("\n", 1)[0][:60]
 
     def links(self) -> list[tuple[str, str]]:
@@ -221,7 +221,7 @@ class BotReply:
             downloads = self.quote.get("downloads") or {}
             links += [(fmt.upper(), str(url)) for fmt, url in downloads.items() if _is_web_url(url)]
         if self.card is not None and _is_web_url(self.card.get("datasheet")):
-            links.append(("数据手册" if self.language == "zh" else "Datasheet", str(self.card["datasheet"])))
+            links.append((message("im.datasheet", self.language), str(self.card["datasheet"])))
         return links
 
 
