@@ -291,21 +291,8 @@ def quote_message(quote: dict[str, Any], language: str) -> dict[str, Any]:
 
 
 LAYOUTS_SHOWN = 3
-_SKIP_KINDS_ZH = {
-    "before the header row": "表头前的标题/说明",
-    "subtotal row": "合计行",
-    "signature or footer row": "签字/页脚行",
-    "note row": "备注行",
-    "summary row": "汇总行",
-    "section title": "分组标题",
-    "continues the designators": "上一行位号的续行",
-    "text outside a table": "表格外的文字",
-    "power symbol or flag": "电源符号",
-    "is excluded from the BOM": "原理图中标为不进 BOM",
-    "no part information": "无料件信息",
-    "has no BOM header row": "没有表头的工作表(未读)",
-    "skipped at the buyer's request": "按您的要求跳过的工作表",
-}
+# The kinds of rows the reader skips (knowledge/bom.py), as the message catalog says them ('skip.*')
+_SKIP_KINDS = {entry["en"]: key for key, entry in MESSAGES.items() if key.startswith("skip.")}
 
 
 def reading_preview(quote: Mapping[str, Any], language: str) -> list[str]:
@@ -339,7 +326,8 @@ def reading_preview(quote: Mapping[str, Any], language: str) -> list[str]:
         parts = []
         for group in skipped:
             rows = _rows_text(group["rows"], group["count"], zh)
-            kind = _SKIP_KINDS_ZH.get(group["kind"], group["reason"]) if zh else group["kind"]
+            key = _SKIP_KINDS.get(group["kind"])
+            kind = message(key, language) if key else (group["reason"] if zh else group["kind"])
             parts.append(message("reply.reading.skipped_group", language, kind=kind, count=group["count"], rows=rows))
         groups = message("reply.sep.groups", language).join(parts)
         out.append(message("reply.reading.skipped", language, total=total, groups=groups))

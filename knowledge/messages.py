@@ -158,6 +158,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reply.button.substitutes": {"en": "Substitutes", "zh": "替代料"},
     "reply.button.sales": {"en": "Talk to sales", "zh": "联系销售"},
     "reply.button.sales_order": {"en": "Talk to sales", "zh": "联系销售下单"},
+    # the kinds of rows the BOM reader skips (knowledge/bom.py), in the quote card's reading summary (bot/cards.py)
+    "skip.before_the_header_row": {"en": "before the header row", "zh": "表头前的标题/说明"},
+    "skip.subtotal_row": {"en": "subtotal row", "zh": "合计行"},
+    "skip.signature_or_footer_row": {"en": "signature or footer row", "zh": "签字/页脚行"},
+    "skip.note_row": {"en": "note row", "zh": "备注行"},
+    "skip.summary_row": {"en": "summary row", "zh": "汇总行"},
+    "skip.section_title": {"en": "section title", "zh": "分组标题"},
+    "skip.continues_the_designators": {"en": "continues the designators", "zh": "上一行位号的续行"},
+    "skip.text_outside_a_table": {"en": "text outside a table", "zh": "表格外的文字"},
+    "skip.power_symbol_or_flag": {"en": "power symbol or flag", "zh": "电源符号"},
+    "skip.is_excluded_from_the_bom": {"en": "is excluded from the BOM", "zh": "原理图中标为不进 BOM"},
+    "skip.no_part_information": {"en": "no part information", "zh": "无料件信息"},
+    "skip.has_no_bom_header_row": {"en": "has no BOM header row", "zh": "没有表头的工作表(未读)"},
+    "skip.skipped_at_the_buyer_s_request": {"en": "skipped at the buyer's request", "zh": "按您的要求跳过的工作表"},
     # IM cards (WeCom / DingTalk / Feishu): a quote's heading and a datasheet link (bot/channels/_im.py)
     "im.quote_title": {"en": "Quote {quote_id} r{revision}", "zh": "报价 {quote_id} r{revision}"},
     "im.datasheet": {"en": "Datasheet", "zh": "数据手册"},
@@ -677,7 +691,9 @@ def note_text(note: str, language: str) -> str:
 
 LANGUAGES = ("zh", "en")
 _BY_ENGLISH = {
-    entry["en"]: entry for key, entry in MESSAGES.items() if not key.startswith(("reply.", "export.", "quote."))
+    entry["en"]: entry
+    for key, entry in MESSAGES.items()
+    if not key.startswith(("reply.", "export.", "quote.", "skip.", "im."))
 }
 
 

@@ -70,3 +70,19 @@ def test_a_quote_stored_before_the_preview_and_the_counts_still_renders() -> Non
     assert "Priced 1 of 2 lines" in message["text"] and "1. X" in message["text"]
     card = quote_card(quote, "zh")
     assert card["reading"] == [] and card["decide"][0]["candidates"][0]["label"] == "1. X"
+
+
+def test_the_rows_the_reader_skipped_are_named_in_the_buyer_s_language() -> None:
+    """Every kind of skipped row the catalog names ('skip.*') reads in Chinese in a Chinese reading summary and in
+    English in an English one; a kind it does not name falls back to the reader's own reason."""
+    from bot.cards import reading_preview
+    from knowledge.messages import MESSAGES
+
+    kinds = [entry["en"] for key, entry in MESSAGES.items() if key.startswith("skip.")]
+    assert "subtotal row" in kinds and "before the header row" in kinds
+    skipped = [
+        {"kind": kind, "reason": f"{kind} (reason)", "count": 1, "rows": [{"sheet": "", "line": 3}]} for kind in kinds
+    ]
+    zh = "\n".join(reading_preview({"reading": {"skipped": skipped}}, "zh"))
+    en = "\n".join(reading_preview({"reading": {"skipped": skipped}}, "en"))
+    assert "合计行" in zh and "subtotal row" not in zh and "subtotal row" in en
