@@ -617,8 +617,10 @@ def _within_limits(rows: Iterable[_Row], name: str, limits: BomLimits) -> Iterat
         while width and not cells[width - 1].strip():
             width -= 1
         if not width:
-            if count <= limits.max_rows:
-                yield row if not cells else _Row(row.line, row.sheet, (), row.percent_cols, row.kind)
+            if count <= limits.max_rows:  # one blank cell where it held spaces or a quoted line break: said as a
+                # blank row when it comes after the table's last row (_classify_table)
+                kept = (" ",) if any(cells) else ()
+                yield row if not cells else _Row(row.line, row.sheet, kept, row.percent_cols, row.kind)
             continue
         if count > limits.max_rows:
             raise BomLimitError(
@@ -2078,7 +2080,10 @@ def _classify_table(
     tally: _Tally | None = None
     counts = (0, 0)  # lines and DNP lines in acc when the current header's block began
     part_cols: tuple[int, ...] = ()  # the current mapping's "Part" columns (designators or value, by their cells)
-    for index, row in enumerate(rows[: last + 1]):
+    # rows of only spaces or line breaks after the last one that says something (a quoted line break) are said
+    # as blank rows, not dropped unaccounted
+    end = max((i for i, r in enumerate(rows) if any(r.cells)), default=-1)
+    for index, row in enumerate(rows[: max(last, end) + 1]):
         cells = tuple(c.strip() for c in row.cells)
         if row.kind == "text":
             acc.skipped.append(BomProblem(row.line, row.sheet, "text outside a table (title, heading or note)"))

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import openpyxl
-from hypothesis import assume, event, given
+from hypothesis import assume, event, example, given
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
@@ -119,7 +119,8 @@ def _text_rows(text: str, delimiter: str) -> set[int]:
             n for n, line in enumerate(text.splitlines(), start=1) if line.strip().strip("|").replace("|", "").strip()
         }
     out: set[int] = set()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # the reader's dialect: a quote after spaces opens a quoted cell (column-aligned exports write `, "x"`)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
     start = 1
     for record in reader:
         if any(cell.strip() for cell in record):
@@ -153,6 +154,12 @@ def _markdown_rows(text: str) -> set[int]:
     quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONE]),
     name=st.sampled_from(["bom.csv", "bom.tsv", "bom.txt", "bom.md"]),
 )
+# found in session 17: a quoted line break after a space (the table's last row was dropped unaccounted; the
+# count here read a quote after spaces as text where the reader opens a quoted cell)
+@example(rows=[["Designator", "Qty"], ['"', '"\r "'], ['"']], delimiter=",", encoding="utf-8", quoting=csv.QUOTE_NONE,
+         name="bom.csv")  # fmt: skip
+@example(rows=[["Designator", "Qty"], [' "\n0', '"']], delimiter=",", encoding="utf-8", quoting=csv.QUOTE_NONE,
+         name="bom.csv")  # fmt: skip
 def test_text_tables_are_read_or_refused(
     rows: list[list[str]], delimiter: str, encoding: str, quoting: int, name: str
 ) -> None:
