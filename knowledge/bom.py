@@ -1767,8 +1767,12 @@ def _coded(text: str) -> bool:
 
 def _same_code(a: str, b: str) -> bool:
     """Whether two cells name one part number (an EasyEDA library name's '_C12345' aside)."""
-    strip = lambda t: re.sub(r"[^0-9a-z]", "", re.sub(r"_c[1-9]\d{2,8}$", "", t.strip().lower()))  # noqa: E731
-    return strip(a) == strip(b)
+
+    def key(text: str) -> str:
+        named = _LCSC_SUFFIX.fullmatch(text.strip())
+        return re.sub(r"[^0-9a-z]", "", (named.group(1) if named else text).lower())
+
+    return key(a) == key(b)
 
 
 def _land_pattern_name(cell: str) -> bool:

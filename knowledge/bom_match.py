@@ -2415,7 +2415,10 @@ def _tail(mpn: str, code: str) -> str:
 def _either_package(text: str, listings: Sequence[Product]) -> Footprint | None:
     """The footprint a package cell states; of two the buyer takes either of ('SC-70-5 or SOT-23-5'), the one a
     listing fits (else the first)."""
-    options = [fp for part in re.split(r"\s+or\s+|或", text) if (fp := parse_footprint(part.strip())) is not None]
+    parts = re.split(r"\s+or\s+|或", text)
+    if len(parts) < 2:
+        return parse_footprint(text)
+    options = [fp for part in parts if (fp := parse_footprint(part.strip())) is not None]
     fitting = (o for o in options if any(not contradiction(o, parse_footprint(p.package)) for p in listings))
     return next(fitting, options[0] if options else None) if len(options) > 1 else parse_footprint(text)
 

@@ -85,8 +85,12 @@ _SMD_WORDS = re.compile(r"贴片|卧贴|表贴|(?<![A-Z])(?:SMD|SMT|SURFACE[ _-]
 _THT_WORDS = re.compile(
     r"直插|插件|插脚|弯插|穿孔|(?<![A-Z])(?:THT|PTH|TH|THROUGH[ _-]?HOLE|PLUGIN|PLUG-IN|DIP直插)(?![A-Z])"
 )
-_ANGLE_WORDS = (("right_angle", re.compile(r"弯插|弯针|弯脚|直角|侧插|90度|90°|RIGHT[ _-]?ANGLE|ANGLED|LYING|(?<![A-Z0-9])90D"
-                                           r"(?:EG)?(?![A-Z0-9])|(?<![A-Z])R/?A(?![A-Z])|(?<![A-Z])SIDE(?![A-Z])")),
+# The words that say right angle, in a footprint's name and in a line's words alike ('_90deg', 'Lying', 弯脚, 侧插)
+_RIGHT_ANGLE = (
+    r"弯插|弯针|弯脚|直角|侧插|90度|90°|RIGHT[ _-]?ANGLE|ANGLED|LYING|(?<![A-Z])SIDE(?![A-Z])"
+    r"|(?<![A-Z0-9])90D(?:EG)?(?![A-Z0-9])"
+)
+_ANGLE_WORDS = (("right_angle", re.compile(rf"{_RIGHT_ANGLE}|(?<![A-Z])R/?A(?![A-Z])")),
                 ("horizontal", re.compile(r"卧式|卧贴|HORIZONTAL")),
                 ("vertical", re.compile(r"立式|立贴|VERTICAL")))  # fmt: skip
 
@@ -377,8 +381,7 @@ _TEXT_ORIENTATION = (
     (
         "right_angle",
         re.compile(
-            r"弯插|弯针|弯脚|直角|侧插|90度|90°|RIGHT[ _-]?ANGLE|HORIZONTAL|ANGLED|LYING|卧式|(?<![A-Z])SIDE(?![A-Z])"
-            r"|(?<![A-Z0-9])(?:90D(?:EG)?|R/?A)(?![A-Z0-9])"
+            rf"{_RIGHT_ANGLE}|HORIZONTAL|卧式|(?<![A-Z0-9])R/?A(?![A-Z0-9])"
             r"|-P\d\.\d+-H(?![A-Z0-9])|(?<![A-Z])R?HDRRA\d"
             # Altium's Miscellaneous Connectors name the right-angle twin 'HDR1X4H' / 'Header 4H', Eagle's pinhead
             # library 'PINHD-1X4/90' / '1X04/90' (their plain names are not read as straight: labellers disagree
