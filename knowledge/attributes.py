@@ -292,4 +292,8 @@ def display_name(key: str, language: str = "en") -> str:
 
 
 # Keys that substitutes and cards show but spec questions do not ask by (not in VOCABULARY): their names only.
-_SHOWN_ONLY = {"clearance": ("internal clearance", "游隙"), "type": ("type", "类型")}
+_SHOWN_ONLY = {
+    "clearance": ("internal clearance", "游隙"),
+    "type": ("type", "类型"),
+    "pin_pitch": ("pitch", "间距"),  # the VOCABULARY key pitch of a part without a thread (a header, a connector)
+}

@@ -366,6 +366,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抱歉,刚才出了点问题,没能回答您。请稍后再试,或换个说法;也可以回复“转人工”。",
     },
     "reply.pick_number": {"en": "Reply with a number:", "zh": "回复数字选择:"},
+    "reply.spec_stem": {  # a stem no part number is, answered by the parts that begin with it ("ATmega328")
+        "en": "{name}{label} of the catalog parts whose number begins with {stem}: {value}{also}.\n{covers} of the "
+        "{listed} state it, all the same ({names}).\nSource: {source}",
+        "zh": "目录中型号以 {stem} 开头的型号,{name}{label}:{value}{also}。\n{listed} 个列表里有 {covers} 个标注了此值,"
+        "且相同({names})。\n来源:{source}",
+    },
     "reply.attachment.refused": {
         "en": "I cannot read the attachment {name}{why}. Send a BOM file ({types}, up to {mb} MB) or paste the table "
         "with its header row.",

@@ -90,6 +90,10 @@ class QueryParameters:
         return bool(self.quantities or self.package or self.thread or self.dielectric or self.form or self.colours)
 
 
+# find_by_code's reason for an exact code found inside a longer span the buyer typed
+FRAGMENT_WHY = "part of a longer code"
+
+
 @dataclass
 class SearchEngine:
     """Search over a catalog store; dense and lexical indexes are optional (codes and parameters still work)."""
@@ -211,7 +215,7 @@ class SearchEngine:
         fuzzy = self._fuzzy(longer, cutoff=FUZZY_CUTOFF if not exact else STRONG_FUZZY)
         full = [hit for span, hit in exact.values() if span == exact_span and not fuzzy]
         fragments = [
-            Hit(hit.product, 0.7, (f"{hit.why[0]} (part of a longer code)",))
+            Hit(hit.product, 0.7, (f"{hit.why[0]} ({FRAGMENT_WHY})",))
             for span, hit in exact.values()
             if span < exact_span or fuzzy
         ]

@@ -282,6 +282,11 @@ _UNIT_HINTS: tuple[tuple[str, str], ...] = (
     (r"多重|多少克|多少公斤|\bhow heavy\b", "kg|g"),
 )
 _UNIT_HINT_RES = tuple((re.compile(p), u) for p, u in _UNIT_HINTS)
+# "work from -40 to 125C", "150°C", "-40℃~85℃": temperatures written with their unit (read before numbers are blanked)
+_TEMPERATURE_HINT = re.compile(
+    r"(?<![a-z0-9.])[-−+]?\d+(?:\.\d+)?\s*(?:°\s*c|℃)(?![a-z])"
+    r"|[-−]\d+\s*(?:°\s*c|℃|c)?\s*(?:to|~|～|至|到)\s*\+?\d+\s*(?:°\s*c|℃|c)(?![a-z0-9])"
+)
 # A quantity for a price question: "for 10 pcs", "100个", "10k pieces", "qty 500".
 _QTY = re.compile(
     r"(?:(?:qty|quantity|数量)\s*[:=]?\s*(\d[\d,]*)(k?))"
@@ -414,9 +419,10 @@ class Lexicon:
         text = _QTY.sub(" ", text) if quantity is not None else text
         offered = offered_values(text)
         offered_words = {w for v in offered for w in _TOKEN.findall(v)}
+        temperature = _TEMPERATURE_HINT.search(normalize(text)) is not None
         text = _strip_codes(text, self)
         lowered = normalize(text)
-        unit_hint = next((u for rx, u in _UNIT_HINT_RES if rx.search(lowered)), None)
+        unit_hint = next((u for rx, u in _UNIT_HINT_RES if rx.search(lowered)), "°C|°" if temperature else None)
         found = list(_TOKEN.finditer(lowered))
         raw_tokens = [m.group(0) for m in found]
         joined = [i > 0 and found[i - 1].end() == m.start() for i, m in enumerate(found)]

@@ -33,7 +33,7 @@ from knowledge.language import foreign_runs
 from knowledge.messages import data_text, message, note_text
 from knowledge.models import Attribute, Hit, Product
 from knowledge.pricing import PricingSettings, price_line, terms_for
-from knowledge.search import SearchEngine, code_candidates, looks_like_part_number, parse_parameters
+from knowledge.search import FRAGMENT_WHY, SearchEngine, code_candidates, looks_like_part_number, parse_parameters
 from knowledge.spec_terms import (
     STOPWORDS,
     ZH_PART_NOUNS,
@@ -48,7 +48,7 @@ from knowledge.spec_terms import (
     without_quantity,
 )
 from knowledge.titles import product_title
-from knowledge.units import extract_package, format_quantity, parse_quantity, parse_thread
+from knowledge.units import DIELECTRIC_RE, extract_package, format_quantity, parse_quantity, parse_thread
 
 STATUSES = ("answered", "not_stated", "which_attribute", "which_product", "not_found")
 # When a product lacks the attribute asked, these stand in for it (precision bearings list speeds per lubricant).
@@ -56,6 +56,9 @@ _STAND_INS: dict[str, tuple[str, ...]] = {
     "limiting_speed": ("grease_speed", "oil_speed", "reference_speed"),
     "tolerance": ("precision_class",),
     "precision_class": ("tolerance",),
+    # A part's only pitch answers "pin pitch" (a header's, a screw thread's); a screw's thread is its "screw size".
+    "lead_spacing": ("pitch",),
+    "screw_size": ("thread",),
 }
 # Facts shown on a product card, in this order, when the product states them.
 KEY_FACTS: tuple[str, ...] = (
@@ -230,6 +233,13 @@ def answer_question(
         hits = [h for h in hits if described and described <= _product_words([h.product])]
         hits = [h for h in hits if _meets_standards(h.product, question)]
         family = True
+    stem = ""
+    if codes and not family and not part and not any(h.score >= 1.0 or FRAGMENT_WHY in " ".join(h.why) for h in hits):
+        # "ATmega328", "CH340": a stem that no part number is, but several begin with; they answer together
+        # when they agree, else the buyer sees each value and chooses.
+        stem, kin = _code_family(engine, codes)
+        if kin:
+            hits, family = [Hit(p, 1.0, (f"part number begins with {stem}",)) for p in kin], True
     if not hits:
         return SpecAnswer("not_found", lang, _not_found_text(lang), quantity=asked.quantity)
     listings, rest = _listings(hits, question, family)
@@ -255,8 +265,10 @@ def answer_question(
     named = [c for c in [*codes, part or ""] if c and normalize_code(c) in own]
     if named and not question.startswith("/"):
         asked = lexicon.read(question, strip=named)
-    resolved = resolve_attribute(asked, listings, lexicon, wanted, described=family)
+    resolved = resolve_attribute(asked, listings, lexicon, wanted, described=family and not stem)
     if resolved.keys and resolved.keys[0] in COMMERCE:
+        if stem:  # stock and prices are each listing's own: never one for a stem
+            return _which_product_plain(lang, [Hit(p, 1.0) for p in listings], asked)
         return _commerce_answer(resolved.keys[0], product, listings, asked, lang, rest, pricing)
     if not resolved.keys:
         status = "not_stated" if resolved.named else "which_attribute"
@@ -287,8 +299,8 @@ def answer_question(
         # Found by the very value asked ("the 3.3 V regulator's voltage"), or one part matched a description
         # loosely: ask which part rather than answer for a part the buyer did not name.
         return _which_product_plain(lang, [Hit(p, 1.0) for p in listings], asked)
-    name = attribute_display(key, lang, resolved.label)
-    facts = [f for p in listings if (f := _fact_on(p, key, asked, lexicon, wanted, family))]
+    name = attribute_display(key, lang, resolved.label, product)
+    facts = [f for p in listings if (f := _fact_on(p, key, asked, lexicon, wanted, family and not stem))]
     groups = _value_groups(facts)
     if len(groups) > 1:
         text = _which_product_values_text(product, name, groups, lang)
@@ -307,8 +319,11 @@ def answer_question(
     covers = tuple(f.product for f in facts)
     first = facts[0]
     more = [k for k in resolved.keys[1:3] if all(fact_for(p, k) for p in covers)]
-    extra = tuple(a for k in more if (a := _agreed(covers, k)) is not None)
-    text = _answer_text(first, name, covers, family, lang, extra, len(listings))
+    # the concept's other keys when they add something ("1x3P" under structure and under pins says it once)
+    extra = tuple(
+        a for k in more if (a := _agreed(covers, k)) is not None and _comparable(a) != _comparable(first.attribute)
+    )
+    text = _answer_text(first, name, covers, family, lang, extra, len(listings), stem)
     return SpecAnswer(
         "answered",
         lang,
@@ -333,6 +348,21 @@ def _fact_on(
         return fact
     own = resolve_attribute(asked, [product], lexicon, wanted, described=family)
     return fact_for(product, own.keys[0]) if own.keys and own.keys[0] not in COMMERCE else None
+
+
+def _code_family(engine: SearchEngine, codes: Sequence[str]) -> tuple[str, list[Product]]:
+    """The longest code typed that at least two part numbers begin with (and at most _MAX_FAMILY listings)."""
+    for code in codes:  # longest first
+        norm = normalize_code(code)
+        if len(norm) < 4 or not any(ch.isdigit() for ch in norm) or " " in code.strip():
+            continue
+        skus = engine.extended_codes(code, limit=_MAX_FAMILY + 1, shortest=4)
+        if len(skus) > _MAX_FAMILY:
+            return "", []
+        kin = engine.store.products(skus)
+        if len({normalize_code(p.mpn) for p in kin}) >= 2:
+            return code, kin
+    return "", []
 
 
 def _separate_parts(engine: SearchEngine, codes: Sequence[str]) -> list[Product]:
@@ -386,10 +416,26 @@ def _unmatched_variant(
         # ("耐压多少V", "100个") or a value offered ("X7R") is not a suffix.
         if len(extra) <= 1 or extra in offered or any(extra.startswith(o) for o in offered if o):
             continue
-        if lexicon.is_term_or_value(extra):
+        if lexicon.is_term_or_value(extra) or _asked_words_only(code, base):
             continue
         return code
     return ""
+
+
+# Words typed after a part number that ask about it rather than extend it: a dielectric offered ("X7R还是X5R") or
+# the distributor whose number is wanted ("FRC0603J511 TS LCSC编号").
+_SOURCE_WORDS = frozenset({"lcsc", "jlc", "jlcpcb", "digikey", "digi-key", "mouser"})
+
+
+def _asked_words_only(code: str, base: str) -> bool:
+    """The words of `code` after those that spell `base` are all dielectric codes or distributor names."""
+    words = code.split()
+    for n in range(1, len(words)):
+        if normalize_code(" ".join(words[:n])) == base:
+            tail = words[n:]
+            words_only = all(DIELECTRIC_RE.fullmatch(w) or w.lower() in _SOURCE_WORDS for w in tail)
+            return words_only or _is_temperature(" ".join(tail))
+    return False
 
 
 # --- Which attribute -------------------------------------------------------------------------------------
@@ -735,7 +781,7 @@ def _listings(hits: list[Hit], question: str, family: bool) -> tuple[list[Produc
     best = hits[0]
     # The code typed is exactly a part's, with a value or letter after it ("CL10A823MB8NNNC X7R", "6018-2Z 宽度B"):
     # that part's listings.
-    fragments = {h.product.sku: h.product for h in hits if "part of a longer code" in " ".join(h.why)}
+    fragments = {h.product.sku: h.product for h in hits if FRAGMENT_WHY in " ".join(h.why)}
     if fragments and best.product.sku in fragments and len({normalize_code(p.mpn) for p in fragments.values()}) == 1:
         chosen = sorted(fragments.values(), key=lambda p: (-(p.stock or 0), p.sku))
         return chosen, [h for h in hits if h.product.sku not in fragments]
@@ -937,8 +983,19 @@ def part_codes(text: str) -> list[str]:
     return [
         c
         for c in code_candidates(text)
-        if looks_like_part_number(c) and not _STANDARD.fullmatch(c) and c not in standards
+        if looks_like_part_number(c) and not _STANDARD.fullmatch(c) and c not in standards and not _is_temperature(c)
     ]
+
+
+# "125C", "-40 to 125C", "-40°C~85°C": temperatures a buyer asks about, not part numbers or their suffixes.
+_TEMPERATURES = re.compile(
+    r"[-−+]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|C)?(?:\s*(?:to|~|～|至|到)?\s*[-−+]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|C)?)?", re.I
+)
+_DEGREES = re.compile(r"\d\s*(?:°\s*C|℃|C)(?![A-Za-z])", re.I)
+
+
+def _is_temperature(text: str) -> bool:
+    return _TEMPERATURES.fullmatch(text) is not None and _DEGREES.search(text) is not None
 
 
 def _meets_standards(product: Product, text: str) -> bool:
@@ -966,8 +1023,11 @@ def _is_standard_size(code: str, text: str) -> bool:
 _STANDARD = re.compile(r"(?:ISO|DIN|GB/T|GB|EN|JIS|ANSI|IEC|ASME|BS|NF)\s*/?\s*(\d[\d.\-]*)", re.IGNORECASE)
 
 
-def attribute_display(key: str, lang: str, label: str = "") -> str:
-    """The buyer-facing name of a key: the vocabulary's, else the source's own column name."""
+def attribute_display(key: str, lang: str, label: str = "", product: Product | None = None) -> str:
+    """The buyer-facing name of a key: the vocabulary's, else the source's own column name. The pitch of a
+    `product` without a thread (a header's) is not called a thread pitch."""
+    if key == "pitch" and product is not None and fact_for(product, "thread") is None:
+        return display_name("pin_pitch", lang)
     if key in BY_KEY:
         return display_name(key, lang)
     concept = concept_by_key().get(key)
@@ -1031,7 +1091,7 @@ def _options(
         fact = fact_for(product, key)
         if fact is None:
             continue
-        options.append(Option(key, attribute_display(key, lang, fact.attribute.label), fact.text))
+        options.append(Option(key, attribute_display(key, lang, fact.attribute.label, fact.product), fact.text))
         if len(options) >= _SHOWN_OPTIONS:
             break
     return options
@@ -1086,6 +1146,7 @@ def _answer_text(
     lang: str,
     extra: Sequence[Attribute],
     listed: int,
+    stem: str = "",
 ) -> str:
     product = fact.product
     source = source_of(product, fact.attribute, lang)
@@ -1095,6 +1156,20 @@ def _answer_text(
     shown_label = f"({label})" if label and label.lower() not in name.lower() and label != fact.key else ""
     if shown_label and foreign_runs(shown_label, lang):
         shown_label = ""  # the source's own column name ('外径D', 'Drain to source voltage') in the other language
+    if stem and len(covers) > 1:
+        return message(
+            "reply.spec_stem",
+            lang,
+            name=name if lang == "zh" else name[:1].upper() + name[1:],
+            label=shown_label if lang == "zh" or not shown_label else " " + shown_label,
+            value=value,
+            also=also,
+            stem=stem,
+            covers=len(covers),
+            listed=listed,
+            names=_names(covers),
+            source=source,
+        )
     if family and len(covers) > 1:
         names = _names(covers)
         if lang == "zh":

@@ -108,6 +108,40 @@ PRODUCTS = [
         source="skf:skf_precision_catalog_zh.csv",
     ),
     *[_screw(length, material) for length in (16, 20, 30) for material in ("A2", "88ZN")],
+    *[
+        Product(
+            sku=sku,
+            mpn=mpn,
+            manufacturer="WCH(Jiangsu Qin Heng)",
+            category="Interface ICs / USB Converters",
+            name=f"{mpn} — {package} USB Converters",
+            package=package,
+            attributes=(Attribute("data_rate", "2Mbps", label="Data rate"),),
+            price_breaks=(PriceBreak(1, price),),
+            stock=1000,
+            source="jlcpcb:jlc_parts.csv.gz",
+        )
+        for sku, mpn, package, price in (("C14267", "CH340G", "SOP-16", 0.6), ("C84681", "CH340C", "SOP-16", 0.5))
+    ],
+    Product(
+        sku="C2691448",
+        mpn="PZ254V-11-04P",
+        manufacturer="XFCN",
+        category="Connectors / Pin Headers",
+        name="PZ254V-11-04P — 1x4P 2.54mm pin header",
+        attributes=(Attribute("pitch", "2.54mm", 2.54, "mm", label="Pitch"),),
+        source="jlcpcb:jlc_parts.csv.gz",
+    ),
+    Product(
+        sku="C1590",
+        mpn="CL10A823MB8NNNC",
+        manufacturer="Samsung Electro-Mechanics",
+        category="Capacitors / Multilayer Ceramic Capacitors MLCC - SMD/SMT",
+        name="CL10A823MB8NNNC — 82nF 50V X5R 0603",
+        package="0603",
+        attributes=(Attribute("dielectric", "X5R", label="Temperature coefficient"),),
+        source="jlcpcb:jlc_parts.csv.gz",
+    ),
 ]
 
 
@@ -327,3 +361,36 @@ def test_the_generated_set_s_phrasings_session_17(engine):
     assert pitch.status == "answered" and pitch.to_json()["attribute"] == "pitch"
     material = answer_question("ISO 4762 M8×16 A2是不锈钢的吗", engine)
     assert material.status == "answered" and material.value_text == "A2"
+
+
+def test_what_the_generated_set_taught_in_session_18(engine):
+    """A temperature range is asked by its unit even with the C alone ("125C" is no part number); dielectric codes
+    offered and a distributor named after the part number are not a suffix the catalog lacks; a screw's only pitch
+    answers "pin pitch" and its thread "screw size"; a header's pitch is not called a thread pitch."""
+    for question in ("can STM32F103C8T6 work from -40 to 125C?", "STM32F103C8T6能在-40℃~85℃用吗"):
+        answer = answer_question(question, engine)
+        assert answer.status == "answered" and answer.to_json()["attribute"] == "temperature_range", question
+    dielectric = answer_question("CL10A823MB8NNNC 是什么材质的 X7R还是X5R", engine)
+    assert dielectric.status == "answered" and dielectric.value_text == "X5R"
+    sku = answer_question("1N4148WS的LCSC编号", engine)
+    assert sku.status == "answered" and sku.value_text == "C2128"
+    pitch = answer_question("ISO 4762 M8×16 A2 脚距是多少mm", engine)
+    assert pitch.status == "answered" and pitch.to_json()["attribute"] == "pitch" and pitch.value_text == "1.25 mm"
+    size = answer_question("ISO 4762 M8×16 A2 screw size", engine)
+    assert size.status == "answered" and size.value_text == "M8"
+    header = answer_question("PZ254V-11-04P pin pitch", engine)
+    assert header.status == "answered" and header.value_text == "2.54 mm"
+    assert "thread" not in header.text and "The pitch of" in header.text
+
+
+def test_a_stem_answers_for_the_parts_that_begin_with_it_never_prices(engine):
+    """'CH340' is no part number; CH340G and CH340C begin with it and agree: one answer scoped to them. Prices and
+    stock are each listing's own: asked which. A stem of one part number only (AO3400 -> AO3400A) is not answered."""
+    answer = answer_question("CH340 max baud rate", engine)
+    assert answer.status == "answered" and answer.value_text == "2Mbps"
+    assert "begins with CH340" in answer.text and {p.mpn for p in answer.covers} == {"CH340G", "CH340C"}
+    zh = answer_question("CH340 波特率多少", engine)
+    assert zh.status == "answered" and "以 CH340 开头" in zh.text
+    price = answer_question("CH340 price for 10 pcs", engine)
+    assert price.status == "which_product" and price.to_json()["price"] is None
+    assert answer_question("AO3400 Vds?", engine).to_json()["value"] is None
