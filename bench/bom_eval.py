@@ -30,7 +30,7 @@ DEV = ROOT.parent / "shared" / "boms" / "dev"
 # session from session 8 on, each collected by helpers from repositories no earlier set used
 # (used_repos_before_holdoutN.txt) and labelled before any matcher ran on it, measured once blind before any
 # change made for it (history, sources and licences: each set's labels_*/README.md and SOURCES*.md).
-SETS = ("dev", "outside", "holdout", *(f"holdout{k}" for k in range(2, 11)))
+SETS = ("dev", "outside", "holdout", *(f"holdout{k}" for k in range(2, 12)))
 
 
 def labels_dir(name: str) -> Path:

@@ -1721,6 +1721,11 @@ _NAME_HEADERS = {"item", "component", "article", "项目", "物品", "配件", "
 _HEADER_INDEX: dict[str, tuple[str, int]] = {}
 
 
+def _unnumbered(header: str) -> str:
+    """A header's key without the number of its copy: KiCad's second-source 'PN_1' is another 'PN'."""
+    return re.sub(r"(?<=[^\d])\d$", "", _header_key(header))
+
+
 def _header_key(text: str) -> str:
     """A header's words without case, punctuation or accents ('Quantité' = 'quantite', 'Stückzahl' = 'stuckzahl')."""
     text = unicodedata.normalize("NFKD", text.lower())
@@ -1827,8 +1832,8 @@ def _header_map(cells: tuple[str, ...]) -> dict[int, str] | None:
     specific first (dict order), so the first with a value in a row is the one to read."""
     found = {i: f for i, cell in enumerate(cells) if (f := _header_field(cell))}
     for col, (fld, _rank) in list(found.items()):
-        demoted = _GENERIC.get(_header_key(cells[col]))
-        if demoted and any(f == fld and _header_key(cells[c]) not in _GENERIC for c, (f, _) in found.items()):
+        demoted = _GENERIC.get(_unnumbered(cells[col]))
+        if demoted and any(f == fld and _unnumbered(cells[c]) not in _GENERIC for c, (f, _) in found.items()):
             found[col] = (demoted, 200)
     fields = {f for f, _ in found.values()}
     if "quantity" in fields and not fields & (_IDENTITY | {"part_or_designators"}):
@@ -2416,6 +2421,11 @@ def _build_line(
     if dnp_reason:
         notes.append(dnp_reason)
     mpn, supplier_code, item_code = first("mpn"), first("supplier_code"), first("item_code")
+    remark = ""
+    if supplier_code and _REMARK.fullmatch(supplier_code):
+        # a remark in a distributor's column ('1% tolerance, temperature -20 to +70 °C.'): what the part must be
+        notes.append(f"{supplier_code!r} in the supplier code column read as a remark")
+        remark, supplier_code = supplier_code, ""
     if not supplier_code:  # a Digi-Key cart's "Part Number" is Digi-Key's own (…-ND), not the maker's
         if _DIGIKEY.fullmatch(mpn):
             mpn, supplier_code = "", mpn
@@ -2434,6 +2444,7 @@ def _build_line(
         # what the part is: its description. Not beside a part number ('LM358' beside 'LM4562NA': a symbol name)
         more = [t for t in (_clean_text(v) for v in values.get("value", [])[1:]) if t and t.lower() != value.lower()]
         description = " ".join(dict.fromkeys(more))
+    description = f"{description} {remark}".strip()
     kind = first("kind")
     if kind and kind.lower() not in description.lower() and kind.lower() not in value.lower():
         description = f"{kind} {description}".strip()
@@ -2452,12 +2463,23 @@ def _build_line(
         package=first("package"),
         description=description,
         supplier_code=supplier_code,
-        alternates=tuple(_clean_text(a) for a in values.get("alternates", []) if _clean_text(a)),
+        alternates=_alternates(mpn, values),
         attrition_pct=attrition_pct,
         dnp=dnp,
         raw=raw,
         notes=tuple(notes),
     )
+
+
+# A cell of words, no code: several words, one of three letters or more without a digit, no distributor number
+_REMARK = re.compile(r"(?=.*\s)(?=.*\b[^\W\d_]{3,}\b)(?!.*\b[A-Z0-9]+[-/][A-Z0-9-]*\d)(?!.*\d{5})[^\n]{6,}", re.I)
+
+
+def _alternates(mpn: str, values: dict[str, list[str]]) -> tuple[str, ...]:
+    """The buyer's alternates: an alternates column, then the part numbers of further MPN columns (a second source
+    'PN_1', Kitspace's Manufacturer / MPN pairs), each once."""
+    found = [_clean_text(a) for a in [*values.get("alternates", []), *values.get("mpn", [])[1:]]]
+    return tuple(dict.fromkeys(a for a in found if a and a != mpn))
 
 
 def _classify_headerless(row: _Row, acc: _Acc) -> None:

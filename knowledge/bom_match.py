@@ -326,6 +326,13 @@ class BomMatcher:
                 )
                 rest = by_mpn[1:] if winner is by_mpn[0] else by_supplier[1:]
                 return self._exact(line, winner, 0.85, f"{column} (codes disagree)", note, footprint, extra=rest)
+            if _equal_passive(by_supplier[0], _facts_of(by_mpn[0])) and not _text_conflict(line, by_mpn[0]):
+                # two makers' numbers for one passive (a Mouser MPN, the LCSC part JLC places): the buyer's MPN
+                note = (
+                    f"supplier code {line.supplier_code} is {by_supplier[0].mpn}, the same value, size and ratings as "
+                    f"the MPN {line.mpn}: matched by the MPN"
+                )
+                return self._exact(line, by_mpn[0], 0.9, "MPN (codes name equal parts)", note, footprint, by_mpn[1:])
             note = (
                 f"supplier code {line.supplier_code} is {by_supplier[0].mpn} but the MPN column says {line.mpn}: "
                 "which one?"
@@ -361,6 +368,18 @@ class BomMatcher:
             return _ambiguous(line, by_mpn, note, via="MPN, other maker")
         named_mpn = _is_code(line.mpn) and not _value_codes_only(line.mpn)  # not "100uF 25V" in the MPN column
         if by_supplier and named_mpn and not by_mpn and not _same_base(line.mpn, by_supplier[0].mpn):
+            decoded = decode_mpn(line.mpn)
+            if (
+                decoded is not None
+                and _equal_passive(by_supplier[0], _facts_decoded(decoded))
+                and not _text_conflict(line, by_supplier[0])
+            ):
+                # the maker's number the catalog lacks reads as the very passive the supplier code names
+                note = (
+                    f"MPN {line.mpn} is not in the catalog and reads {_decoded_words(decoded, shown=True)}; supplier "
+                    f"code {line.supplier_code} ({by_supplier[0].mpn}) is that part"
+                )
+                return self._exact(line, by_supplier[0], 0.9, "supplier code (MPN reads the same)", note, footprint)
             note = (
                 f"supplier code {line.supplier_code} is {by_supplier[0].mpn} but the MPN column says {line.mpn} "
                 "(not in the catalog): which one?"
@@ -529,6 +548,9 @@ class BomMatcher:
         listings = [product, *extra]
         # the footprint, else a package the line's words name ('TP4056 SOT-23-5' in the value column, a 备注 'SOD-123')
         wanted = _either_package(line.package, listings) or parse_footprint(_said_package(line))
+        if wanted is None and not line.package.strip() and (described := parse_footprint(line.description)):
+            # a description that names a land pattern ('Crystal THT HC-49 U 16Mhz'): the part must fit it
+            wanted = described if described.package and described.mounting else None
         worded = None  # a header's gender in the line's words ('Pin header 1x4 male'), when nothing else places it
         if wanted is None and (form := form_of_text(f"{line.value} {line.description}")) is not None:
             wanted = worded = form if form.kind in ("header", "socket") else None
@@ -691,6 +713,14 @@ class BomMatcher:
             return None
         if not wanted.package:
             return _value_only(self.engine, line, wanted, family)
+        # a part number we cannot read, in the MPN column or the value cell ('ABM8-25.000MHZ-B2-T' as a value), or
+        # a Digi-Key number, which carries the maker's ('CRA2512-FZ-R100ELFCT-ND': a 1 % shunt)
+        # (not '541-10.0KHCT-ND': a maker prefix and the value, no series)
+        digikey = line.supplier_code if re.fullmatch(r"[A-Z][A-Z0-9./#-]*-ND", line.supplier_code.upper()) else ""
+        unread = next((c for c in (line.mpn, line.value, digikey) if _unread_code(c)), "")
+        # its series, where the catalog lists others of it ('TC0325D…': thin film ±0.5 %; 'ECHU1C…': film capacitors)
+        series, kin = _series(self.engine, unread) if unread else ("", [])
+        wanted = _with_series_values(wanted, family, kin)
         checked = _as_stated(family, wanted)
         needed = line.quantity or 1
         options = [replace(wanted, package=p) for p in _package_options(wanted.package)]
@@ -712,11 +742,14 @@ class BomMatcher:
             note = f"no part meets every stated value ({shown}, {wanted.package}); same value and package: check"
             return _ambiguous(line, nearest, note, via="parameters (ratings not met)")
         judged.sort(key=lambda sp: sp[0].kind != "drop-in")  # stable: keeps the stock / price order
-        # a part number we cannot read, in the MPN column or the value cell ('ABM8-25.000MHZ-B2-T' as a value), or
-        # a Digi-Key number, which carries the maker's ('CRA2512-FZ-R100ELFCT-ND': a 1 % shunt)
-        # (not '541-10.0KHCT-ND': a maker prefix and the value, no series)
-        digikey = line.supplier_code if re.fullmatch(r"[A-Z][A-Z0-9./#-]*-ND", line.supplier_code.upper()) else ""
-        unread = next((c for c in (line.mpn, line.value, digikey) if _unread_code(c)), "")
+        if kin:
+            kinds = {_leaf(p.category) for p in kin}
+            same_kind = [(sub, p) for sub, p in judged if _leaf(p.category) in kinds]
+            if not same_kind:
+                shown_kinds = " / ".join(sorted({p.category.rsplit("/", 1)[-1].strip() for p in kin}))
+                note = f"{unread} is not in the catalog; its series {series}… is {shown_kinds}: none with these values"
+                return _ambiguous(line, [p for _, p in judged[:MAX_CANDIDATES]], note, via="parameters (series kind)")
+            judged = same_kind
         unknown_mpn = bool(unread)
         size = _chip_size_in(unread)
         if size and not same_package(size, wanted.package):  # 'VJ1206Y105…' with 'SMD 1210' beside it
@@ -852,7 +885,99 @@ _NOT_CHIP_RESISTOR = re.compile(
 _NOT_MLCC = ("electrolytic", "tantalum", "电解", "钽", "film", "supercap", "polymer", "薄膜", "涤纶", "聚丙烯", "cbb",
              "安规", "x1电容", "x2电容", "y1电容", "y2电容", "y电容", "超级电容", "金属化")  # fmt: skip
 _DIELECTRICS = re.compile(r"\b(C0G|NP0|COG|X5R|X7R|X7S|X7T|X6S|X8R|Y5V|Z5U)\b", re.IGNORECASE)
+# a kind the line rules out ('No tantalum', 'not electrolytic', 'non-polarized', 不要钽, 非电解)
+_NEGATED = re.compile(
+    r"\b(?:no|not|non|never|without)[\s-]+\w+|(?:不要|不用|非|无)\s*[\u4e00-\u9fff]{1,2}", re.IGNORECASE
+)
 _DESIGNATOR_PREFIX = re.compile(r"^([A-Za-z]+)\d")
+
+
+def _series(engine: SearchEngine, code: str) -> tuple[str, list[Product]]:
+    """The listings of the longest stem of `code` (at least half of it, five characters) that three or more part
+    numbers begin with: the series an unlisted part number belongs to ('TC0325D2103T5H' -> 'TC0325D2…')."""
+    norm = normalize_code(code)
+    for n in range(len(norm) - 1, max(5, len(norm) // 2) - 1, -1):
+        skus = engine.extended_codes(norm[:n], limit=_SERIES_MAX, shortest=5)
+        if len(skus) >= _SERIES_MAX:
+            return "", []  # too broad to say what the series shares
+        kin = engine.store.products(skus)
+        if len({normalize_code(p.mpn) for p in kin}) >= 3:
+            return norm[:n], kin
+    return "", []
+
+
+_SERIES_MAX = 100
+_SERIES_KEYS = frozenset({"tolerance", "dielectric"})
+
+
+def _with_series_values(wanted: Product, family: Family, kin: Sequence[Product]) -> Product:
+    """`wanted` with the tolerance or dielectric every listing of its series states alike, where the line leaves it
+    open (the letter of the code that says it). Not a series' ratings: a 1/4 W anti-surge series says what its
+    parts can take, not what a design needs."""
+    if not kin:
+        return wanted
+    added = []
+    for rule in family.rules:
+        if wanted.attribute(rule.attribute) is not None or rule.attribute not in _SERIES_KEYS:
+            continue
+        stated = [p.attribute(rule.attribute) for p in kin]
+        if any(a is None for a in stated):
+            continue
+        shapes = {(a.value, a.unit, a.value_max) if a.value is not None else a.raw.strip().lower() for a in stated if a}
+        if len(shapes) == 1 and (first := stated[0]) is not None:
+            added.append(first)
+    return replace(wanted, attributes=(*wanted.attributes, *added)) if added else wanted
+
+
+def _leaf(category: str) -> str:
+    """The last level of a category, in letters only ('Crystals, Oscillators, Resonators / Ceramic Resonators')."""
+    return re.sub(r"[^a-z]", "", category.rsplit("/", 1)[-1].lower())
+
+
+# A passive's facts: (key, value, unit) of its values and ratings, its size, kind and dielectric.
+_Facts = tuple[tuple[tuple[str, float, str], ...], str, str, str]
+_PASSIVE_KEYS = ("resistance", "capacitance", "inductance", "tolerance", "voltage_rating", "power")
+
+
+def _facts_of(product: Product) -> _Facts | None:
+    kind = "resistor" if "resistor" in product.category.lower() else "capacitor"
+    if not re.search(r"chip resistor|multilayer ceramic|mlcc", product.category, re.I):
+        return None  # chip resistors and MLCCs only: their values and ratings say all that makes them equal
+    values = tuple(
+        (key, attr.value, attr.unit)
+        for key in _PASSIVE_KEYS
+        if (attr := product.attribute(key)) is not None and attr.value is not None
+    )
+    said = product.attribute("dielectric")
+    dielectric = canonical_dielectric(said.raw) if said is not None else ""
+    return values, footprint_package(product.package) or product.package, kind, dielectric
+
+
+def _facts_decoded(decoded: DecodedPart) -> _Facts:
+    return decoded.values, decoded.package, decoded.kind, decoded.dielectric
+
+
+def _equal_passive(product: Product, facts: _Facts | None) -> bool:
+    """Whether `product` is the passive the facts describe: same kind, size, value and dielectric, every rating
+    stated at least as good (a tighter tolerance, a higher voltage or power)."""
+    own = _facts_of(product)
+    if facts is None or own is None:
+        return False
+    values, package, kind, dielectric = facts
+    if own[1:3] != (package, kind) or not any(k in ("resistance", "capacitance") for k, _, _ in values):
+        return False
+    if kind == "capacitor" and (not dielectric or own[3] != dielectric):
+        return False
+    mine = {k: v for k, v, _ in own[0]}
+    for key, value, _unit in values:
+        if key not in mine:
+            return False
+        if key in ("resistance", "capacitance", "inductance"):
+            if not _close_value(mine[key], value):
+                return False
+        elif not (_close_value(mine[key], value) or better_rated(key, mine[key], value, product.category)):
+            return False
+    return True
 
 
 def _in_other_packages(first: Product, others: list[Product]) -> list[Product]:
@@ -894,7 +1019,8 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
         return None, None  # '75R/100R': two values to fit, the buyer's choice
     quantities = {key: (value, unit) for key, value, unit in reversed(stated_values(text))}
     english = expand_query(text).lower()
-    if any(w in english or w in text for w in _NOT_MLCC) and "capacitance" in quantities:
+    affirmed = _NEGATED.sub(" ", f"{english} {text}")  # 'No tantalum, tolerance 20%': the words that say what it is
+    if any(w in affirmed for w in _NOT_MLCC) and "capacitance" in quantities:
         return None, None  # electrolytic / tantalum / film: not in the MLCC rules
     prefix = _designator_prefix(line)
     named = [
@@ -916,7 +1042,7 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
         key, said = ("resistance", code) if choice == "chip resistor" else ("capacitance", code * 1e-12)
         if abs(quantities[key][0] - said) > 1e-9 * said:
             return None, None  # '103' beside '4.7K': the code and the written value disagree, the buyer says which
-    not_mlcc = any(w in english or w in text for w in _NOT_MLCC)  # '104' on an electrolytic or film line: no MLCC
+    not_mlcc = any(w in affirmed for w in _NOT_MLCC)  # '104' on an electrolytic or film line: no MLCC
     if (
         choice is None
         and code is not None
@@ -2232,10 +2358,13 @@ def _is_code(text: str) -> bool:
     text = text.strip()
     if " " in text and any(len(w) >= 4 and w.isalpha() for w in text.split()):
         return False  # 'Header 1x4', '2x30 header': words, not a part number ('NU 205 ECP' is one)
+    if _PIN_COUNT.fullmatch(text):
+        return False  # '2-PIN', '10 pins', '4P': a count of pins written where a part number goes
     return bool(text) and not _CJK.search(text) and text.count(" ") <= 2 and looks_like_part_number(text)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_PIN_COUNT = re.compile(r"\d{1,3}\s*-?\s*(?:pins?|p|pos|positions?|ways?)", re.IGNORECASE)
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 

@@ -672,3 +672,58 @@ def test_what_the_eleventh_set_taught_in_session_17() -> None:
         vishay, tdk = BomMatcher(SearchEngine(store)).match_all(read_bom_text(sizes).lines)
     assert vishay.status == "ambiguous" and "1206" in vishay.note, vishay.note  # the MPN's size against the column's
     assert tdk.status == "parametric" and tdk.product is not None and tdk.product.package == "0201", tdk.note
+
+
+HELD_OUT_11 = """Designator\tValue\tFootprint\tMPN\tDescription\tDigikey Part Number
+R5\t210kΩ\tR0603\tTC0325D2103T5H\t\t
+C9\t470pF\tC0603\tECHU1C471JX5\t\t
+R1\t510\tr_0402\t\t\t1% tolerance, temperature -20 to +70 °C.
+Y1\t\t\tCSTNE16M0VH3C000R0\tCrystal THT HC-49 U 16Mhz\t
+"""
+
+
+def test_what_the_twelfth_set_taught_in_session_18() -> None:
+    """An unlisted part number whose series the catalog lists says what the series shares: UNI-ROYAL's TC0325D…
+    thin-film parts are ±0.5 % (a 1 % thick-film part is no match), Panasonic's ECHU1C… are film capacitors (no
+    MLCC of the same value); a remark in a distributor's column states the tolerance; a description that names a
+    land pattern (a through-hole HC-49 crystal) rules out a listed part that does not fit it (an SMD resonator)."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        lines = read_bom_text(HELD_OUT_11, "bom.tsv").lines
+        thin, film, remark, resonator = BomMatcher(SearchEngine(store)).match_all(lines)
+    assert thin.status == "parametric" and thin.product is not None, thin.note
+    tolerance = thin.product.attribute("tolerance")
+    assert tolerance is not None and tolerance.value is not None and tolerance.value <= 0.5, thin.product
+    assert film.status == "ambiguous" and "film" in film.note.lower(), film.note
+    assert remark.status == "parametric" and remark.product is not None, remark.note
+    tolerance = remark.product.attribute("tolerance")
+    assert tolerance is not None and tolerance.value is not None and tolerance.value <= 1, remark.product
+    assert resonator.status == "ambiguous", resonator.note
+
+
+HELD_OUT_11_CODES = """"Reference","Value","Footprint","Qty","LCSC#","Manf#","Note"
+"C2","100nF","Capacitor_SMD:C_0603_1608Metric","1","C30926","C0603C104K5RACTU",""
+"C1,C3","4.7uF","Capacitor_SMD:C_0805_2012Metric","2","C98192","C2012X5R1H475K125AB",""
+"J9","GLITCHER_EN","Connector_PinSocket_2.54mm:PinSocket_1x02_P2.54mm_Vertical","1","C7499322","2-PIN",""
+"R1","10k","Resistor_SMD:R_0603_1608Metric","1","C21190","RC0603FR-0710KL",""
+"C5","0.1uF","c_0402","1","","","No tantalum, tolerance 20%"
+"""
+
+
+def test_codes_that_name_equal_passives_match_session_18() -> None:
+    """A supplier code and an MPN that name two makers' equal passives (same value, size, dielectric, ratings at least
+    as good) are one answer, by the MPN; an MPN the catalog lacks that reads as the supplier code's part is that
+    part; a pin count in the MPN column ('2-PIN') is no part number; codes of two values stay apart; 'No tantalum'
+    rules tantalum out, not the MLCC."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        lines = read_bom_text(HELD_OUT_11_CODES, "bom.csv").lines
+        both, decoded, pins, values, negated = BomMatcher(SearchEngine(store)).match_all(lines)
+    assert (both.status, both.product and both.product.mpn) == ("exact", "C0603C104K5RACTU"), both.note
+    assert (decoded.status, decoded.product and decoded.product.sku) == ("exact", "C98192"), decoded.note
+    assert (pins.status, pins.product and pins.product.sku) == ("exact", "C7499322"), pins.note
+    assert values.product is None or values.product.sku != "C21190", values.note
+    assert negated.status == "parametric" and negated.product is not None, negated.note
+    assert "multilayer" in negated.product.category.lower() or "mlcc" in negated.product.category.lower()

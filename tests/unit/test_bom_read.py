@@ -636,3 +636,31 @@ def test_an_easyeda_pro_device_column_olimex_not_assembled_marks_and_shop_column
 
     (wurth,) = read_bom("bom.xlsx", _xlsx(build)).lines
     assert "885012208073" in (wurth.mpn, wurth.value, wurth.supplier_code), wurth
+
+
+def test_what_the_twelfth_set_taught_the_reader_in_session_18() -> None:
+    """A second-source column ('PN_1' beside 'PN', Kitspace's Manufacturer / MPN pairs) is an alternate, never the
+    line's part number in place of the first; a remark in a distributor's column is what the part must be, not a
+    supplier code."""
+    kicad = (
+        '"Item","Qty","Reference(s)","Value","Footprint","Mfg","Mfg_1","PN","PN_1"\n'
+        '"1","2","C1, C2","100nF","C_0201_0603Metric","Samsung Electro-Mechanics","YAGEO","CL03A104KQ3NNNC",'
+        '"CC0201KRX5R7BB104"\n'
+        '"2","1","FB1","600R","L_0402_1005Metric","Murata","TDK","BLM15AG601SN1D",""\n'
+    )
+    cap, bead = read_bom_text(kicad, "bom.csv").lines
+    assert (cap.mpn, cap.manufacturer, cap.alternates) == (
+        "CL03A104KQ3NNNC",
+        "Samsung Electro-Mechanics",
+        ("CC0201KRX5R7BB104",),
+    )
+    assert (bead.mpn, bead.alternates) == ("BLM15AG601SN1D", ())
+    pairs = "References,Qty,Description,Manufacturer,MPN,Manufacturer,MPN,LCSC\n"
+    pairs += '"C7, C6",2,100nF 0805,Yageo,CC0805KRX7R9BB104,Guangdong Fenghua Advanced Tech,0805B104K500NT,C161260\n'
+    (pair,) = read_bom_text(pairs, "bom.csv").lines
+    assert (pair.mpn, pair.alternates, pair.supplier_code) == ("CC0805KRX7R9BB104", ("0805B104K500NT",), "C161260")
+    remark = "Id;Designator;Package;Quantity;Designation;Digikey Part Number\n"
+    remark += "4;R1,R2;r_0402;2;510;1% tolerance, temperature -20 to +70 °C.\n5;R3;r_0402;1;22;311-22.0LRCT-ND\n"
+    noted, coded = read_bom_text(remark, "bom.csv").lines
+    assert noted.supplier_code == "" and "1% tolerance" in noted.description
+    assert coded.supplier_code == "311-22.0LRCT-ND"
