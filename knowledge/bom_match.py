@@ -326,12 +326,11 @@ class BomMatcher:
                 )
                 rest = by_mpn[1:] if winner is by_mpn[0] else by_supplier[1:]
                 return self._exact(line, winner, 0.85, f"{column} (codes disagree)", note, footprint, extra=rest)
-            if _equal_passive(by_supplier[0], _facts_of(by_mpn[0])) and not _text_conflict(line, by_mpn[0]):
+            listed = _among_alternates(by_supplier[0], line)
+            if (listed or _equal_passive(by_supplier[0], _facts_of(by_mpn[0]))) and not _text_conflict(line, by_mpn[0]):
                 # two makers' numbers for one passive (a Mouser MPN, the LCSC part JLC places): the buyer's MPN
-                note = (
-                    f"supplier code {line.supplier_code} is {by_supplier[0].mpn}, the same value, size and ratings as "
-                    f"the MPN {line.mpn}: matched by the MPN"
-                )
+                why = "an alternate the line lists" if listed else f"the same value, size and ratings as {line.mpn}"
+                note = f"supplier code {line.supplier_code} is {by_supplier[0].mpn}, {why}: matched by the MPN"
                 return self._exact(line, by_mpn[0], 0.9, "MPN (codes name equal parts)", note, footprint, by_mpn[1:])
             note = (
                 f"supplier code {line.supplier_code} is {by_supplier[0].mpn} but the MPN column says {line.mpn}: "
@@ -367,6 +366,13 @@ class BomMatcher:
             note = f"the BOM names {line.manufacturer}; the catalog lists {line.mpn} from {makers}: which one?"
             return _ambiguous(line, by_mpn, note, via="MPN, other maker")
         named_mpn = _is_code(line.mpn) and not _value_codes_only(line.mpn)  # not "100uF 25V" in the MPN column
+        if by_supplier and named_mpn and _among_alternates(by_supplier[0], line):
+            # the MPN column's part, and the supplier code names one of the buyer's own alternates (Kitspace's
+            # second Manufacturer / MPN pair): the part the buyer lists and the supplier places
+            note = f"supplier code {line.supplier_code} is {by_supplier[0].mpn}, an alternate the line lists"
+            if by_mpn:
+                return self._exact(line, by_mpn[0], 0.9, "MPN (code is a listed alternate)", note, footprint)
+            return self._exact(line, by_supplier[0], 0.9, "supplier code (a listed alternate)", note, footprint)
         if by_supplier and named_mpn and not by_mpn and not _same_base(line.mpn, by_supplier[0].mpn):
             decoded = decode_mpn(line.mpn)
             if (
@@ -955,6 +961,12 @@ def _facts_of(product: Product) -> _Facts | None:
 
 def _facts_decoded(decoded: DecodedPart) -> _Facts:
     return decoded.values, decoded.package, decoded.kind, decoded.dielectric
+
+
+def _among_alternates(product: Product, line: BomLine) -> bool:
+    """Whether `product` is one of the alternates the line lists (its MPN, packaging suffixes aside)."""
+    own = _strip_packaging(product.mpn)
+    return any(_strip_packaging(a) == own for a in line.alternates if _is_code(a))
 
 
 def _equal_passive(product: Product, facts: _Facts | None) -> bool:
@@ -1841,7 +1853,7 @@ _NOT_FIXED = re.compile(
 _RESISTOR_SAID = re.compile(r"resistor|(?<![a-z])res(?![a-z])|电阻", re.I)
 # what a leaded resistor is made of: a stated one is a hard filter, an unstated one excludes the special kinds
 _CONSTRUCTIONS = {
-    "carbon": re.compile(r"carbon film|碳膜", re.I),
+    "carbon": re.compile(r"carbon film|碳膜|\bRES\W{0,2}CF\b", re.I),  # Jameco's 'RES,CF,5.1K OHM,1/4 WATT
     "metal film": re.compile(r"metal film|金属膜", re.I),
     "oxide": re.compile(r"metal oxide|oxide film|氧化膜", re.I),
     "wire": re.compile(r"wire ?wound|线绕|non[- ]?inductive", re.I),
@@ -1893,7 +1905,8 @@ def _digikey_maker(code: str) -> str:
 
 
 _MOUSER_NUMBER = re.compile(r"\d{2,3}-([A-Za-z][A-Za-z0-9\-./#,]{4,40})")
-_AXIAL_SAID = re.compile(r"\baxial\b|through[- ]hole|\bTHT?\b|直插|插件|卧式", re.I)
+# a leaded body, or a construction only leaded resistors have (carbon film; Jameco's 'RES,CF,...')
+_AXIAL_SAID = re.compile(r"\baxial\b|through[- ]hole|\bTHT?\b|直插|插件|卧式|carbon film|碳膜|\bRES\W{0,2}CF\b", re.I)
 
 
 def _axial_by_power(engine: SearchEngine, line: BomLine) -> LineMatch | None:
@@ -2245,8 +2258,9 @@ def _unstated(family: Family, wanted: Product, product: Product) -> list[str]:
 
 # Packaging / ordering suffixes that do not change the part: reel, tape, lead-free marks, distributor codes.
 _PACKAGING_SUFFIX = re.compile(
-    # Diodes Inc.'s '-7' / '-13' (7- and 13-inch reels) and '-F' (lead-free)
-    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|7-F|13-F|\d{3})|-(?:7|13|F)$|-?(?:TR|T|R)$"
+    # Diodes Inc.'s '-7' / '-13' (7- and 13-inch reels) and '-F' (lead-free); MCC's '-TP' / '-BP' (tape / bulk)
+    r"(?:[-/#,](?:TR|T&R|TRPBF|PBF|NOPB|REEL7?|RL7?|R7|R13|CT|ND|CT-ND|TR-ND|1-ND|7-F|13-F|\d{3})|-(?:7|13|F|TP|BP)$"
+    r"|-?(?:TR|T|R)$"
     r"|\(LF\)(?:\(SN\))?|(?<=[A-Z0-9])LFSN"  # JST's lead-free / tin-plated '(LF)(SN)', also as stored: 'LFSN'
     # TI's finish after the package letters: 'SN74AVC4T774PWG4', 'LM358DRG4'
     r"|(?:(?<=\d[A-Z])|(?<=\d[A-Z]{2})|(?<=\d[A-Z]{3}))[RT]?[GE]4)$",

@@ -435,9 +435,17 @@ def parse_thread(text: str) -> ThreadSize | None:
         pitch, length = first, None
     else:
         pitch, length = None, first
+    if length is None and (said := _LENGTH_SAID.search(normalized[match.end() : match.end() + 80])) is not None:
+        length = float(said.group(1) or said.group(2))  # 'M3x0.5 socket head screws (length 20mm)', 'M4, 12 mm long'
     return ThreadSize(
         size="M" + _plain_number(Decimal(match.group(1))), diameter_mm=diameter, pitch_mm=pitch, length_mm=length
     )
+
+
+# A screw's length said in words after its thread (read upper-cased): 'LENGTH 20MM', 'L=20', '20MM LONG', '长20MM'
+_LENGTH_SAID = re.compile(
+    r"(?:\bLENGTH|\bL\s*=|长度?)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*MM\b|\b(\d+(?:\.\d+)?)\s*MM\s+LONG\b"
+)
 
 
 def coarse_pitch(diameter_mm: float) -> float | None:

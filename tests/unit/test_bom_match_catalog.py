@@ -727,3 +727,27 @@ def test_codes_that_name_equal_passives_match_session_18() -> None:
     assert values.product is None or values.product.sku != "C21190", values.note
     assert negated.status == "parametric" and negated.product is not None, negated.note
     assert "multilayer" in negated.product.category.lower() or "mlcc" in negated.product.category.lower()
+
+
+HELD_OUT_11_MORE = """References,Qty,Description,Manufacturer,MPN,Manufacturer,MPN,LCSC
+U1,1,,Microchip,ATmega328P-AU,Microchip,ATmega328PB-AU,C132230
+S1,7,M3x0.5 socket head screws to mount motor (length 20mm),,,,,
+R1,1,"@ RES,CF,5.1K OHM,1/4 WATT,5%,",,,,,
+"""
+
+
+def test_listed_alternates_lengths_in_words_and_carbon_film_session_18() -> None:
+    """A supplier code that names one of the line's own alternates agrees with the line (its MPN is the part); a
+    screw's length said in
+    words after a thread with its pitch ('M3x0.5 … (length 20mm)'); a carbon-film resistor ('RES,CF') is leaded."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        lines = read_bom_text(HELD_OUT_11_MORE, "bom.csv").lines
+        alternate, screw, carbon = BomMatcher(SearchEngine(store)).match_all(lines)
+    assert alternate.status == "exact" and alternate.product is not None, alternate.note
+    assert alternate.product.mpn == "ATMEGA328P-AU" and "alternate" in alternate.note, alternate.note
+    assert screw.status == "parametric" and screw.product is not None, screw.note
+    assert screw.product.mpn.startswith("ISO 4762 M3×20"), screw.product.mpn
+    assert carbon.status == "parametric" and carbon.product is not None, carbon.note
+    assert "through hole" in carbon.product.category.lower(), carbon.product.category

@@ -434,3 +434,13 @@ def test_a_distributor_s_connector_description_counts_pins_not_picofarads() -> N
     assert extract_quantities("0603-22P")[0] == ("capacitance", pytest.approx(22e-12), "F")
     assert extract_quantities("usb type-c 母座 16p 沉板1.6mm") == []  # a lower-case p beside a connector's words
     assert extract_quantities("22p电容")[0] == ("capacitance", pytest.approx(22e-12), "F")
+
+
+def test_a_screw_length_said_in_words_after_its_thread() -> None:
+    """'M3x0.5 … (length 20mm)': 0.5 is M3's pitch, and the length is said in words; 'M4 screw, 12 mm long' too."""
+    said = parse_thread("M3x0.5 socket head screws to mount motor (length 20mm)")
+    assert said is not None and (said.pitch_mm, said.length_mm) == (0.5, 20.0)
+    long = parse_thread("M4 screw, 12 mm long")
+    assert long is not None and long.length_mm == 12.0
+    plain = parse_thread("M3x0.5")
+    assert plain is not None and plain.length_mm is None
