@@ -25,6 +25,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "price.jlc_snapshot": {"en": "JLCPCB list price, snapshot 2026-05-21", "zh": "嘉立创标价,2026-05-21 快照"},
     "source.of": {"en": "'{label}' of {sku}", "zh": "{sku} 的“{label}”"},
+    # a catalog file a product was read from ('jlcpcb:jlc_parts.csv.gz'), said by who published it
+    "source.file.jlcpcb": {"en": "JLCPCB parts library", "zh": "嘉立创元件库"},
+    "source.file.skf": {"en": "SKF product tables", "zh": "SKF 产品数据表"},
+    "source.file.digikey": {"en": "Digi-Key product data", "zh": "Digi-Key 产品数据"},
+    "source.file.bd-warehouse": {"en": "bd-warehouse bearing tables", "zh": "bd-warehouse 轴承尺寸表"},
     "source.generated": {
         "en": "generated from the {scheme} part-number scheme",
         "zh": "按 {scheme} 型号编码规则生成",
@@ -717,4 +722,12 @@ def data_text(stored: str, language: str) -> str:
     for pattern, key in _PATTERNS:
         if (m := pattern.fullmatch(stored)) is not None:
             return message(key, language, **m.groupdict())
+    files = [_SOURCE_FILE.fullmatch(part.strip()) for part in stored.split(" + ")]
+    if files and all(m is not None and f"source.file.{m.group(1)}" in MESSAGES for m in files):
+        # 'skf:skf_precision_catalog_zh.csv + skf:…': each publisher once, never the file's own name
+        keys = dict.fromkeys(f"source.file.{m.group(1)}" for m in files if m is not None)
+        return " + ".join(message(k, language) for k in keys)
     return stored
+
+
+_SOURCE_FILE = re.compile(r"([a-z][a-z-]*):[\w.+-]+")

@@ -394,3 +394,12 @@ def test_a_stem_answers_for_the_parts_that_begin_with_it_never_prices(engine):
     price = answer_question("CH340 price for 10 pcs", engine)
     assert price.status == "which_product" and price.to_json()["price"] is None
     assert answer_question("AO3400 Vds?", engine).to_json()["value"] is None
+
+
+def test_the_source_is_said_in_plain_words_in_the_buyer_s_language(engine):
+    """Issue 18: a reply names who published the data ('嘉立创元件库', 'JLCPCB parts library'), never the catalog's
+    internal file name ('jlcpcb:jlc_parts.csv.gz')."""
+    zh = answer_question("1N4148WS 反向恢复时间是多少", engine)
+    en = answer_question("trr of 1N4148WS", engine)
+    assert "嘉立创元件库" in zh.text and "JLCPCB parts library" in en.text
+    assert not any(token in text for text in (zh.text, en.text) for token in ("jlcpcb:", ".csv"))
