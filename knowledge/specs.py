@@ -461,6 +461,7 @@ class Resolution:
         return attribute_display(self.named_key or "", lang)
 
 
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")  # a word, not a symbol ('dk', 'Vgs(th)', 'P')
 _STANDARD_BODIES = frozenset({"iso", "din", "iec", "en", "gb", "jis", "ansi", "asme", "astm", "bs", "nf", "uni"})
 
 
@@ -1154,8 +1155,9 @@ def _answer_text(
     also = "".join(f"; {attribute_display(a.name, lang, a.label)}: {fact_value(a)}" for a in extra)
     label = fact.attribute.label
     shown_label = f"({label})" if label and label.lower() not in name.lower() and label != fact.key else ""
-    if shown_label and foreign_runs(shown_label, lang):
-        shown_label = ""  # the source's own column name ('外径D', 'Drain to source voltage') in the other language
+    if shown_label and (foreign_runs(shown_label, lang) or (lang == "zh" and _ENGLISH_WORD.search(label))):
+        # the source's own column name ('外径D', 'Data rate') in the other language: the source line quotes it
+        shown_label = ""
     if stem and len(covers) > 1:
         return message(
             "reply.spec_stem",
