@@ -48,7 +48,8 @@ PARTS_ASKED = (
     "BTW110CTN9/SP",
 )
 # Standard parts asked without a length ("hex key size for an M8 socket head cap screw"): the whole family.
-FAMILIES_ASKED = ("ISO 4762 M8×%",)
+# A stem no part number is ("CH340"): every listing that begins with it.
+FAMILIES_ASKED = ("ISO 4762 M8×%", "CH340%")
 SUBSET_SIZE = 3000
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

@@ -154,6 +154,9 @@ def test_cli_search_explains_why(e2e_settings):
         ("how wide is the NN3032K/SPW33 bearing", ["60 mm", "NN3032K/SPW33"], ["160 mm"]),
         ("which SNFA part number did BTW110CTN9/SP replace?", ["SNFA", "BTW110CTN9/SP"], ["110 mm"]),
         ("hex key size for an M8 socket head cap screw", ["6 mm", "ISO 4762 M8"], []),
+        # a stem no part number is: the parts that begin with it, when they agree (session 18)
+        ("CH340 max baud rate", ["2Mbps", "begins with CH340"], []),
+        ("CH340 波特率多少", ["2Mbps", "以 CH340 开头"], []),
     ],
 )
 def test_any_stated_attribute_is_answered_never_another(stack, sender, question, expected, never):
