@@ -234,7 +234,7 @@ def answer_question(
         hits = [h for h in hits if _meets_standards(h.product, question)]
         family = True
     stem = ""
-    if codes and not family and not part and not any(h.score >= 1.0 or FRAGMENT_WHY in " ".join(h.why) for h in hits):
+    if codes and not family and not any(h.score >= 1.0 or FRAGMENT_WHY in " ".join(h.why) for h in hits):
         # "ATmega328", "CH340": a stem that no part number is, but several begin with; they answer together
         # when they agree, else the buyer sees each value and chooses.
         stem, kin = _code_family(engine, codes)

@@ -403,3 +403,9 @@ def test_the_source_is_said_in_plain_words_in_the_buyer_s_language(engine):
     en = answer_question("trr of 1N4148WS", engine)
     assert "嘉立创元件库" in zh.text and "JLCPCB parts library" in en.text
     assert not any(token in text for text in (zh.text, en.text) for token in ("jlcpcb:", ".csv"))
+
+
+def test_a_stem_the_dialogue_extracted_as_the_part_answers_the_same(engine):
+    """Through Rasa the part number entity ('CH340') arrives as `part`: the stem rule holds there too."""
+    answer = answer_question("CH340 max baud rate", engine, part="CH340")
+    assert answer.status == "answered" and "begins with CH340" in answer.text
