@@ -377,6 +377,8 @@ class BomMatcher:
             decoded = decode_mpn(line.mpn)
             if (
                 decoded is not None
+                and not _GRADE_OF_ITS_OWN.search(line.mpn)
+                and not _GRADE_SAID.search(_line_text(line))
                 and _equal_passive(by_supplier[0], _facts_decoded(decoded))
                 and not _text_conflict(line, by_supplier[0])
             ):
@@ -556,7 +558,10 @@ class BomMatcher:
         wanted = _either_package(line.package, listings) or parse_footprint(_said_package(line))
         if wanted is None and not line.package.strip() and (described := parse_footprint(line.description)):
             # a description that names a land pattern ('Crystal THT HC-49 U 16Mhz'): the part must fit it
-            wanted = described if described.package and described.mounting else None
+            # ('MCU, 16MHz crystal HC-49 next to it' speaks of another part: only a land of the part's own kind)
+            kinds = {own.kind for p in listings if (own := listing_form(p)) is not None}
+            same_kind = described.kind == "" or described.kind in kinds
+            wanted = described if described.package and described.mounting and same_kind else None
         worded = None  # a header's gender in the line's words ('Pin header 1x4 male'), when nothing else places it
         if wanted is None and (form := form_of_text(f"{line.value} {line.description}")) is not None:
             wanted = worded = form if form.kind in ("header", "socket") else None
@@ -891,9 +896,10 @@ _NOT_CHIP_RESISTOR = re.compile(
 _NOT_MLCC = ("electrolytic", "tantalum", "电解", "钽", "film", "supercap", "polymer", "薄膜", "涤纶", "聚丙烯", "cbb",
              "安规", "x1电容", "x2电容", "y1电容", "y2电容", "y电容", "超级电容", "金属化")  # fmt: skip
 _DIELECTRICS = re.compile(r"\b(C0G|NP0|COG|X5R|X7R|X7S|X7T|X6S|X8R|Y5V|Z5U)\b", re.IGNORECASE)
-# a kind the line rules out ('No tantalum', 'not electrolytic', 'non-polarized', 不要钽, 非电解)
+# a kind the line rules out ('No tantalum', 'not electrolytic', 'non-polarized', 不要钽, 非电解): one character after
+# 无 / 非 (无极电解 is a bipolar electrolytic, 无感薄膜 a non-inductive film capacitor)
 _NEGATED = re.compile(
-    r"\b(?:no|not|non|never|without)[\s-]+\w+|(?:不要|不用|非|无)\s*[\u4e00-\u9fff]{1,2}", re.IGNORECASE
+    r"\b(?:no|not|non|never|without)[\s-]+\w+(?:/\w+)*|(?:不要|不用|非|无)\s*[\u4e00-\u9fff]", re.IGNORECASE
 )
 _DESIGNATOR_PREFIX = re.compile(r"^([A-Za-z]+)\d")
 
@@ -919,7 +925,7 @@ _SERIES_KEYS = frozenset({"tolerance", "dielectric"})
 def _with_series_values(wanted: Product, family: Family, kin: Sequence[Product]) -> Product:
     """`wanted` with the tolerance or dielectric every listing of its series states alike, where the line leaves it
     open (the letter of the code that says it). Not a series' ratings: a 1/4 W anti-surge series says what its
-    parts can take, not what a design needs."""
+    parts can take, not what a design needs (tried for graded series: it turned right answers elsewhere wrong)."""
     if not kin:
         return wanted
     added = []
@@ -961,6 +967,19 @@ def _facts_of(product: Product) -> _Facts | None:
 
 def _facts_decoded(decoded: DecodedPart) -> _Facts:
     return decoded.values, decoded.package, decoded.kind, decoded.dielectric
+
+
+# Passive series that are a grade of their own, which a code's reading (value, size, tolerance, voltage) does not
+# show: automotive MLCCs (Murata GCM / GCJ / GCG / GCB / GRT, TDK CGA / CGJ, Yageo AC, KEMET …AUTO), anti-surge,
+# anti-sulfur and high-power resistors (ROHM ESR / SFR / KTR, Panasonic ERJ-P / ERJ-U, Vishay …HP, Yageo AF / PA / PE)
+_GRADE_OF_ITS_OWN = re.compile(
+    r"^(?:GC[MJGB]|GRT|CGA|CGJ|AC\d{4}|AF\d{4}|PA\d{4}|PE\d{4}|ESR|SFR|KTR|ERJ-?P|ERJ-?U|RCS|CRGP|CRGH)|(?:HP|AUTO)$",
+    re.IGNORECASE,
+)
+_GRADE_SAID = re.compile(
+    r"automotive|AEC-?Q|surge|pulse|high[- ]?power|sulfur|high[- ]?voltage|车规|汽车|浪涌|硫化|大功率|高功率|高压",
+    re.IGNORECASE,
+)
 
 
 def _among_alternates(product: Product, line: BomLine) -> bool:
@@ -1099,7 +1118,7 @@ def wanted_product(line: BomLine) -> tuple[Product | None, Family | None]:
     if choice == "crystal" and "capacitance" in quantities:  # a crystal's pF is its load capacitance
         quantities.setdefault("load_capacitance", quantities.pop("capacitance"))
     attrs = [Attribute(k, _raw(v, u), v, u) for k, (v, u) in quantities.items() if _relevant(family, k)]
-    if choice == "MLCC capacitor" and (dielectric := _DIELECTRICS.search(text)) is not None:
+    if choice == "MLCC capacitor" and (dielectric := _DIELECTRICS.search(_NEGATED.sub(" ", text))) is not None:
         attrs.append(Attribute("dielectric", dielectric.group(1).upper().replace("COG", "C0G")))
     fp = parse_footprint(line.package) or parse_footprint(extract_package(text) or "")
     if fp is not None and not _fits_family(choice, fp, kind):

@@ -751,3 +751,32 @@ def test_listed_alternates_lengths_in_words_and_carbon_film_session_18() -> None
     assert screw.product.mpn.startswith("ISO 4762 M3×20"), screw.product.mpn
     assert carbon.status == "parametric" and carbon.product is not None, carbon.note
     assert "through hole" in carbon.product.category.lower(), carbon.product.category
+
+
+REVIEWED_18 = """Comment,Designator,Footprint,Qty,LCSC,MPN,Description
+47uF 25V,C21,1206,1,,,无极电解 47uF 25V
+100nF 100V,C22,1206,1,,,无感薄膜电容 100nF 100V
+4.7k,R1,R_0603_1608Metric,1,C23162,ESR03EZPF4701,Anti-surge resistor
+4.7k,R2,R_0603_1608Metric,1,C23162,CRCW06034K70FKEAHP,
+100nF,C4,C_0603_1608Metric,1,C14663,GCM188R71E104KA57D,Automotive AEC-Q200 MLCC
+1nF 50V,C10,0603,1,,,"1nF 50V, no C0G/NP0 needed"
+ATMEGA328P-AU,U4,,1,,ATMEGA328P-AU,"MCU, 16MHz crystal HC-49 next to it"
+"""
+
+
+def test_what_a_stranger_s_review_found_in_session_18() -> None:
+    """无 / 非 negate one character (无极电解 is an electrolytic, 无感薄膜 a film capacitor: no MLCC); an unlisted MPN
+    of a grade its reading does not show (anti-surge, high power, automotive) is no equal of the supplier code's
+    general part; 'no C0G/NP0' is no dielectric asked; a description's land pattern of another kind of part (the
+    crystal beside an MCU) does not rule out the MCU."""
+    if not CATALOG.is_file():
+        pytest.skip("var/catalog.sqlite is not built")
+    with CatalogStore.open_existing(CATALOG) as store:
+        lines = read_bom_text(REVIEWED_18, "bom.csv").lines
+        bipolar, film, surge, power, automotive, negated, mcu = BomMatcher(SearchEngine(store)).match_all(lines)
+    for m in (bipolar, film, surge, power, automotive):
+        assert m.status in ("ambiguous", "not_found"), (m.line.description, m.product, m.note)
+    dielectric = negated.product.attribute("dielectric") if negated.product is not None else None
+    assert dielectric is None or dielectric.raw.upper() not in ("C0G", "NP0"), negated.note
+    assert mcu.status == "exact" and mcu.product is not None and mcu.product.mpn == "ATMEGA328P-AU", mcu.note
+
