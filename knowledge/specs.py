@@ -1158,7 +1158,7 @@ def _answer_text(
     if shown_label and (foreign_runs(shown_label, lang) or (lang == "zh" and _ENGLISH_WORD.search(label))):
         # the source's own column name ('外径D', 'Data rate') in the other language: the source line quotes it
         shown_label = ""
-    if stem and len(covers) > 1:
+    if stem:  # never as if the one listing that states it were the part the buyer named
         return message(
             "reply.spec_stem",
             lang,

@@ -779,4 +779,3 @@ def test_what_a_stranger_s_review_found_in_session_18() -> None:
     dielectric = negated.product.attribute("dielectric") if negated.product is not None else None
     assert dielectric is None or dielectric.raw.upper() not in ("C0G", "NP0"), negated.note
     assert mcu.status == "exact" and mcu.product is not None and mcu.product.mpn == "ATMEGA328P-AU", mcu.note
-

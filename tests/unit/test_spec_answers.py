@@ -116,12 +116,15 @@ PRODUCTS = [
             category="Interface ICs / USB Converters",
             name=f"{mpn} — {package} USB Converters",
             package=package,
-            attributes=(Attribute("data_rate", "2Mbps", label="Data rate"),),
+            attributes=(Attribute("data_rate", "2Mbps", label="Data rate"), *extra),
             price_breaks=(PriceBreak(1, price),),
             stock=1000,
             source="jlcpcb:jlc_parts.csv.gz",
         )
-        for sku, mpn, package, price in (("C14267", "CH340G", "SOP-16", 0.6), ("C84681", "CH340C", "SOP-16", 0.5))
+        for sku, mpn, package, price, extra in (
+            ("C14267", "CH340G", "SOP-16", 0.6, (Attribute("protocol", "USB 2.0", label="Protocol"),)),
+            ("C84681", "CH340C", "SOP-16", 0.5, ()),
+        )
     ],
     Product(
         sku="C2691448",
@@ -409,3 +412,5 @@ def test_a_stem_the_dialogue_extracted_as_the_part_answers_the_same(engine):
     """Through Rasa the part number entity ('CH340') arrives as `part`: the stem rule holds there too."""
     answer = answer_question("CH340 max baud rate", engine, part="CH340")
     assert answer.status == "answered" and "begins with CH340" in answer.text
+    one = answer_question("CH340 protocol", engine, part="CH340")  # one listing of the two states it
+    assert one.status == "answered" and "begins with CH340" in one.text and "1 of the 2" in one.text, one.text
