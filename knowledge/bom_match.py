@@ -912,6 +912,8 @@ def _series(engine: SearchEngine, code: str) -> tuple[str, list[Product]]:
         skus = engine.extended_codes(norm[:n], limit=_SERIES_MAX, shortest=5)
         if len(skus) >= _SERIES_MAX:
             return "", []  # too broad to say what the series shares
+        if len(skus) < 3:
+            continue  # three part numbers need three listings: no store query for a stem this narrow
         kin = engine.store.products(skus)
         if len({normalize_code(p.mpn) for p in kin}) >= 3:
             return norm[:n], kin
@@ -1870,9 +1872,11 @@ _NOT_FIXED = re.compile(
     re.I,
 )
 _RESISTOR_SAID = re.compile(r"resistor|(?<![a-z])res(?![a-z])|电阻", re.I)
+# carbon film, a construction only leaded resistors have (Jameco's 'RES,CF,5.1K OHM,1/4 WATT')
+_CARBON_FILM = r"carbon film|碳膜|\bRES\W{0,2}CF\b"
 # what a leaded resistor is made of: a stated one is a hard filter, an unstated one excludes the special kinds
 _CONSTRUCTIONS = {
-    "carbon": re.compile(r"carbon film|碳膜|\bRES\W{0,2}CF\b", re.I),  # Jameco's 'RES,CF,5.1K OHM,1/4 WATT
+    "carbon": re.compile(_CARBON_FILM, re.I),
     "metal film": re.compile(r"metal film|金属膜", re.I),
     "oxide": re.compile(r"metal oxide|oxide film|氧化膜", re.I),
     "wire": re.compile(r"wire ?wound|线绕|non[- ]?inductive", re.I),
@@ -1924,8 +1928,8 @@ def _digikey_maker(code: str) -> str:
 
 
 _MOUSER_NUMBER = re.compile(r"\d{2,3}-([A-Za-z][A-Za-z0-9\-./#,]{4,40})")
-# a leaded body, or a construction only leaded resistors have (carbon film; Jameco's 'RES,CF,...')
-_AXIAL_SAID = re.compile(r"\baxial\b|through[- ]hole|\bTHT?\b|直插|插件|卧式|carbon film|碳膜|\bRES\W{0,2}CF\b", re.I)
+# a leaded body, or a construction only leaded resistors have
+_AXIAL_SAID = re.compile(rf"\baxial\b|through[- ]hole|\bTHT?\b|直插|插件|卧式|{_CARBON_FILM}", re.I)
 
 
 def _axial_by_power(engine: SearchEngine, line: BomLine) -> LineMatch | None:

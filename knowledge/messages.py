@@ -723,7 +723,7 @@ def data_text(stored: str, language: str) -> str:
         if (m := pattern.fullmatch(stored)) is not None:
             return message(key, language, **m.groupdict())
     files = [_SOURCE_FILE.fullmatch(part.strip()) for part in stored.split(" + ")]
-    if files and all(m is not None and f"source.file.{m.group(1)}" in MESSAGES for m in files):
+    if all(m is not None and f"source.file.{m.group(1)}" in MESSAGES for m in files):
         # 'skf:skf_precision_catalog_zh.csv + skf:…': each publisher once, never the file's own name
         keys = dict.fromkeys(f"source.file.{m.group(1)}" for m in files if m is not None)
         return " + ".join(message(k, language) for k in keys)

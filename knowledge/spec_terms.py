@@ -287,6 +287,19 @@ _TEMPERATURE_HINT = re.compile(
     r"(?<![a-z0-9.])[-−+]?\d+(?:\.\d+)?\s*(?:°\s*c|℃)(?![a-z])"
     r"|[-−]\d+\s*(?:°\s*c|℃|c)?\s*(?:to|~|～|至|到)\s*\+?\d+\s*(?:°\s*c|℃|c)(?![a-z0-9])"
 )
+# The same as a whole code-like span ("125C", "-40 to 125C", "-40°C~85°C"): a temperature, not a part number or its
+# suffix
+_TEMPERATURES = re.compile(
+    r"[-−+]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|C)?(?:\s*(?:to|~|～|至|到)?\s*[-−+]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|C)?)?", re.I
+)
+_DEGREES = re.compile(r"\d\s*(?:°\s*C|℃|C)(?![A-Za-z])", re.I)
+
+
+def is_temperature(text: str) -> bool:
+    """Whether `text` as a whole is a temperature or a range of them, with its unit ('125C', '-40 to 125C')."""
+    return _TEMPERATURES.fullmatch(text) is not None and _DEGREES.search(text) is not None
+
+
 # A quantity for a price question: "for 10 pcs", "100个", "10k pieces", "qty 500".
 _QTY = re.compile(
     r"(?:(?:qty|quantity|数量)\s*[:=]?\s*(\d[\d,]*)(k?))"

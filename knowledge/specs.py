@@ -43,6 +43,7 @@ from knowledge.spec_terms import (
     TermMatch,
     build_lexicon,
     concept_by_key,
+    is_temperature,
     key_words,
     normalize,
     without_quantity,
@@ -434,7 +435,7 @@ def _asked_words_only(code: str, base: str) -> bool:
         if normalize_code(" ".join(words[:n])) == base:
             tail = words[n:]
             words_only = all(DIELECTRIC_RE.fullmatch(w) or w.lower() in _SOURCE_WORDS for w in tail)
-            return words_only or _is_temperature(" ".join(tail))
+            return words_only or is_temperature(" ".join(tail))
     return False
 
 
@@ -984,19 +985,8 @@ def part_codes(text: str) -> list[str]:
     return [
         c
         for c in code_candidates(text)
-        if looks_like_part_number(c) and not _STANDARD.fullmatch(c) and c not in standards and not _is_temperature(c)
+        if looks_like_part_number(c) and not _STANDARD.fullmatch(c) and c not in standards and not is_temperature(c)
     ]
-
-
-# "125C", "-40 to 125C", "-40°C~85°C": temperatures a buyer asks about, not part numbers or their suffixes.
-_TEMPERATURES = re.compile(
-    r"[-−+]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|C)?(?:\s*(?:to|~|～|至|到)?\s*[-−+]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|C)?)?", re.I
-)
-_DEGREES = re.compile(r"\d\s*(?:°\s*C|℃|C)(?![A-Za-z])", re.I)
-
-
-def _is_temperature(text: str) -> bool:
-    return _TEMPERATURES.fullmatch(text) is not None and _DEGREES.search(text) is not None
 
 
 def _meets_standards(product: Product, text: str) -> bool:
